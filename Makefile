@@ -1,0 +1,29 @@
+# Two set-up commands: `make demo` and `make test`. Both create .venv with Python 3.11 if needed.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/flywheel synthesize --n 60 --seed 7 --catalog data/flywheel.duckdb
+	$(BIN)/flywheel query --catalog data/flywheel.duckdb "SELECT knowledge_id, count(*) AS accepted FROM samples WHERE accepted GROUP BY 1 ORDER BY 1"
+	$(BIN)/flywheel export --catalog data/flywheel.duckdb --format v-interaction --out data/export
+	@echo "catalog: data/flywheel.duckdb  images: data/images/  export: data/export/v-interaction.parquet"
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -n 2
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check flywheel tests
+
+clean:
+	rm -rf $(VENV) data

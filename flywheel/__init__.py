@@ -1,0 +1,1 @@
+"""flywheel: synthesize verified, interactive visual-reasoning data."""

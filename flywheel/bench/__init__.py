@@ -1,0 +1,1 @@
+"""Benchmarks: `flywheel bench speed` (throughput against a Pillow floor)."""

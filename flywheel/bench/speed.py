@@ -1,0 +1,102 @@
+"""`flywheel bench speed`: full-path throughput on 1 worker and on all cores, against a Pillow floor.
+
+The full path is what `synthesize` does per accepted sample (generate, render, tool, verify,
+hash, catalog write). The floor draws the same figures with bare Pillow calls and encodes them:
+the least any renderer could spend, so `ratio` says how close the full path gets to it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from flywheel.generators import get_generator
+from flywheel.generators.base import Rendered, render
+from flywheel.knowledge.seeds import load_seeds, select
+from flywheel.pipeline import task_seed
+from flywheel.sandbox import WorkerPool
+from flywheel.synthesize import SynthesisConfig, stream_key, synthesize
+
+BENCH_SEED = 20251106
+
+
+@dataclass
+class SpeedResult:
+    per_core: dict[int, float]  # workers -> accepted samples/s/core
+    floor_per_core: float
+    cores: int
+    stage_ms: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, float | int]:
+        one = self.per_core[1]
+        many = self.per_core[self.cores]
+        return {
+            "samples_per_s_per_core": round(one, 2),
+            "samples_per_s_per_core_all_cores": round(many, 2),
+            "floor_per_s_per_core": round(self.floor_per_core, 2),
+            "ratio": round(one / self.floor_per_core, 4),
+            f"scaling_{self.cores}_cores": round(many * self.cores / one, 3),
+            "cores": self.cores,
+        }
+
+
+def _measure(workers: int, n: int, root: Path) -> tuple[float, dict[str, float]]:
+    with WorkerPool(workers, warmup="flywheel.pipeline:warm") as pool:
+        list(pool.imap("flywheel.pipeline:ping", range(workers)))  # wait until every worker is warm
+        cfg = SynthesisConfig(n=n, seed=BENCH_SEED, catalog=root / f"bench-{workers}.duckdb", workers=workers)
+        t0 = time.perf_counter()
+        stats = synthesize(cfg, pool=pool)
+        dt = time.perf_counter() - t0
+    stages = {k: 1000 * v / max(1, stats.generated) for k, v in stats.timings.items()}
+    return stats.accepted / dt / workers, stages
+
+
+def _floor_draw(r: Rendered) -> bytes:
+    """The same figure with the bare minimum: Pillow lines, ellipses and text, PNG level 1."""
+    scene, lay = r.draft.scene, r.layout
+    px = {k: lay.to_px(*v) for k, v in scene.floats().items()}
+    img = Image.new("RGB", (lay.size, lay.size), "white")
+    d = ImageDraw.Draw(img)
+    for s in scene.segments:
+        d.line([px[s.a], px[s.b]], fill="black", width=2)
+    for c in scene.circles:
+        (x, y), rad = px[c.center], scene.radius_float(c) * lay.px_per_unit
+        d.ellipse((x - rad, y - rad, x + rad, y + rad), outline="black", width=2)
+    font = ImageFont.load_default(size=19)
+    for n in scene.labeled:
+        x, y = px[n]
+        d.ellipse((x - 2, y - 2, x + 2, y + 2), fill="black")
+        d.text(lay.labels[n], n, fill="black", font=font, anchor="mm")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _floor(n: int) -> float:
+    nodes = select(load_seeds(), None)
+    stream = stream_key(BENCH_SEED, [x.id for x in nodes])
+    figs = [render(get_generator(nodes[i % len(nodes)].generator).fn(random.Random(task_seed(stream, i)))) for i in range(n)]
+    t0 = time.perf_counter()
+    for r in figs:
+        _floor_draw(r)
+    return n / (time.perf_counter() - t0)
+
+
+def run_speed_bench(n: int = 120) -> SpeedResult:
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="flywheel-bench-") as tmp:
+        one, stages = _measure(1, n, Path(tmp))
+        per_core = {1: one}
+        if cores > 1:
+            per_core[cores] = _measure(cores, n * cores, Path(tmp))[0]
+    return SpeedResult(per_core, _floor(n), cores, stages)
+
+
+__all__ = ["SpeedResult", "run_speed_bench"]

@@ -1,0 +1,189 @@
+"""The `flywheel` command line: one small function per command, parsing and printing only."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flywheel.errors import FlywheelError
+
+app = typer.Typer(
+    help="Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+out = Console()
+err = Console(stderr=True)
+
+CatalogOpt = Annotated[Path, typer.Option("--catalog", "-c", help="DuckDB catalog file (images are stored in images/ beside it).")]
+DEFAULT_CATALOG = Path("flywheel.duckdb")
+
+
+def user_errors(fn):
+    """Turn user mistakes into one red line and exit code 1; Ctrl-C into exit code 130."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except FlywheelError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; committed batches are kept — rerun the same command to resume")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+@user_errors
+def synthesize(
+    n: Annotated[int, typer.Option("--n", help="Accepted samples to reach in this stream (seed + knowledge set).")] = 100,
+    seed: Annotated[int, typer.Option(help="Stream seed: the same seed draws the same problems.")] = 0,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    seeds: Annotated[Path | None, typer.Option(help="Knowledge seeds YAML/JSON (default: the built-in set).")] = None,
+    knowledge: Annotated[str | None, typer.Option(help="Comma-separated knowledge ids to use (default: all with a generator).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
+    batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction (a crash loses at most one batch).", min=1)] = 32,
+) -> None:
+    """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
+    from flywheel.synthesize import SynthesisConfig, plan
+    from flywheel.synthesize import synthesize as run
+
+    ids = [k.strip() for k in knowledge.split(",") if k.strip()] if knowledge else None
+    cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size)
+    plan(cfg)  # validate everything before showing progress or touching the catalog
+    with Progress(TextColumn("synthesize"), BarColumn(), MofNCompleteColumn(), TextColumn("accepted · {task.fields[gen]} generated"),
+                  TimeElapsedColumn(), console=err, transient=False) as bar:
+        task = bar.add_task("", total=n, gen=0)
+        stats = run(cfg, on_progress=lambda acc, gen: bar.update(task, completed=acc, gen=gen))
+    if stats.generated == 0 and stats.accepted >= n:
+        out.print(f"{catalog}: already {stats.accepted} accepted samples in this stream; nothing to do")
+        return
+    rates = ", ".join(f"{k} {v:.0%}" for k, v in sorted(stats.as_dict()["verifier_pass_rate"].items()))
+    out.print(f"{stats.accepted} accepted ({stats.accepted - stats.accepted_before} new) from {stats.generated} generated "
+              f"in {stats.seconds:.1f}s → {catalog} (images in {catalog.parent / 'images'})")
+    out.print(f"verifier pass rates: {rates}")
+    if stats.accepted < n:
+        raise FlywheelError(f"stopped at {stats.accepted}/{n} accepted: generators reject too much; see `flywheel query` on verdicts")
+
+
+@app.command()
+@user_errors
+def query(
+    sql: Annotated[str, typer.Argument(help="One read-only SQL statement over knowledge, samples, verdicts, lineage, runs.")],
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table (rich), json (list of objects) or csv.")] = QueryFormat.table,
+) -> None:
+    """Run read-only SQL against the catalog."""
+    from flywheel.catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        cols, rows = cat.query(sql)
+    if format is QueryFormat.json:
+        sys.stdout.write(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
+    elif format is QueryFormat.csv:
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+    else:
+        t = Table(*cols, show_lines=False)
+        for r in rows:
+            t.add_row(*("" if v is None else str(v) for v in r))
+        out.print(t)
+        out.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+@user_errors
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="Output format: v-interaction.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into (created if needed).")],
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    where: Annotated[str | None, typer.Option(help="Extra SQL filter on samples, e.g. \"knowledge_id = 'plane.pythagoras'\".")] = None,
+) -> None:
+    """Export accepted samples in a training/benchmark format."""
+    from flywheel.catalog import Catalog
+    from flywheel.export import get_exporter
+
+    exporter = get_exporter(format)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FlywheelError(f"--out {out_dir} is a file, not a directory")
+    with Catalog(catalog, read_only=True) as cat:
+        path = exporter(cat, out_dir, where)
+    import pyarrow.parquet as pq
+
+    out.print(f"wrote {pq.ParquetFile(path).metadata.num_rows} rows → {path}")
+
+
+@app.command()
+@user_errors
+def show(
+    sample_id: Annotated[str, typer.Argument(help="Sample id (see `flywheel query \"SELECT id FROM samples\"`).")],
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+) -> None:
+    """Show one sample: question, answer, verdicts and the paths of both images."""
+    from flywheel.catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        s = cat.sample(sample_id)
+        if s is None:
+            raise FlywheelError(f"no sample with id {sample_id!r} in {catalog}")
+        verdicts = cat.verdicts(sample_id)
+        image = cat.images.path(s["image"]) if s["image"] else None
+        edited = cat.images.path(s["edited_image"]) if s["edited_image"] else None
+    out.print(f"[bold]{s['id']}[/bold]  {s['knowledge_id']} · {s['kind']} · difficulty {s['difficulty']} "
+              f"({s['difficulty_score']:.2f}) · {'accepted' if s['accepted'] else '[red]rejected[/red]'}")
+    out.print(f"question: {s['question']}", highlight=False)
+    out.print(f"answer:   {s['answer']}", highlight=False)
+    out.print(f"image:    {image}\nedited:   {edited}")
+    t = Table("verifier", "passed", "score", "reason")
+    for name, passed, score, reason in verdicts:
+        t.add_row(name, "yes" if passed else "[red]no[/red]", f"{score:.2f}", reason)
+    out.print(t)
+
+
+@bench_app.command("speed")
+@user_errors
+def bench_speed(
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+    samples: Annotated[int, typer.Option(help="Accepted samples per measurement.", min=8)] = 120,
+) -> None:
+    """Accepted samples/s/core on 1 worker and on all cores, against a minimal Pillow floor."""
+    from flywheel.bench.speed import run_speed_bench
+
+    res = run_speed_bench(samples)
+    if json_out:
+        sys.stdout.write(json.dumps(res.summary()) + "\n")
+        return
+    t = Table("measure", "value")
+    for k, v in res.summary().items():
+        t.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
+    out.print(t)
+    p = Table("stage (1 worker)", "ms / sample", "share")
+    total = sum(res.stage_ms.values())
+    for k, v in sorted(res.stage_ms.items(), key=lambda kv: -kv[1]):
+        p.add_row(k, f"{v:.1f}", f"{v / total:.0%}")
+    out.print(p)
+
+
+if __name__ == "__main__":
+    app()

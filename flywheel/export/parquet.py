@@ -1,0 +1,44 @@
+"""Parquet helpers shared by formats: Hugging Face `Image` columns and atomic, chunked writing."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
+
+
+def hf_schema(fields: list[tuple[str, pa.DataType]]) -> pa.Schema:
+    """Arrow schema with the `huggingface` metadata so `datasets` decodes image structs as Image."""
+    features = {
+        name: {"_type": "Image"} if typ == IMAGE else {"dtype": "string", "_type": "Value"}
+        for name, typ in fields
+    }
+    meta = {b"huggingface": json.dumps({"info": {"features": features}}).encode()}
+    return pa.schema(fields, metadata=meta)
+
+
+def write_rows(path: Path, schema: pa.Schema, rows: Iterable[dict], chunk: int = 256) -> int:
+    """Write rows in row groups to a temp file, then rename: a failed export leaves nothing behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    n, buf = 0, []
+    try:
+        with pq.ParquetWriter(tmp, schema) as w:
+            for row in rows:
+                buf.append(row)
+                if len(buf) >= chunk:
+                    w.write_table(pa.Table.from_pylist(buf, schema=schema))
+                    n, buf = n + len(buf), []
+            if buf or n == 0:
+                w.write_table(pa.Table.from_pylist(buf, schema=schema))
+                n += len(buf)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n

@@ -1,0 +1,75 @@
+"""What a generator returns (Draft) and how a Draft becomes code, trace and layout (Rendered)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from flywheel.answers import to_latex
+from flywheel.generators.scene import emit, layout
+from flywheel.generators.scene.model import Measure, Scene, rational_rotation
+from flywheel.records import Difficulty
+
+
+@dataclass
+class Given:
+    """A quantity stated in the question; the answer verifier re-measures it in the scene."""
+
+    measure: Measure
+    value: sp.Expr
+
+
+@dataclass
+class Draft:
+    """A problem built by construction: the answer comes from the theorem, the figure from the scene."""
+
+    title: str
+    scene: Scene
+    question: str
+    answer: sp.Expr
+    target: Measure
+    givens: list[Given]
+    reasoning: list[str]  # before the tool call: what to look at, why the construction helps
+    conclusion: list[str]  # after the tool call: the theorem applied to reach the answer
+    difficulty: Difficulty
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def answer_latex(self) -> str:
+        return to_latex(self.answer)
+
+
+@dataclass
+class Rendered:
+    draft: Draft
+    layout: layout.Layout
+    image_code: str
+    tool_code: str
+    cot: str
+
+
+def orient(scene: Scene, rng: random.Random) -> Scene:
+    """Random exact rotation/mirror: the same problem in a new orientation (surface variety)."""
+    cos, sin = rational_rotation(rng)
+    return scene.transformed(cos, sin, mirror=rng.random() < 0.5)
+
+
+def render(draft: Draft) -> Rendered:
+    lay = layout.place_labels(draft.scene, layout.fit_view(draft.scene))
+    tool = emit.tool_code(draft.scene, lay)
+    return Rendered(draft, lay, emit.image_code(draft.scene, lay, draft.title), tool, trace(draft, tool))
+
+
+def trace(draft: Draft, tool: str) -> str:
+    """The V-Thinker trace: reasoning, the tool call, its output, reasoning on the edited image, answer."""
+    construction = draft.scene.construction.description
+    before = " ".join(draft.reasoning + [f"I will {construction} on the figure."])
+    after = " ".join(draft.conclusion)
+    return (
+        f"<think>{before}\n<code>\n```python\n{tool.rstrip()}\n```\n</code>\n"
+        f"<sandbox_output><image></sandbox_output>\n{after}</think>\n"
+        f"<answer>{draft.answer_latex}</answer>"
+    )

@@ -1,0 +1,1 @@
+"""The exact scene engine: model (points/elements), exact geometry, layout, code emitters."""

@@ -1,0 +1,86 @@
+"""Exact (sympy) plane geometry used by generators to build scenes."""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from flywheel.generators.scene.model import Point
+
+PYTHAGOREAN_TRIPLES = [
+    (3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25), (20, 21, 29), (9, 12, 15),
+    (6, 8, 10), (12, 16, 20), (9, 40, 41), (15, 20, 25), (12, 35, 37), (10, 24, 26),
+]
+
+
+def P(x, y) -> Point:  # noqa: N802 - reads like the math
+    return (sp.nsimplify(x), sp.nsimplify(y))
+
+
+def midpoint(a: Point, b: Point) -> Point:
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+
+def lerp(a: Point, b: Point, t) -> Point:
+    t = sp.nsimplify(t)
+    return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+
+
+def dist(a: Point, b: Point) -> sp.Expr:
+    return sp.sqrt((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2)
+
+
+def foot(p: Point, a: Point, b: Point) -> Point:
+    """Foot of the perpendicular from p to line ab."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)
+    return (sp.simplify(a[0] + t * dx), sp.simplify(a[1] + t * dy))
+
+
+def intersect(a: Point, b: Point, c: Point, d: Point) -> Point:
+    """Intersection of lines ab and cd (not parallel)."""
+    x1, y1, x2, y2 = a[0], a[1], b[0], b[1]
+    x3, y3, x4, y4 = c[0], c[1], d[0], d[1]
+    den = (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4)
+    u = ((x1 - x3) * (y3 - y4) - (y1 - y3) * (x3 - x4)) / den
+    return (sp.simplify(x1 + u * (x2 - x1)), sp.simplify(y1 + u * (y2 - y1)))
+
+
+def on_circle(center: Point, r, t) -> Point:
+    """Exact rational point on a circle from the parameter t (stereographic: no trig needed)."""
+    t = sp.nsimplify(t)
+    return (center[0] + r * (1 - t * t) / (1 + t * t), center[1] + r * 2 * t / (1 + t * t))
+
+
+def polar(center: Point, r, degrees) -> Point:
+    """Point at an angle in degrees; exact through sympy's trig (used when the angle is a given)."""
+    a = sp.rad(sp.nsimplify(degrees))
+    return (center[0] + r * sp.cos(a), center[1] + r * sp.sin(a))
+
+
+def param_for_angle(degrees: float) -> sp.Rational:
+    """A rational stereographic parameter whose point is near the given angle (for on_circle)."""
+    import math
+
+    return sp.Rational(round(math.tan(math.radians(degrees) / 2) * 40), 40)
+
+
+def angle_deg(a: Point, v: Point, b: Point) -> sp.Expr:
+    """Exact angle a-v-b in degrees."""
+    ux, uy, wx, wy = a[0] - v[0], a[1] - v[1], b[0] - v[0], b[1] - v[1]
+    cosv = (ux * wx + uy * wy) / (sp.sqrt(ux**2 + uy**2) * sp.sqrt(wx**2 + wy**2))
+    return sp.deg(sp.acos(sp.nsimplify(cosv)))
+
+
+def polygon_area(pts: list[Point]) -> sp.Expr:
+    s = 0
+    for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True):
+        s += x1 * y2 - x2 * y1
+    return sp.Abs(sp.nsimplify(s)) / 2
+
+
+def choice_triple(rng: random.Random, max_side: int = 30) -> tuple[int, int, int]:
+    triples = [t for t in PYTHAGOREAN_TRIPLES if t[2] <= max_side]
+    a, b, c = rng.choice(triples)
+    return (b, a, c) if rng.random() < 0.5 else (a, b, c)

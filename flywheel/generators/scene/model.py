@@ -1,0 +1,123 @@
+"""The scene: named points with exact sympy coordinates and the elements drawn between them.
+
+A Scene is the single source of truth for a figure: the image code, the tool code, the
+perception coordinates and the verifiers' re-measurements are all derived from it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import sympy as sp
+
+Point = tuple[sp.Expr, sp.Expr]
+
+
+@dataclass(frozen=True)
+class Segment:
+    a: str
+    b: str
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class CircleEl:
+    center: str
+    through: str  # a point on the circle: keeps the radius exact and measurable
+
+
+@dataclass(frozen=True)
+class AngleMark:
+    """An arc at vertex `v` from ray v→a to ray v→b (counted both ways; the smaller angle is drawn)."""
+
+    a: str
+    v: str
+    b: str
+
+
+@dataclass(frozen=True)
+class RightMark:
+    a: str
+    v: str
+    b: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A quantity of the scene: length(P,Q), angle(P,V,Q) in degrees, area/perimeter(polygon)."""
+
+    kind: Literal["length", "angle", "area", "perimeter"]
+    points: tuple[str, ...]
+
+    def describe(self) -> str:
+        p = self.points
+        return {
+            "length": lambda: f"{p[0]}{p[1]}",
+            "angle": lambda: f"∠{''.join(p)}",
+            "area": lambda: f"area of {''.join(p)}",
+            "perimeter": lambda: f"perimeter of {''.join(p)}",
+        }[self.kind]()
+
+
+@dataclass
+class Construction:
+    """The auxiliary construction a solver draws: the visual tool action."""
+
+    description: str
+    segments: list[Segment] = field(default_factory=list)
+    points: list[str] = field(default_factory=list)  # new points, dotted and labelled by the tool
+    right_marks: list[RightMark] = field(default_factory=list)
+
+
+@dataclass
+class Scene:
+    points: dict[str, Point]
+    segments: list[Segment] = field(default_factory=list)
+    circles: list[CircleEl] = field(default_factory=list)
+    angle_marks: list[AngleMark] = field(default_factory=list)
+    right_marks: list[RightMark] = field(default_factory=list)
+    labeled: list[str] = field(default_factory=list)  # points drawn with a dot and a label
+    construction: Construction = field(default_factory=lambda: Construction(""))
+
+    def floats(self) -> dict[str, tuple[float, float]]:
+        """Float coordinates, computed once per scene (sympy evaluation is the slow part)."""
+        cache = self.__dict__.get("_floats")
+        if cache is None:
+            cache = {k: (float(x), float(y)) for k, (x, y) in self.points.items()}
+            self.__dict__["_floats"] = cache
+        return cache
+
+    def radius(self, c: CircleEl) -> sp.Expr:
+        (cx, cy), (px, py) = self.points[c.center], self.points[c.through]
+        return sp.sqrt((px - cx) ** 2 + (py - cy) ** 2)
+
+    def radius_float(self, c: CircleEl) -> float:
+        (cx, cy), (px, py) = self.floats()[c.center], self.floats()[c.through]
+        return math.hypot(px - cx, py - cy)
+
+    def transformed(self, cos: sp.Expr, sin: sp.Expr, mirror: bool) -> Scene:
+        """Rotate (exactly, by a rational rotation) and optionally mirror every point."""
+
+        def move(p: Point) -> Point:
+            x, y = (-p[0], p[1]) if mirror else p
+            return (cos * x - sin * y, sin * x + cos * y)
+
+        moved = replace(self, points={k: move(p) for k, p in self.points.items()})
+        moved.__dict__.pop("_floats", None)
+        return moved
+
+
+def rational_rotation(rng: random.Random) -> tuple[sp.Rational, sp.Rational]:
+    """A random rotation whose cos and sin are rational, so exact lengths stay exact."""
+    m, n = rng.randint(1, 7), rng.randint(0, 7)
+    if m == n:
+        n = 0
+    d = m * m + n * n
+    cos, sin = sp.Rational(m * m - n * n, d), sp.Rational(2 * m * n, d)
+    quarter = rng.randint(0, 3)  # compose with a quarter turn to cover all orientations
+    for _ in range(quarter):
+        cos, sin = -sin, cos
+    return cos, sin

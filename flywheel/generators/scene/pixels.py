@@ -1,0 +1,67 @@
+"""Pixel-space geometry shared by label layout and the image/tool verifiers (numpy, vectorised)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in image pixels (y down)
+
+
+def circle_polyline(cx: float, cy: float, r: float, n: int = 72) -> np.ndarray:
+    t = np.linspace(0, 2 * math.pi, n + 1)
+    return np.stack([cx + r * np.cos(t), cy + r * np.sin(t)], axis=1)
+
+
+def arc_polyline(cx: float, cy: float, r: float, a0: float, a1: float, n: int = 12) -> np.ndarray:
+    t = np.linspace(a0, a1, n + 1)
+    return np.stack([cx + r * np.cos(t), cy + r * np.sin(t)], axis=1)
+
+
+def polyline_segments(poly: np.ndarray) -> np.ndarray:
+    """(N,2) polyline → (N-1,4) segments x0,y0,x1,y1."""
+    return np.concatenate([poly[:-1], poly[1:]], axis=1)
+
+
+def rects_hit_segments(rects: np.ndarray, segs: np.ndarray) -> np.ndarray:
+    """(R,4) rects × (M,4) segments → (R,) bool: does any segment cross or touch each rect?
+
+    Liang–Barsky clipping, broadcast over every rect/segment pair at once (label layout tries
+    ~100 candidate boxes per label, so one call per label instead of one per candidate).
+    """
+    rects = np.atleast_2d(np.asarray(rects, dtype=float))
+    if len(segs) == 0:
+        return np.zeros(len(rects), dtype=bool)
+    x0, y0, x1, y1 = (rects[:, i : i + 1] for i in range(4))
+    px, py = segs[None, :, 0], segs[None, :, 1]
+    dx, dy = segs[None, :, 2] - px, segs[None, :, 3] - py
+    t0 = np.zeros((len(rects), len(segs)))
+    t1 = np.ones_like(t0)
+    ok = np.ones(t0.shape, dtype=bool)
+    for p, q in ((-dx, px - x0), (dx, x1 - px), (-dy, py - y0), (dy, y1 - py)):
+        p = np.broadcast_to(p, t0.shape)
+        parallel = np.abs(p) < 1e-12
+        ok &= ~(parallel & (q < 0))
+        r = q / np.where(parallel, 1.0, p)
+        t0 = np.where(~parallel & (p < 0), np.maximum(t0, r), t0)
+        t1 = np.where(~parallel & (p > 0), np.minimum(t1, r), t1)
+    return (ok & (t0 <= t1)).any(axis=1)
+
+
+def rect_hits_segments(rect: Rect, segs: np.ndarray) -> bool:
+    return bool(rects_hit_segments(np.asarray([rect]), segs)[0])
+
+
+def rects_overlap(a: Rect, b: Rect, pad: float = 0.0) -> bool:
+    return not (a[2] + pad <= b[0] or b[2] + pad <= a[0] or a[3] + pad <= b[1] or b[3] + pad <= a[1])
+
+
+def inside(rect: Rect, width: int, height: int, margin: float = 1.0) -> bool:
+    return rect[0] >= margin and rect[1] >= margin and rect[2] <= width - margin and rect[3] <= height - margin
+
+
+def sample_segment(p: tuple[float, float], q: tuple[float, float], step: float = 3.0) -> np.ndarray:
+    n = max(2, int(math.dist(p, q) / step))
+    t = np.linspace(0, 1, n)[:, None]
+    return np.asarray(p) * (1 - t) + np.asarray(q) * t

@@ -1,0 +1,81 @@
+"""Load and validate knowledge seeds: a YAML/JSON list of nodes (or `{nodes: [...]}`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flywheel.errors import FlywheelError
+from flywheel.generators.registry import generator_names
+from flywheel.records import KnowledgeNode
+
+BUILTIN_SEEDS = Path(__file__).with_name("builtin.yaml")
+_FIELDS = {f.name for f in fields(KnowledgeNode)}
+_REQUIRED = ("id", "name", "domain")
+
+
+def _read(path: Path) -> Any:
+    if path.is_dir():
+        raise FlywheelError(f"seeds file {path} is a directory")
+    if not path.exists():
+        raise FlywheelError(f"seeds file {path} does not exist")
+    text = path.read_text(encoding="utf-8")
+    try:
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" (line {where.line + 1})" if where else ""
+        raise FlywheelError(f"seeds file {path} is not valid {'JSON' if path.suffix == '.json' else 'YAML'}{at}") from None
+
+
+def _node(entry: Any, i: int, path: Path) -> KnowledgeNode:
+    if not isinstance(entry, dict):
+        raise FlywheelError(f"{path}: entry {i + 1} is not a mapping")
+    missing = [k for k in _REQUIRED if not entry.get(k)]
+    if missing:
+        raise FlywheelError(f"{path}: entry {i + 1} lacks {', '.join(missing)}")
+    unknown = sorted(set(entry) - _FIELDS)
+    if unknown:
+        raise FlywheelError(f"{path}: node {entry['id']!r} has unknown keys {unknown}")
+    return KnowledgeNode(**{k: v for k, v in entry.items() if k in _FIELDS})
+
+
+def load_seeds(path: str | Path | None = None) -> list[KnowledgeNode]:
+    """Nodes of a seeds file (the built-in set when path is None), checked for consistency."""
+    path = Path(path) if path else BUILTIN_SEEDS
+    data = _read(path)
+    if isinstance(data, dict) and "nodes" in data:
+        data = data["nodes"]
+    if not isinstance(data, list) or not data:
+        raise FlywheelError(f"seeds file {path} must hold a non-empty list of knowledge nodes")
+    nodes = [_node(e, i, path) for i, e in enumerate(data)]
+    ids = [n.id for n in nodes]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise FlywheelError(f"{path}: duplicate knowledge ids {dupes}")
+    known = set(generator_names())
+    for n in nodes:
+        if n.generator and n.generator not in known:
+            raise FlywheelError(f"{path}: node {n.id!r} names unknown generator {n.generator!r}")
+        bad = [p for p in n.prerequisites if p not in ids]
+        if bad:
+            raise FlywheelError(f"{path}: node {n.id!r} has unknown prerequisites {bad}")
+    return nodes
+
+
+def select(nodes: list[KnowledgeNode], ids: list[str] | None) -> list[KnowledgeNode]:
+    """Nodes with a generator, optionally only the given ids (unknown ids are an error)."""
+    if ids:
+        by_id = {n.id: n for n in nodes}
+        unknown = [i for i in ids if i not in by_id]
+        if unknown:
+            raise FlywheelError(f"unknown knowledge id(s): {', '.join(unknown)}")
+        nodes = [by_id[i] for i in ids]
+    usable = [n for n in nodes if n.generator]
+    if not usable:
+        raise FlywheelError("no knowledge node with a generator to synthesize from")
+    return usable

@@ -1,0 +1,123 @@
+"""One sample end to end inside a worker: generate → render → run tool → verify → hash.
+
+`build(task)` is the task function the worker pool runs; it returns plain records and PNG bytes,
+so the parent only has to check duplicates and write the catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from flywheel.catalog.images import sha256
+from flywheel.generators import get_generator
+from flywheel.generators.base import Rendered, render
+from flywheel.records import KnowledgeNode, Sample, Verdict, content_id
+from flywheel.sandbox.execute import CodeError, run_image_code, run_tool_code
+from flywheel.verifiers.duplicate import phash_hex, question_key
+from flywheel.verifiers.registry import VerifyContext, run_verifiers
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    node: KnowledgeNode
+    seed: int
+    stream: str
+    round: int = 0
+
+
+@dataclass
+class Outcome:
+    index: int
+    sample: Sample | None
+    verdicts: list[Verdict] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for `bench speed`
+
+
+def task_seed(stream: str, index: int) -> int:
+    """64-bit seed of task `index` of a stream: the same task always draws the same problem."""
+    return int(hashlib.sha256(f"{stream}:{index}".encode()).hexdigest()[:15], 16)  # 60 bits: fits int64 columns
+
+
+def warm() -> None:
+    """Worker start-up: import the heavy modules once and render one figure to fill font caches."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1, 1))
+    FigureCanvasAgg(fig)
+    fig.text(0.5, 0.5, "A", family="DejaVu Serif", style="italic")
+    fig.canvas.draw()
+    get_generator("plane.pythagoras")
+
+
+def ping(_: object = None) -> bool:
+    """No-op task: returns once a worker has finished warming up."""
+    return True
+
+
+def build(task: Task) -> Outcome:
+    clock = _Clock()
+    node = task.node
+    spec = get_generator(node.generator)
+    draft = spec.fn(random.Random(task.seed))
+    clock.lap("generate")
+    rendered = render(draft)
+    clock.lap("layout+emit")
+    sid = content_id(spec.name, node.id, draft.params, task.seed)
+    ctx, images = execute(sid, rendered, clock)
+    verdicts = run_verifiers(ctx)
+    clock.lap("verify")
+    render_result, tool_result = ctx.render, ctx.tool
+    image_sha = sha256(render_result.png) if render_result else ""
+    edited_sha = sha256(tool_result.png) if tool_result and tool_result.png else None
+    phash = phash_hex(Image.fromarray(render_result.rgb)) if render_result else ""
+    clock.lap("phash")
+    sample = Sample(
+        id=sid, kind="interaction", domain=spec.domain, knowledge_id=node.id,
+        question=draft.question, answer=draft.answer_latex, answer_expr=str(draft.answer),
+        image=image_sha, image_code=rendered.image_code, tool_code=rendered.tool_code,
+        edited_image=edited_sha, cot=rendered.cot, difficulty=draft.difficulty.hops,
+        difficulty_score=draft.difficulty.score, params=draft.params, seed=task.seed,
+        generator=spec.name, round=task.round, accepted=all(v.passed for v in verdicts),
+        stream=task.stream, task_index=task.index, phash=phash, question_key=question_key(draft.question),
+    )
+    return Outcome(task.index, sample, verdicts, images, clock.laps)
+
+
+def execute(sid: str, rendered: Rendered, clock: _Clock | None = None) -> tuple[VerifyContext, dict[str, bytes]]:
+    """Run the image code, then the tool code on its output; the context the verifiers judge."""
+    clock = clock or _Clock()
+    images: dict[str, bytes] = {}
+    render_result = tool_result = render_error = None
+    try:
+        render_result = run_image_code(rendered.image_code)
+        images[sha256(render_result.png)] = render_result.png
+        clock.lap("image_code")
+        tool_result = run_tool_code(rendered.tool_code, render_result.png)
+        if tool_result.png:
+            images[sha256(tool_result.png)] = tool_result.png
+        clock.lap("tool_code")
+    except CodeError as exc:
+        render_error = str(exc)
+    return VerifyContext(sid, rendered, render_result, render_error, tool_result), images
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._t
+        self._t = now

@@ -1,0 +1,154 @@
+"""A pool of warm worker processes with a wall-clock limit per task.
+
+Unlike concurrent.futures, a worker that hangs or dies is killed and replaced and the task
+comes back as a TaskFailure, so one bad figure never stops a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """Why a task produced no result (exception text, timeout, crash)."""
+
+    reason: str
+
+
+def _resolve(path: str):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _worker_main(conn: Connection, warmup: str | None) -> None:
+    if warmup:
+        _resolve(warmup)()
+    cache: dict[str, Any] = {}
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if msg is None:
+            return
+        idx, fn_path, payload = msg
+        try:
+            fn = cache.get(fn_path) or cache.setdefault(fn_path, _resolve(fn_path))
+            conn.send((idx, fn(payload)))
+        except Exception as exc:  # noqa: BLE001 - any task error is reported, never kills the worker
+            conn.send((idx, TaskFailure(f"{type(exc).__name__}: {exc}")))
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Connection
+    task: int | None = None
+    deadline: float = 0.0
+
+
+class WorkerPool:
+    """`imap(fn, payloads)` yields (index, result or TaskFailure) as tasks finish, in any order."""
+
+    def __init__(self, workers: int | None = None, task_timeout: float = 60.0, warmup: str | None = None):
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self.task_timeout = task_timeout
+        self.warmup = warmup
+        self._ctx = mp.get_context("spawn")
+        self._workers = [self._spawn() for _ in range(self.size)]
+        self.replaced = 0
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_worker_main, args=(child, self.warmup), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def _replace(self, w: _Worker) -> None:
+        w.proc.kill()
+        w.proc.join(5)
+        w.conn.close()
+        self._workers[self._workers.index(w)] = self._spawn()
+        self.replaced += 1
+
+    def imap(self, fn: str, payloads: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        try:
+            yield from self._imap(fn, payloads)
+        finally:
+            self._drain()  # a caller that stops early must not leave stale results in the pipes
+
+    def _drain(self) -> None:
+        for w in self._workers:
+            if w.task is None:
+                continue
+            if w.conn.poll(max(0.0, w.deadline - time.monotonic())):
+                try:
+                    w.conn.recv()
+                    w.task = None
+                    continue
+                except (EOFError, OSError):
+                    pass
+            self._replace(w)
+
+    def _imap(self, fn: str, payloads: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        todo = iter(enumerate(payloads))
+        exhausted = False
+        while True:
+            for w in self._workers:
+                if w.task is None and not exhausted:
+                    nxt = next(todo, None)
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    w.task, w.deadline = nxt[0], time.monotonic() + self.task_timeout
+                    w.conn.send((nxt[0], fn, nxt[1]))
+            busy = [w for w in self._workers if w.task is not None]
+            if not busy:
+                return
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = wait([w.conn for w in busy], timeout=timeout)
+            for w in busy:
+                if w.conn in ready:
+                    yield from self._collect(w)
+                elif time.monotonic() >= w.deadline:
+                    idx = w.task
+                    self._replace(w)
+                    yield idx, TaskFailure(f"timed out after {self.task_timeout:g}s; worker replaced")
+
+    def _collect(self, w: _Worker) -> Iterator[tuple[int, Any]]:
+        idx = w.task
+        try:
+            got_idx, result = w.conn.recv()
+        except (EOFError, OSError):
+            code = w.proc.exitcode
+            self._replace(w)
+            yield idx, TaskFailure(f"worker crashed (exit code {code}); worker replaced")
+            return
+        w.task = None
+        yield got_idx, result
+
+    def close(self) -> None:
+        for w in self._workers:
+            with contextlib.suppress(OSError):
+                w.conn.send(None)
+        for w in self._workers:
+            w.proc.join(2)
+            if w.proc.is_alive():
+                w.proc.kill()
+            w.conn.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
