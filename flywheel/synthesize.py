@@ -74,6 +74,18 @@ def synthesize(
 ) -> SynthesisStats:
     """Reach `cfg.n` accepted samples in the stream; `pool` lets benchmarks reuse warm workers."""
     nodes, stream = plan(cfg)
+    own = pool is None
+    # Fork the workers before DuckDB starts its threads.
+    pool = pool or WorkerPool(cfg.workers, cfg.task_timeout, warmup="flywheel.pipeline:warm")
+    try:
+        return _run(cfg, nodes, stream, pool, on_progress)
+    finally:
+        if own:
+            pool.close()
+
+
+def _run(cfg: SynthesisConfig, nodes: list[KnowledgeNode], stream: str, pool: WorkerPool,
+         on_progress: Callable[[int, int], None] | None) -> SynthesisStats:
     stats = SynthesisStats()
     t0 = time.perf_counter()
     with Catalog(cfg.catalog) as cat:
@@ -83,7 +95,7 @@ def synthesize(
         if stats.accepted >= cfg.n:
             return stats
         run_id = cat.start_run("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": stream,
-                                              "knowledge": [n.id for n in nodes], "workers": cfg.workers})
+                                              "knowledge": [n.id for n in nodes], "workers": pool.size})
         dups = DuplicateIndex()
         for key, ph in cat.accepted_hashes():
             dups.add(key, ph)
@@ -92,17 +104,11 @@ def synthesize(
         writer = _BatchWriter(cat, run_id, cfg.batch_size)
         status = "interrupted"
         try:
-            own = pool is None
-            pool = pool or WorkerPool(cfg.workers, cfg.task_timeout, warmup="flywheel.pipeline:warm")
-            try:
-                for out in _in_order(pool.imap("flywheel.pipeline:build", tasks), start):
-                    if _absorb(out, dups, stats, writer) and stats.accepted >= cfg.n:
-                        break
-                    if on_progress:
-                        on_progress(stats.accepted, stats.generated)
-            finally:
-                if own:
-                    pool.close()
+            for out in _in_order(pool.imap("flywheel.pipeline:build", tasks), start):
+                if _absorb(out, dups, stats, writer) and stats.accepted >= cfg.n:
+                    break
+                if on_progress:
+                    on_progress(stats.accepted, stats.generated)
             writer.flush()
             status = "done" if stats.accepted >= cfg.n else "exhausted"
         finally:

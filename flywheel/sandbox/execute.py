@@ -7,6 +7,7 @@ checks labels against them); `run_tool_code` follows DESIGN §5: `image_path` an
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import io
@@ -73,6 +74,7 @@ def _private_dir():
     global _SCRATCH
     if _SCRATCH is None or not os.path.isdir(_SCRATCH):
         _SCRATCH = tempfile.mkdtemp(prefix="fw-")
+        atexit.register(shutil.rmtree, _SCRATCH, True)
     old = os.getcwd()
     os.chdir(_SCRATCH)
     try:
@@ -103,8 +105,12 @@ def run_image_code(code: str) -> RenderResult:
     fig = ns.get("fig")
     labels: list[TextBox] = []
     width = height = 0
+    pixels = None
     if fig is not None:
         renderer = fig.canvas.get_renderer()
+        # The canvas still holds what savefig drew: reuse it instead of decoding the PNG again.
+        buf = np.asarray(fig.canvas.buffer_rgba())
+        pixels = np.ascontiguousarray(buf[..., :3]) if buf.shape[:2] == (renderer.height, renderer.width) else None
         width, height = int(renderer.width), int(renderer.height)
         # Only the figure's own texts: findobj() would build every hidden tick of an Axes.
         texts = list(fig.texts) + [t for ax in fig.axes for t in ax.texts]
@@ -112,7 +118,10 @@ def run_image_code(code: str) -> RenderResult:
             if t.get_visible() and t.get_text().strip():
                 bb = t.get_window_extent(renderer)
                 labels.append(TextBox(t.get_text(), bb.x0, height - bb.y1, bb.x1, height - bb.y0))
-    return RenderResult(png, width, height, labels)
+    result = RenderResult(png, width, height, labels)
+    if pixels is not None:
+        result.__dict__["rgb"] = pixels  # pre-fill the cached property
+    return result
 
 
 def run_tool_code(code: str, image_png: bytes) -> ToolResult:

@@ -6,6 +6,7 @@ comes back as a TaskFailure, so one bad figure never stops a run.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import multiprocessing as mp
@@ -30,6 +31,13 @@ def _resolve(path: str):
 
 
 def _worker_main(conn: Connection, warmup: str | None) -> None:
+    try:
+        _serve(conn, warmup)
+    finally:
+        atexit._run_exitfuncs()  # forked children skip atexit; scratch dirs must still go
+
+
+def _serve(conn: Connection, warmup: str | None) -> None:
     if warmup:
         _resolve(warmup)()
     cache: dict[str, Any] = {}
@@ -63,7 +71,10 @@ class WorkerPool:
         self.size = max(1, workers or os.cpu_count() or 1)
         self.task_timeout = task_timeout
         self.warmup = warmup
-        self._ctx = mp.get_context("spawn")
+        # fork: workers start instantly with the parent's imports already warm, and scripts that
+        # call flywheel without an `if __name__ == "__main__"` guard still work (spawn re-runs them).
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self._ctx = mp.get_context(method)
         self._workers = [self._spawn() for _ in range(self.size)]
         self.replaced = 0
 

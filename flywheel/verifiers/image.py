@@ -9,7 +9,7 @@ import numpy as np
 
 from flywheel.answers import parse_answer
 from flywheel.generators.scene import pixels
-from flywheel.generators.scene.layout import obstacle_segments
+from flywheel.generators.scene.layout import label_box, obstacle_segments
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
 MIN_INK = 0.004  # fraction of non-white pixels
@@ -36,15 +36,23 @@ def _label_problems(ctx: VerifyContext) -> str | None:
     for a, b in itertools.combinations(boxes, 2):
         if pixels.rects_overlap(a.rect, b.rect, pad=-1.0):
             return f"labels {a.text!r} and {b.text!r} overlap"
-    strokes = obstacle_segments(scene, lay, with_construction=False)
-    dots = {n: lay.to_px(*scene.floats()[n]) for n in scene.labeled}
-    for b in boxes:
-        shrunk = (b.x0 + 1, b.y0 + 1, b.x1 - 1, b.y1 - 1)
+    # Labels must stay clear in the edited figure too, so the construction's strokes count.
+    strokes = obstacle_segments(scene, lay, with_construction=True)
+    shown = scene.labeled + scene.construction.points
+    dots = {n: lay.to_px(*scene.floats()[n]) for n in shown}
+    tool_labels = [(n, label_box(*lay.labels[n], n)) for n in scene.construction.points]
+    rects = [(b.text, b.rect) for b in boxes] + tool_labels
+    for text, rect in tool_labels:
+        for other, orect in rects:
+            if other != text and pixels.rects_overlap(rect, orect, pad=-1.0):
+                return f"construction label {text!r} would overlap label {other!r}"
+    for text, rect in rects:
+        shrunk = (rect[0] + 1, rect[1] + 1, rect[2] - 1, rect[3] - 1)
         if pixels.rect_hits_segments(shrunk, strokes):
-            return f"label {b.text!r} overlaps a line of the figure"
+            return f"label {text!r} overlaps a line of the figure"
         for n, (x, y) in dots.items():
             if pixels.rects_overlap(shrunk, (x - 2.5, y - 2.5, x + 2.5, y + 2.5)):
-                return f"label {b.text!r} covers point {n}"
+                return f"label {text!r} covers point {n}"
     return None
 
 
