@@ -5,10 +5,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 
-from flywheel.errors import FlywheelError
 from flywheel.generators.base import Draft
+from flywheel.registry import Registry
 
 GeneratorFn = Callable[[random.Random], Draft]
 
@@ -20,38 +19,17 @@ class GeneratorSpec:
     fn: GeneratorFn
 
 
-_REGISTRY: dict[str, GeneratorSpec] = {}
-_LOADED = False
+GENERATORS: Registry[GeneratorSpec] = Registry("generator", "flywheel.generators", ["flywheel.generators.plane"])
 
 
 def register_generator(name: str, domain: str) -> Callable[[GeneratorFn], GeneratorFn]:
     """Decorator: `@register_generator("plane.pythagoras", domain="plane_geometry")`."""
-
-    def deco(fn: GeneratorFn) -> GeneratorFn:
-        _REGISTRY[name] = GeneratorSpec(name, domain, fn)
-        return fn
-
-    return deco
-
-
-def _load() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    import flywheel.generators.plane  # noqa: F401 - registers the built-in generators
-
-    for ep in entry_points(group="flywheel.generators"):
-        ep.load()
+    return GENERATORS.decorator(name, lambda fn: GeneratorSpec(name, domain, fn))
 
 
 def get_generator(name: str) -> GeneratorSpec:
-    _load()
-    if name not in _REGISTRY:
-        raise FlywheelError(f"unknown generator {name!r} (known: {', '.join(sorted(_REGISTRY))})")
-    return _REGISTRY[name]
+    return GENERATORS.get(name)
 
 
 def generator_names() -> list[str]:
-    _load()
-    return sorted(_REGISTRY)
+    return GENERATORS.names()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 
 from flywheel.generators.base import Rendered
 from flywheel.records import Verdict
+from flywheel.registry import Registry
 from flywheel.sandbox.execute import RenderResult, ToolResult
 
 
@@ -30,38 +30,25 @@ class Check:
 
 
 VerifierFn = Callable[[VerifyContext], Check]
-_REGISTRY: dict[str, VerifierFn] = {}
-_LOADED = False
+VERIFIERS: Registry[VerifierFn] = Registry(
+    "verifier", "flywheel.verifiers",
+    ["flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool"],
+)
 
 
 def register_verifier(name: str) -> Callable[[VerifierFn], VerifierFn]:
-    def deco(fn: VerifierFn) -> VerifierFn:
-        _REGISTRY[name] = fn
-        return fn
-
-    return deco
-
-
-def _load() -> None:
-    global _LOADED
-    if not _LOADED:
-        _LOADED = True
-        from flywheel.verifiers import answer, image, tool  # noqa: F401 - built-ins register themselves
-
-        for ep in entry_points(group="flywheel.verifiers"):
-            ep.load()
+    """Decorator: `@register_verifier("answer")` on a function `ctx -> Check`."""
+    return VERIFIERS.decorator(name)
 
 
 def verifier_names() -> list[str]:
-    _load()
-    return sorted(_REGISTRY)
+    return VERIFIERS.names()
 
 
 def run_verifiers(ctx: VerifyContext) -> list[Verdict]:
     """Run every registered per-sample verifier; a verifier that raises fails with the error as reason."""
-    _load()
     out = []
-    for name, fn in sorted(_REGISTRY.items()):
+    for name, fn in VERIFIERS.items():
         try:
             c = fn(ctx)
         except Exception as exc:  # noqa: BLE001 - a broken verifier must reject, not crash the run
