@@ -7,7 +7,6 @@ so the parent only has to check duplicates and write the catalog.
 from __future__ import annotations
 
 import hashlib
-import random
 import time
 from dataclasses import dataclass, field
 
@@ -15,7 +14,7 @@ from PIL import Image
 
 from flywheel.catalog.images import sha256
 from flywheel.generators import get_generator
-from flywheel.generators.base import Rendered, render
+from flywheel.generators.base import Rendered, draw, render
 from flywheel.records import KnowledgeNode, Sample, Verdict, content_id
 from flywheel.sandbox.execute import CodeError, run_image_code, run_tool_code
 from flywheel.verifiers.duplicate import phash_hex, question_key
@@ -69,7 +68,7 @@ def build(task: Task) -> Outcome:
     clock = _Clock()
     node = task.node
     spec = get_generator(node.generator)
-    draft = spec.fn(random.Random(task.seed))
+    draft = draw(spec.fn, task.seed)
     clock.lap("generate")
     rendered = render(draft)
     clock.lap("layout+emit")

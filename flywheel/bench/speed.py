@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import random
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from flywheel.generators import get_generator
-from flywheel.generators.base import Rendered, render
+from flywheel.generators.base import Rendered, draw, render
 from flywheel.knowledge.seeds import load_seeds, select
 from flywheel.pipeline import task_seed
 from flywheel.sandbox import WorkerPool
@@ -82,7 +81,7 @@ def _floor_draw(r: Rendered) -> bytes:
 def _floor(n: int) -> float:
     nodes = select(load_seeds(), None)
     stream = stream_key(BENCH_SEED, [x.id for x in nodes])
-    figs = [render(get_generator(nodes[i % len(nodes)].generator).fn(random.Random(task_seed(stream, i)))) for i in range(n)]
+    figs = [render(draw(get_generator(nodes[i % len(nodes)].generator).fn, task_seed(stream, i))) for i in range(n)]
     t0 = time.perf_counter()
     for r in figs:
         _floor_draw(r)

@@ -51,6 +51,23 @@ class Rendered:
     cot: str
 
 
+MIN_STROKE_ANGLE = 15.0  # degrees; below this two lines read as one (a sliver)
+MAX_DRAWS = 30
+
+
+def draw(fn, seed: int) -> Draft:
+    """Call a generator with a seeded rng until its scene is well conditioned (no slivers).
+
+    The retries continue the same random stream, so a seed always yields the same draft.
+    """
+    rng = random.Random(seed)
+    for _ in range(MAX_DRAWS):
+        draft = fn(rng)
+        if draft.scene.min_stroke_angle() >= MIN_STROKE_ANGLE:
+            return draft
+    return draft  # the image verifier will reject it with the reason
+
+
 def orient(scene: Scene, rng: random.Random) -> Scene:
     """Random exact rotation/mirror: the same problem in a new orientation (surface variety)."""
     cos, sin = rational_rotation(rng)

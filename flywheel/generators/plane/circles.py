@@ -8,8 +8,9 @@ import sympy as sp
 
 from flywheel.generators.base import Draft, Given, orient
 from flywheel.generators.registry import register_generator
-from flywheel.generators.scene.exact import P, choice_triple
+from flywheel.generators.scene.exact import UNIT_DIRECTIONS, P, choice_triple, polar
 from flywheel.generators.scene.model import (
+    AngleMark,
     CircleEl,
     Construction,
     Measure,
@@ -24,7 +25,10 @@ L = Measure
 
 @register_generator("plane.chord_distance", domain="plane_geometry")
 def chord_distance(rng: random.Random) -> Draft:
-    d, half, r = choice_triple(rng, 26)
+    while True:
+        d, half, r = choice_triple(rng, 26)
+        if 0.45 <= half / r <= 0.95:  # a chord long enough to read, not hugging the centre
+            break
     pts = {"O": P(0, 0), "A": P(-half, -d), "B": P(half, -d), "M": P(0, -d)}
     scene = Scene(
         points=pts,
@@ -53,3 +57,117 @@ def chord_distance(rng: random.Random) -> Draft:
         difficulty=Difficulty(hops=2, constructions=2),
         params={"r": r, "half": half},
     )
+
+
+@register_generator("plane.inscribed_angle", domain="plane_geometry")
+def inscribed_angle(rng: random.Random) -> Draft:
+    theta = rng.randint(25, 70)
+    r, phi = 5, rng.randint(0, 359)
+    c_at = phi + 2 * theta + (360 - 2 * theta) * sp.Rational(rng.randint(35, 65), 100)
+    pts = {"O": P(0, 0), "A": polar(P(0, 0), r, phi), "B": polar(P(0, 0), r, phi + 2 * theta),
+           "C": polar(P(0, 0), r, c_at)}
+    scene = Scene(
+        points=pts,
+        segments=[Segment("C", "A"), Segment("C", "B")],
+        circles=[CircleEl("O", "A")],
+        angle_marks=[AngleMark("A", "C", "B")],
+        labeled=["O", "A", "B", "C"],
+        construction=Construction("draw the radii OA and OB", [Segment("O", "A"), Segment("O", "B")]),
+    )
+    return Draft(
+        title="Circle O with inscribed angle ACB",
+        scene=orient(scene, rng),
+        question=f"Points A, B and C lie on circle O, and ∠ACB = {theta}°. Find the central angle ∠AOB in degrees.",
+        answer=sp.Integer(2 * theta),
+        target=L("angle", ("A", "O", "B")),
+        givens=[Given(L("angle", ("A", "C", "B")), sp.Integer(theta))],
+        reasoning=["∠AOB is the central angle on arc AB; it appears once the radii to A and B are drawn."],
+        conclusion=[
+            "∠ACB and ∠AOB stand on the same arc AB, so by the inscribed angle theorem ∠AOB = 2·∠ACB",
+            f"= 2 · {theta}° = {2 * theta}°.",
+        ],
+        difficulty=Difficulty(hops=1, constructions=2),
+        params={"theta": theta, "phi": phi},
+    )
+
+
+@register_generator("plane.tangent_radius", domain="plane_geometry")
+def tangent_length(rng: random.Random) -> Draft:
+    while True:
+        r, t, d = choice_triple(rng, 30)
+        if 0.35 <= r / d <= 0.8:
+            break
+    pts = {"O": P(0, 0), "P": P(d, 0), "T": P(sp.Rational(r * r, d), sp.Rational(r * t, d))}
+    scene = Scene(
+        points=pts,
+        segments=[Segment("P", "T"), Segment("O", "P")],
+        circles=[CircleEl("O", "T")],
+        labeled=["O", "P", "T"],
+        construction=Construction("draw the radius OT to the point of tangency", [Segment("O", "T")], [],
+                                  [RightMark("O", "T", "P")]),
+    )
+    return Draft(
+        title="Tangent PT to circle O",
+        scene=orient(scene, rng),
+        question=f"PT is tangent to circle O at T. The radius of the circle is {r} and OP = {d}. Find PT.",
+        answer=sp.Integer(t),
+        target=L("length", ("P", "T")),
+        givens=[Given(L("length", ("O", "T")), sp.Integer(r)), Given(L("length", ("O", "P")), sp.Integer(d))],
+        reasoning=["A tangent is perpendicular to the radius at the point of contact, so OT makes a right angle."],
+        conclusion=[
+            "Triangle OTP has a right angle at T.",
+            f"PT = √(OP² − OT²) = √({d}² − {r}²) = {t}.",
+        ],
+        difficulty=Difficulty(hops=2, constructions=1),
+        params={"r": r, "d": d},
+    )
+
+
+def _factor_pairs(n: int, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(c, n // c) for c in range(lo, hi + 1) if n % c == 0 and lo <= n // c <= hi]
+
+
+@register_generator("plane.power_of_point", domain="plane_geometry")
+def intersecting_chords(rng: random.Random) -> Draft:
+    """A = −a·u, B = b·u, C = −c·v, D = d·v with ab = cd are concyclic (converse of the theorem)."""
+    while True:
+        a, b = rng.randint(2, 9), rng.randint(2, 9)
+        pairs = [(c, d) for c, d in _factor_pairs(a * b, 2, 12) if {c, d} != {a, b}]
+        if pairs:
+            break
+    c, d = rng.choice(pairs)
+    ux, uy = rng.choice(UNIT_DIRECTIONS)
+    pts = {"P": P(0, 0), "A": P(-a, 0), "B": P(b, 0), "C": (c * -ux, c * -uy), "D": (d * ux, d * uy)}
+    pts["O"] = _circumcentre(pts["A"], pts["B"], pts["C"])
+    scene = Scene(
+        points=pts,
+        segments=[Segment("A", "B"), Segment("C", "D")],
+        circles=[CircleEl("O", "A")],
+        labeled=["A", "B", "C", "D", "P"],
+        construction=Construction("draw AC and BD to form triangles PAC and PDB",
+                                  [Segment("A", "C"), Segment("B", "D")]),
+    )
+    return Draft(
+        title="Chords AB and CD meeting at P",
+        scene=orient(scene, rng),
+        question=f"Chords AB and CD of a circle meet at P. PA = {a}, PB = {b} and PC = {c}. Find PD.",
+        answer=sp.Integer(d),
+        target=L("length", ("P", "D")),
+        givens=[Given(L("length", ("P", "A")), sp.Integer(a)), Given(L("length", ("P", "B")), sp.Integer(b)),
+                Given(L("length", ("P", "C")), sp.Integer(c))],
+        reasoning=["Joining the chord ends gives two triangles at P whose angles can be compared."],
+        conclusion=[
+            "∠PAC = ∠PDB (inscribed angles on arc BC) and ∠APC = ∠DPB (vertical angles), so △PAC ~ △PDB.",
+            f"Hence PA/PD = PC/PB, i.e. PA·PB = PC·PD: {a}·{b} = {c}·PD, so PD = {d}.",
+        ],
+        difficulty=Difficulty(hops=2, constructions=2),
+        params={"a": a, "b": b, "c": c, "dir": [str(ux), str(uy)]},
+    )
+
+
+def _circumcentre(a, b, c):
+    ax, ay, bx, by, cx, cy = *a, *b, *c
+    d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
+    ux = ((ax**2 + ay**2) * (by - cy) + (bx**2 + by**2) * (cy - ay) + (cx**2 + cy**2) * (ay - by)) / d
+    uy = ((ax**2 + ay**2) * (cx - bx) + (bx**2 + by**2) * (ax - cx) + (cx**2 + cy**2) * (bx - ax)) / d
+    return (sp.nsimplify(ux), sp.nsimplify(uy))

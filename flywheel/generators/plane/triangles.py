@@ -9,8 +9,23 @@ import sympy as sp
 from flywheel.answers import to_latex
 from flywheel.generators.base import Draft, Given, orient
 from flywheel.generators.registry import register_generator
-from flywheel.generators.scene.exact import PYTHAGOREAN_TRIPLES, P, foot
-from flywheel.generators.scene.model import Construction, Measure, RightMark, Scene, Segment
+from flywheel.generators.scene.exact import (
+    PYTHAGOREAN_TRIPLES,
+    P,
+    choice_triple,
+    foot,
+    intersect,
+    lerp,
+    polygon_angles_ok,
+)
+from flywheel.generators.scene.model import (
+    AngleMark,
+    Construction,
+    Measure,
+    RightMark,
+    Scene,
+    Segment,
+)
 from flywheel.records import Difficulty
 
 L = Measure
@@ -100,4 +115,118 @@ def area_by_altitude(rng: random.Random) -> Draft:
         ],
         difficulty=Difficulty(hops=2, constructions=1),
         params={"h": h, "b1": b1, "b2": b2},
+    )
+
+
+@register_generator("plane.similar_triangles", domain="plane_geometry")
+def trapezoid_diagonals(rng: random.Random) -> Draft:
+    while True:
+        u, v, w = choice_triple(rng, 30)  # (horizontal run, height, diagonal AC)
+        a = rng.randint(u + 2, u + 9)
+        lo, hi = max(2, round(0.3 * a)), min(u - 1, round(0.75 * a))
+        if lo > hi:
+            continue
+        c = rng.randint(lo, hi)
+        p = u - c
+        pts = {"A": P(0, 0), "B": P(a, 0), "C": P(p + c, v), "D": P(p, v)}
+        if p >= 1 and polygon_angles_ok(list(pts.values()), 30):
+            break
+    pts["O"] = intersect(pts["A"], pts["C"], pts["B"], pts["D"])
+    scene = Scene(
+        points=pts,
+        segments=[Segment("A", "B"), Segment("B", "C"), Segment("C", "D"), Segment("D", "A")],
+        labeled=["A", "B", "C", "D"],
+        construction=Construction("draw the diagonals AC and BD, meeting at O",
+                                  [Segment("A", "C"), Segment("B", "D")], ["O"]),
+    )
+    ans = sp.Rational(w * a, a + c)
+    return Draft(
+        title="Trapezoid ABCD with AB ∥ CD",
+        scene=orient(scene, rng),
+        question=f"In trapezoid ABCD, AB ∥ CD, AB = {a}, CD = {c} and the diagonal AC = {w}. "
+        "The diagonals meet at O. Find AO.",
+        answer=ans,
+        target=L("length", ("A", "O")),
+        givens=[Given(L("length", ("A", "B")), sp.Integer(a)), Given(L("length", ("C", "D")), sp.Integer(c)),
+                Given(L("length", ("A", "C")), sp.Integer(w))],
+        reasoning=["O is where the diagonals cross, so both diagonals have to be drawn to see the triangles at O."],
+        conclusion=[
+            "Since AB ∥ CD, ∠OAB = ∠OCD and ∠OBA = ∠ODC, so triangles AOB and COD are similar.",
+            f"Hence AO : OC = AB : CD = {a} : {c}, and AO = AC · {a}/({a} + {c}) = {w} · {a}/{a + c} = {to_latex(ans)}.",
+        ],
+        difficulty=Difficulty(hops=2, constructions=2),
+        params={"a": a, "c": c, "u": u, "v": v},
+    )
+
+
+@register_generator("plane.angle_bisector", domain="plane_geometry")
+def angle_bisector(rng: random.Random) -> Draft:
+    h, b1, c1, b2, c2 = rng.choice(SHARED_LEG)
+    a = b1 + b2
+    pts = {"B": P(0, 0), "C": P(a, 0), "A": P(b1, h)}
+    pts["D"] = lerp(pts["B"], pts["C"], sp.Rational(c1, c1 + c2))
+    scene = Scene(
+        points=pts,
+        segments=[Segment("A", "B"), Segment("B", "C"), Segment("C", "A")],
+        labeled=["A", "B", "C", "D"],
+        construction=Construction("draw the bisector AD of ∠BAC", [Segment("A", "D")]),
+    )
+    ans = sp.Rational(a * c1, c1 + c2)
+    return Draft(
+        title="Triangle ABC with D on BC",
+        scene=orient(scene, rng),
+        question=f"In triangle ABC, AB = {c1}, AC = {c2} and BC = {a}. The bisector of ∠BAC meets BC at D. Find BD.",
+        answer=ans,
+        target=L("length", ("B", "D")),
+        givens=[Given(L("length", ("A", "B")), sp.Integer(c1)), Given(L("length", ("A", "C")), sp.Integer(c2)),
+                Given(L("length", ("B", "C")), sp.Integer(a))],
+        reasoning=["D is defined by the bisector of ∠BAC, which is not drawn yet."],
+        conclusion=[
+            f"By the angle-bisector theorem BD : DC = AB : AC = {c1} : {c2}.",
+            f"So BD = BC · {c1}/({c1} + {c2}) = {a} · {c1}/{c1 + c2} = {to_latex(ans)}.",
+        ],
+        difficulty=Difficulty(hops=1, constructions=1),
+        params={"h": h, "b1": b1, "b2": b2},
+    )
+
+
+@register_generator("plane.law_of_cosines", domain="plane_geometry")
+def law_of_cosines(rng: random.Random) -> Draft:
+    while True:
+        theta = rng.choice([60, 120])
+        a, b = rng.randint(3, 12), rng.randint(3, 12)
+        cos = sp.Rational(1, 2) if theta == 60 else -sp.Rational(1, 2)
+        pts = {"C": P(0, 0), "B": P(a, 0), "A": (b * cos, b * sp.sqrt(3) / 2)}
+        if polygon_angles_ok(list(pts.values()), 25):
+            break
+    pts["H"] = (pts["A"][0], sp.Integer(0))
+    segs = [Segment("A", "H")] + ([Segment("C", "H")] if theta == 120 else [])
+    where = "on BC" if theta == 60 else "on the extension of BC beyond C"
+    scene = Scene(
+        points=pts,
+        segments=[Segment("A", "B"), Segment("B", "C"), Segment("C", "A")],
+        angle_marks=[AngleMark("B", "C", "A")],
+        labeled=["A", "B", "C"],
+        construction=Construction(f"drop the altitude AH from A to line BC (H {where})", segs, ["H"],
+                                  [RightMark("A", "H", "B")]),
+    )
+    ans = sp.sqrt(a * a + b * b - 2 * a * b * cos)
+    ch = sp.Rational(b, 2)
+    bh = a - ch if theta == 60 else a + ch
+    return Draft(
+        title="Triangle ABC",
+        scene=orient(scene, rng),
+        question=f"In triangle ABC, CA = {b}, CB = {a} and ∠ACB = {theta}°. Find AB.",
+        answer=ans,
+        target=L("length", ("A", "B")),
+        givens=[Given(L("angle", ("A", "C", "B")), sp.Integer(theta)), Given(L("length", ("C", "A")), sp.Integer(b)),
+                Given(L("length", ("C", "B")), sp.Integer(a))],
+        reasoning=["Two sides and the included angle are known; a right triangle would let me use Pythagoras."],
+        conclusion=[
+            f"In right triangle AHC the angle at C is 60°, so CH = CA/2 = {to_latex(ch)} and AH = CA·√3/2 = {to_latex(b * sp.sqrt(3) / 2)}.",
+            f"Then BH = {to_latex(bh)}, and AB² = AH² + BH² = {to_latex(sp.Rational(3 * b * b, 4) + bh**2)},",
+            f"so AB = {to_latex(ans)} (the law of cosines: AB² = a² + b² − 2ab·cos C).",
+        ],
+        difficulty=Difficulty(hops=2, constructions=1),
+        params={"a": a, "b": b, "theta": theta},
     )

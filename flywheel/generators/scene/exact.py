@@ -14,8 +14,30 @@ PYTHAGOREAN_TRIPLES = [
 ]
 
 
+def _exact(v) -> sp.Expr:
+    return sp.nsimplify(v) if isinstance(v, float) else sp.sympify(v)
+
+
 def P(x, y) -> Point:  # noqa: N802 - reads like the math
-    return (sp.nsimplify(x), sp.nsimplify(y))
+    return (_exact(x), _exact(y))
+
+
+def _trig_deg(fn, degrees) -> sp.Expr:
+    # evaluate=False keeps cos(37°) symbolic: sympy would otherwise expand some angles into
+    # huge radical expressions that take ~100 ms to build and evaluate.
+    return fn(sp.Mul(_exact(degrees), sp.pi / 180, evaluate=False), evaluate=False)
+
+
+def cos_deg(degrees) -> sp.Expr:
+    return _trig_deg(sp.cos, degrees)
+
+
+def sin_deg(degrees) -> sp.Expr:
+    return _trig_deg(sp.sin, degrees)
+
+
+def cot_deg(degrees) -> sp.Expr:
+    return _trig_deg(sp.cot, degrees)
 
 
 def midpoint(a: Point, b: Point) -> Point:
@@ -23,7 +45,7 @@ def midpoint(a: Point, b: Point) -> Point:
 
 
 def lerp(a: Point, b: Point, t) -> Point:
-    t = sp.nsimplify(t)
+    t = _exact(t)
     return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
 
 
@@ -49,14 +71,13 @@ def intersect(a: Point, b: Point, c: Point, d: Point) -> Point:
 
 def on_circle(center: Point, r, t) -> Point:
     """Exact rational point on a circle from the parameter t (stereographic: no trig needed)."""
-    t = sp.nsimplify(t)
+    t = _exact(t)
     return (center[0] + r * (1 - t * t) / (1 + t * t), center[1] + r * 2 * t / (1 + t * t))
 
 
 def polar(center: Point, r, degrees) -> Point:
     """Point at an angle in degrees; exact through sympy's trig (used when the angle is a given)."""
-    a = sp.rad(sp.nsimplify(degrees))
-    return (center[0] + r * sp.cos(a), center[1] + r * sp.sin(a))
+    return (center[0] + r * cos_deg(degrees), center[1] + r * sin_deg(degrees))
 
 
 def param_for_angle(degrees: float) -> sp.Rational:
@@ -70,7 +91,7 @@ def angle_deg(a: Point, v: Point, b: Point) -> sp.Expr:
     """Exact angle a-v-b in degrees."""
     ux, uy, wx, wy = a[0] - v[0], a[1] - v[1], b[0] - v[0], b[1] - v[1]
     cosv = (ux * wx + uy * wy) / (sp.sqrt(ux**2 + uy**2) * sp.sqrt(wx**2 + wy**2))
-    return sp.deg(sp.acos(sp.nsimplify(cosv)))
+    return sp.deg(sp.acos(cosv))
 
 
 def polygon_area(pts: list[Point]) -> sp.Expr:
@@ -84,3 +105,19 @@ def choice_triple(rng: random.Random, max_side: int = 30) -> tuple[int, int, int
     triples = [t for t in PYTHAGOREAN_TRIPLES if t[2] <= max_side]
     a, b, c = rng.choice(triples)
     return (b, a, c) if rng.random() < 0.5 else (a, b, c)
+
+
+def polygon_angles_ok(pts: list[Point], min_deg: float = 25.0) -> bool:
+    """Every interior angle of the polygon is at least `min_deg` (floats: used to resample)."""
+    import math
+
+    f = [(float(x), float(y)) for x, y in pts]
+    for i, v in enumerate(f):
+        a, b = f[i - 1], f[(i + 1) % len(f)]
+        t = abs(math.atan2(a[1] - v[1], a[0] - v[0]) - math.atan2(b[1] - v[1], b[0] - v[0]))
+        if math.degrees(min(t, 2 * math.pi - t)) < min_deg:
+            return False
+    return True
+
+
+UNIT_DIRECTIONS = [(sp.Rational(a, c), sp.Rational(b, c)) for a, b, c in PYTHAGOREAN_TRIPLES[:5]]

@@ -15,6 +15,30 @@ import sympy as sp
 
 Point = tuple[sp.Expr, sp.Expr]
 
+_FUNCS = {sp.cos: math.cos, sp.sin: math.sin, sp.tan: math.tan, sp.cot: lambda x: 1 / math.tan(x)}
+
+
+def fast_float(e: sp.Expr) -> float:
+    """Evaluate an exact expression in double precision by walking its tree with `math`.
+
+    sympy's evalf works in arbitrary precision and costs ~2 ms for a rotated trig coordinate;
+    drawing only needs doubles. Anything unusual falls back to sympy.
+    """
+    if e.is_Rational:
+        return int(e.p) / int(e.q)
+    if e is sp.pi:
+        return math.pi
+    if e.is_Add:
+        return math.fsum(fast_float(a) for a in e.args)
+    if e.is_Mul:
+        return math.prod(fast_float(a) for a in e.args)
+    if e.is_Pow:
+        return fast_float(e.base) ** fast_float(e.exp)
+    fn = _FUNCS.get(type(e))
+    if fn is not None:
+        return fn(fast_float(e.args[0]))
+    return float(e)
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -86,7 +110,7 @@ class Scene:
         """Float coordinates, computed once per scene (sympy evaluation is the slow part)."""
         cache = self.__dict__.get("_floats")
         if cache is None:
-            cache = {k: (float(x), float(y)) for k, (x, y) in self.points.items()}
+            cache = {k: (fast_float(x), fast_float(y)) for k, (x, y) in self.points.items()}
             self.__dict__["_floats"] = cache
         return cache
 
@@ -97,6 +121,21 @@ class Scene:
     def radius_float(self, c: CircleEl) -> float:
         (cx, cy), (px, py) = self.floats()[c.center], self.floats()[c.through]
         return math.hypot(px - cx, py - cy)
+
+    def min_stroke_angle(self) -> float:
+        """Smallest angle (degrees) between two strokes, construction included, meeting at a point."""
+        f = self.floats()
+        rays: dict[str, list[float]] = {}
+        for s in self.segments + self.construction.segments:
+            for p, q in ((s.a, s.b), (s.b, s.a)):
+                rays.setdefault(p, []).append(math.atan2(f[q][1] - f[p][1], f[q][0] - f[p][0]))
+        best = 180.0
+        for angles in rays.values():
+            for i, a in enumerate(angles):
+                for b in angles[i + 1 :]:
+                    d = abs((a - b + math.pi) % (2 * math.pi) - math.pi)
+                    best = min(best, math.degrees(d))
+        return best
 
     def transformed(self, cos: sp.Expr, sin: sp.Expr, mirror: bool) -> Scene:
         """Rotate (exactly, by a rational rotation) and optionally mirror every point."""
