@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from PIL import Image
-
-from flywheel.catalog.images import sha256
+from flywheel.catalog.images import ImageStore, sha256
 from flywheel.generators import get_generator
 from flywheel.generators.base import Rendered, draw, render
 from flywheel.records import KnowledgeNode, Sample, Verdict, content_id
@@ -28,6 +27,7 @@ class Task:
     seed: int
     stream: str
     round: int = 0
+    image_root: str | None = None  # workers write PNGs straight into the catalog's store
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Outcome:
     index: int
     sample: Sample | None
     verdicts: list[Verdict] = field(default_factory=list)
-    images: dict[str, bytes] = field(default_factory=dict)
+    images: dict[str, bytes] = field(default_factory=dict)  # PNGs not yet in the store
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for `bench speed`
 
 
@@ -74,12 +74,19 @@ def build(task: Task) -> Outcome:
     clock.lap("layout+emit")
     sid = content_id(spec.name, node.id, draft.params, task.seed)
     ctx, images = execute(sid, rendered, clock)
+    if task.image_root:
+        # Content-addressed, atomic writes: safe from any worker, and it keeps PNG bytes out of
+        # the pipe to the parent (which would otherwise do all the file I/O on one core).
+        store = ImageStore(Path(task.image_root))
+        for digest, data in images.items():
+            store.put(data, digest)
+        images = {}
     verdicts = run_verifiers(ctx)
     clock.lap("verify")
     render_result, tool_result = ctx.render, ctx.tool
     image_sha = sha256(render_result.png) if render_result else ""
     edited_sha = sha256(tool_result.png) if tool_result and tool_result.png else None
-    phash = phash_hex(Image.fromarray(render_result.rgb)) if render_result else ""
+    phash = phash_hex(render_result.rgb) if render_result else ""
     clock.lap("phash")
     sample = Sample(
         id=sid, kind="interaction", domain=spec.domain, knowledge_id=node.id,

@@ -100,7 +100,8 @@ def _run(cfg: SynthesisConfig, nodes: list[KnowledgeNode], stream: str, pool: Wo
         for key, ph in cat.accepted_hashes():
             dups.add(key, ph)
         limit = start + (cfg.n - stats.accepted) * MAX_TASKS_PER_SAMPLE + 50
-        tasks = (Task(i, nodes[i % len(nodes)], task_seed(stream, i), stream) for i in range(start, limit))
+        root = str(cat.images.root)
+        tasks = (Task(i, nodes[i % len(nodes)], task_seed(stream, i), stream, image_root=root) for i in range(start, limit))
         writer = _BatchWriter(cat, run_id, cfg.batch_size)
         status = "interrupted"
         try:

@@ -127,3 +127,20 @@ def test_answer_value_printed_on_figure_is_caught():
 def test_sympy_answer_kept_exact():
     r = rendered("plane.pythagoras", 0)
     assert isinstance(r.draft.answer, sp.Expr) and r.draft.answer.is_algebraic
+
+
+def test_fast_phash_matches_imagehash_on_the_same_thumbnail():
+    import imagehash
+    import numpy as np
+    from PIL import Image
+
+    from flywheel.verifiers.duplicate import phash_hex
+
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        a = np.full((448, 448, 3), 255, np.uint8)
+        for _ in range(6):
+            x, y = rng.integers(0, 400, 2)
+            a[y : y + rng.integers(2, 40), x : x + rng.integers(2, 40)] = 0
+        thumb = np.floor(a[..., 1].reshape(32, 14, 32, 14).mean(axis=(1, 3))).astype(np.uint8)
+        assert phash_hex(a) == str(imagehash.phash(Image.fromarray(thumb)))
