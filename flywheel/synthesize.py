@@ -97,8 +97,8 @@ def _run(cfg: SynthesisConfig, nodes: list[KnowledgeNode], stream: str, pool: Wo
         run_id = cat.start_run("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": stream,
                                               "knowledge": [n.id for n in nodes], "workers": pool.size})
         dups = DuplicateIndex()
-        for key, ph in cat.accepted_hashes():
-            dups.add(key, ph)
+        for key, ph, answer in cat.accepted_hashes():
+            dups.add(key, ph, answer)
         limit = start + (cfg.n - stats.accepted) * MAX_TASKS_PER_SAMPLE + 50
         root = str(cat.images.root)
         tasks = (Task(i, nodes[i % len(nodes)], task_seed(stream, i), stream, image_root=root) for i in range(start, limit))
@@ -138,7 +138,7 @@ def _absorb(out: Outcome | TaskFailure, dups: DuplicateIndex, stats: SynthesisSt
         return False
     s = out.sample
     stats.generated += 1
-    passed, reason = dups.check(s.question_key, s.phash) if s.phash else (False, "no image to hash")
+    passed, reason = dups.check(s.question_key, s.phash, s.answer) if s.phash else (False, "no image to hash")
     stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in out.timings.items()})
     verdicts = out.verdicts + [Verdict(s.id, "duplicate", passed, float(passed), reason)]
     for v in verdicts:
@@ -146,7 +146,7 @@ def _absorb(out: Outcome | TaskFailure, dups: DuplicateIndex, stats: SynthesisSt
         stats.verifier_pass[v.verifier] += v.passed
     s.accepted = all(v.passed for v in verdicts)
     if s.accepted:
-        dups.add(s.question_key, s.phash)
+        dups.add(s.question_key, s.phash, s.answer)
         stats.accepted += 1
     writer.add(s, verdicts, out.images)
     return s.accepted

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 import yaml
 
 from flywheel.generators import get_generator
-from flywheel.generators.base import render
+from flywheel.generators.base import draw, render
 
 FAST_NODES = ["plane.pythagoras", "plane.chord_distance", "plane.triangle_area_altitude"]
 
@@ -29,7 +28,7 @@ def small_seeds(tmp_path: Path) -> Path:
 
 
 def rendered(generator: str, seed: int = 0):
-    return render(get_generator(generator).fn(random.Random(seed)))
+    return render(draw(get_generator(generator).fn, seed))
 
 
 def flywheel_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:

@@ -104,8 +104,10 @@ class Catalog:
         ).fetchone()
         return int(acc), (-1 if last is None else int(last)) + 1
 
-    def accepted_hashes(self) -> list[tuple[str, str]]:
-        return self.con.execute("SELECT question_key, phash FROM samples WHERE accepted AND phash <> ''").fetchall()
+    def accepted_hashes(self) -> list[tuple[str, str, str]]:
+        return self.con.execute(
+            "SELECT question_key, phash, answer FROM samples WHERE accepted AND phash <> ''"
+        ).fetchall()
 
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:
         """Run one read-only statement; anything that could write is refused before it runs."""

@@ -1,7 +1,10 @@
-"""Duplicate verifier: perceptual hash + normalised question against everything already accepted.
+"""Duplicate verifier: normalised question + perceptual hash against everything already accepted.
 
-Candidates are bucketed by normalised-question key, so a check costs one dict lookup and a few
-Hamming distances however large the catalog grows.
+Two samples are near-duplicates when they ask the same question (the question states every
+given, so the same text is the same problem however the figure is turned), or when they have the
+same answer and figures within MAX_HAMMING bits of pHash. The pHash search uses multi-index
+hashing: the 64 bits are cut into MAX_HAMMING + 1 chunks, and by pigeonhole a near neighbour
+shares at least one chunk exactly, so a check is a few dict lookups at any catalog size.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import re
 import imagehash
 import numpy as np
 
-MAX_HAMMING = 6
+MAX_HAMMING = 4
+_CHUNKS = [(i * 13, 13 if i < 4 else 12) for i in range(MAX_HAMMING + 1)]  # bit offset, width
 
 
 def question_key(question: str) -> str:
@@ -44,22 +48,35 @@ def phash_hex(rgb: np.ndarray) -> str:
 
 
 class DuplicateIndex:
-    """In-memory index of accepted samples: question key → list of 64-bit phashes."""
+    """In-memory index of accepted samples: question keys, and pHash chunks → (hash, answer)."""
 
     def __init__(self) -> None:
-        self._by_key: dict[str, list[int]] = {}
+        self._questions: set[str] = set()
+        self._chunks: list[dict[int, list[tuple[int, str]]]] = [{} for _ in _CHUNKS]
+        self.size = 0
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_key.values())
+        return self.size
 
-    def add(self, key: str, phash: str) -> None:
-        self._by_key.setdefault(key, []).append(int(phash, 16))
+    @staticmethod
+    def _parts(h: int) -> list[int]:
+        return [(h >> off) & ((1 << width) - 1) for off, width in _CHUNKS]
 
-    def check(self, key: str, phash: str) -> tuple[bool, str]:
-        """(passed, reason): fails when the same question already exists with a near-identical figure."""
+    def add(self, key: str, phash: str, answer: str) -> None:
+        self._questions.add(key)
         h = int(phash, 16)
-        for other in self._by_key.get(key, ()):
-            dist = (h ^ other).bit_count()
-            if dist <= MAX_HAMMING:
-                return False, f"near-duplicate of an accepted sample (same question, phash distance {dist})"
-        return True, "no accepted sample with the same question and a similar figure"
+        for table, part in zip(self._chunks, self._parts(h), strict=True):
+            table.setdefault(part, []).append((h, answer))
+        self.size += 1
+
+    def check(self, key: str, phash: str, answer: str) -> tuple[bool, str]:
+        """(passed, reason)."""
+        if key in self._questions:
+            return False, "near-duplicate: an accepted sample asks the same question"
+        h = int(phash, 16)
+        for table, part in zip(self._chunks, self._parts(h), strict=True):
+            for other, other_answer in table.get(part, ()):
+                dist = (h ^ other).bit_count()
+                if dist <= MAX_HAMMING and other_answer == answer:
+                    return False, f"near-duplicate: same answer and a near-identical figure (pHash distance {dist})"
+        return True, "no accepted sample with the same question, or the same answer and figure"

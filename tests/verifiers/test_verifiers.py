@@ -108,13 +108,33 @@ def test_tool_code_drawing_in_the_wrong_place_is_caught():
     assert not v.passed
 
 
-def test_duplicate_index_same_question_same_figure_vs_different_question():
+def test_duplicate_index_same_question_or_same_answer_and_figure():
     idx = DuplicateIndex()
-    key = question_key("In rectangle ABCD, AB = 3 and BC = 4.  Find AC.")
-    idx.add(key, "c3a5b1e0f0f0f0f0")
-    assert not idx.check(question_key("in rectangle abcd, ab = 3 and bc = 4. find ac"), "c3a5b1e0f0f0f0f1")[0]
-    assert idx.check(key, "3c5a1b0e0f0f0f0f")[0]  # same text, very different figure
-    assert idx.check(question_key("In rectangle ABCD, AB = 3 and BC = 5. Find AC."), "c3a5b1e0f0f0f0f0")[0]
+    idx.add(question_key("In rectangle ABCD, AB = 3 and BC = 4.  Find AC."), "c3a5b1e0f0f0f0f0", "5")
+    # the same question, however worded in case/spacing, is the same problem
+    assert not idx.check(question_key("in rectangle abcd, ab = 3 and bc = 4. find ac"), "0000000000000000", "5")[0]
+    other = question_key("In rectangle ABCD, AB = 4 and BC = 3. Find AC.")
+    # another question with the same answer and a figure 3 bits away: near-duplicate
+    ok, reason = idx.check(other, "c3a5b1e0f0f0f0f7", "5")
+    assert not ok and "distance 3" in reason
+    # same answer but a clearly different figure, or a near figure with another answer: fine
+    assert idx.check(other, "3c5a4e1f0f0f0f0f", "5")[0]
+    assert idx.check(other, "c3a5b1e0f0f0f0f1", "6")[0]
+
+
+def test_duplicate_index_finds_every_near_neighbour():
+    import random
+
+    rng = random.Random(0)
+    idx = DuplicateIndex()
+    stored = [rng.getrandbits(64) for _ in range(2000)]
+    for i, h in enumerate(stored):
+        idx.add(f"q{i}", f"{h:016x}", "1")
+    for h in stored[:200]:
+        flipped = h
+        for bit in rng.sample(range(64), 4):  # 4 bits away: must be found
+            flipped ^= 1 << bit
+        assert not idx.check("new", f"{flipped:016x}", "1")[0]
 
 
 def test_answer_value_printed_on_figure_is_caught():

@@ -6,9 +6,10 @@ import random
 
 import sympy as sp
 
+from flywheel.answers import to_latex
 from flywheel.generators.base import Draft, Given, orient
 from flywheel.generators.registry import register_generator
-from flywheel.generators.scene.exact import UNIT_DIRECTIONS, P, choice_triple, polar
+from flywheel.generators.scene.exact import UNIT_DIRECTIONS, P, polar
 from flywheel.generators.scene.model import (
     AngleMark,
     CircleEl,
@@ -25,11 +26,11 @@ L = Measure
 
 @register_generator("plane.chord_distance", domain="plane_geometry")
 def chord_distance(rng: random.Random) -> Draft:
-    while True:
-        d, half, r = choice_triple(rng, 26)
-        if 0.45 <= half / r <= 0.95:  # a chord long enough to read, not hugging the centre
-            break
-    pts = {"O": P(0, 0), "A": P(-half, -d), "B": P(half, -d), "M": P(0, -d)}
+    r = rng.randint(5, 20)
+    chord = rng.randint(round(0.9 * r), int(1.9 * r))  # half-chord between 0.45 r and 0.95 r
+    half = sp.Rational(chord, 2)
+    d = sp.sqrt(r * r - half**2)
+    pts = {"O": P(0, 0), "A": (-half, -d), "B": (half, -d), "M": (sp.Integer(0), -d)}
     scene = Scene(
         points=pts,
         segments=[Segment("A", "B")],
@@ -45,17 +46,17 @@ def chord_distance(rng: random.Random) -> Draft:
     return Draft(
         title="Circle O with chord AB",
         scene=orient(scene, rng),
-        question=f"Circle O has radius {r}, and the chord AB has length {2 * half}. Find the distance from O to the chord AB.",
-        answer=sp.Integer(d),
+        question=f"Circle O has radius {r}, and the chord AB has length {chord}. Find the distance from O to the chord AB.",
+        answer=d,
         target=L("length", ("O", "M")),
-        givens=[Given(L("length", ("O", "A")), sp.Integer(r)), Given(L("length", ("A", "B")), sp.Integer(2 * half))],
+        givens=[Given(L("length", ("O", "A")), sp.Integer(r)), Given(L("length", ("A", "B")), sp.Integer(chord))],
         reasoning=["The distance from the centre to a chord is measured along the perpendicular to it."],
         conclusion=[
-            f"The perpendicular from the centre bisects the chord, so AM = {2 * half}/2 = {half}.",
-            f"In right triangle OMA, OM = √(OA² - AM²) = √({r}² - {half}²) = {d}.",
+            f"The perpendicular from the centre bisects the chord, so AM = {chord}/2 = {to_latex(half)}.",
+            f"In right triangle OMA, OM = √(OA² − AM²) = √({r}² − ({to_latex(half)})²) = {to_latex(d)}.",
         ],
         difficulty=Difficulty(hops=2, constructions=2),
-        params={"r": r, "half": half},
+        params={"r": r, "chord": chord},
     )
 
 
@@ -74,30 +75,34 @@ def inscribed_angle(rng: random.Random) -> Draft:
         labeled=["O", "A", "B", "C"],
         construction=Construction("draw the radii OA and OB", [Segment("O", "A"), Segment("O", "B")]),
     )
+    central, inscribed = L("angle", ("A", "O", "B")), L("angle", ("A", "C", "B"))
+    forward = rng.random() < 0.5  # ask for the central angle, or give it and ask for the inscribed one
+    if forward:
+        question = f"Points A, B and C lie on circle O, and ∠ACB = {theta}°. Find the central angle ∠AOB in degrees."
+        answer, target, given, last = sp.Integer(2 * theta), central, Given(inscribed, sp.Integer(theta)), f"∠AOB = 2 · {theta}° = {2 * theta}°."
+    else:
+        question = f"Points A, B and C lie on circle O, and the central angle ∠AOB = {2 * theta}°. Find ∠ACB in degrees."
+        answer, target, given, last = sp.Integer(theta), inscribed, Given(central, sp.Integer(2 * theta)), f"∠ACB = {2 * theta}°/2 = {theta}°."
     return Draft(
         title="Circle O with inscribed angle ACB",
         scene=orient(scene, rng),
-        question=f"Points A, B and C lie on circle O, and ∠ACB = {theta}°. Find the central angle ∠AOB in degrees.",
-        answer=sp.Integer(2 * theta),
-        target=L("angle", ("A", "O", "B")),
-        givens=[Given(L("angle", ("A", "C", "B")), sp.Integer(theta))],
+        question=question,
+        answer=answer,
+        target=target,
+        givens=[given],
         reasoning=["∠AOB is the central angle on arc AB; it appears once the radii to A and B are drawn."],
-        conclusion=[
-            "∠ACB and ∠AOB stand on the same arc AB, so by the inscribed angle theorem ∠AOB = 2·∠ACB",
-            f"= 2 · {theta}° = {2 * theta}°.",
-        ],
+        conclusion=["∠ACB and ∠AOB stand on the same arc AB, so by the inscribed angle theorem ∠AOB = 2·∠ACB:", last],
         difficulty=Difficulty(hops=1, constructions=2),
-        params={"theta": theta, "phi": phi},
+        params={"theta": theta, "phi": phi, "forward": forward},
     )
 
 
 @register_generator("plane.tangent_radius", domain="plane_geometry")
 def tangent_length(rng: random.Random) -> Draft:
-    while True:
-        r, t, d = choice_triple(rng, 30)
-        if 0.35 <= r / d <= 0.8:
-            break
-    pts = {"O": P(0, 0), "P": P(d, 0), "T": P(sp.Rational(r * r, d), sp.Rational(r * t, d))}
+    r = rng.randint(3, 15)
+    d = rng.randint(int(r / 0.8) + 1, int(r / 0.35))
+    t = sp.sqrt(d * d - r * r)
+    pts = {"O": P(0, 0), "P": P(d, 0), "T": (sp.Rational(r * r, d), r * t / d)}
     scene = Scene(
         points=pts,
         segments=[Segment("P", "T"), Segment("O", "P")],
@@ -110,13 +115,13 @@ def tangent_length(rng: random.Random) -> Draft:
         title="Tangent PT to circle O",
         scene=orient(scene, rng),
         question=f"PT is tangent to circle O at T. The radius of the circle is {r} and OP = {d}. Find PT.",
-        answer=sp.Integer(t),
+        answer=t,
         target=L("length", ("P", "T")),
         givens=[Given(L("length", ("O", "T")), sp.Integer(r)), Given(L("length", ("O", "P")), sp.Integer(d))],
         reasoning=["A tangent is perpendicular to the radius at the point of contact, so OT makes a right angle."],
         conclusion=[
             "Triangle OTP has a right angle at T.",
-            f"PT = √(OP² − OT²) = √({d}² − {r}²) = {t}.",
+            f"PT = √(OP² − OT²) = √({d}² − {r}²) = {to_latex(t)}.",
         ],
         difficulty=Difficulty(hops=2, constructions=1),
         params={"r": r, "d": d},

@@ -110,8 +110,8 @@ def trapezoid_area(rng: random.Random) -> Draft:
 def varignon(rng: random.Random) -> Draft:
     """Midpoints of a quadrilateral's sides: each side of EFGH is half a diagonal (midline theorem)."""
     while True:
-        ac = rng.randint(8, 16)
-        dx, dy, bd = choice_triple(rng, 17)
+        ac = rng.randint(8, 24)
+        dx, dy, bd = choice_triple(rng, 26)
         yb = rng.randint(max(1, round(0.3 * dy)), max(1, round(0.7 * dy)))
         xb = rng.randint(round(0.2 * ac), round(0.8 * ac))
         xd = xb + dx if rng.random() < 0.5 else xb - dx

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import random
 
 import sympy as sp
@@ -10,7 +12,6 @@ from flywheel.answers import to_latex
 from flywheel.generators.base import Draft, Given, orient
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import (
-    PYTHAGOREAN_TRIPLES,
     P,
     choice_triple,
     foot,
@@ -31,23 +32,36 @@ from flywheel.records import Difficulty
 L = Measure
 
 
-def _shared_leg_pairs() -> list[tuple[int, int, int, int, int]]:
-    """(h, b1, c1, b2, c2): two right triangles with a common leg h, glued along it."""
-    legs: dict[int, set[tuple[int, int]]] = {}
-    for a, b, c in PYTHAGOREAN_TRIPLES:
-        for k in (1, 2, 3):
-            legs.setdefault(k * a, set()).add((k * b, k * c))
-            legs.setdefault(k * b, set()).add((k * a, k * c))
+@functools.cache
+def integer_triangles(max_side: int, min_angle: float = 28.0, heronian: bool = False) -> list[tuple[int, int, int]]:
+    """Integer sides (a = BC, b = CA, c = AB) with every angle ≥ min_angle; optionally integer area."""
     out = []
-    for h, others in legs.items():
-        for b1, c1 in others:
-            for b2, c2 in others:
-                if h <= 24 and b1 + b2 <= 40 and 0.3 <= b1 / (b1 + b2) <= 0.7:
-                    out.append((h, b1, c1, b2, c2))
-    return sorted(out)
+    for a in range(3, max_side + 1):
+        for b in range(3, max_side + 1):
+            for c in range(3, max_side + 1):
+                if a + b <= c or b + c <= a or a + c <= b:
+                    continue
+                cosines = [(b * b + c * c - a * a) / (2 * b * c), (a * a + c * c - b * b) / (2 * a * c),
+                           (a * a + b * b - c * c) / (2 * a * b)]
+                if max(cosines) > math.cos(math.radians(min_angle)):
+                    continue
+                sq = (a + b + c) * (-a + b + c) * (a - b + c) * (a + b - c)  # 16·area²
+                if heronian and math.isqrt(sq) ** 2 != sq:
+                    continue
+                out.append((a, b, c))
+    return out
 
 
-SHARED_LEG = _shared_leg_pairs()
+def place_triangle(a: int, b: int, c: int) -> dict[str, tuple]:
+    """Exact coordinates with B at the origin and C on the x-axis."""
+    x = sp.Rational(c * c - b * b + a * a, 2 * a)
+    return {"B": P(0, 0), "C": P(a, 0), "A": (x, sp.sqrt(c * c - x * x))}
+
+
+# The altitude's foot must fall well inside BC for the construction to split the triangle.
+ACUTE_BASE_HERONIAN = [
+    (a, b, c) for a, b, c in integer_triangles(30, heronian=True) if 0.15 * a < (c * c - b * b + a * a) / (2 * a) < 0.85 * a
+]
 
 
 @register_generator("plane.pythagoras", domain="plane_geometry")
@@ -83,8 +97,9 @@ def rectangle_diagonal(rng: random.Random) -> Draft:
 
 @register_generator("plane.triangle_area_altitude", domain="plane_geometry")
 def area_by_altitude(rng: random.Random) -> Draft:
-    h, b1, c1, b2, c2 = rng.choice(SHARED_LEG)
-    pts = {"B": P(0, 0), "C": P(b1 + b2, 0), "A": P(b1, h)}
+    a, c2, c1 = rng.choice(ACUTE_BASE_HERONIAN)  # BC, CA, AB
+    pts = place_triangle(a, c2, c1)
+    h, b1 = pts["A"][1], pts["A"][0]
     pts["D"] = foot(pts["A"], pts["B"], pts["C"])
     scene = Scene(
         points=pts,
@@ -94,8 +109,7 @@ def area_by_altitude(rng: random.Random) -> Draft:
             "draw the altitude AD from A to BC", [Segment("A", "D")], ["D"], [RightMark("A", "D", "C")]
         ),
     )
-    area = sp.Rational((b1 + b2) * h, 2)
-    a = b1 + b2
+    area = a * h / 2
     return Draft(
         title="Triangle ABC",
         scene=orient(scene, rng),
@@ -109,12 +123,12 @@ def area_by_altitude(rng: random.Random) -> Draft:
         ],
         reasoning=["The area needs a height on side BC, which the figure does not show."],
         conclusion=[
-            f"Let BD = x, so DC = {a} - x. Both right triangles share AD:",
-            f"{c1}² - x² = {c2}² - ({a} - x)², which gives x = {b1} and AD = √({c1}² - {b1}²) = {h}.",
-            f"Area = ½ · BC · AD = ½ · {a} · {h} = {to_latex(area)}.",
+            f"Let BD = x, so DC = {a} − x. Both right triangles share AD:",
+            f"{c1}² − x² = {c2}² − ({a} − x)², which gives x = {to_latex(b1)} and AD = √({c1}² − x²) = {to_latex(h)}.",
+            f"Area = ½ · BC · AD = ½ · {a} · {to_latex(h)} = {to_latex(area)}.",
         ],
         difficulty=Difficulty(hops=2, constructions=1),
-        params={"h": h, "b1": b1, "b2": b2},
+        params={"a": a, "b": c2, "c": c1},
     )
 
 
@@ -161,9 +175,8 @@ def trapezoid_diagonals(rng: random.Random) -> Draft:
 
 @register_generator("plane.angle_bisector", domain="plane_geometry")
 def angle_bisector(rng: random.Random) -> Draft:
-    h, b1, c1, b2, c2 = rng.choice(SHARED_LEG)
-    a = b1 + b2
-    pts = {"B": P(0, 0), "C": P(a, 0), "A": P(b1, h)}
+    a, c2, c1 = rng.choice(integer_triangles(20))  # BC, CA, AB
+    pts = place_triangle(a, c2, c1)
     pts["D"] = lerp(pts["B"], pts["C"], sp.Rational(c1, c1 + c2))
     scene = Scene(
         points=pts,
@@ -186,7 +199,7 @@ def angle_bisector(rng: random.Random) -> Draft:
             f"So BD = BC · {c1}/({c1} + {c2}) = {a} · {c1}/{c1 + c2} = {to_latex(ans)}.",
         ],
         difficulty=Difficulty(hops=1, constructions=1),
-        params={"h": h, "b1": b1, "b2": b2},
+        params={"a": a, "b": c2, "c": c1},
     )
 
 
@@ -194,7 +207,7 @@ def angle_bisector(rng: random.Random) -> Draft:
 def law_of_cosines(rng: random.Random) -> Draft:
     while True:
         theta = rng.choice([60, 120])
-        a, b = rng.randint(3, 12), rng.randint(3, 12)
+        a, b = rng.randint(3, 16), rng.randint(3, 16)
         cos = sp.Rational(1, 2) if theta == 60 else -sp.Rational(1, 2)
         pts = {"C": P(0, 0), "B": P(a, 0), "A": (b * cos, b * sp.sqrt(3) / 2)}
         if polygon_angles_ok(list(pts.values()), 25):

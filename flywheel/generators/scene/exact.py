@@ -8,9 +8,9 @@ import sympy as sp
 
 from flywheel.generators.scene.model import Point
 
-PYTHAGOREAN_TRIPLES = [
-    (3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25), (20, 21, 29), (9, 12, 15),
-    (6, 8, 10), (12, 16, 20), (9, 40, 41), (15, 20, 25), (12, 35, 37), (10, 24, 26),
+PYTHAGOREAN_TRIPLES = [  # primitive; choice_triple adds multiples
+    (3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25), (20, 21, 29), (9, 40, 41), (12, 35, 37),
+    (11, 60, 61), (28, 45, 53), (33, 56, 65),
 ]
 
 
@@ -102,7 +102,8 @@ def polygon_area(pts: list[Point]) -> sp.Expr:
 
 
 def choice_triple(rng: random.Random, max_side: int = 30) -> tuple[int, int, int]:
-    triples = [t for t in PYTHAGOREAN_TRIPLES if t[2] <= max_side]
+    """A random Pythagorean triple (legs in random order), multiples included, hypotenuse ≤ max_side."""
+    triples = sorted({(k * a, k * b, k * c) for a, b, c in PYTHAGOREAN_TRIPLES for k in (1, 2, 3) if k * c <= max_side})
     a, b, c = rng.choice(triples)
     return (b, a, c) if rng.random() < 0.5 else (a, b, c)
 
