@@ -6,7 +6,10 @@ forms models write (`sqrt(3)/2`, `0.866`), so verifiers and rewards share one no
 
 from __future__ import annotations
 
+import ast
 import functools
+import math
+import operator
 import re
 
 import sympy as sp
@@ -87,15 +90,55 @@ def parse_answer(text: str) -> sp.Expr | None:
     return expr
 
 
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Pow: operator.pow}
+_IMPLICIT = re.compile(r"(?<=[\d)])\s*(?=[(a-z])|(?<=\))\s*(?=\d)")
+
+
+def _num(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        left, right = _num(node.left), _num(node.right)
+        if isinstance(node.op, ast.Pow) and abs(right) > 64:
+            raise ValueError("exponent too large")
+        return _BINOPS[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        v = _num(node.operand)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.Name) and node.id == "pi":
+        return math.pi
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sqrt" and len(node.args) == 1:
+        return math.sqrt(_num(node.args[0]))
+    raise ValueError("not arithmetic")
+
+
+@functools.lru_cache(maxsize=65536)
+def answer_value(text: str) -> float | None:
+    """The real number an answer string denotes, or None. Fast path: plain arithmetic evaluated
+    from the syntax tree (no sympy); anything else falls back to `parse_answer`."""
+    if not isinstance(text, str) or not text.strip() or len(text) > 200:
+        return None
+    try:
+        plain = _IMPLICIT.sub("*", latex_to_plain(text).lower().replace("π", "pi").replace("^", "**"))
+        value = _num(ast.parse(plain.strip(), mode="eval").body)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, RecursionError):
+        expr = parse_answer(text)
+        if expr is None:
+            return None
+        try:
+            c = complex(sp.N(expr))
+        except (TypeError, ValueError):
+            return None
+        if abs(c.imag) > 1e-9:
+            return None
+        value = c.real
+    return value if math.isfinite(value) else None
+
+
 def answers_equal(a: str, b: str, rel_tol: float = 1e-3) -> bool:
     """True when two answer strings denote the same number (exact, or within a relative tolerance)."""
-    x, y = parse_answer(a), parse_answer(b)
+    x, y = answer_value(a), answer_value(b)
     if x is None or y is None:
         return False
-    try:
-        fx, fy = complex(sp.N(x)), complex(sp.N(y))
-    except (TypeError, ValueError):
-        return False
-    if abs(fx.imag) > 1e-9 or abs(fy.imag) > 1e-9:
-        return False
-    return abs(fx.real - fy.real) <= rel_tol * max(1.0, abs(fy.real))
+    return abs(x - y) <= rel_tol * max(1.0, abs(y))

@@ -165,12 +165,13 @@ def show(
 @user_errors
 def bench_speed(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
-    samples: Annotated[int, typer.Option(help="Accepted samples per measurement.", min=8)] = 120,
+    samples: Annotated[int, typer.Option(help="Accepted samples per worker per measurement.", min=8)] = 120,
+    repeats: Annotated[int, typer.Option(help="Runs per configuration; the best is reported.", min=1)] = 3,
 ) -> None:
     """Accepted samples/s/core on 1 worker and on all cores, against a minimal Pillow floor."""
     from flywheel.bench.speed import run_speed_bench
 
-    res = run_speed_bench(samples)
+    res = run_speed_bench(samples, repeats)
     if json_out:
         sys.stdout.write(json.dumps(res.summary()) + "\n")
         return

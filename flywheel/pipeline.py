@@ -81,6 +81,7 @@ def build(task: Task) -> Outcome:
         for digest, data in images.items():
             store.put(data, digest)
         images = {}
+        clock.lap("store")
     verdicts = run_verifiers(ctx)
     clock.lap("verify")
     render_result, tool_result = ctx.render, ctx.tool

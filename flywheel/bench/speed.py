@@ -49,6 +49,7 @@ class SpeedResult:
 def _measure(workers: int, n: int, root: Path) -> tuple[float, dict[str, float]]:
     with WorkerPool(workers, warmup="flywheel.pipeline:warm") as pool:
         list(pool.imap("flywheel.pipeline:ping", range(workers)))  # wait until every worker is warm
+        root.mkdir(parents=True, exist_ok=True)
         cfg = SynthesisConfig(n=n, seed=BENCH_SEED, catalog=root / f"bench-{workers}.duckdb", workers=workers)
         t0 = time.perf_counter()
         stats = synthesize(cfg, pool=pool)
@@ -88,14 +89,22 @@ def _floor(n: int) -> float:
     return n / (time.perf_counter() - t0)
 
 
-def run_speed_bench(n: int = 120) -> SpeedResult:
+def run_speed_bench(n: int = 120, repeats: int = 3) -> SpeedResult:
+    """Best of `repeats` alternating runs per configuration: shared machines are noisy, and the
+    fastest run is the one least disturbed by neighbours (the usual timeit convention)."""
     cores = os.cpu_count() or 1
+    per_core: dict[int, float] = {}
+    stages: dict[str, float] = {}
+    floor = 0.0
     with tempfile.TemporaryDirectory(prefix="flywheel-bench-") as tmp:
-        one, stages = _measure(1, n, Path(tmp))
-        per_core = {1: one}
-        if cores > 1:
-            per_core[cores] = _measure(cores, n * cores, Path(tmp))[0]
-    return SpeedResult(per_core, _floor(n), cores, stages)
+        for r in range(repeats):
+            for workers in sorted({1, cores}):
+                speed, st = _measure(workers, n * workers, Path(tmp) / f"{r}")
+                if speed > per_core.get(workers, 0.0):
+                    per_core[workers] = speed
+                    stages = st if workers == 1 else stages
+            floor = max(floor, _floor(n))
+    return SpeedResult(per_core, floor, cores, stages)
 
 
 __all__ = ["SpeedResult", "run_speed_bench"]

@@ -41,6 +41,8 @@ class Catalog:
         except duckdb.Error as exc:
             raise FlywheelError(f"cannot open catalog {self.path}: {exc}") from None
         if not read_only:
+            # Writes are small batches; one thread keeps DuckDB off the cores the workers use.
+            self.con.execute("SET threads TO 1")
             migrate(self.con)
         self.images = ImageStore(self.path.parent / "images")
 

@@ -11,7 +11,7 @@ import re
 
 import sympy as sp
 
-from flywheel.answers import parse_answer
+from flywheel.answers import answer_value
 from flywheel.generators.scene.model import Measure
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
@@ -54,8 +54,8 @@ def verify_answer(ctx: VerifyContext) -> Check:
     exact = float(d.answer)
     if not close(got, exact):
         return Check(False, f"{d.target.describe()} measures {got:.6g} in the scene but the answer is {exact:.6g}")
-    parsed = parse_answer(d.answer_latex)
-    if parsed is None or not close(float(parsed), exact):
+    parsed = answer_value(d.answer_latex)
+    if parsed is None or not close(parsed, exact):
         return Check(False, f"answer string {d.answer_latex!r} does not parse back to {exact:.6g}")
     for g in d.givens:
         m = measure(pts, g.measure)
