@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.store import check_path
 from flywheel.errors import FlywheelError
 from flywheel.knowledge.seeds import load_seeds, select
 from flywheel.pipeline import Outcome, Task, task_seed
@@ -57,14 +58,21 @@ def stream_key(seed: int, node_ids: list[str]) -> str:
     return content_id("synthesize", seed, sorted(node_ids))
 
 
-def plan(cfg: SynthesisConfig) -> tuple[list[KnowledgeNode], str]:
+@dataclass(frozen=True)
+class Plan:
+    seeds: list[KnowledgeNode]  # every node of the seeds file (stored in the catalog)
+    nodes: list[KnowledgeNode]  # the ones this stream draws from
+    stream: str
+
+
+def plan(cfg: SynthesisConfig) -> Plan:
     """Check everything the user gave before any work starts: the nodes to draw from and the stream."""
     if cfg.n < 1:
         raise FlywheelError("--n must be at least 1")
-    if Path(cfg.catalog).is_dir():
-        raise FlywheelError(f"catalog path {cfg.catalog} is a directory; give a file such as {Path(cfg.catalog) / 'flywheel.duckdb'}")
-    nodes = select(load_seeds(cfg.seeds), cfg.knowledge)
-    return nodes, stream_key(cfg.seed, [n.id for n in nodes])
+    check_path(Path(cfg.catalog), must_exist=False)
+    seeds = load_seeds(cfg.seeds)
+    nodes = select(seeds, cfg.knowledge)
+    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes]))
 
 
 def synthesize(
@@ -73,23 +81,23 @@ def synthesize(
     pool: WorkerPool | None = None,
 ) -> SynthesisStats:
     """Reach `cfg.n` accepted samples in the stream; `pool` lets benchmarks reuse warm workers."""
-    nodes, stream = plan(cfg)
+    p = plan(cfg)
     own = pool is None
     # Fork the workers before DuckDB starts its threads.
     pool = pool or WorkerPool(cfg.workers, cfg.task_timeout, warmup="flywheel.pipeline:warm")
     try:
-        return _run(cfg, nodes, stream, pool, on_progress)
+        return _run(cfg, p, pool, on_progress)
     finally:
         if own:
             pool.close()
 
 
-def _run(cfg: SynthesisConfig, nodes: list[KnowledgeNode], stream: str, pool: WorkerPool,
-         on_progress: Callable[[int, int], None] | None) -> SynthesisStats:
+def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[[int, int], None] | None) -> SynthesisStats:
+    nodes, stream = p.nodes, p.stream
     stats = SynthesisStats()
     t0 = time.perf_counter()
     with Catalog(cfg.catalog) as cat:
-        cat.upsert_knowledge(load_seeds(cfg.seeds))
+        cat.upsert_knowledge(p.seeds)
         stats.accepted_before, start = cat.stream_state(stream)
         stats.accepted = stats.accepted_before
         if stats.accepted >= cfg.n:

@@ -21,7 +21,8 @@ from flywheel.records import KnowledgeNode, Sample, Verdict
 READ_ONLY_TYPES = {"SELECT", "EXPLAIN"}
 
 
-def _check_path(path: Path, must_exist: bool) -> None:
+def check_path(path: Path, must_exist: bool) -> None:
+    """Refuse a directory (or, for reading, a missing file) before anything is opened."""
     if path.is_dir():
         raise FlywheelError(f"catalog path {path} is a directory; give a file such as {path / 'flywheel.duckdb'}")
     if must_exist and not path.exists():
@@ -33,7 +34,7 @@ class Catalog:
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
-        _check_path(self.path, must_exist=read_only)
+        check_path(self.path, must_exist=read_only)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
