@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,7 +41,11 @@ class Catalog:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise FlywheelError(f"cannot open catalog {self.path}: {exc}") from None
+            held = re.search(r"PID (\d+)", str(exc))
+            if "lock" in str(exc).lower() and held:
+                raise FlywheelError(f"catalog {self.path} is in use by another process (PID {held.group(1)}); "
+                                    "wait for it to finish") from None
+            raise FlywheelError(f"cannot open catalog {self.path}: {_first_line(exc)}") from None
         if not read_only:
             # Writes are small batches; one thread keeps DuckDB off the cores the workers use.
             self.con.execute("SET threads TO 1")
