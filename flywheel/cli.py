@@ -23,8 +23,8 @@ app = typer.Typer(
 )
 bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)  # messages stay on one line when piped
+err = Console(stderr=True, soft_wrap=True)
 
 CatalogOpt = Annotated[Path, typer.Option("--catalog", "-c", help="DuckDB catalog file (images are stored in images/ beside it).")]
 DEFAULT_CATALOG = Path("flywheel.duckdb")
@@ -132,6 +132,32 @@ def export(
     import pyarrow.parquet as pq
 
     out.print(f"wrote {pq.ParquetFile(path).metadata.num_rows} rows → {path}")
+
+
+class ImportFormat(StrEnum):
+    v_interaction = "v-interaction"
+
+
+@app.command("import")
+@user_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="Parquet file with V-Interaction columns.")],
+    format: Annotated[ImportFormat, typer.Option("--format", "-f", help="Input format.")] = ImportFormat.v_interaction,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    workers: Annotated[int | None, typer.Option(help="Parallel sandbox processes (default: one per core).", min=1)] = None,
+) -> None:
+    """Import external samples: their code is re-run in the hardened sandbox and every row gets verdicts."""
+    from flywheel.catalog import Catalog
+    from flywheel.export.importing import import_v_interaction
+
+    if not file.is_file():
+        raise FlywheelError(f"{file} is not a file")
+    with Catalog(catalog) as cat:
+        rows, accepted = import_v_interaction(file, cat, workers)
+    if rows == 0:
+        out.print(f"{file}: every row is already in {catalog}; nothing to do")
+    else:
+        out.print(f"imported {rows} rows from {file}: {accepted} accepted, {rows - accepted} rejected (see verdicts)")
 
 
 @app.command()

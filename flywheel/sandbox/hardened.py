@@ -104,11 +104,11 @@ def _read(path: str, limit: int) -> str:
         return fh.read(limit).decode("utf-8", "replace")
 
 
-def _result_image(work: str, stdout: str, limits: SandboxLimits) -> SandboxResult:
+def _result_image(work: str, stdout: str, limits: SandboxLimits, expect_file: str | None) -> SandboxResult:
     lines = [ln.strip() for ln in stdout.splitlines() if ln.strip()]
-    if not lines:
+    if expect_file is None and not lines:
         return _fail("the code printed no path", stdout)
-    printed = lines[-1]
+    printed = expect_file or lines[-1]
     path = os.path.realpath(os.path.join(work, printed))
     if not path.startswith(os.path.realpath(work) + os.sep):
         return _fail(f"printed path {printed!r} is outside the sandbox directory", stdout)
@@ -122,10 +122,15 @@ def _result_image(work: str, stdout: str, limits: SandboxLimits) -> SandboxResul
 
 
 def run_untrusted(
-    code: str, image_png: bytes | None = None, limits: SandboxLimits | None = None, static_check: bool = True
+    code: str,
+    image_png: bytes | None = None,
+    limits: SandboxLimits | None = None,
+    static_check: bool = True,
+    expect_file: str | None = None,
 ) -> SandboxResult:
     """Run contract code (reads `image_path`, saves a PNG, prints its path) with no trust at all.
 
+    `expect_file="image.png"` runs figure code instead: the result is that file, nothing printed.
     `static_check=False` skips the first layer; tests use it to prove the other layers hold alone.
     """
     limits = limits or SandboxLimits()
@@ -134,7 +139,7 @@ def run_untrusted(
         return _fail(f"rejected before running: {problem}")
     work = tempfile.mkdtemp(prefix="fw-jail-")
     try:
-        image_path = os.path.join(work, "image.png")
+        image_path = os.path.join(work, "input.png")
         if image_png is not None:
             with open(image_path, "wb") as fh:
                 fh.write(image_png)
@@ -160,7 +165,7 @@ def run_untrusted(
             return _fail(f"output too large ({os.path.getsize(out_path)} bytes)", stdout)
         if proc.returncode != 0:
             return _fail(_exit_reason(proc.returncode, _read(err_path, 4000)), stdout)
-        return _result_image(work, stdout, limits)
+        return _result_image(work, stdout, limits, expect_file)
     except Exception as exc:  # noqa: BLE001 - the sandbox itself must never raise
         return _fail(f"sandbox error: {type(exc).__name__}: {exc}")
     finally:

@@ -1,0 +1,54 @@
+"""Import of V-Interaction parquet: round-trip with identical ids; tampered rows are rejected."""
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from flywheel.catalog import Catalog
+from flywheel.export import get_exporter
+from flywheel.synthesize import SynthesisConfig, synthesize
+from tests.conftest import flywheel_cli
+
+
+def test_round_trip_and_tampered_rows(tmp_path, small_seeds):
+    src = tmp_path / "a.duckdb"
+    synthesize(SynthesisConfig(n=4, seed=9, catalog=src, seeds=small_seeds, workers=2))
+    with Catalog(src, read_only=True) as cat:
+        path = get_exporter("v-interaction")(cat, tmp_path / "out", None)
+    rows = pq.read_table(path).to_pylist()
+    bad = [dict(rows[0], id="tampered-answer", CoT_with_code=rows[0]["CoT_with_code"].replace("<answer>", "<answer>9")),
+           dict(rows[1], id="hostile-tool", tool_code="import os\nos.system('touch /tmp/flywheel_canary_import')"),
+           dict(rows[2], id="wrong-figure", original_img_code=rows[3]["original_img_code"])]
+    tampered = tmp_path / "tampered.parquet"
+    pq.write_table(pa.Table.from_pylist(bad, schema=pq.read_schema(path)), tampered)
+
+    dst = tmp_path / "b.duckdb"
+    r = flywheel_cli("import", str(path), "--format", "v-interaction", "--catalog", str(dst))
+    assert r.returncode == 0 and "4 accepted" in r.stdout, r.stderr
+    again = flywheel_cli("import", str(path), "--catalog", str(dst))
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+    r = flywheel_cli("import", str(tampered), "--catalog", str(dst))
+    assert r.returncode == 0 and "0 accepted, 3 rejected" in r.stdout
+
+    q = flywheel_cli("query", "-c", str(dst), "-f", "json",
+                     "SELECT s.id, s.accepted, v.verifier, v.passed, v.reason FROM samples s JOIN verdicts v ON v.sample_id = s.id")
+    got = json.loads(q.stdout)
+    accepted = {g["id"] for g in got if g["accepted"]}
+    assert accepted == {row["id"] for row in rows}  # identical ids
+    failed = {(g["id"], g["verifier"]) for g in got if not g["passed"]}
+    assert ("tampered-answer", "answer") in failed
+    assert ("hostile-tool", "tool") in failed
+    assert ("wrong-figure", "image") in failed
+    reasons = " ".join(g["reason"] for g in got if g["id"] == "hostile-tool" and not g["passed"])
+    assert "os.system is not allowed" in reasons
+
+
+def test_import_bad_file_is_a_clear_error(tmp_path):
+    junk = tmp_path / "junk.parquet"
+    junk.write_text("not parquet")
+    r = flywheel_cli("import", str(junk), "--catalog", str(tmp_path / "c.duckdb"))
+    assert r.returncode == 1 and "cannot read" in r.stderr and "Traceback" not in r.stderr
+    pq.write_table(pa.table({"id": ["x"]}), tmp_path / "cols.parquet")
+    r = flywheel_cli("import", str(tmp_path / "cols.parquet"), "--catalog", str(tmp_path / "c.duckdb"))
+    assert r.returncode == 1 and "lacks V-Interaction columns" in r.stderr
