@@ -22,6 +22,16 @@ class Given:
     value: sp.Expr
 
 
+def length(segment: str, value) -> Given:
+    """`length("AB", 5)`: the question states AB = 5."""
+    return Given(Measure("length", (segment[0], segment[1])), sp.sympify(value))
+
+
+def angle(vertices: str, degrees) -> Given:
+    """`angle("ACB", 40)`: the question states ∠ACB = 40°."""
+    return Given(Measure("angle", tuple(vertices)), sp.sympify(degrees))
+
+
 @dataclass
 class Draft:
     """A problem built by construction: the answer comes from the theorem, the figure from the scene."""

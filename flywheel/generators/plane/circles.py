@@ -7,7 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.answers import to_latex
-from flywheel.generators.base import Draft, Given, orient
+from flywheel.generators.base import Draft, angle, length, orient
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import UNIT_DIRECTIONS, P, polar
 from flywheel.generators.scene.model import (
@@ -49,7 +49,7 @@ def chord_distance(rng: random.Random) -> Draft:
         question=f"Circle O has radius {r}, and the chord AB has length {chord}. Find the distance from O to the chord AB.",
         answer=d,
         target=L("length", ("O", "M")),
-        givens=[Given(L("length", ("O", "A")), sp.Integer(r)), Given(L("length", ("A", "B")), sp.Integer(chord))],
+        givens=[length("OA", r), length("AB", chord)],
         reasoning=["The distance from the centre to a chord is measured along the perpendicular to it."],
         conclusion=[
             f"The perpendicular from the centre bisects the chord, so AM = {chord}/2 = {to_latex(half)}.",
@@ -75,14 +75,15 @@ def inscribed_angle(rng: random.Random) -> Draft:
         labeled=["O", "A", "B", "C"],
         construction=Construction("draw the radii OA and OB", [Segment("O", "A"), Segment("O", "B")]),
     )
-    central, inscribed = L("angle", ("A", "O", "B")), L("angle", ("A", "C", "B"))
     forward = rng.random() < 0.5  # ask for the central angle, or give it and ask for the inscribed one
     if forward:
         question = f"Points A, B and C lie on circle O, and ∠ACB = {theta}°. Find the central angle ∠AOB in degrees."
-        answer, target, given, last = sp.Integer(2 * theta), central, Given(inscribed, sp.Integer(theta)), f"∠AOB = 2 · {theta}° = {2 * theta}°."
+        given, target, answer = angle("ACB", theta), L("angle", tuple("AOB")), sp.Integer(2 * theta)
+        last = f"∠AOB = 2 · {theta}° = {2 * theta}°."
     else:
         question = f"Points A, B and C lie on circle O, and the central angle ∠AOB = {2 * theta}°. Find ∠ACB in degrees."
-        answer, target, given, last = sp.Integer(theta), inscribed, Given(central, sp.Integer(2 * theta)), f"∠ACB = {2 * theta}°/2 = {theta}°."
+        given, target, answer = angle("AOB", 2 * theta), L("angle", tuple("ACB")), sp.Integer(theta)
+        last = f"∠ACB = {2 * theta}°/2 = {theta}°."
     return Draft(
         title="Circle O with inscribed angle ACB",
         scene=orient(scene, rng),
@@ -117,7 +118,7 @@ def tangent_length(rng: random.Random) -> Draft:
         question=f"PT is tangent to circle O at T. The radius of the circle is {r} and OP = {d}. Find PT.",
         answer=t,
         target=L("length", ("P", "T")),
-        givens=[Given(L("length", ("O", "T")), sp.Integer(r)), Given(L("length", ("O", "P")), sp.Integer(d))],
+        givens=[length("OT", r), length("OP", d)],
         reasoning=["A tangent is perpendicular to the radius at the point of contact, so OT makes a right angle."],
         conclusion=[
             "Triangle OTP has a right angle at T.",
@@ -158,8 +159,8 @@ def intersecting_chords(rng: random.Random) -> Draft:
         question=f"Chords AB and CD of a circle meet at P. PA = {a}, PB = {b} and PC = {c}. Find PD.",
         answer=sp.Integer(d),
         target=L("length", ("P", "D")),
-        givens=[Given(L("length", ("P", "A")), sp.Integer(a)), Given(L("length", ("P", "B")), sp.Integer(b)),
-                Given(L("length", ("P", "C")), sp.Integer(c))],
+        givens=[length("PA", a), length("PB", b),
+                length("PC", c)],
         reasoning=["Joining the chord ends gives two triangles at P whose angles can be compared."],
         conclusion=[
             "∠PAC = ∠PDB (inscribed angles on arc BC) and ∠APC = ∠DPB (vertical angles), so △PAC ~ △PDB.",

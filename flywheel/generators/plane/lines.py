@@ -6,7 +6,7 @@ import random
 
 import sympy as sp
 
-from flywheel.generators.base import Draft, Given, orient
+from flywheel.generators.base import Draft, angle, orient
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import P, cot_deg
 from flywheel.generators.scene.model import AngleMark, Construction, Measure, Scene, Segment
@@ -43,8 +43,8 @@ def zigzag(rng: random.Random) -> Draft:
         "Find ∠BED in degrees.",
         answer=sp.Integer(alpha + beta),
         target=L("angle", ("B", "E", "D")),
-        givens=[Given(L("angle", ("A", "B", "E")), sp.Integer(alpha)),
-                Given(L("angle", ("C", "D", "E")), sp.Integer(beta))],
+        givens=[angle("ABE", alpha),
+                angle("CDE", beta)],
         reasoning=["∠BED is not an angle at a transversal of AB and CD; a line through E parallel to both would split it."],
         conclusion=[
             f"EF ∥ AB, so ∠BEF = ∠ABE = {alpha}° (alternate angles).",

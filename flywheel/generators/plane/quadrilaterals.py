@@ -7,7 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.answers import to_latex
-from flywheel.generators.base import Draft, Given, orient
+from flywheel.generators.base import Draft, angle, length, orient
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import P, choice_triple, midpoint, polygon_angles_ok
 from flywheel.generators.scene.model import (
@@ -54,8 +54,8 @@ def parallelogram_area(rng: random.Random) -> Draft:
         question=f"In parallelogram ABCD, AB = {a}, AD = {b} and ∠DAB = {theta}°. Find the area of ABCD.",
         answer=area,
         target=L("area", ("A", "B", "C", "D")),
-        givens=[Given(L("length", ("A", "B")), sp.Integer(a)), Given(L("length", ("A", "D")), sp.Integer(b)),
-                Given(L("angle", ("D", "A", "B")), sp.Integer(theta))],
+        givens=[length("AB", a), length("AD", b),
+                angle("DAB", theta)],
         reasoning=["The area of a parallelogram is base × height; the height on AB is not drawn."],
         conclusion=[
             f"In right triangle AHD, DH = AD·sin {theta}° = {to_latex(h)}.",
@@ -93,8 +93,8 @@ def trapezoid_area(rng: random.Random) -> Draft:
         "Find its area.",
         answer=area,
         target=L("area", ("A", "B", "C", "D")),
-        givens=[Given(L("length", ("A", "B")), sp.Integer(a)), Given(L("length", ("C", "D")), sp.Integer(top)),
-                Given(L("length", ("A", "D")), sp.Integer(leg))],
+        givens=[length("AB", a), length("CD", top),
+                length("AD", leg)],
         reasoning=["The area needs the height, which the two heights from D and C show."],
         conclusion=[
             f"HK = CD = {top}, so AH = KB = ({a} − {top})/2 = {o}.",
@@ -133,7 +133,7 @@ def varignon(rng: random.Random) -> Draft:
         f"The diagonals are AC = {ac} and BD = {bd}. Find the perimeter of EFGH.",
         answer=sp.Integer(ac + bd),
         target=L("perimeter", ("E", "F", "G", "H")),
-        givens=[Given(L("length", ("A", "C")), sp.Integer(ac)), Given(L("length", ("B", "D")), sp.Integer(bd))],
+        givens=[length("AC", ac), length("BD", bd)],
         reasoning=["Each side of EFGH joins midpoints of two sides of a triangle cut off by a diagonal."],
         conclusion=[
             f"In △ABC, EF is a midline, so EF = AC/2 = {to_latex(sp.Rational(ac, 2))}; likewise HG = AC/2.",

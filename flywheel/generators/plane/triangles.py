@@ -9,7 +9,7 @@ import random
 import sympy as sp
 
 from flywheel.answers import to_latex
-from flywheel.generators.base import Draft, Given, orient
+from flywheel.generators.base import Draft, angle, length, orient
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import (
     P,
@@ -83,7 +83,7 @@ def rectangle_diagonal(rng: random.Random) -> Draft:
         question=f"In rectangle ABCD, AB = {a} and BC = {b}. Find the length of the diagonal AC.",
         answer=ans,
         target=L("length", ("A", "C")),
-        givens=[Given(L("length", ("A", "B")), sp.Integer(a)), Given(L("length", ("B", "C")), sp.Integer(b))],
+        givens=[length("AB", a), length("BC", b)],
         reasoning=["ABCD is a rectangle, so ∠ABC = 90°.", "The diagonal AC closes the right triangle ABC."],
         conclusion=[
             "In right triangle ABC the diagonal AC is the hypotenuse.",
@@ -117,9 +117,9 @@ def area_by_altitude(rng: random.Random) -> Draft:
         answer=area,
         target=L("area", ("A", "B", "C")),
         givens=[
-            Given(L("length", ("A", "B")), sp.Integer(c1)),
-            Given(L("length", ("A", "C")), sp.Integer(c2)),
-            Given(L("length", ("B", "C")), sp.Integer(a)),
+            length("AB", c1),
+            length("AC", c2),
+            length("BC", a),
         ],
         reasoning=["The area needs a height on side BC, which the figure does not show."],
         conclusion=[
@@ -161,8 +161,8 @@ def trapezoid_diagonals(rng: random.Random) -> Draft:
         "The diagonals meet at O. Find AO.",
         answer=ans,
         target=L("length", ("A", "O")),
-        givens=[Given(L("length", ("A", "B")), sp.Integer(a)), Given(L("length", ("C", "D")), sp.Integer(c)),
-                Given(L("length", ("A", "C")), sp.Integer(w))],
+        givens=[length("AB", a), length("CD", c),
+                length("AC", w)],
         reasoning=["O is where the diagonals cross, so both diagonals have to be drawn to see the triangles at O."],
         conclusion=[
             "Since AB ∥ CD, ∠OAB = ∠OCD and ∠OBA = ∠ODC, so triangles AOB and COD are similar.",
@@ -191,8 +191,8 @@ def angle_bisector(rng: random.Random) -> Draft:
         question=f"In triangle ABC, AB = {c1}, AC = {c2} and BC = {a}. The bisector of ∠BAC meets BC at D. Find BD.",
         answer=ans,
         target=L("length", ("B", "D")),
-        givens=[Given(L("length", ("A", "B")), sp.Integer(c1)), Given(L("length", ("A", "C")), sp.Integer(c2)),
-                Given(L("length", ("B", "C")), sp.Integer(a))],
+        givens=[length("AB", c1), length("AC", c2),
+                length("BC", a)],
         reasoning=["D is defined by the bisector of ∠BAC, which is not drawn yet."],
         conclusion=[
             f"By the angle-bisector theorem BD : DC = AB : AC = {c1} : {c2}.",
@@ -232,8 +232,8 @@ def law_of_cosines(rng: random.Random) -> Draft:
         question=f"In triangle ABC, CA = {b}, CB = {a} and ∠ACB = {theta}°. Find AB.",
         answer=ans,
         target=L("length", ("A", "B")),
-        givens=[Given(L("angle", ("A", "C", "B")), sp.Integer(theta)), Given(L("length", ("C", "A")), sp.Integer(b)),
-                Given(L("length", ("C", "B")), sp.Integer(a))],
+        givens=[angle("ACB", theta), length("CA", b),
+                length("CB", a)],
         reasoning=["Two sides and the included angle are known; a right triangle would let me use Pythagoras."],
         conclusion=[
             f"In right triangle AHC the angle at C is 60°, so CH = CA/2 = {to_latex(ch)} and AH = CA·√3/2 = {to_latex(b * sp.sqrt(3) / 2)}.",
