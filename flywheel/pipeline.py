@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flywheel.catalog.images import ImageStore, sha256
+from flywheel.catalog.images import ImageStore
 from flywheel.generators import get_generator
 from flywheel.generators.base import Rendered, draw, render
 from flywheel.records import KnowledgeNode, Sample, Verdict, content_id
@@ -85,8 +85,8 @@ def build(task: Task) -> Outcome:
     verdicts = run_verifiers(ctx)
     clock.lap("verify")
     render_result, tool_result = ctx.render, ctx.tool
-    image_sha = sha256(render_result.png) if render_result else ""
-    edited_sha = sha256(tool_result.png) if tool_result and tool_result.png else None
+    image_sha = render_result.sha if render_result else ""
+    edited_sha = tool_result.sha if tool_result else None
     phash = phash_hex(render_result.rgb) if render_result else ""
     clock.lap("phash")
     sample = Sample(
@@ -108,11 +108,11 @@ def execute(sid: str, rendered: Rendered, clock: _Clock | None = None) -> tuple[
     render_result = tool_result = render_error = None
     try:
         render_result = run_image_code(rendered.image_code)
-        images[sha256(render_result.png)] = render_result.png
+        images[render_result.sha] = render_result.png
         clock.lap("image_code")
         tool_result = run_tool_code(rendered.tool_code, render_result.png)
         if tool_result.png:
-            images[sha256(tool_result.png)] = tool_result.png
+            images[tool_result.sha] = tool_result.png
         clock.lap("tool_code")
     except CodeError as exc:
         render_error = str(exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import hashlib
 import io
 import os
 import shutil
@@ -49,6 +50,10 @@ class RenderResult:
         """Decoded pixels, shared by every verifier (decode once per sample)."""
         return decode_rgb(self.png)
 
+    @functools.cached_property
+    def sha(self) -> str:
+        return hashlib.sha256(self.png).hexdigest()
+
 
 @dataclass
 class ToolResult:
@@ -59,6 +64,10 @@ class ToolResult:
     @functools.cached_property
     def rgb(self) -> np.ndarray | None:
         return None if self.png is None else decode_rgb(self.png)
+
+    @functools.cached_property
+    def sha(self) -> str | None:
+        return None if self.png is None else hashlib.sha256(self.png).hexdigest()
 
 
 class CodeError(Exception):
