@@ -25,6 +25,8 @@ from flywheel.errors import FlywheelError
 from flywheel.records import Sample, Verdict, content_id
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
 from flywheel.verifiers.duplicate import DuplicateIndex, phash_hex, question_key
+from flywheel.verifiers.image import MIN_INK, ink_fraction
+from flywheel.verifiers.tool import MAX_CHANGED, changed_mask
 
 V_INTERACTION = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
 TRACE = re.compile(r"^<think>.*<code>\n```python\n.*\n```\n</code>\n<sandbox_output>.*</sandbox_output>.*</think>\s*"
@@ -42,7 +44,7 @@ def _image_verdict(sid: str, row: dict, fig) -> Verdict:
     mine, theirs = _pixels(fig.image_png), _pixels((row.get("image") or {}).get("bytes"))
     if theirs is not None and (mine.shape != theirs.shape or not np.array_equal(mine, theirs)):
         return Verdict(sid, "image", False, 0.0, "figure code does not reproduce the stored image")
-    if (mine.min(axis=2) < 200).mean() < 0.004:
+    if ink_fraction(mine) < MIN_INK:
         return Verdict(sid, "image", False, 0.0, "figure is blank")
     return Verdict(sid, "image", True, 1.0, "figure code re-run in the sandbox reproduces the image")
 
@@ -55,8 +57,8 @@ def _tool_verdict(sid: str, row: dict, fig, tool) -> Verdict:
     before, after = _pixels(fig.image_png), _pixels(tool.image_png)
     if before.shape != after.shape:
         return Verdict(sid, "tool", False, 0.0, "edited image has another size")
-    share = float((np.abs(before.astype(int) - after).max(axis=2) > 40).mean())
-    if not 0 < share <= 0.12:
+    share = float(changed_mask(before, after).mean())
+    if not 0 < share <= MAX_CHANGED:
         return Verdict(sid, "tool", False, 0.0, f"tool code changed {share:.1%} of the image (expected a small edit)")
     stored = _pixels((row.get("edited_image") or {}).get("bytes"))
     if stored is not None and not np.array_equal(stored, after):

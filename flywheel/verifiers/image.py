@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from flywheel.answers import parse_answer
+from flywheel.answers import answer_value
 from flywheel.generators.scene import pixels
 from flywheel.generators.scene.layout import label_box, obstacle_segments
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
@@ -83,8 +83,8 @@ def _degenerate(ctx: VerifyContext) -> str | None:
 def _leaks_answer(ctx: VerifyContext) -> str | None:
     target = float(ctx.rendered.draft.answer)
     for b in ctx.render.labels:
-        v = parse_answer(b.text) if any(ch.isdigit() for ch in b.text) else None
-        if b.text.strip() == ctx.rendered.draft.answer_latex or (v is not None and abs(float(v) - target) < 1e-6):
+        v = answer_value(b.text) if any(ch.isdigit() for ch in b.text) else None
+        if b.text.strip() == ctx.rendered.draft.answer_latex or (v is not None and abs(v - target) < 1e-6):
             return f"the figure prints the answer ({b.text!r})"
     return None
 
