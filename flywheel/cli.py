@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import sys
 from enum import StrEnum
@@ -11,11 +10,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flywheel.console import err, out, user_errors
 from flywheel.errors import FlywheelError
+from flywheel.knowledge.commands import knowledge_app
 
 app = typer.Typer(
     help="Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).",
@@ -23,28 +23,10 @@ app = typer.Typer(
 )
 bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
-out = Console(soft_wrap=True)  # messages stay on one line when piped
-err = Console(stderr=True, soft_wrap=True)
+app.add_typer(knowledge_app, name="knowledge")
 
 CatalogOpt = Annotated[Path, typer.Option("--catalog", "-c", help="DuckDB catalog file (images are stored in images/ beside it).")]
 DEFAULT_CATALOG = Path("flywheel.duckdb")
-
-
-def user_errors(fn):
-    """Turn user mistakes into one red line and exit code 1; Ctrl-C into exit code 130."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except FlywheelError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            err.print("interrupted; committed batches are kept — rerun the same command to resume")
-            raise typer.Exit(130) from None
-
-    return wrapper
 
 
 class QueryFormat(StrEnum):

@@ -27,6 +27,10 @@ class KnowledgeNode:
     params: dict[str, Any] = field(default_factory=dict)
     parents: list[str] = field(default_factory=list)
     round: int = 0
+    taxonomy_parent: str | None = None  # the enclosing domain/area/topic of an imported taxonomy
+    level: str = "point"  # domain | area | topic | point
+    mapped: bool | None = None  # for imported points: did a generator get assigned?
+    source: str | None = None  # file the node came from
 
 
 @dataclass

@@ -32,6 +32,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX samples_stream ON samples (stream, task_index);
     """,
+    # 2: imported taxonomies keep their hierarchy and whether each point maps to a generator.
+    """
+    ALTER TABLE knowledge ADD COLUMN taxonomy_parent VARCHAR;
+    ALTER TABLE knowledge ADD COLUMN level VARCHAR DEFAULT 'point';
+    ALTER TABLE knowledge ADD COLUMN mapped BOOLEAN;
+    ALTER TABLE knowledge ADD COLUMN source VARCHAR;
+    """,
 ]
 
 

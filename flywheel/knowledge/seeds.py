@@ -18,18 +18,22 @@ _FIELDS = {f.name for f in fields(KnowledgeNode)}
 _REQUIRED = ("id", "name", "domain")
 
 
-def _read(path: Path) -> Any:
+def read_structured(path: Path, what: str = "seeds file") -> Any:
+    """Parsed YAML or JSON (by suffix), with one-line errors naming the file and line."""
+    path = Path(path)
     if path.is_dir():
-        raise FlywheelError(f"seeds file {path} is a directory")
+        raise FlywheelError(f"{what} {path} is a directory")
     if not path.exists():
-        raise FlywheelError(f"seeds file {path} does not exist")
+        raise FlywheelError(f"{what} {path} does not exist")
     text = path.read_text(encoding="utf-8")
     try:
         return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError as exc:
+        raise FlywheelError(f"{what} {path} is not valid JSON (line {exc.lineno})") from None
+    except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" (line {where.line + 1})" if where else ""
-        raise FlywheelError(f"seeds file {path} is not valid {'JSON' if path.suffix == '.json' else 'YAML'}{at}") from None
+        raise FlywheelError(f"{what} {path} is not valid YAML{at}") from None
 
 
 def _node(entry: Any, i: int, path: Path) -> KnowledgeNode:
@@ -44,10 +48,27 @@ def _node(entry: Any, i: int, path: Path) -> KnowledgeNode:
     return KnowledgeNode(**{k: v for k, v in entry.items() if k in _FIELDS})
 
 
+def _is_tree(data: Any) -> bool:
+    """A nested taxonomy rather than a flat list of nodes (see taxonomy.py)."""
+    from flywheel.knowledge.taxonomy import CHILD_KEYS
+
+    if isinstance(data, dict) and ("domains" in data or "children" in data):
+        return True
+    return isinstance(data, list) and any(isinstance(e, dict) and any(k in e for k in CHILD_KEYS) for e in data)
+
+
 def load_seeds(path: str | Path | None = None) -> list[KnowledgeNode]:
-    """Nodes of a seeds file (the built-in set when path is None), checked for consistency."""
+    """Nodes of a seeds file (the built-in set when path is None), checked for consistency.
+
+    A nested taxonomy is accepted too: its points are mapped to generators by the built-in rules.
+    """
     path = Path(path) if path else BUILTIN_SEEDS
-    data = _read(path)
+    data = read_structured(path)
+    if _is_tree(data):
+        from flywheel.knowledge.mapping import Rules
+        from flywheel.knowledge.taxonomy import parse_taxonomy
+
+        return parse_taxonomy(path, Rules())
     if isinstance(data, dict) and "nodes" in data:
         data = data["nodes"]
     if not isinstance(data, list) or not data:
