@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import sympy as sp
@@ -18,8 +19,12 @@ L = Measure
 @register_generator("plane.parallel_transversal", domain="plane_geometry")
 def zigzag(rng: random.Random) -> Draft:
     """AB ∥ CD with a point E between them: ∠BED = ∠ABE + ∠CDE (draw the parallel through E)."""
-    alpha, beta = rng.randint(25, 65), rng.randint(25, 65)
-    h1, h2 = rng.randint(3, 6), rng.randint(3, 6)
+    while True:  # keep BE and ED of comparable length: neither stroke a stub
+        alpha, beta = rng.randint(25, 65), rng.randint(25, 65)
+        h1, h2 = rng.randint(3, 6), rng.randint(3, 6)
+        be, ed = h1 / math.sin(math.radians(alpha)), h2 / math.sin(math.radians(beta))
+        if max(be, ed) <= 2 * min(be, ed):
+            break
     b = (h1 * cot_deg(alpha), sp.Integer(h1))
     d = (h2 * cot_deg(beta), sp.Integer(-h2))
     left = -sp.Integer(rng.randint(3, 5))

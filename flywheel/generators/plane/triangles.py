@@ -210,7 +210,8 @@ def law_of_cosines(rng: random.Random) -> Draft:
         a, b = rng.randint(3, 16), rng.randint(3, 16)
         cos = sp.Rational(1, 2) if theta == 60 else -sp.Rational(1, 2)
         pts = {"C": P(0, 0), "B": P(a, 0), "A": (b * cos, b * sp.sqrt(3) / 2)}
-        if polygon_angles_ok(list(pts.values()), 25):
+        # for 60° the foot H = (b/2, 0) must fall well inside BC, not on or beyond B
+        if polygon_angles_ok(list(pts.values()), 25) and (theta == 120 or 5 * b <= 8 * a):
             break
     pts["H"] = (pts["A"][0], sp.Integer(0))
     segs = [Segment("A", "H")] + ([Segment("C", "H")] if theta == 120 else [])
