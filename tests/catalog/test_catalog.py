@@ -63,7 +63,7 @@ def test_sigkill_mid_run_then_resume_gives_exactly_the_uninterrupted_ids(tmp_pat
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     images = killed.parent / "images"
     deadline = time.time() + 120
-    while time.time() < deadline and sum(1 for _ in images.rglob("*.png")) < 30:
+    while time.time() < deadline and sum(1 for _ in images.rglob("*.png")) < 44:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its workers, no chance to clean up
     proc.wait()
