@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flywheel.console import err, out, user_errors
+from flywheel.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
 from flywheel.errors import FlywheelError
 from flywheel.knowledge.commands import knowledge_app
 
@@ -24,9 +24,6 @@ app = typer.Typer(
 bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 app.add_typer(knowledge_app, name="knowledge")
-
-CatalogOpt = Annotated[Path, typer.Option("--catalog", "-c", help="DuckDB catalog file (images are stored in images/ beside it).")]
-DEFAULT_CATALOG = Path("flywheel.duckdb")
 
 
 class QueryFormat(StrEnum):

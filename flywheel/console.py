@@ -1,8 +1,10 @@
-"""Terminal output shared by every command, and the one policy for user errors."""
+"""What every command shares: terminal output, the one policy for user errors, common options."""
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -11,6 +13,9 @@ from flywheel.errors import FlywheelError
 
 out = Console(soft_wrap=True)  # messages stay on one line when piped
 err = Console(stderr=True, soft_wrap=True)
+
+CatalogOpt = Annotated[Path, typer.Option("--catalog", "-c", help="DuckDB catalog file (images are stored in images/ beside it).")]
+DEFAULT_CATALOG = Path("flywheel.duckdb")
 
 
 def user_errors(fn):

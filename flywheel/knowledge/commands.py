@@ -11,12 +11,10 @@ from rich.table import Table
 from rich.tree import Tree
 
 from flywheel.catalog import Catalog
-from flywheel.console import out, user_errors
+from flywheel.console import DEFAULT_CATALOG, CatalogOpt, out, user_errors
 from flywheel.errors import FlywheelError
 
 knowledge_app = typer.Typer(help="Knowledge taxonomies: import, browse, coverage.", no_args_is_help=True)
-CatalogOpt = Annotated[Path, typer.Option("--catalog", "-c", help="DuckDB catalog file.")]
-DEFAULT = Path("flywheel.duckdb")
 
 
 def _nodes(cat: Catalog) -> dict[str, dict]:
@@ -39,7 +37,7 @@ def _counts(cat: Catalog, nodes: dict[str, dict]) -> dict[str, int]:
 @knowledge_app.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="Nested taxonomy (YAML or JSON): domain → area → topic → point.")],
-    catalog: CatalogOpt = DEFAULT,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
     rules: Annotated[Path | None, typer.Option(help="Extra keyword → generator rules (YAML), tried before the built-in ones.")] = None,
 ) -> None:
     """Import a taxonomy, keep its hierarchy, and report which points map to a generator."""
@@ -65,7 +63,7 @@ def _import(file: Path, catalog: Path, rules: Path | None) -> None:
 
 @knowledge_app.command("list")
 def list_cmd(
-    catalog: CatalogOpt = DEFAULT,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
     domain: Annotated[str | None, typer.Option(help="Only this domain.")] = None,
 ) -> None:
     """The knowledge tree with accepted samples per node."""
@@ -97,7 +95,7 @@ def _list(catalog: Path, domain: str | None) -> None:
 
 
 @knowledge_app.command("show")
-def show_cmd(node_id: Annotated[str, typer.Argument(help="Knowledge node id.")], catalog: CatalogOpt = DEFAULT) -> None:
+def show_cmd(node_id: Annotated[str, typer.Argument(help="Knowledge node id.")], catalog: CatalogOpt = DEFAULT_CATALOG) -> None:
     """One node: its fields, children, generator and accepted samples."""
     user_errors(_show)(node_id, catalog)
 
@@ -121,7 +119,7 @@ def _show(node_id: str, catalog: Path) -> None:
 
 @knowledge_app.command("coverage")
 def coverage_cmd(
-    catalog: CatalogOpt = DEFAULT,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
     out_png: Annotated[Path, typer.Option("--out", help="PNG bar chart to write.")] = Path("coverage.png"),
 ) -> None:
     """Accepted samples per domain and per knowledge point: a table and a PNG bar chart."""
