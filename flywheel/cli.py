@@ -80,7 +80,7 @@ def query(
     if format is QueryFormat.json:
         sys.stdout.write(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
     elif format is QueryFormat.csv:
-        w = csv.writer(sys.stdout)
+        w = csv.writer(sys.stdout, lineterminator="\n")  # plain newlines: friendly to shell pipelines
         w.writerow(cols)
         w.writerows(rows)
     else:
