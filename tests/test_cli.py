@@ -31,6 +31,7 @@ def test_query_table_json_csv(catalog):
     assert json.loads(j.stdout) == [{"knowledge_id": "plane.chord_distance", "n": 4}, {"knowledge_id": "plane.pythagoras", "n": 4}]
     c = flywheel_cli("query", "--catalog", str(catalog), "--format", "csv", sql)
     assert c.stdout.splitlines() == ["knowledge_id,n", "plane.chord_distance,4", "plane.pythagoras,4"]
+    assert "\r" not in c.stdout  # ids must pipe cleanly into `flywheel show`
 
 
 def test_show_prints_question_answer_verdicts_and_image_paths(catalog):
