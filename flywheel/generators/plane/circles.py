@@ -159,8 +159,7 @@ def intersecting_chords(rng: random.Random) -> Draft:
         question=f"Chords AB and CD of a circle meet at P. PA = {a}, PB = {b} and PC = {c}. Find PD.",
         answer=sp.Integer(d),
         target=L("length", ("P", "D")),
-        givens=[length("PA", a), length("PB", b),
-                length("PC", c)],
+        givens=[length("PA", a), length("PB", b), length("PC", c)],
         reasoning=["Joining the chord ends gives two triangles at P whose angles can be compared."],
         conclusion=[
             "∠PAC = ∠PDB (inscribed angles on arc BC) and ∠APC = ∠DPB (vertical angles), so △PAC ~ △PDB.",

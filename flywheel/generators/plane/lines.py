@@ -48,8 +48,7 @@ def zigzag(rng: random.Random) -> Draft:
         "Find ∠BED in degrees.",
         answer=sp.Integer(alpha + beta),
         target=L("angle", ("B", "E", "D")),
-        givens=[angle("ABE", alpha),
-                angle("CDE", beta)],
+        givens=[angle("ABE", alpha), angle("CDE", beta)],
         reasoning=["∠BED is not an angle at a transversal of AB and CD; a line through E parallel to both would split it."],
         conclusion=[
             f"EF ∥ AB, so ∠BEF = ∠ABE = {alpha}° (alternate angles).",

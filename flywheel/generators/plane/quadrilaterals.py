@@ -54,8 +54,7 @@ def parallelogram_area(rng: random.Random) -> Draft:
         question=f"In parallelogram ABCD, AB = {a}, AD = {b} and ∠DAB = {theta}°. Find the area of ABCD.",
         answer=area,
         target=L("area", ("A", "B", "C", "D")),
-        givens=[length("AB", a), length("AD", b),
-                angle("DAB", theta)],
+        givens=[length("AB", a), length("AD", b), angle("DAB", theta)],
         reasoning=["The area of a parallelogram is base × height; the height on AB is not drawn."],
         conclusion=[
             f"In right triangle AHD, DH = AD·sin {theta}° = {to_latex(h)}.",
@@ -93,8 +92,7 @@ def trapezoid_area(rng: random.Random) -> Draft:
         "Find its area.",
         answer=area,
         target=L("area", ("A", "B", "C", "D")),
-        givens=[length("AB", a), length("CD", top),
-                length("AD", leg)],
+        givens=[length("AB", a), length("CD", top), length("AD", leg)],
         reasoning=["The area needs the height, which the two heights from D and C show."],
         conclusion=[
             f"HK = CD = {top}, so AH = KB = ({a} − {top})/2 = {o}.",

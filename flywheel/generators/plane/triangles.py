@@ -161,8 +161,7 @@ def trapezoid_diagonals(rng: random.Random) -> Draft:
         "The diagonals meet at O. Find AO.",
         answer=ans,
         target=L("length", ("A", "O")),
-        givens=[length("AB", a), length("CD", c),
-                length("AC", w)],
+        givens=[length("AB", a), length("CD", c), length("AC", w)],
         reasoning=["O is where the diagonals cross, so both diagonals have to be drawn to see the triangles at O."],
         conclusion=[
             "Since AB ∥ CD, ∠OAB = ∠OCD and ∠OBA = ∠ODC, so triangles AOB and COD are similar.",
@@ -191,8 +190,7 @@ def angle_bisector(rng: random.Random) -> Draft:
         question=f"In triangle ABC, AB = {c1}, AC = {c2} and BC = {a}. The bisector of ∠BAC meets BC at D. Find BD.",
         answer=ans,
         target=L("length", ("B", "D")),
-        givens=[length("AB", c1), length("AC", c2),
-                length("BC", a)],
+        givens=[length("AB", c1), length("AC", c2), length("BC", a)],
         reasoning=["D is defined by the bisector of ∠BAC, which is not drawn yet."],
         conclusion=[
             f"By the angle-bisector theorem BD : DC = AB : AC = {c1} : {c2}.",
@@ -233,8 +231,7 @@ def law_of_cosines(rng: random.Random) -> Draft:
         question=f"In triangle ABC, CA = {b}, CB = {a} and ∠ACB = {theta}°. Find AB.",
         answer=ans,
         target=L("length", ("A", "B")),
-        givens=[angle("ACB", theta), length("CA", b),
-                length("CB", a)],
+        givens=[angle("ACB", theta), length("CA", b), length("CB", a)],
         reasoning=["Two sides and the included angle are known; a right triangle would let me use Pythagoras."],
         conclusion=[
             f"In right triangle AHC the angle at C is 60°, so CH = CA/2 = {to_latex(ch)} and AH = CA·√3/2 = {to_latex(b * sp.sqrt(3) / 2)}.",
