@@ -9,7 +9,7 @@ import sympy as sp
 from flywheel.answers import to_latex
 from flywheel.generators.base import Draft, angle, length, orient
 from flywheel.generators.registry import register_generator
-from flywheel.generators.scene.exact import UNIT_DIRECTIONS, P, polar
+from flywheel.generators.scene.exact import UNIT_DIRECTIONS, P, dist, polar, polygon_angles_ok
 from flywheel.generators.scene.model import (
     AngleMark,
     CircleEl,
@@ -64,7 +64,14 @@ def chord_distance(rng: random.Random) -> Draft:
 def inscribed_angle(rng: random.Random) -> Draft:
     theta = rng.randint(25, 70)
     r, phi = 5, rng.randint(0, 359)
-    c_at = phi + 2 * theta + (360 - 2 * theta) * sp.Rational(rng.randint(35, 65), 100)
+    major = 360 - 2 * theta
+    # C splits the major arc into arcs BC and CA (each ≥ 50°). A chord whose arc is near 180° passes
+    # close to O and the radius drawn to its end would lie along it, so each arc avoids 146°–214°.
+    # O inside ∠ACB (both arcs ≤ 146°) is the textbook picture; it needs θ ≥ 34°.
+    splits = [(x, major - x) for x in range(50, major - 49)]
+    inside = [x for x, y in splits if max(x, y) <= 146]
+    outside = [x for x, y in splits if max(x, y) >= 214]
+    c_at = phi + 2 * theta + rng.choice(inside if inside and (not outside or rng.random() < 0.75) else outside)
     pts = {"O": P(0, 0), "A": polar(P(0, 0), r, phi), "B": polar(P(0, 0), r, phi + 2 * theta),
            "C": polar(P(0, 0), r, c_at)}
     scene = Scene(
@@ -129,22 +136,25 @@ def tangent_length(rng: random.Random) -> Draft:
     )
 
 
-def _factor_pairs(n: int, lo: int, hi: int) -> list[tuple[int, int]]:
-    return [(c, n // c) for c in range(lo, hi + 1) if n % c == 0 and lo <= n // c <= hi]
-
-
 @register_generator("plane.power_of_point", domain="plane_geometry")
 def intersecting_chords(rng: random.Random) -> Draft:
     """A = −a·u, B = b·u, C = −c·v, D = d·v with ab = cd are concyclic (converse of the theorem)."""
     while True:
-        a, b = rng.randint(2, 9), rng.randint(2, 9)
-        pairs = [(c, d) for c, d in _factor_pairs(a * b, 2, 12) if {c, d} != {a, b}]
-        if pairs:
+        a, b = rng.randint(2, 12), rng.randint(2, 12)
+        # PD = PA·PB/PC: an integer or a fraction with a small denominator
+        pairs = [(c, sp.Rational(a * b, c)) for c in range(2, 17) if sp.Rational(a * b, c).q <= 3]
+        pairs = [(c, d) for c, d in pairs if 2 <= d <= 16 and {c, d} != {a, b}]
+        if not pairs:
+            continue
+        c, d = rng.choice(pairs)
+        ux, uy = rng.choice(UNIT_DIRECTIONS)
+        pts = {"P": P(0, 0), "A": P(-a, 0), "B": P(b, 0), "C": (c * -ux, c * -uy), "D": (d * ux, d * uy)}
+        pts["O"] = _circumcentre(pts["A"], pts["B"], pts["C"])
+        diameter = 2 * float(dist(pts["O"], pts["A"]))
+        # P well inside the circle (no stub of a chord) and neither triangle PAC nor PDB a sliver
+        if (min(a, b, c, d) >= 0.2 * diameter and polygon_angles_ok([pts[k] for k in "PAC"], 22)
+                and polygon_angles_ok([pts[k] for k in "PDB"], 22)):
             break
-    c, d = rng.choice(pairs)
-    ux, uy = rng.choice(UNIT_DIRECTIONS)
-    pts = {"P": P(0, 0), "A": P(-a, 0), "B": P(b, 0), "C": (c * -ux, c * -uy), "D": (d * ux, d * uy)}
-    pts["O"] = _circumcentre(pts["A"], pts["B"], pts["C"])
     scene = Scene(
         points=pts,
         segments=[Segment("A", "B"), Segment("C", "D")],
@@ -157,13 +167,13 @@ def intersecting_chords(rng: random.Random) -> Draft:
         title="Chords AB and CD meeting at P",
         scene=orient(scene, rng),
         question=f"Chords AB and CD of a circle meet at P. PA = {a}, PB = {b} and PC = {c}. Find PD.",
-        answer=sp.Integer(d),
+        answer=d,
         target=L("length", ("P", "D")),
         givens=[length("PA", a), length("PB", b), length("PC", c)],
         reasoning=["Joining the chord ends gives two triangles at P whose angles can be compared."],
         conclusion=[
             "∠PAC = ∠PDB (inscribed angles on arc BC) and ∠APC = ∠DPB (vertical angles), so △PAC ~ △PDB.",
-            f"Hence PA/PD = PC/PB, i.e. PA·PB = PC·PD: {a}·{b} = {c}·PD, so PD = {d}.",
+            f"Hence PA/PD = PC/PB, i.e. PA·PB = PC·PD: {a}·{b} = {c}·PD, so PD = {to_latex(d)}.",
         ],
         difficulty=Difficulty(hops=2, constructions=2),
         params={"a": a, "b": b, "c": c, "dir": [str(ux), str(uy)]},

@@ -33,8 +33,9 @@ def parallelogram_area(rng: random.Random) -> Draft:
     while True:
         theta = rng.choice([30, 45, 60])
         sin, cos = SIN_COS[theta]
-        a, b = rng.randint(4, 14), rng.randint(3, 12)
-        if float(a - b * cos) > 1.5 and b * float(sin) >= 0.25 * a:  # foot H inside AB, not a sliver
+        a, b = rng.randint(4, 18), rng.randint(3, 16)
+        ah = b * float(cos)  # the foot H lies on AB at AH = b·cos A: keep it clear of both A and B
+        if 0.2 * a <= ah <= 0.75 * a and b * float(sin) >= 0.3 * a:
             break
     d = (b * cos, b * sin)
     pts = {"A": P(0, 0), "B": P(a, 0), "C": (a + d[0], d[1]), "D": d, "H": (d[0], sp.Integer(0))}
@@ -68,10 +69,11 @@ def parallelogram_area(rng: random.Random) -> Draft:
 @register_generator("plane.trapezoid_area", domain="plane_geometry")
 def trapezoid_area(rng: random.Random) -> Draft:
     while True:
-        o, h, leg = choice_triple(rng, 20)
-        top = rng.randint(3, 14)
+        o, h, leg = choice_triple(rng, 30)
+        top = rng.randint(3, 20)
         a = top + 2 * o
-        if 0.25 <= h / a <= 1.0 and a <= 40:
+        # base angles 35°–70°, the feet H and K apart, a height neither squat nor towering
+        if 0.7 <= h / o <= 2.75 and top >= 0.2 * a and 0.3 <= h / a <= 1.0 and a <= 50:
             break
     pts = {"A": P(0, 0), "B": P(a, 0), "C": P(a - o, h), "D": P(o, h), "H": P(o, 0), "K": P(a - o, 0)}
     scene = Scene(
@@ -108,13 +110,16 @@ def trapezoid_area(rng: random.Random) -> Draft:
 def varignon(rng: random.Random) -> Draft:
     """Midpoints of a quadrilateral's sides: each side of EFGH is half a diagonal (midline theorem)."""
     while True:
-        ac = rng.randint(8, 24)
-        dx, dy, bd = choice_triple(rng, 26)
+        ac = rng.randint(6, 30)
+        dx, dy, bd = choice_triple(rng, 40)
         yb = rng.randint(max(1, round(0.3 * dy)), max(1, round(0.7 * dy)))
         xb = rng.randint(round(0.2 * ac), round(0.8 * ac))
         xd = xb + dx if rng.random() < 0.5 else xb - dx
         pts = {"A": P(0, 0), "B": P(xb, -yb), "C": P(ac, 0), "D": P(xd, dy - yb)}
-        if 0.15 * ac < xd < 0.85 * ac and polygon_angles_ok([pts[k] for k in "ABCD"], 35):
+        # the diagonals cross at ≥ 40° (EFGH's angles) and every triangle the diagonals cut off is
+        # well shaped: the midlines and diagonals then meet the sides at clear angles, no stubs
+        if (dy >= 0.84 * dx and 0.15 * ac < xd < 0.85 * ac and 0.6 <= bd / ac <= 1.6
+                and all(polygon_angles_ok([pts[k] for k in tri], 22) for tri in ("ABC", "ACD", "ABD", "BCD"))):
             break
     for m, (p, q) in zip("EFGH", ["AB", "BC", "CD", "DA"], strict=True):
         pts[m] = midpoint(pts[p], pts[q])
