@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from flywheel.errors import FlywheelError
 
@@ -26,7 +27,7 @@ def user_errors(fn):
         try:
             return fn(*args, **kwargs)
         except FlywheelError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted; committed batches are kept — rerun the same command to resume")
