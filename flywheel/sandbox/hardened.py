@@ -1,20 +1,27 @@
 """Hardened sandbox for code flywheel did not write (LLM output, RL rollouts, imported datasets).
 
-Three layers: a static AST check (static_check.py); a fresh process per task with OS limits (CPU
-time, address space, file size, open files, no core dumps), its own empty network namespace when
-the host allows it, a minimal environment and a private temp dir as cwd; and inside it a runtime
-audit hook (jail.py) that refuses sockets, processes, and file access outside that dir. The
-parent enforces the wall clock and kills the whole process group. Every failure is a
+Three layers, each meant to hold where the one before it is fooled:
+1. a static AST check (static_check.py): an import allowlist, no dunders/frames/getattr/eval;
+2. OS confinement of a fresh process per task (jail.py): CPU time, address space, file size,
+   open files, process count and core-dump limits; an empty network namespace; as root, a private
+   mount namespace (fresh /tmp, /var/tmp, /dev/shm, /run/lock; the home dir hidden) and a uid of
+   its own; a minimal environment (no host secrets); a private temp dir as cwd;
+3. a runtime audit hook in that process refusing sockets, processes, ctypes, and file access
+   outside the private dir (reads: the private dir and the Python installation only).
+The parent enforces the wall clock and kills the whole process group. Every failure is a
 `SandboxResult(ok=False, error=...)` with a one-line reason; nothing here raises.
+
+Where the host refuses namespaces (no CAP_SYS_ADMIN), steps 2's namespaces and uid drop are
+skipped: network, processes and files then rest on the audit hook, and RLIMIT_NPROC on the
+per-user count (as root it does not bind at all).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
+import dataclasses
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -22,25 +29,29 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
+from flywheel.sandbox.jail import SETUP_FAILED
 from flywheel.sandbox.static_check import check_code
 
+__all__ = ["SandboxLimits", "SandboxResult", "check_code", "run_untrusted"]
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-CLONE_NEWNET = 0x40000000
 _SIGNALS = {
     signal.SIGXCPU: "CPU time limit exceeded",
     signal.SIGXFSZ: "file size limit exceeded (output or a written file too large)",
-    signal.SIGKILL: "killed (memory or process limit)",
+    signal.SIGKILL: "killed (CPU hard limit or out of memory)",
     signal.SIGSEGV: "crashed (segmentation fault, often the memory limit)",
+    signal.SIGABRT: "aborted (often the memory or thread limit)",
 }
 
 
 @dataclass(frozen=True)
 class SandboxLimits:
-    wall_s: float = 10.0  # wall-clock seconds before the process group is killed
-    cpu_s: int = 5  # CPU seconds (RLIMIT_CPU)
-    memory_mb: int = 1024  # address space (RLIMIT_AS); numpy + PIL need ~300 MB
-    file_mb: int = 16  # largest file the code may write, stdout included (RLIMIT_FSIZE)
-    max_output_chars: int = 20_000  # stdout kept for the caller
+    wall_s: float = 10.0  # wall-clock seconds before the whole process group is killed
+    cpu_s: int = 5  # CPU seconds (RLIMIT_CPU), the interpreter's ~0.2 s start-up included
+    memory_mb: int = 768  # address space (RLIMIT_AS); numpy + PIL + matplotlib need ~350 MB
+    file_mb: int = 16  # largest file the code may write, its stdout included (RLIMIT_FSIZE)
+    max_procs: int = 0  # processes/threads beyond the sandbox's own (RLIMIT_NPROC, own uid)
+    max_output_chars: int = 20_000  # stdout kept for the caller; more than 4x this is an error
     open_files: int = 64  # RLIMIT_NOFILE
 
 
@@ -48,30 +59,20 @@ class SandboxLimits:
 class SandboxResult:
     ok: bool
     stdout: str
-    error: str | None
-    image_png: bytes | None
-    image_path: str | None
+    error: str | None  # one line, set whenever ok is False
+    image_png: bytes | None  # the PNG the code saved and printed the path of
+    image_path: str | None  # that path, as printed
 
 
 def _fail(error: str, stdout: str = "") -> SandboxResult:
     return SandboxResult(False, stdout, error, None, None)
 
 
-def _confine(limits: SandboxLimits) -> None:
-    """Runs in the child between fork and exec: limits first, then an empty network namespace."""
-    # CPU: SIGXCPU at the soft limit (reported as such), SIGKILL a second later.
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 1))
-    for res, value in ((resource.RLIMIT_AS, limits.memory_mb << 20), (resource.RLIMIT_FSIZE, limits.file_mb << 20),
-                       (resource.RLIMIT_NOFILE, limits.open_files), (resource.RLIMIT_CORE, 0)):
-        resource.setrlimit(res, (value, value))
-    with contextlib.suppress(OSError):  # not permitted: the audit hook still refuses every socket
-        ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET)  # no interfaces but a down loopback
-
-
 def _environment(work: str) -> dict[str, str]:
     # Nothing from the host environment: API keys must never reach untrusted code.
-    return {"PATH": "/usr/bin:/bin", "HOME": work, "LANG": "C.UTF-8", "MPLCONFIGDIR": os.path.join(work, ".mpl"),
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    return {"PATH": "/usr/bin:/bin", "HOME": work, "TMPDIR": work, "LANG": "C.UTF-8",
+            "MPLCONFIGDIR": os.path.join(work, ".mpl"), "MPLBACKEND": "Agg",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def _seed_font_cache(work: str) -> None:
@@ -91,33 +92,46 @@ def _seed_font_cache(work: str) -> None:
 def _exit_reason(rc: int, stderr: str) -> str:
     if rc < 0:
         sig = signal.Signals(-rc)
-        return _SIGNALS.get(sig, f"killed by signal {sig.name}")
+        return _SIGNALS.get(sig, f"crashed with signal {-rc} ({sig.name})")
     last = [ln for ln in stderr.strip().splitlines() if ln.strip()]
     detail = last[-1] if last else f"exit code {rc}"
+    if rc == SETUP_FAILED:
+        return detail[:300]
     if "MemoryError" in detail:
         return "memory limit exceeded (MemoryError)"
+    if "can't start new thread" in detail:
+        return f"process/thread limit reached: {detail}"[:300]
     return f"code failed: {detail}"[:300]
 
 
-def _read(path: str, limit: int) -> str:
-    with open(path, "rb") as fh:
-        return fh.read(limit).decode("utf-8", "replace")
+def _head_and_last_line(fh, limit: int) -> tuple[str, str, int]:
+    """The first `limit` characters, the last non-empty line, and the size: never all of it."""
+    size = fh.seek(0, os.SEEK_END)
+    fh.seek(0)
+    head = fh.read(limit * 4).decode("utf-8", "replace")[:limit]
+    fh.seek(max(0, size - 8192))
+    lines = [ln.strip() for ln in fh.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+    return head, (lines[-1] if lines else ""), size
 
 
-def _result_image(work: str, stdout: str, limits: SandboxLimits, expect_file: str | None) -> SandboxResult:
-    lines = [ln.strip() for ln in stdout.splitlines() if ln.strip()]
-    if expect_file is None and not lines:
+def _file_limit_hit(work: str, out_size: int, limits: SandboxLimits) -> bool:
+    cap = limits.file_mb << 20
+    sizes = (os.lstat(os.path.join(base, f)).st_size for base, _, files in os.walk(work) for f in files)
+    return out_size >= cap or any(s >= cap for s in sizes)
+
+
+def _result_image(work: str, printed: str, stdout: str, limits: SandboxLimits) -> SandboxResult:
+    if not printed:
         return _fail("the code printed no path", stdout)
-    printed = expect_file or lines[-1]
     path = os.path.realpath(os.path.join(work, printed))
     if not path.startswith(os.path.realpath(work) + os.sep):
-        return _fail(f"printed path {printed!r} is outside the sandbox directory", stdout)
-    if not os.path.isfile(path):
-        return _fail(f"printed path {printed!r} is not a file", stdout)
+        return _fail(f"printed path {printed[:200]!r} is outside the sandbox directory", stdout)
+    if not os.path.isfile(path):  # regular files only: not a FIFO or device left to hang us
+        return _fail(f"printed path {printed[:200]!r} is not a file", stdout)
     with open(path, "rb") as fh:
         data = fh.read((limits.file_mb << 20) + 1)
     if not data.startswith(PNG_MAGIC):
-        return _fail(f"{printed!r} is not a PNG image", stdout)
+        return _fail(f"{printed[:200]!r} is not a PNG image", stdout)
     return SandboxResult(True, stdout, None, data, printed)
 
 
@@ -134,44 +148,46 @@ def run_untrusted(
     `static_check=False` skips the first layer; tests use it to prove the other layers hold alone.
     """
     limits = limits or SandboxLimits()
-    problem = check_code(code) if static_check else None
+    try:
+        problem = check_code(code) if static_check else None
+    except Exception as exc:  # noqa: BLE001
+        problem = f"static check failed: {type(exc).__name__}"
     if problem:
         return _fail(f"rejected before running: {problem}")
-    work = tempfile.mkdtemp(prefix="fw-jail-")
+    work = None
     try:
+        work = tempfile.mkdtemp(prefix="fw-jail-")
         image_path = os.path.join(work, "input.png")
         if image_png is not None:
             with open(image_path, "wb") as fh:
                 fh.write(image_png)
         _seed_font_cache(work)
-        job = json.dumps({"code": code, "dir": work, "image_path": image_path}).encode()
-        out_path, err_path = os.path.join(work, ".stdout"), os.path.join(work, ".stderr")
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        job = json.dumps({"code": code, "dir": work, "image_path": image_path, "home": os.path.expanduser("~"),
+                          "limits": dataclasses.asdict(limits)}).encode()
+        # stdout/stderr go to unlinked files: outside the private dir, capped by RLIMIT_FSIZE.
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             proc = subprocess.Popen(
                 [sys.executable, "-I", "-m", "flywheel.sandbox.jail"], stdin=subprocess.PIPE, stdout=out,
-                stderr=err, cwd=work, env=_environment(work), start_new_session=True,
-                preexec_fn=lambda: _confine(limits),  # noqa: PLW1509 - no threads start in between
+                stderr=err, cwd=work, env=_environment(work), start_new_session=True, close_fds=True,
             )
             try:
                 proc.communicate(job, timeout=limits.wall_s)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
                 return _fail(f"timed out after {limits.wall_s:g}s (wall clock)")
             finally:
-                _kill_group(proc.pid)
-        stdout = _read(out_path, limits.max_output_chars)
-        if os.path.getsize(out_path) > limits.max_output_chars * 4:
-            return _fail(f"output too large ({os.path.getsize(out_path)} bytes)", stdout)
-        if proc.returncode != 0:
-            return _fail(_exit_reason(proc.returncode, _read(err_path, 4000)), stdout)
-        return _result_image(work, stdout, limits, expect_file)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # the code and anything it left behind
+                proc.wait()
+            stdout, last, size = _head_and_last_line(out, limits.max_output_chars)
+            if proc.returncode != 0:
+                if _file_limit_hit(work, size, limits):  # Python ignores SIGXFSZ: writes fail instead
+                    return _fail(f"file size limit exceeded ({limits.file_mb} MB; output or a written file)", stdout)
+                return _fail(_exit_reason(proc.returncode, _head_and_last_line(err, 4000)[1]), stdout)
+            if size > limits.max_output_chars * 4:
+                return _fail(f"output too large ({size} bytes, limit {limits.max_output_chars} chars)", stdout)
+        return _result_image(work, expect_file or last, stdout, limits)
     except Exception as exc:  # noqa: BLE001 - the sandbox itself must never raise
         return _fail(f"sandbox error: {type(exc).__name__}: {exc}")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGKILL)  # anything the code left behind in its session
+        if work:
+            shutil.rmtree(work, ignore_errors=True)

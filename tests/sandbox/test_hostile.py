@@ -1,5 +1,6 @@
 """The hardened sandbox contains a corpus of hostile snippets; legitimate tool code still works."""
 
+import ctypes
 import io
 import os
 import socket
@@ -9,63 +10,96 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import flywheel.sandbox.hardened as hardened_module
 from flywheel.sandbox import WorkerPool
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
 from flywheel.sandbox.static_check import check_code
 
-LIMITS = SandboxLimits(wall_s=4, cpu_s=2, memory_mb=768)
+LIMITS = SandboxLimits(wall_s=3, cpu_s=2, memory_mb=512)
+SHORT = SandboxLimits(wall_s=1.5, cpu_s=5, memory_mb=512)  # the wall clock fires first
 CANARY = "/tmp/flywheel_canary_{}"
+EXISTING = CANARY.format(f"existing_{os.getpid()}")  # created by the test; must keep its content
+SECRET = "sk-canary-secret-4242"
+SOURCE = hardened_module.__file__
+PIL_HEAD = "from PIL import Image\nimport os\n"
+
+# name -> (code, a fragment the error must contain[, limits]); PORT is the test's listener.
+HOSTILE = {
+    "infinite loop": ("while True:\n    pass", "timed out", SHORT),
+    "cpu burn under the wall limit": ("x = 0\nfor i in range(10**12):\n    x += i", "CPU time"),
+    "sleep forever": ("import time\ntime.sleep(1000)", "import of 'time'"),
+    "memory bomb bytearray": ("x = bytearray(10**10)", "memory"),
+    "memory bomb list growth": ("x = []\nwhile True:\n    x.append('y' * 10**6)", "memory"),
+    "memory bomb numpy": ("import numpy as np\nx = np.ones((10**5, 10**5))", "memory"),
+    "huge output": ("print('x' * 10**8)", "file size"),
+    "output flood": ("for i in range(10**6):\n    print(i)", "output too large"),
+    "giant file": ("import numpy as np\nnp.zeros(10**8, dtype=np.uint8).tofile('big.bin')", "file size"),
+    "deep recursion": ("def f(n):\n    return f(n + 1)\nf(0)", "RecursionError"),
+    "write outside via open": (f"open({CANARY.format('open')!r}, 'w').write('x')", "writing"),
+    "overwrite an existing file": (f"open({EXISTING!r}, 'w').write('pwned')", "writing"),
+    "append to an existing file": (f"open({EXISTING!r}, 'a').write('pwned')", "writing"),
+    "write outside via PIL save": (PIL_HEAD + f"Image.new('RGB', (4, 4)).save({CANARY.format('pil.png')!r})", "writing"),
+    "write outside via os.path tricks": (
+        PIL_HEAD + "p = os.path.join(temp_output_dir, os.path.pardir, 'flywheel_canary_join.png')\n"
+        "Image.new('RGB', (4, 4)).save(p)\nprint(p)", "writing"),
+    "write outside via relative ..": (
+        "import numpy as np\nnp.zeros(3).tofile('../flywheel_canary_rel')", "writing"),
+    "write outside via matplotlib": (
+        "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.savefig('/tmp/flywheel_canary_mpl.png')", "writing"),
+    "read /etc/passwd": ("print(open('/etc/passwd').read())", "reading"),
+    "read ssh keys": (PIL_HEAD + "Image.open('/root/.ssh/id_rsa')", "reading"),
+    "read the project's source": (f"print(open({SOURCE!r}).read())", "reading"),
+    "read a host process environment": ("print(open('/proc/1/environ').read())", "reading"),
+    "read /etc/shadow through FreeType (C-level open)": (
+        "from PIL import ImageFont\nImageFont.truetype('/etc/shadow', 10)", "OSError"),
+    "socket to a host listener": ("import socket\nsocket.create_connection(('127.0.0.1', PORT))", "'socket'"),
+    "subprocess": ("import subprocess\nsubprocess.run(['touch', '/tmp/flywheel_canary_sub'])", "'subprocess'"),
+    "os.system": ("import os\nos.system('touch /tmp/flywheel_canary_sys')", "os.system"),
+    "fork bomb": ("import os\nwhile True:\n    os.fork()", "os.fork"),
+    "fork via a module's os attribute": ("from PIL import Image\nwhile True:\n    Image.os.fork()", "'os'"),
+    "os renamed": ("import os as o\no.system('id')", "renaming os"),
+    "os passed around": ("import os\nm = [os][0]\nm.system('id')", "os may only be used"),
+    "environ via a module attribute": ("from PIL import Image\nprint(Image.os.environ)", "'os'"),
+    "__import__": ("__import__('os').system('touch /tmp/flywheel_canary_dunder')", "'__import__'"),
+    "getattr on builtins": ("getattr(__builtins__, '__import__')('os').system('id')", "'getattr'"),
+    "subclasses walk": ("[c for c in ().__class__.__bases__[0].__subclasses__() if c.__name__ == 'Popen']",
+                        "'__class__'"),
+    "generator frame to builtins": (
+        "g = (x for x in [1])\ng.gi_frame.f_builtins['_' + '_import_' + '_']('os').system('id')", "'gi_frame'"),
+    "string.Formatter as getattr": (
+        "import string\nstring.Formatter().get_field('0._' + '_class_' + '_', [1], {})", "'Formatter'"),
+    "type() with a computed dunder": ("T = type('T', (), {'_' + '_array_interface_' + '_': {}})", "'type'"),
+    "numpy as_strided (unchecked memory)": ("from numpy.lib.stride_tricks import as_strided", "as_strided"),
+    "numpy unpickling": ("import numpy as np\nnp.load('x.npy', allow_pickle=True)", "allow_pickle"),
+    "PIL ImageMath eval": ("from PIL import ImageMath\nImageMath.unsafe_eval('1')", "ImageMath"),
+    "importlib": ("import importlib\nimportlib.import_module('os').system('id')", "'importlib'"),
+    "eval": ("eval(\"__import__('os').system('id')\")", "'eval'"),
+    "exec": ("exec('import os')", "'exec'"),
+    "compile": ("compile('1', 'x', 'exec')", "'compile'"),
+    "globals()['__builtins__']": ("globals()['__builtins__']", "'globals'"),
+    "sys.modules": ("import sys\nsys.modules['os'].system('id')", "'sys'"),
+    "ctypes": ("import ctypes\nctypes.CDLL(None).system(b'id')", "'ctypes'"),
+    "signal": ("import signal\nsignal.raise_signal(9)", "'signal'"),
+    "kill the parent": ("import os\nos.kill(os.getppid(), 9)", "os.kill"),
+    "secrets from os.environ": ("import os\nprint(os.environ)", "os.environ"),
+    "threading bomb": ("import threading\nwhile True:\n    threading.Thread(target=print).start()", "'threading'"),
+    "shutil.rmtree": ("import shutil\nshutil.rmtree('/tmp')", "'shutil'"),
+    "fullwidth homoglyph eval": ("\uff45\uff56\uff41\uff4c('1')", "'eval'"),
+    "fullwidth homoglyph dunder": ("x = ().__\uff43\uff4c\uff41\uff53\uff53__", "'__class__'"),
+    "printed path outside the dir": ("print('/etc/passwd')", "outside"),
+    "printed relative path escaping the dir": ("print('../../etc/passwd')", "outside"),
+    "printed path that does not exist": ("import os\nprint(os.path.join(temp_output_dir, 'nope.png'))", "not a file"),
+    "non-PNG result": ("import numpy as np\np = 'x.png'\nnp.zeros(10).tofile(p)\nprint(p)", "not a PNG"),
+    "no path printed": ("x = 1 + 1", "printed no path"),
+    "syntax error": ("def (:\n", "syntax error"),
+}
+LEFTOVERS = [CANARY.format(x) for x in ("open", "pil.png", "rel", "sub", "sys", "dunder", "mpl.png", "join.png")]
 
 
 def _png() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (64, 64), "white").save(buf, format="PNG")
     return buf.getvalue()
-
-
-HOSTILE = {
-    "infinite loop": "while True:\n    pass",
-    "cpu burn": "x = 0\nfor i in range(10**12):\n    x += i",
-    "sleep forever": "import time\ntime.sleep(1000)",  # time is not allowed: rejected statically
-    "memory bomb bytearray": "x = bytearray(10**11)",
-    "memory bomb list": "x = []\nwhile True:\n    x.append('y' * 10**6)",
-    "huge output": "print('x' * 10**8)",
-    "giant file": "import numpy as np\nnp.zeros(10**8, dtype=np.uint8).tofile('big.bin')",
-    "deep recursion": "def f(n):\n    return f(n + 1)\nf(0)",
-    "write outside via open": f"open({CANARY.format('open')!r}, 'w').write('x')",
-    "write outside via PIL": f"from PIL import Image\nImage.new('RGB', (4, 4)).save({CANARY.format('pil') + '.png'!r})",
-    "write outside via numpy": f"import numpy as np\nnp.zeros(3).tofile({CANARY.format('np')!r})",
-    "write outside via relative path": "import numpy as np\nnp.zeros(3).tofile('../../tmp/flywheel_canary_rel')",
-    "read /etc/passwd via numpy": "import numpy as np\nprint(np.fromfile('/etc/passwd', dtype=np.uint8)[:50])",
-    "read ssh keys via PIL": "from PIL import Image\nImage.open('/root/.ssh/id_rsa')",
-    "read project source": "import numpy as np\nprint(np.fromfile(__file__))",
-    "socket connect": "import socket\ns = socket.create_connection(('127.0.0.1', PORT))",
-    "subprocess": "import subprocess\nsubprocess.run(['touch', '/tmp/flywheel_canary_sub'])",
-    "os.system": "import os\nos.system('touch /tmp/flywheel_canary_sys')",
-    "fork bomb": "import os\nwhile True:\n    os.fork()",
-    "dunder import": "__import__('os').system('touch /tmp/flywheel_canary_dunder')",
-    "getattr builtins": "getattr(__builtins__, '__import__')('os').system('id')",
-    "subclasses walk": "[c for c in ().__class__.__bases__[0].__subclasses__() if c.__name__ == 'Popen']",
-    "importlib": "import importlib\nimportlib.import_module('os').system('id')",
-    "eval": "eval(\"__import__('os').system('id')\")",
-    "exec": "exec('import os')",
-    "compile": "compile('1', 'x', 'exec')",
-    "globals": "globals()['__builtins__']",
-    "sys modules": "import sys\nsys.modules['os'].system('id')",
-    "ctypes": "import ctypes\nctypes.CDLL(None).system(b'id')",
-    "kill parent": "import os\nos.kill(os.getppid(), 9)",
-    "read secrets from environ": "import os\nprint(os.environ)",
-    "threading bomb": "import threading\nwhile True:\n    threading.Thread(target=lambda: None).start()",
-    "shutil rmtree": "import shutil\nshutil.rmtree('/tmp')",
-    "path outside printed": "print('/etc/passwd')",
-    "not a png": "import os\np = os.path.join(temp_output_dir, 'x.png')\nimport numpy as np\nnp.zeros(10).tofile(p)\nprint(p)",
-    "syntax error": "def (:\n",
-    "string dunder trick": "x = '__globals__'",
-    "attribute on function": "f = lambda: 0\nprint(f.__globals__)",
-    "matplotlib savefig outside": "import matplotlib\nmatplotlib.use('Agg')\nfrom matplotlib.figure import Figure\n"
-    "Figure().savefig('/tmp/flywheel_canary_mpl.png')\nprint('/tmp/flywheel_canary_mpl.png')",
-    "no output path": "x = 1 + 1",
-}
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +114,7 @@ def listener():
     def accept():
         while True:
             try:
-                conn, _ = srv.accept()
-                hits.append(conn)
+                hits.append(srv.accept()[0])
             except TimeoutError:
                 continue
             except OSError:
@@ -92,32 +125,90 @@ def listener():
     srv.close()
 
 
+@pytest.fixture
+def host(listener, monkeypatch):
+    """A host with a secret in its environment and a file the sandbox must not change."""
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with open(EXISTING, "w") as fh:
+        fh.write("original")
+    yield listener
+    with open(EXISTING) as fh:
+        assert fh.read() == "original", "an existing host file was changed"
+    os.unlink(EXISTING)
+    assert not listener[1], "a connection reached the host"
+    assert not [p for p in LEFTOVERS if os.path.exists(p)], "the sandbox wrote outside its dir"
+    assert os.path.isdir("/tmp") and os.path.isfile(SOURCE)
+
+
+def _contained(res, needle: str | tuple[str, ...]) -> None:
+    assert res.ok is False and res.error and res.image_png is None
+    assert any(n in res.error for n in (needle if isinstance(needle, tuple) else (needle,))), res.error
+    assert "\n" not in res.error
+    assert SECRET not in res.stdout and SECRET not in res.error
+    assert "root:" not in res.stdout  # /etc/passwd never comes back
+
+
 def test_corpus_is_large_enough():
     assert len(HOSTILE) >= 30
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_snippet_is_contained(name, listener, monkeypatch):
-    port, hits = listener
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-canary-secret")
-    code = HOSTILE[name].replace("PORT", str(port))
-    res = run_untrusted(code, _png(), LIMITS)
-    assert res.ok is False and res.error, name
-    assert "sk-canary-secret" not in res.stdout
-    assert not hits, "a connection reached the host"
-    for leftover in ("open", "pil.png", "np", "rel", "sub", "sys", "dunder", "mpl.png"):
-        path = CANARY.format(leftover)
-        assert not os.path.exists(path), f"{name} wrote {path}"
-    assert os.path.isdir("/tmp")
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_snippet_is_contained(name, host):
+    port, _ = host
+    code, needle, *limits = HOSTILE[name]
+    _contained(run_untrusted(code.replace("PORT", str(port)), _png(), *limits or [LIMITS]), needle)
 
 
-def test_errors_name_the_problem():
-    assert "timed out" in run_untrusted("while True:\n    pass", None, SandboxLimits(wall_s=1.5, cpu_s=5)).error
-    assert "CPU time" in run_untrusted("while True:\n    pass", None, SandboxLimits(wall_s=8, cpu_s=1)).error
-    assert "memory" in run_untrusted("x = bytearray(10**11)", None, LIMITS).error
-    assert "not allowed" in run_untrusted("import socket", None, LIMITS).error
-    assert "outside" in run_untrusted("print('/etc/passwd')", None, LIMITS).error
-    assert "reading" in run_untrusted("import numpy as np\nnp.fromfile('/etc/passwd')", None, LIMITS).error
+# The same attacks with the static check switched off: the OS limits and the audit hook must hold.
+RUNTIME_ONLY = {
+    "socket to a host listener": ("import socket\nsocket.create_connection(('127.0.0.1', PORT))", "socket"),
+    "subprocess": ("import subprocess\nsubprocess.run(['touch', '/tmp/flywheel_canary_sub'])", "subprocess"),
+    "os.system": ("import os\nos.system('touch /tmp/flywheel_canary_sys')", "os.system"),
+    "fork": ("import os\nos.fork()", "os.fork"),
+    "frame escape then os.system": (
+        "g = (x for x in [1])\ng.gi_frame.f_builtins['__import__']('os').system('touch /tmp/flywheel_canary_sys')",
+        "os.system"),
+    "write outside": (f"open({CANARY.format('open')!r}, 'w').write('x')", "writing"),
+    "overwrite an existing file": (f"import io\nio.open({EXISTING!r}, 'w').write('pwned')", "writing"),
+    "read /etc/passwd": ("print(open('/etc/passwd').read())", "reading"),
+    "read the project's source": ("import flywheel\nprint(open(flywheel.__file__).read())", "reading"),
+    "ctypes": ("import ctypes\nctypes.CDLL(None).system(b'id')", "ctypes"),
+    "shutil.rmtree": ("import shutil\nshutil.rmtree('/tmp')", "not allowed"),
+    "kill the parent": ("import os\nos.kill(os.getppid(), 9)", "os.kill"),
+    "sleep forever": ("import time\ntime.sleep(1000)", "timed out"),
+    "threading bomb": (
+        "import threading, time\nfor _ in range(10**5):\n    threading.Thread(target=time.sleep, args=(9,)).start()",
+        ("thread", "memory", "aborted", "timed out")),
+    "signal to itself": ("import signal\nsignal.raise_signal(signal.SIGTERM)", "signal 15"),
+}
+
+
+@pytest.mark.parametrize("name", list(RUNTIME_ONLY))
+def test_runtime_layers_hold_without_the_static_check(name, host):
+    port, _ = host
+    code, needle = RUNTIME_ONLY[name]
+    limits = SHORT if "sleep" in code else LIMITS
+    _contained(run_untrusted(code.replace("PORT", str(port)), _png(), limits, static_check=False), needle)
+
+
+def test_environment_has_no_host_secrets(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    res = run_untrusted("import os\nprint(dict(os.environ))", None, LIMITS, static_check=False)
+    assert SECRET not in res.stdout and "OPENAI" not in res.stdout and "PATH" in res.stdout
+
+
+def _namespaces_permitted() -> bool:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if ctypes.CDLL(None).unshare(0x00020000) == 0 else 1)
+    return os.waitpid(pid, 0)[1] == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not _namespaces_permitted(), reason="needs root and mount namespaces")
+def test_code_runs_as_an_unprivileged_uid_with_no_capabilities():
+    res = run_untrusted("import os\nprint(os.getuid())\nprint(open('/proc/self/status').read())", None, LIMITS,
+                        static_check=False)  # /proc is refused by the hook: the uid line comes first
+    assert res.stdout.splitlines()[0] != "0", res.stdout
 
 
 def test_legitimate_tool_code_runs_and_edits_the_image():
@@ -129,6 +220,7 @@ def test_legitimate_tool_code_runs_and_edits_the_image():
     )
     res = run_untrusted(code, _png(), LIMITS)
     assert res.ok, res.error
+    assert res.image_path.endswith("edited.png") and res.error is None
     before = np.asarray(Image.open(io.BytesIO(_png())).convert("RGB"))
     after = np.asarray(Image.open(io.BytesIO(res.image_png)).convert("RGB"))
     assert (before != after).any(axis=2).sum() > 50
@@ -136,51 +228,26 @@ def test_legitimate_tool_code_runs_and_edits_the_image():
 
 def test_matplotlib_code_runs():
     code = (
-        "import matplotlib\nmatplotlib.use('Agg')\nfrom matplotlib.figure import Figure\n"
-        "fig = Figure(figsize=(2, 2))\nfig.add_subplot().plot([0, 1], [1, 0])\n"
+        "import matplotlib.pyplot as plt\nimport numpy as np\nfig, ax = plt.subplots(figsize=(2, 2))\n"
+        "x = np.linspace(0, 6, 50)\nax.plot(x, np.sin(x))\nax.set_title('sin')\n"
         "fig.savefig('plot.png')\nprint('plot.png')\n"
     )
-    res = run_untrusted(code, None, SandboxLimits(wall_s=20, cpu_s=10))
+    res = run_untrusted(code, None, SandboxLimits(wall_s=20, cpu_s=10, memory_mb=512))
     assert res.ok, res.error
+    assert Image.open(io.BytesIO(res.image_png)).size == (200, 200)
 
 
-def test_flywheel_tool_code_passes_the_static_check():
+def test_flywheel_generated_code_passes_and_runs():
     from tests.conftest import rendered
 
-    assert check_code(rendered("plane.chord_distance", 1).tool_code) is None
+    r = rendered("plane.chord_distance", 1)
+    assert check_code(r.tool_code) is None and check_code(r.image_code) is None
+    fig = run_untrusted(r.image_code, None, SandboxLimits(wall_s=20, cpu_s=10), expect_file="image.png")
+    assert fig.ok, fig.error
+    tool = run_untrusted(r.tool_code, fig.image_png, SandboxLimits(wall_s=20, cpu_s=10))
+    assert tool.ok and tool.image_png != fig.image_png, tool.error
 
 
 def test_worker_pool_still_works_after_the_corpus():
     with WorkerPool(2) as pool:
         assert dict(pool.imap("tests.sandbox.tasks:square", [3, 4])) == {0: 9, 1: 16}
-
-
-RUNTIME_ONLY = {
-    "socket": ("import socket\nsocket.create_connection(('127.0.0.1', PORT))", "socket"),
-    "subprocess": ("import subprocess\nsubprocess.run(['touch', '/tmp/flywheel_canary_sub'])", "subprocess"),
-    "os.system": ("import os\nos.system('touch /tmp/flywheel_canary_sys')", "os.system"),
-    "fork": ("import os\nos.fork()", "os.fork"),
-    "write outside": (f"open({CANARY.format('open')!r}, 'w').write('x')", "writing"),
-    "read passwd": ("print(open('/etc/passwd').read())", "reading"),
-    "read project source": ("import flywheel\nprint(open(flywheel.__file__).read())", "reading"),
-    "ctypes": ("import ctypes\nctypes.CDLL(None).system(b'id')", "ctypes"),
-    "rmtree": ("import shutil\nshutil.rmtree('/tmp/nonexistent_dir_x')", "not allowed"),
-    "kill": ("import os\nos.kill(os.getppid(), 9)", "os.kill"),
-}
-
-
-@pytest.mark.parametrize("name", sorted(RUNTIME_ONLY))
-def test_runtime_layers_hold_without_the_static_check(name, listener, monkeypatch):
-    port, hits = listener
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-canary-secret")
-    code, needle = RUNTIME_ONLY[name]
-    res = run_untrusted(code.replace("PORT", str(port)), _png(), LIMITS, static_check=False)
-    assert res.ok is False and needle in res.error, res.error
-    assert not hits and "root:" not in res.stdout
-    assert not any(os.path.exists(CANARY.format(x)) for x in ("open", "sub", "sys"))
-
-
-def test_environment_has_no_host_secrets(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-canary-secret")
-    res = run_untrusted("import os\nprint(dict(os.environ))", None, LIMITS, static_check=False)
-    assert "sk-canary-secret" not in res.stdout and "PATH" in res.stdout
