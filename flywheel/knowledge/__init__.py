@@ -1,5 +1,5 @@
-"""Knowledge system: seed files (YAML/JSON) → validated KnowledgeNodes; the built-in seed set."""
+"""Knowledge system: seed files and taxonomies (YAML/JSON) → validated KnowledgeNodes.
 
-from flywheel.knowledge.seeds import BUILTIN_SEEDS, load_seeds
-
-__all__ = ["BUILTIN_SEEDS", "load_seeds"]
+Nothing is imported here, so `flywheel --help` (which loads the knowledge commands) does not pay
+for sympy and the generators; import `flywheel.knowledge.seeds` for `load_seeds`.
+"""

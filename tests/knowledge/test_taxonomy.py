@@ -15,8 +15,8 @@ from PIL import Image
 from flywheel.catalog import Catalog
 from flywheel.catalog.schema import MIGRATIONS
 from flywheel.errors import FlywheelError
-from flywheel.knowledge import load_seeds
 from flywheel.knowledge.mapping import Rules
+from flywheel.knowledge.seeds import load_seeds
 from flywheel.knowledge.taxonomy import load_taxonomy, slug
 from flywheel.records import KnowledgeNode
 from tests.conftest import flywheel_cli
