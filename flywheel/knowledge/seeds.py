@@ -13,7 +13,7 @@ from flywheel.errors import FlywheelError
 from flywheel.generators.registry import generator_names
 from flywheel.records import KnowledgeNode
 
-BUILTIN_SEEDS = Path(__file__).with_name("builtin.yaml")
+BUILTIN_DIR = Path(__file__).with_name("builtin")  # one YAML file per domain, read in name order
 _FIELDS = {f.name for f in fields(KnowledgeNode)}
 _REQUIRED = ("id", "name", "domain")
 
@@ -62,18 +62,27 @@ def load_seeds(path: str | Path | None = None) -> list[KnowledgeNode]:
 
     A nested taxonomy is accepted too: its points are mapped to generators by the built-in rules.
     """
-    path = Path(path) if path else BUILTIN_SEEDS
+    if path is None:
+        return _checked([n for f in sorted(BUILTIN_DIR.glob("*.yaml")) for n in _flat(f, read_structured(f))], BUILTIN_DIR)
+    path = Path(path)
     data = read_structured(path)
     if _is_tree(data):
         from flywheel.knowledge.mapping import Rules
         from flywheel.knowledge.taxonomy import parse_taxonomy
 
         return parse_taxonomy(path, Rules())
+    return _checked(_flat(path, data), path)
+
+
+def _flat(path: Path, data: Any) -> list[KnowledgeNode]:
     if isinstance(data, dict) and "nodes" in data:
         data = data["nodes"]
     if not isinstance(data, list) or not data:
         raise FlywheelError(f"seeds file {path} must hold a non-empty list of knowledge nodes")
-    nodes = [_node(e, i, path) for i, e in enumerate(data)]
+    return [_node(e, i, path) for i, e in enumerate(data)]
+
+
+def _checked(nodes: list[KnowledgeNode], path: Path) -> list[KnowledgeNode]:
     ids = [n.id for n in nodes]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
