@@ -73,7 +73,7 @@ def build(task: Task) -> Outcome:
     rendered = render(draft)
     clock.lap("layout+emit")
     sid = content_id(spec.name, node.id, draft.params, task.seed)
-    ctx, images = execute(sid, rendered, clock)
+    ctx, images = execute(sid, rendered, clock, spec.domain)
     if task.image_root:
         # Content-addressed, atomic writes: safe from any worker, and it keeps PNG bytes out of
         # the pipe to the parent (which would otherwise do all the file I/O on one core).
@@ -101,7 +101,9 @@ def build(task: Task) -> Outcome:
     return Outcome(task.index, sample, verdicts, images, clock.laps)
 
 
-def execute(sid: str, rendered: Rendered, clock: _Clock | None = None) -> tuple[VerifyContext, dict[str, bytes]]:
+def execute(
+    sid: str, rendered: Rendered, clock: _Clock | None = None, domain: str = "plane_geometry"
+) -> tuple[VerifyContext, dict[str, bytes]]:
     """Run the image code, then the tool code on its output; the context the verifiers judge."""
     clock = clock or _Clock()
     images: dict[str, bytes] = {}
@@ -116,7 +118,7 @@ def execute(sid: str, rendered: Rendered, clock: _Clock | None = None) -> tuple[
         clock.lap("tool_code")
     except CodeError as exc:
         render_error = str(exc)
-    return VerifyContext(sid, rendered, render_result, render_error, tool_result), images
+    return VerifyContext(sid, rendered, render_result, render_error, tool_result, domain), images
 
 
 class _Clock:

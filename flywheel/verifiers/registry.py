@@ -20,6 +20,7 @@ class VerifyContext:
     render: RenderResult | None
     render_error: str | None
     tool: ToolResult | None
+    domain: str = "plane_geometry"  # the generator's domain: picks the domain-specific verifiers
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,31 @@ class Check:
 
 
 VerifierFn = Callable[[VerifyContext], Check]
-VERIFIERS: Registry[VerifierFn] = Registry(
+
+
+@dataclass(frozen=True)
+class VerifierSpec:
+    fn: VerifierFn
+    domains: frozenset[str] | None  # None: every domain; else only samples of these domains
+
+    def applies(self, domain: str) -> bool:
+        return self.domains is None or domain in self.domains
+
+
+VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verifiers",
     ["flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool"],
 )
 
 
-def register_verifier(name: str) -> Callable[[VerifierFn], VerifierFn]:
-    """Decorator: `@register_verifier("answer")` on a function `ctx -> Check`."""
-    return VERIFIERS.decorator(name)
+def register_verifier(name: str, domains: list[str] | None = None) -> Callable[[VerifierFn], VerifierFn]:
+    """Decorator: `@register_verifier("answer")` on a function `ctx -> Check`.
+
+    `domains` restricts it to samples of those generator domains (a chart's answer check means
+    nothing for a triangle); without it the verifier judges every sample.
+    """
+    scope = frozenset(domains) if domains else None
+    return VERIFIERS.decorator(name, lambda fn: VerifierSpec(fn, scope))
 
 
 def verifier_names() -> list[str]:
@@ -46,11 +63,13 @@ def verifier_names() -> list[str]:
 
 
 def run_verifiers(ctx: VerifyContext) -> list[Verdict]:
-    """Run every registered per-sample verifier; a verifier that raises fails with the error as reason."""
+    """Run every registered verifier that applies to the sample's domain; one that raises fails it."""
     out = []
-    for name, fn in VERIFIERS.items():
+    for name, spec in VERIFIERS.items():
+        if not spec.applies(ctx.domain):
+            continue
         try:
-            c = fn(ctx)
+            c = spec.fn(ctx)
         except Exception as exc:  # noqa: BLE001 - a broken verifier must reject, not crash the run
             c = Check(False, f"verifier error: {type(exc).__name__}: {exc}")
         score = c.score if c.score is not None else float(c.passed)
