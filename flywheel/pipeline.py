@@ -28,6 +28,10 @@ class Task:
     stream: str
     round: int = 0
     image_root: str | None = None  # workers write PNGs straight into the catalog's store
+    ops: tuple = ()  # evolution recipe replayed on the drawn problem (evolvers/ops.py)
+    parent_id: str | None = None  # the sample this one was evolved or repaired from
+    relation: str = ""  # lineage edge to the parent: extend | distract | variant | compose | repair
+    meta: dict = field(default_factory=dict, hash=False, compare=False)  # passed through to the Outcome
 
 
 @dataclass
@@ -37,6 +41,9 @@ class Outcome:
     verdicts: list[Verdict] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)  # PNGs not yet in the store
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for `bench speed`
+    relation: str = ""
+    error: str = ""  # why no sample came out (an evolution op found no well-conditioned placement)
+    meta: dict = field(default_factory=dict)
 
 
 def task_seed(stream: str, index: int) -> int:
@@ -69,6 +76,13 @@ def build(task: Task) -> Outcome:
     node = task.node
     spec = get_generator(node.generator)
     draft = draw(spec.fn, task.seed)
+    if task.ops:
+        from flywheel.evolvers.ops import StepFailed, apply_ops
+
+        try:
+            draft = apply_ops(draft, list(task.ops))
+        except StepFailed as exc:
+            return Outcome(task.index, None, relation=task.relation, error=str(exc), meta=task.meta)
     clock.lap("generate")
     rendered = render(draft)
     clock.lap("layout+emit")
@@ -95,10 +109,10 @@ def build(task: Task) -> Outcome:
         image=image_sha, image_code=rendered.image_code, tool_code=rendered.tool_code,
         edited_image=edited_sha, cot=rendered.cot, difficulty=draft.difficulty.hops,
         difficulty_score=draft.difficulty.score, params=draft.params, seed=task.seed,
-        generator=spec.name, round=task.round, accepted=all(v.passed for v in verdicts),
+        generator=spec.name, round=task.round, parent_id=task.parent_id, accepted=all(v.passed for v in verdicts),
         stream=task.stream, task_index=task.index, phash=phash, question_key=question_key(draft.question),
     )
-    return Outcome(task.index, sample, verdicts, images, clock.laps)
+    return Outcome(task.index, sample, verdicts, images, clock.laps, task.relation, meta=task.meta)
 
 
 def execute(

@@ -8,19 +8,18 @@ exactly the accepted ids of an uninterrupted one, and rerunning a finished comma
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
+from flywheel.commit import BatchWriter, RunStats, absorb, in_order, load_duplicates
 from flywheel.errors import FlywheelError
 from flywheel.knowledge.seeds import load_seeds, select
-from flywheel.pipeline import Outcome, Task, task_seed
-from flywheel.records import KnowledgeNode, Sample, Verdict, content_id
-from flywheel.sandbox import TaskFailure, WorkerPool
-from flywheel.verifiers.duplicate import DuplicateIndex
+from flywheel.pipeline import Task, task_seed
+from flywheel.records import KnowledgeNode, content_id
+from flywheel.sandbox import WorkerPool
 
 MAX_TASKS_PER_SAMPLE = 20  # give up when generators reject far more than they accept
 
@@ -37,21 +36,7 @@ class SynthesisConfig:
     task_timeout: float = 60.0
 
 
-@dataclass
-class SynthesisStats:
-    accepted_before: int = 0
-    accepted: int = 0
-    generated: int = 0
-    failed_tasks: int = 0
-    verifier_pass: Counter = field(default_factory=Counter)
-    verifier_seen: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        rates = {k: self.verifier_pass[k] / n for k, n in self.verifier_seen.items() if n}
-        return {"accepted_before": self.accepted_before, "accepted": self.accepted, "generated": self.generated,
-                "failed_tasks": self.failed_tasks, "verifier_pass_rate": rates, "seconds": round(self.seconds, 2)}
+SynthesisStats = RunStats  # round 0's figures; the name is kept for callers
 
 
 def stream_key(seed: int, node_ids: list[str]) -> str:
@@ -104,17 +89,15 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
             return stats
         run_id = cat.start_run("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": stream,
                                               "knowledge": [n.id for n in nodes], "workers": pool.size})
-        dups = DuplicateIndex()
-        for key, ph, answer in cat.accepted_hashes():
-            dups.add(key, ph, answer)
+        dups = load_duplicates(cat)
         limit = start + (cfg.n - stats.accepted) * MAX_TASKS_PER_SAMPLE + 50
         root = str(cat.images.root)
         tasks = (Task(i, nodes[i % len(nodes)], task_seed(stream, i), stream, image_root=root) for i in range(start, limit))
-        writer = _BatchWriter(cat, run_id, cfg.batch_size)
+        writer = BatchWriter(cat, run_id, cfg.batch_size)
         status = "interrupted"
         try:
-            for out in _in_order(pool.imap("flywheel.pipeline:build", tasks), start):
-                if _absorb(out, dups, stats, writer) and stats.accepted >= cfg.n:
+            for out in in_order(pool.imap("flywheel.pipeline:build", tasks), start):
+                if absorb(out, dups, stats, writer) and stats.accepted >= cfg.n:
                     break
                 if on_progress:
                     on_progress(stats.accepted, stats.generated)
@@ -126,55 +109,3 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
     if on_progress:
         on_progress(stats.accepted, stats.generated)
     return stats
-
-
-def _in_order(results: Iterator[tuple[int, object]], start: int) -> Iterator[Outcome | TaskFailure]:
-    """Re-sequence unordered pool results by task index."""
-    pending: dict[int, object] = {}
-    nxt = start
-    for i, res in results:
-        pending[start + i] = res
-        while nxt in pending:
-            yield pending.pop(nxt)
-            nxt += 1
-
-
-def _absorb(out: Outcome | TaskFailure, dups: DuplicateIndex, stats: SynthesisStats, writer: _BatchWriter) -> bool:
-    """Add the duplicate verdict, decide acceptance, queue the rows. Returns True if accepted."""
-    if isinstance(out, TaskFailure) or out.sample is None:
-        stats.failed_tasks += 1
-        return False
-    s = out.sample
-    stats.generated += 1
-    passed, reason = dups.check(s.question_key, s.phash, s.answer) if s.phash else (False, "no image to hash")
-    stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in out.timings.items()})
-    verdicts = out.verdicts + [Verdict(s.id, "duplicate", passed, float(passed), reason)]
-    for v in verdicts:
-        stats.verifier_seen[v.verifier] += 1
-        stats.verifier_pass[v.verifier] += v.passed
-    s.accepted = all(v.passed for v in verdicts)
-    if s.accepted:
-        dups.add(s.question_key, s.phash, s.answer)
-        stats.accepted += 1
-    writer.add(s, verdicts, out.images)
-    return s.accepted
-
-
-class _BatchWriter:
-    def __init__(self, cat: Catalog, run_id: str, size: int) -> None:
-        self.cat, self.run_id, self.size = cat, run_id, size
-        self.samples: list[Sample] = []
-        self.verdicts: list[Verdict] = []
-        self.images: dict[str, bytes] = {}
-
-    def add(self, s: Sample, verdicts: list[Verdict], images: dict[str, bytes]) -> None:
-        self.samples.append(s)
-        self.verdicts += verdicts
-        self.images.update(images)
-        if len(self.samples) >= self.size:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.samples:
-            self.cat.write_batch(self.samples, self.verdicts, self.images, self.run_id)
-        self.samples, self.verdicts, self.images = [], [], {}

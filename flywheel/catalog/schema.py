@@ -39,6 +39,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE knowledge ADD COLUMN mapped BOOLEAN;
     ALTER TABLE knowledge ADD COLUMN source VARCHAR;
     """,
+    # 3: evolution. Every repair attempt of a rejected sample, and what became of it.
+    """
+    CREATE TABLE repairs (
+        sample_id VARCHAR, round INTEGER, attempt INTEGER, verifier VARCHAR, action VARCHAR,
+        repaired_id VARCHAR, success BOOLEAN, note VARCHAR, PRIMARY KEY (sample_id, attempt)
+    );
+    CREATE INDEX samples_round ON samples (round);
+    """,
 ]
 
 

@@ -83,8 +83,14 @@ class Catalog:
             [dt.datetime.now(), status, json.dumps(stats), run_id],
         )
 
-    def write_batch(self, samples: list[Sample], verdicts: list[Verdict], images: dict[str, bytes], run_id: str) -> None:
-        """Images first (content-addressed, harmless if orphaned), then all rows in one transaction."""
+    def write_batch(
+        self, samples: list[Sample], verdicts: list[Verdict], images: dict[str, bytes], run_id: str,
+        extra: dict[str, list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """Images first (content-addressed, harmless if orphaned), then all rows in one transaction.
+
+        `extra` holds rows for other tables (lineage edges, repair records) that belong with them.
+        """
         for digest, data in images.items():
             self.images.put(data, digest)
         self.con.execute("BEGIN")
@@ -94,6 +100,9 @@ class Catalog:
                 self._insert("samples", rows)
             if verdicts:
                 self._insert("verdicts", [dataclasses.asdict(v) for v in verdicts])
+            for table, rows in (extra or {}).items():
+                if rows:
+                    self._insert(table, rows)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")

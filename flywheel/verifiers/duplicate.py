@@ -1,7 +1,8 @@
 """Duplicate verifier: normalised question + perceptual hash against everything already accepted.
 
-Two samples are near-duplicates when they ask the same question (the question states every
-given, so the same text is the same problem however the figure is turned), or when they have the
+Two samples are near-duplicates when they ask the same question up to point names and the verb
+of the ask (the question states every given, so the same text is the same problem however the
+figure is turned or relabelled), or when they have the
 same answer and figures within MAX_HAMMING bits of pHash. The pHash search uses multi-index
 hashing: the 64 bits are cut into MAX_HAMMING + 1 chunks, and by pigeonhole a near neighbour
 shares at least one chunk exactly, so a check is a few dict lookups at any catalog size.
@@ -20,7 +21,11 @@ _CHUNKS = [(i * 13, 13 if i < 4 else 12) for i in range(MAX_HAMMING + 1)]  # bit
 
 
 def question_key(question: str) -> str:
-    norm = re.sub(r"[^a-z0-9]+", " ", question.lower()).strip()
+    """The question up to point names and the verb of the ask: relabelling a problem or turning
+    "Find AC." into "Determine PR." does not make it a new one."""
+    q = re.sub(r"(?<![A-Za-z])[A-Z]+\d*(?![a-z])", "X", question)
+    q = re.sub(r"\b(Find|Determine|Compute|Work out)\b", "find", q)
+    norm = re.sub(r"[^a-z0-9]+", " ", q.lower()).strip()
     return hashlib.sha1(norm.encode()).hexdigest()[:16]
 
 

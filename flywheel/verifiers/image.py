@@ -59,7 +59,8 @@ def _label_problems(ctx: VerifyContext) -> str | None:
 def _degenerate(ctx: VerifyContext) -> str | None:
     scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
     px = {k: lay.to_px(*v) for k, v in scene.floats().items()}
-    segs = scene.segments + scene.construction.segments
+    # A construction may retrace a drawn segment: one stroke, counted once.
+    segs = list({frozenset((s.a, s.b)): s for s in scene.segments + scene.construction.segments}.values())
     for s in segs:
         if math.dist(px[s.a], px[s.b]) < MIN_SEGMENT_PX:
             return f"segment {s.a}{s.b} is only {math.dist(px[s.a], px[s.b]):.0f} px long"

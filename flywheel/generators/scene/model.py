@@ -126,8 +126,9 @@ class Scene:
         """Smallest angle (degrees) between two strokes, construction included, meeting at a point."""
         f = self.floats()
         rays: dict[str, list[float]] = {}
-        for s in self.segments + self.construction.segments:
-            for p, q in ((s.a, s.b), (s.b, s.a)):
+        # A construction may retrace a drawn segment: one stroke, counted once.
+        for a, b in {frozenset((s.a, s.b)): (s.a, s.b) for s in self.segments + self.construction.segments}.values():
+            for p, q in ((a, b), (b, a)):
                 rays.setdefault(p, []).append(math.atan2(f[q][1] - f[p][1], f[q][0] - f[p][0]))
         best = 180.0
         for angles in rays.values():
