@@ -67,6 +67,56 @@ def synthesize(
 
 @app.command()
 @user_errors
+def evolve(
+    rounds: Annotated[int, typer.Option(help="Evolve until the catalog has this many finished rounds (synthesize is round 0); "
+                                             "an interrupted round resumes, a finished catalog has nothing to do.", min=1)] = 1,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    axes: Annotated[str, typer.Option(help="Comma-separated axes: diversity (composed knowledge, coverage variants), "
+                                           "quality (repair rejects), difficulty (sequential and parallel expansion).")]
+    = "diversity,quality,difficulty",
+    per_round: Annotated[int, typer.Option(help="Tasks planned per round across the diversity and difficulty axes "
+                                                "(repairs come on top).", min=1)] = 300,
+    seed: Annotated[int, typer.Option(help="Seed of the round plans: the same seed and catalog evolve the same way.")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
+    batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction.", min=1)] = 32,
+    report: Annotated[Path | None, typer.Option(help="Directory for PNG plots across rounds and a Markdown summary.")] = None,
+) -> None:
+    """Run rounds of the data flywheel over the catalog: compose knowledge, repair rejects, make harder problems."""
+    from flywheel.evolvers.report import round_table, write_report
+    from flywheel.evolvers.rounds import EvolveConfig, validate
+    from flywheel.evolvers.rounds import evolve as run
+
+    cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
+                       per_round=per_round, seed=seed, workers=workers, batch_size=batch_size)
+    validate(cfg)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        def on_round(stats: dict) -> None:
+            for t in tasks.values():
+                bar.remove_task(t)
+            tasks.clear()
+            bar.console.print(round_table(stats))
+
+        result = run(cfg, progress=progress, on_round=on_round)
+    if not result.rounds:
+        out.print(f"{catalog}: already {result.done_before} finished rounds; nothing to do (raise --rounds to go on)")
+    if report:
+        from flywheel.catalog import Catalog
+
+        with Catalog(catalog, read_only=True) as cat:
+            paths = write_report(cat, report)
+        out.print(f"report: {', '.join(str(p) for p in paths)}")
+
+
+@app.command()
+@user_errors
 def query(
     sql: Annotated[str, typer.Argument(help="One read-only SQL statement over knowledge, samples, verdicts, lineage, runs.")],
     catalog: CatalogOpt = DEFAULT_CATALOG,

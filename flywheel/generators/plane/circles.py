@@ -140,10 +140,10 @@ def tangent_length(rng: random.Random) -> Draft:
 def intersecting_chords(rng: random.Random) -> Draft:
     """A = −a·u, B = b·u, C = −c·v, D = d·v with ab = cd are concyclic (converse of the theorem)."""
     while True:
-        a, b = rng.randint(2, 12), rng.randint(2, 12)
+        a, b = rng.randint(2, 18), rng.randint(2, 18)
         # PD = PA·PB/PC: an integer or a fraction with a small denominator
-        pairs = [(c, sp.Rational(a * b, c)) for c in range(2, 17) if sp.Rational(a * b, c).q <= 3]
-        pairs = [(c, d) for c, d in pairs if 2 <= d <= 16 and {c, d} != {a, b}]
+        pairs = [(c, sp.Rational(a * b, c)) for c in range(2, 25) if sp.Rational(a * b, c).q <= 3]
+        pairs = [(c, d) for c, d in pairs if 2 <= d <= 24 and {c, d} != {a, b}]
         if not pairs:
             continue
         c, d = rng.choice(pairs)

@@ -69,11 +69,11 @@ def parallelogram_area(rng: random.Random) -> Draft:
 @register_generator("plane.trapezoid_area", domain="plane_geometry")
 def trapezoid_area(rng: random.Random) -> Draft:
     while True:
-        o, h, leg = choice_triple(rng, 30)
-        top = rng.randint(3, 20)
+        o, h, leg = choice_triple(rng, 45)
+        top = rng.randint(3, 30)
         a = top + 2 * o
         # base angles 35°–70°, the feet H and K apart, a height neither squat nor towering
-        if 0.7 <= h / o <= 2.75 and top >= 0.2 * a and 0.3 <= h / a <= 1.0 and a <= 50:
+        if 0.7 <= h / o <= 2.75 and top >= 0.2 * a and 0.3 <= h / a <= 1.0 and a <= 80:
             break
     pts = {"A": P(0, 0), "B": P(a, 0), "C": P(a - o, h), "D": P(o, h), "H": P(o, 0), "K": P(a - o, 0)}
     scene = Scene(
@@ -110,8 +110,8 @@ def trapezoid_area(rng: random.Random) -> Draft:
 def varignon(rng: random.Random) -> Draft:
     """Midpoints of a quadrilateral's sides: each side of EFGH is half a diagonal (midline theorem)."""
     while True:
-        ac = rng.randint(6, 30)
-        dx, dy, bd = choice_triple(rng, 40)
+        ac = rng.randint(6, 48)
+        dx, dy, bd = choice_triple(rng, 60)
         yb = rng.randint(max(1, round(0.3 * dy)), max(1, round(0.7 * dy)))
         xb = rng.randint(round(0.2 * ac), round(0.8 * ac))
         xd = xb + dx if rng.random() < 0.5 else xb - dx

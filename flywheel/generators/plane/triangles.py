@@ -60,14 +60,14 @@ def place_triangle(a: int, b: int, c: int) -> dict[str, tuple]:
 
 # The altitude's foot must fall well inside BC for the construction to split the triangle.
 ACUTE_BASE_HERONIAN = [
-    (a, b, c) for a, b, c in integer_triangles(30, heronian=True) if 0.15 * a < (c * c - b * b + a * a) / (2 * a) < 0.85 * a
+    (a, b, c) for a, b, c in integer_triangles(45, heronian=True) if 0.15 * a < (c * c - b * b + a * a) / (2 * a) < 0.85 * a
 ]
 
 
 @register_generator("plane.pythagoras", domain="plane_geometry")
 def rectangle_diagonal(rng: random.Random) -> Draft:
-    a = rng.randint(3, 16)
-    b = rng.randint(max(3, round(a * 0.5)), min(20, round(a * 2)))
+    a = rng.randint(3, 28)
+    b = rng.randint(max(3, round(a * 0.5)), min(36, round(a * 2)))
     pts = {"A": P(0, 0), "B": P(a, 0), "C": P(a, b), "D": P(0, b)}
     scene = Scene(
         points=pts,
