@@ -6,9 +6,9 @@
 | image, degenerate figure | resample | a sliver or a collapsed segment needs other numbers |
 | image, labels | re-layout | the same problem turned or mirrored: labels find new places |
 | tool | re-layout | the construction lands on new pixels |
-| duplicate | resample | a problem with other numbers |
+| duplicate | redraw | every random choice of the recipe anew: another problem of the same node |
 
-A second attempt (a repair that was rejected again) always resamples. Attempts and outcomes are
+A second attempt (a repair that was rejected again) always redraws. Attempts and outcomes are
 stored in the `repairs` table; repaired samples link to the reject with relation `repair`.
 """
 
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from flywheel.catalog import Catalog
-from flywheel.evolvers.state import Job
+from flywheel.evolvers.state import Job, reseed
 from flywheel.records import KnowledgeNode
 
 ORDER = ["answer", "image", "tool", "duplicate"]  # the first failing one decides the repair
@@ -43,7 +43,9 @@ def route(r: Reject) -> tuple[str, str] | None:
     verifier = next((v for v in ORDER if v in r.failed), None)
     if verifier is None:
         return None
-    if r.attempt > 1 or verifier in ("answer", "duplicate"):
+    if r.attempt > 1 or verifier == "duplicate":
+        return verifier, "redraw"
+    if verifier == "answer":
         return verifier, "resample"
     if verifier == "image" and DEGENERATE.search(r.failed["image"]):
         return verifier, "resample"
@@ -58,6 +60,8 @@ def repair_job(r: Reject, round_: int, rng: random.Random) -> Job | None:
     seed, ops = r.seed, r.ops
     if action == "re-layout":
         ops = ops + (("reorient", rng.getrandbits(60)),)
+    elif action == "redraw":
+        seed, ops = rng.getrandbits(60), reseed(ops, rng)
     elif ops:
         ops = ops[:-1] + ((*ops[-1][:-1], rng.getrandbits(60)),)
     else:

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from flywheel.answers import parse_answer
 from flywheel.catalog import Catalog
 from flywheel.evolvers.steps import STEPS, Step, steps_for, target_kind
 from flywheel.generators.base import draw
@@ -30,6 +31,7 @@ class Parent:
     ops: tuple
     score: float
     round: int
+    answer: str | None = None  # the answer string (LaTeX)
 
     @property
     def kind(self) -> str | None:
@@ -90,12 +92,13 @@ class CatalogView:
     def __init__(self, cat: Catalog, round_: int) -> None:
         self.round = round_
         rows = cat.con.execute(
-            "SELECT id, knowledge_id, generator, seed, params, difficulty_score, round FROM samples "
+            "SELECT id, knowledge_id, generator, seed, params, difficulty_score, round, answer FROM samples "
             "WHERE accepted AND round < ? ORDER BY round, id", [round_]).fetchall()
-        self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r)
-                        for i, k, g, s, p, sc, r in rows]
+        self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, a)
+                        for i, k, g, s, p, sc, r, a in rows]
         self.nodes = {n.id: n for n in _nodes(cat, round_)}
         self.counts = Counter(p.knowledge_id for p in self.parents)
+        self._steps: dict[str, list[Step]] = {}
         self.dup_rate = dict(cat.con.execute(
             """SELECT s.knowledge_id, avg((NOT v.passed)::INT) FROM samples s
                JOIN verdicts v ON v.sample_id = s.id AND v.verifier = 'duplicate' WHERE s.round < ? GROUP BY 1""",
@@ -105,7 +108,11 @@ class CatalogView:
         return self.nodes[knowledge_id]
 
     def extensions(self, parent: Parent) -> list[Step]:
-        return steps_for(parent.kind)
+        """Steps that fit the parent's answer (its kind, and what the step accepts of its value)."""
+        if parent.id not in self._steps:
+            answer = parse_answer(parent.answer) if parent.answer else None
+            self._steps[parent.id] = steps_for(parent.kind, answer)
+        return self._steps[parent.id]
 
 
 def _nodes(cat: Catalog, round_: int) -> list[KnowledgeNode]:

@@ -24,7 +24,6 @@ import sympy as sp
 
 from flywheel.answers import to_latex
 from flywheel.generators.base import Draft, Given, angle, length
-from flywheel.generators.scene.exact import dist, foot, sin_deg
 from flywheel.generators.scene.model import (
     AngleMark,
     Construction,
@@ -52,13 +51,20 @@ class Step:
     reads: frozenset[str]  # target kinds it extends
     makes: str  # target kind of the extended draft
     fn: Callable[[Draft, random.Random], Draft]
+    accepts: Callable[[sp.Expr], bool] = lambda answer: True  # e.g. keep radicals from nesting deeper
 
 
 STEPS: Registry[Step] = Registry("expansion step", "flywheel.steps", [])
 
 
-def register_step(name: str, knowledge: str, reads: set[str], makes: str):
-    return STEPS.decorator(name, lambda fn: Step(name, knowledge, frozenset(reads), makes, fn))
+def register_step(name: str, knowledge: str, reads: set[str], makes: str, accepts=None):
+    return STEPS.decorator(name, lambda fn: Step(name, knowledge, frozenset(reads), makes, fn,
+                                                 accepts or (lambda answer: True)))
+
+
+def square_is_rational(answer: sp.Expr) -> bool:
+    """XY² rational: the law of cosines then leaves at most one radical inside another."""
+    return sp.expand(answer**2).is_Rational is True
 
 
 def target_kind(draft: Draft) -> str | None:
@@ -73,8 +79,8 @@ def target_kind(draft: Draft) -> str | None:
     return None
 
 
-def steps_for(kind: str | None) -> list[Step]:
-    return [s for _, s in STEPS.items() if kind in s.reads]
+def steps_for(kind: str | None, answer: sp.Expr | None = None) -> list[Step]:
+    return [s for _, s in STEPS.items() if kind in s.reads and (answer is None or s.accepts(answer))]
 
 
 # -- shared mechanics --------------------------------------------------------------------------
@@ -125,7 +131,7 @@ def _extended(
     diff = replace(d.difficulty, hops=d.difficulty.hops + hops,
                    constructions=d.difficulty.constructions + constructions, depth=d.difficulty.depth + 1)
     return replace(
-        d, scene=scene, question=f"{statement(d.question)} {fact} {ask}", answer=sp.simplify(answer),
+        d, scene=scene, question=f"{statement(d.question)} {fact} {ask}", answer=answer,
         target=target, givens=d.givens + givens, reasoning=d.reasoning + [why],
         conclusion=d.conclusion + known + lines, difficulty=diff,
         params={**d.params, "steps": d.params.get("steps", 0) + 1},
@@ -152,13 +158,26 @@ def _with(scene: Scene, points: dict, segments: list[Segment], labeled: list[str
     return s
 
 
-def _unit(a, b):
-    d = dist(a, b)
+# New points are placed in double precision (sympy Floats): exact placement would nest radicals
+# deeper with every step and make a round crawl. The answer stays exact; the answer verifier
+# re-measures the figure against it within 1e-7.
+def _at(x: float, y: float) -> tuple[sp.Float, sp.Float]:
+    return (sp.Float(x), sp.Float(y))
+
+
+def _unit(a, b) -> tuple[float, float]:
+    d = math.dist(a, b)
     return ((b[0] - a[0]) / d, (b[1] - a[1]) / d)
 
 
-def _rot(u, cos, sin):
+def _rot(u, cos: float, sin: float) -> tuple[float, float]:
     return (cos * u[0] - sin * u[1], sin * u[0] + cos * u[1])
+
+
+def _foot(p, a, b) -> tuple[float, float]:
+    ux, uy = _unit(a, b)
+    t = (p[0] - a[0]) * ux + (p[1] - a[1]) * uy
+    return (a[0] + t * ux, a[1] + t * uy)
 
 
 def _pick(candidates: list, rng: random.Random):
@@ -180,40 +199,42 @@ def right_triangle(d: Draft, rng: random.Random) -> Draft:
 
     def attempt(x: str, y: str, k: int, side: int):
         def make():
-            ux, uy = _unit(d.scene.points[x], d.scene.points[y])
-            py = d.scene.points[y]
-            pz = (py[0] - side * k * uy, py[1] + side * k * ux)
+            f = d.scene.floats()
+            ux, uy = _unit(f[x], f[y])
+            pz = _at(f[y][0] - side * k * uy, f[y][1] + side * k * ux)
             scene = _with(d.scene, {z: pz}, [Segment(x, y), Segment(y, z), Segment(x, z)], [z], right_marks=[RightMark(x, y, z)])
             if not well_placed(scene, [z]):
                 return None
-            ans = sp.sqrt(t**2 + k**2)
+            ans = sp.sqrt(sp.expand(t**2 + k**2))  # expand, never simplify: nested radicals make simplify crawl
             return _extended(
                 d, scene, f"Find {x}{z}.", f"Point {z} is chosen so that {y}{z} ⊥ {x}{y} and {y}{z} = {k}.",
                 Measure("length", (x, z)), ans, [length(y + z, k)],
                 f"First find {x}{y}; then {x}{z} is the hypotenuse of right triangle {x}{y}{z}.",
-                [f"{y}{z} ⊥ {x}{y}, so {x}{z} = √({x}{y}² + {y}{z}²) = √(({to_latex(t)})² + {k}²) = {to_latex(sp.simplify(ans))}."],
+                [f"{y}{z} ⊥ {x}{y}, so {x}{z} = √({x}{y}² + {y}{z}²) = √(({to_latex(t)})² + {k}²) = {to_latex(ans)}."],
             )
         return make
 
     tf = float(t)
-    ks = [k for k in range(2, 60) if 0.45 * tf <= k <= 1.25 * tf] or [max(2, round(tf))]
-    return _pick([attempt(a, b, k, s) for a, b in ((x, y), (y, x)) for k in ks[:8] for s in (1, -1)], rng)
+    ks = [k for k in range(2, 80) if 0.3 * tf <= k <= 1.6 * tf] or [max(2, round(tf))]
+    return _pick([attempt(a, b, k, s) for a, b in ((x, y), (y, x)) for k in ks for s in (1, -1)], rng)
 
 
-@register_step("law_of_cosines", "plane.law_of_cosines", {"length"}, "length")
+@register_step("law_of_cosines", "plane.law_of_cosines", {"length"}, "length", accepts=square_is_rational)
 def law_of_cosines(d: Draft, rng: random.Random) -> Draft:
     """XY is known; Z with ∠XYZ = 60° or 120° and YZ = k; the altitude from Z makes it Pythagoras."""
     x, y = d.target.points
     t = d.answer
+    if not square_is_rational(t):
+        raise StepFailed(f"{d.target.describe()}² = {to_latex(sp.expand(t**2))} is not rational")
     z, h = fresh_names(d.scene, 2)
 
     def attempt(x: str, y: str, k: int, gamma: int, sign: int):
         def make():
-            px, py = d.scene.points[x], d.scene.points[y]
-            cos = sp.Rational(1, 2) if gamma == 60 else -sp.Rational(1, 2)
-            u = _rot(_unit(py, px), cos, sign * sp.sqrt(3) / 2)
-            pz = (py[0] + k * u[0], py[1] + k * u[1])
-            ph = foot(pz, px, py)
+            f = d.scene.floats()
+            px, py = f[x], f[y]
+            u = _rot(_unit(py, px), 0.5 if gamma == 60 else -0.5, sign * math.sqrt(3) / 2)
+            zf = (py[0] + k * u[0], py[1] + k * u[1])
+            pz, ph = _at(*zf), _at(*_foot(zf, px, py))
             segs = [Segment(z, h)] + ([Segment(y, h)] if gamma > 90 else [])
             con = Construction(f"{d.scene.construction.description} and drop the altitude {z}{h} from {z} to line {x}{y}",
                                d.scene.construction.segments + segs, d.scene.construction.points + [h],
@@ -222,7 +243,7 @@ def law_of_cosines(d: Draft, rng: random.Random) -> Draft:
                           angle_marks=[AngleMark(x, y, z)], construction=con)
             if not well_placed(scene, [z]):
                 return None
-            ans = sp.sqrt(t**2 + k**2 - 2 * t * k * cos)
+            ans = sp.sqrt(sp.expand(t**2 + k**2 - t * k * (1 if gamma == 60 else -1)))  # 2·cos γ = ±1
             op = "−" if gamma == 60 else "+"
             return _extended(
                 d, scene, f"Find {x}{z}.", f"Point {z} is chosen so that ∠{x}{y}{z} = {gamma}° and {y}{z} = {k}.",
@@ -230,15 +251,15 @@ def law_of_cosines(d: Draft, rng: random.Random) -> Draft:
                 f"First find {x}{y}; the altitude from {z} to line {x}{y} then splits the figure into right triangles.",
                 [f"With {h} the foot of the altitude, the angle at {y} in right triangle {y}{h}{z} is 60°, "
                  f"so {y}{h} = {to_latex(sp.Rational(k, 2))} and {z}{h} = {to_latex(k * sp.sqrt(3) / 2)}.",
-                 f"Then {x}{z}² = {x}{h}² + {z}{h}² = {x}{y}² + {y}{z}² {op} {x}{y}·{y}{z} = {to_latex(sp.expand(ans**2))}, "
-                 f"so {x}{z} = {to_latex(sp.simplify(ans))}."],
+                 f"Then {x}{z}² = {x}{h}² + {z}{h}² = {x}{y}² + {y}{z}² {op} {x}{y}·{y}{z} = {to_latex(ans**2)}, "
+                 f"so {x}{z} = {to_latex(ans)}."],
                 constructions=1,
             )
         return make
 
     tf = float(t)
-    ks = [k for k in range(2, 60) if 0.4 * tf <= k <= 1.1 * tf] or [max(2, round(tf))]
-    return _pick([attempt(a, b, k, g, s) for a, b in ((x, y), (y, x)) for k in ks[:6] for g in (60, 120) for s in (1, -1)], rng)
+    ks = [k for k in range(2, 80) if 0.3 * tf <= k <= 1.3 * tf] or [max(2, round(tf))]
+    return _pick([attempt(a, b, k, g, s) for a, b in ((x, y), (y, x)) for k in ks for g in (60, 120) for s in (1, -1)], rng)
 
 
 @register_step("altitude_from_area", "plane.triangle_area_altitude", {"area3"}, "length-aux")
@@ -255,8 +276,8 @@ def altitude_from_area(d: Draft, rng: random.Random) -> Draft:
             side = given.get(frozenset((x, y)))
             if side is None or any(z in pair for pair in drawn):
                 return None  # the side must be stated, and the altitude from z must not be drawn already
-            pts = d.scene.points
-            pf = foot(pts[z], pts[x], pts[y])
+            pts = d.scene.floats()
+            pf = _at(*_foot(pts[z], pts[x], pts[y]))
             con = Construction(f"{d.scene.construction.description} and drop the altitude {z}{f} from {z} to {x}{y}",
                                d.scene.construction.segments + [Segment(z, f)], d.scene.construction.points + [f],
                                d.scene.construction.right_marks + [RightMark(z, f, x)])
@@ -268,7 +289,7 @@ def altitude_from_area(d: Draft, rng: random.Random) -> Draft:
                 d, scene, f"Find the distance from {z} to line {x}{y}.", "",
                 Measure("length", (z, f)), ans, [],
                 f"First find the area of {''.join(tri)}; the altitude from {z} to {x}{y} relates it to the side {x}{y}.",
-                [f"Area = ½·{x}{y}·{z}{f}, so {z}{f} = 2·area/{x}{y} = 2·{to_latex(d.answer)}/{side} = {to_latex(sp.simplify(ans))}."],
+                [f"Area = ½·{x}{y}·{z}{f}, so {z}{f} = 2·area/{x}{y} = 2·{to_latex(d.answer)}/{side} = {to_latex(ans)}."],
                 constructions=1,
             )
         return make
@@ -295,12 +316,11 @@ def angle_sum(d: Draft, rng: random.Random) -> Draft:
         def make():
             if 180 - float(theta) - phi < 20:
                 return None
-            px, py, pz = (d.scene.points[n] for n in (x, y, z))
-            xy = dist(px, py)
-            yw = xy * sin_deg(phi) / sin_deg(sp.Integer(180) - theta - phi)
+            px, py, pz = (d.scene.floats()[n] for n in (x, y, z))
+            yw = math.dist(px, py) * math.sin(math.radians(phi)) / math.sin(math.radians(180 - float(theta) - phi))
             u = _unit(py, pz)
-            pw = (py[0] + yw * u[0], py[1] + yw * u[1])
-            beyond = float(yw) > float(dist(py, pz))
+            pw = _at(py[0] + yw * u[0], py[1] + yw * u[1])
+            beyond = yw > math.dist(py, pz)
             ray = [Segment(z, w)] if beyond else []
             on = (Segment(y, z), Segment(z, y))
             scene = _with(d.scene, {w: pw}, [Segment(x, w), Segment(x, y)] + ray, [w],
