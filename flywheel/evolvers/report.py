@@ -37,10 +37,11 @@ def round_stats(cat: Catalog, r: int) -> dict:
     mean, p50, p90, hops = _one(cat, """
         SELECT avg(difficulty_score), quantile_cont(difficulty_score, 0.5), quantile_cont(difficulty_score, 0.9),
                avg(difficulty) FROM samples WHERE accepted AND round = ?""", [r])
-    new, new_used, total = _one(cat, """
-        SELECT count(*) FILTER (WHERE round = ?),
-               count(*) FILTER (WHERE round = ? AND id IN (SELECT knowledge_id FROM samples WHERE accepted)),
-               count(*) FILTER (WHERE generator IS NOT NULL AND round <= ?) FROM knowledge""", [r, r, r])
+    new, new_used, total, drawable = _one(cat, """
+        SELECT count(*) FILTER (WHERE coalesce(round, 0) = ?),
+               count(*) FILTER (WHERE coalesce(round, 0) = ? AND id IN (SELECT knowledge_id FROM samples WHERE accepted)),
+               count(*) FILTER (WHERE coalesce(round, 0) <= ?),
+               count(*) FILTER (WHERE generator IS NOT NULL AND coalesce(round, 0) <= ?) FROM knowledge""", [r, r, r, r])
     (covered,) = _one(cat, """
         SELECT count(*) FROM (SELECT knowledge_id FROM samples WHERE accepted AND round <= ?
                               GROUP BY 1 HAVING count(*) >= ?)""", [r, COVERED])
@@ -53,7 +54,7 @@ def round_stats(cat: Catalog, r: int) -> dict:
     stats = {
         "round": r, "generated": gen, "accepted": acc, "rejected": gen - acc,
         "nodes_new": new, "nodes_new_with_samples": new_used, "nodes_total": total,
-        "covered_nodes": covered, "coverage": covered / total if total else 0.0,
+        "covered_nodes": covered, "coverage": covered / drawable if drawable else 0.0,
         "near_dup_rate": dup_fail / gen if gen else 0.0, "near_dup_accepted": near_dups_among_accepted(cat, r),
         "difficulty_mean": mean, "difficulty_p50": p50, "difficulty_p90": p90, "hops_mean": hops,
         "max_depth": _one(cat, "SELECT max(len(json_extract(params, '$.ops')::JSON[])) FROM samples WHERE accepted AND round = ?",

@@ -30,7 +30,7 @@ def base(tmp_path_factory) -> Path:
 
 
 def clone(db: Path, to: Path) -> Path:
-    to.mkdir(parents=True)
+    to.mkdir(parents=True, exist_ok=True)
     shutil.copy(db, to / db.name)
     shutil.copytree(db.parent / "images", to / "images")
     return to / db.name
