@@ -28,6 +28,7 @@ class Task:
     stream: str
     round: int = 0
     image_root: str | None = None  # workers write PNGs straight into the catalog's store
+    kind: str = "interaction"  # interaction | perception | instruction (flywheel/kinds)
 
 
 @dataclass
@@ -65,6 +66,10 @@ def ping(_: object = None) -> bool:
 
 
 def build(task: Task) -> Outcome:
+    if task.kind != "interaction":
+        from flywheel.kinds.build import build_kind
+
+        return build_kind(task)
     clock = _Clock()
     node = task.node
     spec = get_generator(node.generator)

@@ -39,6 +39,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE knowledge ADD COLUMN mapped BOOLEAN;
     ALTER TABLE knowledge ADD COLUMN source VARCHAR;
     """,
+    # 5 (kinds): perception/instruction ground truth. IF NOT EXISTS keeps it safe whatever
+    # position it lands at when merged beside the other branches' migrations 3 and 4.
+    """
+    ALTER TABLE samples ADD COLUMN IF NOT EXISTS points JSON;
+    ALTER TABLE samples ADD COLUMN IF NOT EXISTS elements JSON;
+    ALTER TABLE samples ADD COLUMN IF NOT EXISTS overlay VARCHAR;
+    """,
 ]
 
 
