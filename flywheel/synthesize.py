@@ -16,6 +16,8 @@ from pathlib import Path
 from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
 from flywheel.errors import FlywheelError
+from flywheel.kinds import kind_of_task
+from flywheel.kinds.selection import select_domains
 from flywheel.knowledge.seeds import load_seeds, select
 from flywheel.pipeline import Outcome, Task, task_seed
 from flywheel.records import KnowledgeNode, Sample, Verdict, content_id
@@ -35,6 +37,8 @@ class SynthesisConfig:
     workers: int | None = None
     batch_size: int = 32
     task_timeout: float = 60.0
+    kinds: list[str] = field(default_factory=lambda: ["interaction"])  # see flywheel/kinds
+    domains: list[str] | None = None  # only knowledge nodes of these domains (default: all)
 
 
 @dataclass
@@ -54,7 +58,9 @@ class SynthesisStats:
                 "failed_tasks": self.failed_tasks, "verifier_pass_rate": rates, "seconds": round(self.seconds, 2)}
 
 
-def stream_key(seed: int, node_ids: list[str]) -> str:
+def stream_key(seed: int, node_ids: list[str], kinds: list[str] | None = None) -> str:
+    if kinds and kinds != ["interaction"]:  # interaction-only streams keep their original key
+        return content_id("synthesize", seed, sorted(node_ids), kinds)
     return content_id("synthesize", seed, sorted(node_ids))
 
 
@@ -72,7 +78,9 @@ def plan(cfg: SynthesisConfig) -> Plan:
     check_path(Path(cfg.catalog), must_exist=False)
     seeds = load_seeds(cfg.seeds)
     nodes = select(seeds, cfg.knowledge)
-    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes]))
+    if cfg.domains:
+        nodes = select_domains(nodes, seeds, cfg.domains)
+    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds))
 
 
 def synthesize(
@@ -109,7 +117,7 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
             dups.add(key, ph, answer)
         limit = start + (cfg.n - stats.accepted) * MAX_TASKS_PER_SAMPLE + 50
         root = str(cat.images.root)
-        tasks = (Task(i, nodes[i % len(nodes)], task_seed(stream, i), stream, image_root=root) for i in range(start, limit))
+        tasks = (_task(i, nodes, stream, root, cfg.kinds) for i in range(start, limit))
         writer = _BatchWriter(cat, run_id, cfg.batch_size)
         status = "interrupted"
         try:
@@ -126,6 +134,12 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
     if on_progress:
         on_progress(stats.accepted, stats.generated)
     return stats
+
+
+def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str]) -> Task:
+    """Task i: with several kinds, consecutive tasks are the kinds of one figure (same node and seed)."""
+    kind, fig = kind_of_task(kinds, i)
+    return Task(i, nodes[fig % len(nodes)], task_seed(stream, fig), stream, image_root=root, kind=kind)
 
 
 def _in_order(results: Iterator[tuple[int, object]], start: int) -> Iterator[Outcome | TaskFailure]:
