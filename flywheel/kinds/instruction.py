@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from flywheel.generators.base import MIN_STROKE_ANGLE, Rendered
-from flywheel.generators.scene import emit
+from flywheel.generators.scene import emit, pixels
 from flywheel.generators.scene.exact import midpoint
-from flywheel.generators.scene.layout import place_new_labels
+from flywheel.generators.scene.layout import label_box, obstacle_segments, place_new_labels
 from flywheel.generators.scene.model import Construction, Point, RightMark, Scene, Segment
 from flywheel.kinds.points import format_points, has_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
@@ -129,10 +129,23 @@ def _well_posed(scene: Scene, lay) -> bool:
         if math.dist(px[s.a], px[s.b]) < MIN_NEW_SEGMENT_PX:
             return False
     shown = list(scene.labeled)
+    strokes = obstacle_segments(scene, lay, with_construction=True)
     for n in scene.construction.points:
         if any(math.dist(px[n], px[o]) < MIN_POINT_GAP_PX for o in shown if o != n):
             return False
-    return True
+        box = label_box(*lay.labels[n], n)
+        # The new label must stay off every stroke and label, as the image verifier demands.
+        if pixels.rect_hits_segments(_shrunk(box), strokes):
+            return False
+        if any(pixels.rects_overlap(box, label_box(*lay.labels[o], o), pad=-1.0) for o in shown):
+            return False
+    # The new strokes must stay off the labels already in the figure.
+    new = np.asarray([px[s.a] + px[s.b] for s in scene.construction.segments], dtype=float).reshape(-1, 4)
+    return not any(pixels.rect_hits_segments(_shrunk(label_box(*lay.labels[o], o)), new) for o in shown)
+
+
+def _shrunk(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -176,8 +189,17 @@ def score(candidate_png: bytes, sample: dict, images) -> float:
 
 
 def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
-    img = Image.fromarray(mask.astype(np.uint8) * 255, "L").filter(ImageFilter.MaxFilter(2 * r + 1))
-    return np.asarray(img) > 0
+    """Grow a mask by r px (a (2r+1)² square), as separable shifted ORs: ~100× faster than a rank filter."""
+    out = mask.copy()
+    for axis in (0, 1):
+        src = out.copy()
+        n = src.shape[axis]
+        for k in range(1, r + 1):
+            lo, hi = [slice(None)] * 2, [slice(None)] * 2
+            lo[axis], hi[axis] = slice(k, n), slice(0, n - k)
+            out[tuple(lo)] |= src[tuple(hi)]
+            out[tuple(hi)] |= src[tuple(lo)]
+    return out
 
 
 def _rgb(png: bytes) -> np.ndarray:

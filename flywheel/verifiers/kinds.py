@@ -41,7 +41,8 @@ def _sample(d: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 _DIRS = np.array([(math.cos(a), math.sin(a)) for a in np.arange(8) * math.pi / 8])
-_STEPS = np.arange(1, 33) * 0.25
+STEP_PX = 0.5
+_STEPS = np.arange(1, 17) * STEP_PX  # out to 8 px each side
 
 
 def ink_runs(d: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -54,7 +55,7 @@ def ink_runs(d: np.ndarray, centres: np.ndarray) -> np.ndarray:
             xs = centres[:, 0:1] + sign * ux * _STEPS[None, :]
             ys = centres[:, 1:2] + sign * uy * _STEPS[None, :]
             inked = _sample(d, xs, ys) >= DARK
-            total += np.cumprod(inked, axis=1).sum(axis=1) * 0.25
+            total += np.cumprod(inked, axis=1).sum(axis=1) * STEP_PX
         run = np.minimum(run, total)
     return np.where(on, run, 0.0)
 
@@ -84,11 +85,7 @@ def _rect_distance(p: tuple[float, float], rect: tuple[float, float, float, floa
     return math.hypot(dx, dy)
 
 
-def _point_problem(ctx: VerifyContext, d: np.ndarray, name: str, claim: tuple[float, float]) -> str | None:
-    h, w = d.shape
-    if not (0 <= claim[0] < w and 0 <= claim[1] < h):
-        return f"point {name} at {claim} lies outside the {w}x{h} image"
-    _, run = locate_point(d, claim)
+def _point_problem(ctx: VerifyContext, name: str, claim: tuple[float, float], run: float) -> str | None:
     if run == 0:
         return f"no ink within {NEAR_PX:g} px of {name} {claim}"
     if run < DOT_RUN_PX:
@@ -123,11 +120,16 @@ def verify_perception(ctx: VerifyContext) -> Check:
     if not ctx.points:
         return Check(False, "no point coordinates to check")
     d = darkness(ctx.render.rgb)
+    h, w = d.shape
+    err = 0.0
     for name, claim in ctx.points.items():
-        problem = _point_problem(ctx, d, name, claim)
+        if not (0 <= claim[0] < w and 0 <= claim[1] < h):
+            return Check(False, f"point {name} at {claim} lies outside the {w}x{h} image")
+        found, run = locate_point(d, claim)
+        problem = _point_problem(ctx, name, claim, run)
         if problem:
             return Check(False, problem)
-    err = max(math.dist(locate_point(d, c)[0], c) for c in ctx.points.values())
+        err = max(err, math.dist(found, claim))
     problem = _annotation_problem(ctx)
     if problem:
         return Check(False, problem)
