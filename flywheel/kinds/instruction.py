@@ -81,7 +81,8 @@ def candidates(scene: Scene) -> list[Instruction]:
     if new is None:
         return []
     sides = [s for s in scene.segments if s.a in labeled and s.b in labeled]
-    joined = {frozenset((s.a, s.b)) for s in scene.segments}
+    # Segments of the figure and of its interaction construction: an instruction asks for something new.
+    joined = {frozenset((s.a, s.b)) for s in scene.segments + scene.construction.segments}
     out: list[Instruction] = []
     for s in sides:
         pa, pb = scene.points[s.a], scene.points[s.b]
@@ -131,7 +132,8 @@ def _well_posed(scene: Scene, lay) -> bool:
     shown = list(scene.labeled)
     strokes = obstacle_segments(scene, lay, with_construction=True)
     for n in scene.construction.points:
-        if any(math.dist(px[n], px[o]) < MIN_POINT_GAP_PX for o in shown if o != n):
+        # Apart from every existing point, the interaction construction's included (H of an altitude …).
+        if any(math.dist(px[n], px[o]) < MIN_POINT_GAP_PX for o in scene.points if o not in scene.construction.points):
             return False
         box = label_box(*lay.labels[n], n)
         # The new label must stay off every stroke and label, as the image verifier demands.
