@@ -42,13 +42,22 @@ def synthesize(
     knowledge: Annotated[str | None, typer.Option(help="Comma-separated knowledge ids to use (default: all with a generator).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
     batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction (a crash loses at most one batch).", min=1)] = 32,
+    kinds: Annotated[str, typer.Option(help=(
+        "Comma-separated sample kinds: interaction (question + tool-code trace), perception (pixel coordinates of "
+        "the labelled points), instruction (draw what an instruction says; ground-truth overlay). With several "
+        "kinds, --n counts accepted samples of all kinds together and the tasks cycle through the kinds figure by "
+        "figure, so each kind gets about n/k samples and the kinds of one figure share its image."))] = "interaction",
+    domains: Annotated[str | None, typer.Option(help="Comma-separated domains to draw from, e.g. plane_geometry (default: all).")] = None,
 ) -> None:
     """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
+    from flywheel.kinds import parse_kinds
     from flywheel.synthesize import SynthesisConfig, plan
     from flywheel.synthesize import synthesize as run
 
     ids = [k.strip() for k in knowledge.split(",") if k.strip()] if knowledge else None
-    cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size)
+    doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
+    cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
+                          kinds=parse_kinds(kinds), domains=doms)
     plan(cfg)  # validate everything before showing progress or touching the catalog
     with Progress(TextColumn("synthesize"), BarColumn(), MofNCompleteColumn(), TextColumn("accepted · {task.fields[gen]} generated"),
                   TimeElapsedColumn(), console=err, transient=False) as bar:
@@ -144,7 +153,10 @@ def query(
 @app.command()
 @user_errors
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format: v-interaction.")],
+    format: Annotated[str, typer.Option("--format", "-f", help=(
+        "Output format: v-interaction (interaction samples, V-Interaction columns), v-perception (perception "
+        "samples, V-Perception columns), vtbench (one row per figure with accepted perception, instruction and "
+        "interaction samples: VTBench's three tasks plus machine-checkable ground truth)."))],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into (created if needed).")],
     catalog: CatalogOpt = DEFAULT_CATALOG,
     where: Annotated[str | None, typer.Option(help="Extra SQL filter on samples, e.g. \"knowledge_id = 'plane.pythagoras'\".")] = None,

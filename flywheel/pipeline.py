@@ -32,6 +32,7 @@ class Task:
     parent_id: str | None = None  # the sample this one was evolved or repaired from
     relation: str = ""  # lineage edge to the parent: extend | distract | variant | compose | repair
     meta: dict = field(default_factory=dict, hash=False, compare=False)  # passed through to the Outcome
+    kind: str = "interaction"  # interaction | perception | instruction (flywheel/kinds)
 
 
 @dataclass
@@ -72,6 +73,10 @@ def ping(_: object = None) -> bool:
 
 
 def build(task: Task) -> Outcome:
+    if task.kind != "interaction":
+        from flywheel.kinds.build import build_kind
+
+        return build_kind(task)
     clock = _Clock()
     node = task.node
     spec = get_generator(node.generator)

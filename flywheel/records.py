@@ -76,6 +76,11 @@ class Sample:
     task_index: int = 0
     phash: str = ""
     question_key: str = ""
+    # Perception/instruction ground truth (flywheel/kinds): pixel coordinates of the named points,
+    # the element attribute strings, and the sha of the instruction's overlay mask PNG.
+    points: dict[str, list[float]] | None = None
+    elements: list[str] | None = None
+    overlay: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
 from flywheel.commit import BatchWriter, RunStats, absorb, in_order, load_duplicates
 from flywheel.errors import FlywheelError
+from flywheel.kinds import kind_of_task
+from flywheel.kinds.selection import select_domains
 from flywheel.knowledge.seeds import load_seeds, select
 from flywheel.pipeline import Task, task_seed
 from flywheel.records import KnowledgeNode, content_id
@@ -34,12 +36,16 @@ class SynthesisConfig:
     workers: int | None = None
     batch_size: int = 32
     task_timeout: float = 60.0
+    kinds: list[str] = field(default_factory=lambda: ["interaction"])  # see flywheel/kinds
+    domains: list[str] | None = None  # only knowledge nodes of these domains (default: all)
 
 
 SynthesisStats = RunStats  # round 0's figures; the name is kept for callers
 
 
-def stream_key(seed: int, node_ids: list[str]) -> str:
+def stream_key(seed: int, node_ids: list[str], kinds: list[str] | None = None) -> str:
+    if kinds and kinds != ["interaction"]:  # interaction-only streams keep their original key
+        return content_id("synthesize", seed, sorted(node_ids), kinds)
     return content_id("synthesize", seed, sorted(node_ids))
 
 
@@ -57,7 +63,9 @@ def plan(cfg: SynthesisConfig) -> Plan:
     check_path(Path(cfg.catalog), must_exist=False)
     seeds = load_seeds(cfg.seeds)
     nodes = select(seeds, cfg.knowledge)
-    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes]))
+    if cfg.domains:
+        nodes = select_domains(nodes, seeds, cfg.domains)
+    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds))
 
 
 def synthesize(
@@ -92,7 +100,7 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
         dups = load_duplicates(cat)
         limit = start + (cfg.n - stats.accepted) * MAX_TASKS_PER_SAMPLE + 50
         root = str(cat.images.root)
-        tasks = (Task(i, nodes[i % len(nodes)], task_seed(stream, i), stream, image_root=root) for i in range(start, limit))
+        tasks = (_task(i, nodes, stream, root, cfg.kinds) for i in range(start, limit))
         writer = BatchWriter(cat, run_id, cfg.batch_size)
         status = "interrupted"
         try:
@@ -109,3 +117,9 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
     if on_progress:
         on_progress(stats.accepted, stats.generated)
     return stats
+
+
+def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str]) -> Task:
+    """Task i: with several kinds, consecutive tasks are the kinds of one figure (same node and seed)."""
+    kind, fig = kind_of_task(kinds, i)
+    return Task(i, nodes[fig % len(nodes)], task_seed(stream, fig), stream, image_root=root, kind=kind)

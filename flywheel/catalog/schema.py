@@ -47,6 +47,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX samples_round ON samples (round);
     """,
+    # 4: perception/instruction ground truth (IF NOT EXISTS: catalogs of a pre-release branch had it as 5).
+    """
+    ALTER TABLE samples ADD COLUMN IF NOT EXISTS points JSON;
+    ALTER TABLE samples ADD COLUMN IF NOT EXISTS elements JSON;
+    ALTER TABLE samples ADD COLUMN IF NOT EXISTS overlay VARCHAR;
+    """,
 ]
 
 

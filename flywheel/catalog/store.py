@@ -96,7 +96,8 @@ class Catalog:
         self.con.execute("BEGIN")
         try:
             if samples:
-                rows = [{**dataclasses.asdict(s), "params": json.dumps(s.params), "run_id": run_id} for s in samples]
+                rows = [{**dataclasses.asdict(s), "params": json.dumps(s.params), "run_id": run_id,
+                         "points": _json_or_none(s.points), "elements": _json_or_none(s.elements)} for s in samples]
                 self._insert("samples", rows)
             if verdicts:
                 self._insert("verdicts", [dataclasses.asdict(v) for v in verdicts])
@@ -152,6 +153,10 @@ class Catalog:
         return self.con.execute(
             "SELECT verifier, passed, score, reason FROM verdicts WHERE sample_id = ? ORDER BY verifier", [sample_id]
         ).fetchall()
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
 
 
 def _first_line(exc: Exception) -> str:

@@ -15,12 +15,22 @@ IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
 
 def hf_schema(fields: list[tuple[str, pa.DataType]]) -> pa.Schema:
     """Arrow schema with the `huggingface` metadata so `datasets` decodes image structs as Image."""
-    features = {
-        name: {"_type": "Image"} if typ == IMAGE else {"dtype": "string", "_type": "Value"}
-        for name, typ in fields
-    }
+    features = {name: _feature(typ) for name, typ in fields}
     meta = {b"huggingface": json.dumps({"info": {"features": features}}).encode()}
     return pa.schema(fields, metadata=meta)
+
+
+def _feature(typ: pa.DataType) -> dict:
+    if typ == IMAGE:
+        return {"_type": "Image"}
+    if pa.types.is_list(typ):
+        return {"feature": _feature(typ.value_type), "_type": "Sequence"}
+    return {"dtype": "string", "_type": "Value"}
+
+
+def image_cell(images, digest: str | None) -> dict | None:
+    """A Hugging Face Image struct for a PNG of the catalog's image store (None when absent)."""
+    return None if not digest else {"bytes": images.get(digest), "path": f"{digest}.png"}
 
 
 def write_rows(path: Path, schema: pa.Schema, rows: Iterable[dict], chunk: int = 256) -> int:

@@ -46,7 +46,7 @@ def _stated(question: str, value: sp.Expr) -> bool:
     return re.search(rf"(?<![\d.]){int(value)}(?!\d|[./]\d)", question) is not None
 
 
-@register_verifier("answer", domains=["plane_geometry"])
+@register_verifier("answer", domains=["plane_geometry"], kinds=["interaction"])
 def verify_answer(ctx: VerifyContext) -> Check:
     d = ctx.rendered.draft
     pts = d.scene.floats()

@@ -21,6 +21,8 @@ class VerifyContext:
     render_error: str | None
     tool: ToolResult | None
     domain: str = "plane_geometry"  # the generator's domain: picks the domain-specific verifiers
+    kind: str = "interaction"  # interaction | perception | instruction: picks the kind's verifiers
+    points: dict[str, tuple[float, float]] | None = None  # a perception sample's claimed pixel coordinates
 
 
 @dataclass(frozen=True)
@@ -37,25 +39,31 @@ VerifierFn = Callable[[VerifyContext], Check]
 class VerifierSpec:
     fn: VerifierFn
     domains: frozenset[str] | None  # None: every domain; else only samples of these domains
+    kinds: frozenset[str] | None = None  # None: every sample kind; else only these kinds
 
-    def applies(self, domain: str) -> bool:
-        return self.domains is None or domain in self.domains
+    def applies(self, domain: str, kind: str = "interaction") -> bool:
+        return (self.domains is None or domain in self.domains) and (self.kinds is None or kind in self.kinds)
 
 
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verifiers",
-    ["flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool"],
+    ["flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool",
+     "flywheel.verifiers.kinds"],
 )
 
 
-def register_verifier(name: str, domains: list[str] | None = None) -> Callable[[VerifierFn], VerifierFn]:
+def register_verifier(
+    name: str, domains: list[str] | None = None, kinds: list[str] | None = None
+) -> Callable[[VerifierFn], VerifierFn]:
     """Decorator: `@register_verifier("answer")` on a function `ctx -> Check`.
 
     `domains` restricts it to samples of those generator domains (a chart's answer check means
-    nothing for a triangle); without it the verifier judges every sample.
+    nothing for a triangle); without it the verifier judges every sample. `kinds` likewise
+    restricts it to sample kinds (an answer check means nothing for a perception sample).
     """
     scope = frozenset(domains) if domains else None
-    return VERIFIERS.decorator(name, lambda fn: VerifierSpec(fn, scope))
+    kind_scope = frozenset(kinds) if kinds else None
+    return VERIFIERS.decorator(name, lambda fn: VerifierSpec(fn, scope, kind_scope))
 
 
 def verifier_names() -> list[str]:
@@ -66,7 +74,7 @@ def run_verifiers(ctx: VerifyContext) -> list[Verdict]:
     """Run every registered verifier that applies to the sample's domain; one that raises fails it."""
     out = []
     for name, spec in VERIFIERS.items():
-        if not spec.applies(ctx.domain):
+        if not spec.applies(ctx.domain, ctx.kind):
             continue
         try:
             c = spec.fn(ctx)

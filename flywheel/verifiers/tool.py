@@ -53,7 +53,7 @@ def coverage(mask: np.ndarray, stroke: tuple[float, float, float, float], r: int
     return hit / len(pts)
 
 
-@register_verifier("tool")
+@register_verifier("tool", kinds=["interaction", "instruction"])
 def verify_tool(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, "no original figure to edit")

@@ -146,3 +146,8 @@ def expected_tool_strokes(scene: Scene, layout: Layout) -> list[tuple[float, flo
 
 def angle_between(u, v) -> float:
     return math.degrees(abs((math.atan2(v[1], v[0]) - math.atan2(u[1], u[0]) + math.pi) % (2 * math.pi) - math.pi))
+
+
+def tool_program(body: list[str]) -> str:
+    """Wrap PIL drawing lines (using `draw`, `RED`, `dashed`) in the sandbox-contract head and tail."""
+    return _TOOL_HEAD.format(rgb=TOOL_RGB) + "\n".join(body) + "\n" + _TOOL_TAIL

@@ -159,3 +159,17 @@ def _best_spot(name, p, dirs, segs, taken, size):
     cost += 50 * pixels.rects_hit_segments(grown, segs)
     k = int(np.argmin(cost))
     return (float(cx[k]), float(cy[k]))
+
+
+def place_new_labels(scene: Scene, layout: Layout, names: list[str]) -> Layout:
+    """Label points added after the figure was drawn, keeping every existing label where it is."""
+    pts = {k: layout.to_px(*v) for k, v in scene.floats().items()}
+    segs = obstacle_segments(scene, layout)
+    shown = list(dict.fromkeys(scene.labeled + scene.construction.points))
+    taken = [(pts[n][0] - 3, pts[n][1] - 3, pts[n][0] + 3, pts[n][1] + 3) for n in shown]
+    taken += [label_box(*xy, n) for n, xy in layout.labels.items()]
+    for name in names:
+        best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, taken, layout.size)
+        layout.labels[name] = best
+        taken.append(label_box(*best, name))
+    return layout

@@ -1,0 +1,34 @@
+"""Sample kinds beyond V-Interaction: perception (locate named points) and instruction (draw what is asked).
+
+`interaction` is built by flywheel/pipeline.py; the other kinds reuse its generate → render →
+execute path on the *same figure* and differ in question, ground truth and verifiers.
+"""
+
+from __future__ import annotations
+
+from flywheel.errors import FlywheelError
+
+KINDS = ("interaction", "perception", "instruction")
+DEFAULT_KINDS = ["interaction"]
+
+
+def parse_kinds(text: str | None) -> list[str]:
+    """`"interaction,perception"` → ["interaction", "perception"]; unknown names are a user error."""
+    if not text:
+        return list(DEFAULT_KINDS)
+    names = list(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
+    unknown = [k for k in names if k not in KINDS]
+    if unknown:
+        raise FlywheelError(f"unknown kind(s): {', '.join(unknown)} (known: {', '.join(KINDS)})")
+    if not names:
+        raise FlywheelError("--kinds names no kind")
+    return names
+
+
+def kind_of_task(kinds: list[str], index: int) -> tuple[str, int]:
+    """(kind, figure number) of task `index`: consecutive tasks cycle through the kinds of one figure.
+
+    Tasks 3f, 3f+1, 3f+2 (with three kinds) draw the same figure, so the perception and
+    instruction samples of a figure share its image and vtbench can group them.
+    """
+    return kinds[index % len(kinds)], index // len(kinds)

@@ -1,0 +1,73 @@
+"""Perception samples: "where are the labelled points?" answered with pixel coordinates, and its scorer.
+
+The figure is the interaction sample's figure (same image code, same PNG); the ground-truth
+annotation (the figure with every point ringed) is drawn by tool code run in the sandbox, the
+same way the interaction tool code is, and becomes VTBench's `annotation_perception`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import replace
+
+from flywheel.generators.base import Rendered
+from flywheel.generators.scene.emit import tool_program
+from flywheel.kinds.points import (
+    Points,
+    element_attributes,
+    format_points,
+    has_points,
+    parse_points,
+    point_pixels,
+)
+from flywheel.kinds.variant import KindVariant, Unsupported
+
+RING_PX = 7  # radius of the ground-truth ring drawn around each point
+SCORE_RADIUS_PX = 20.0  # a prediction this far from the truth (or farther) scores 0 for that point
+
+
+def make(rendered: Rendered, rng: random.Random) -> KindVariant:
+    if not has_points(rendered):
+        raise Unsupported("the figure has no labelled points to locate")
+    points = point_pixels(rendered)
+    size = rendered.layout.size
+    names = ", ".join(points)
+    question = (
+        f"Locate the labelled points {names} in the figure. Give the pixel coordinates (x, y) of each "
+        f"in the {size}×{size} image, with the origin at the top-left corner, x to the right and y "
+        "downwards, as a Python dict such as {'A': (x, y)}."
+    )
+    answer = format_points(points)
+    cot = (f"<think>Each labelled point is drawn as a dot beside its letter. Reading the dot centres in "
+           f"image pixels gives {answer}.</think>\n<answer>{answer}</answer>")
+    tool = annotation_code(points)
+    return KindVariant(replace(rendered, tool_code=tool, cot=cot), question, answer, points, element_attributes(rendered))
+
+
+def annotation_code(points: Points) -> str:
+    """Sandbox-contract PIL code that rings every point: the ground-truth perception annotation."""
+    body = ["# Ground truth: a ring around each labelled point"]
+    for n, (x, y) in points.items():
+        body.append(f"draw.ellipse(({x - RING_PX:g}, {y - RING_PX:g}, {x + RING_PX:g}, {y + RING_PX:g}), "
+                    f"outline=RED, width=2)  # {n}")
+    return tool_program(body)
+
+
+def score_points(predicted: str | dict, truth: str | dict, radius: float = SCORE_RADIUS_PX) -> float:
+    """Mean over the true points of max(0, 1 - distance / radius); a missing point scores 0.
+
+    1.0 only when every point is exact; an unreadable answer scores 0. Extra names are ignored.
+    """
+    want = parse_points(truth)
+    try:
+        got = parse_points(predicted)
+    except Exception:  # noqa: BLE001 - an unreadable prediction is simply wrong
+        return 0.0
+    if not want:
+        return 0.0
+    total = 0.0
+    for name, (x, y) in want.items():
+        if name in got:
+            total += max(0.0, 1.0 - math.dist((x, y), got[name]) / radius)
+    return total / len(want)

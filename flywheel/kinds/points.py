@@ -1,0 +1,80 @@
+"""Named points and elements of a rendered scene in image pixels: the perception ground truth.
+
+Coordinates come from the scene's data→pixel transform (Layout.to_px), which is exactly the
+transform the figure code draws with; the perception verifier re-finds them in the pixels.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+
+from flywheel.errors import FlywheelError
+from flywheel.generators.base import Rendered
+from flywheel.generators.scene.model import Scene
+
+Points = dict[str, tuple[float, float]]
+
+
+def has_points(rendered: Rendered) -> bool:
+    """Perception and instruction need a scene of named, labelled points."""
+    scene = rendered.draft.scene
+    return isinstance(scene, Scene) and bool(scene.labeled)
+
+
+def point_pixels(rendered: Rendered, names: list[str] | None = None) -> Points:
+    """Pixel coordinates (x right, y down, origin top-left), rounded to 0.1 px, of the labelled points."""
+    scene, lay = rendered.draft.scene, rendered.layout
+    f = scene.floats()
+    out = {}
+    for n in names or scene.labeled:
+        x, y = lay.to_px(*f[n])
+        out[n] = (round(x, 1), round(y, 1))
+    return out
+
+
+def format_points(points: Points) -> str:
+    """The answer string, as the public V-Perception/VTBench data writes it: `{'A': (93.5, 91.0)}`."""
+    return "{" + ", ".join(f"{n!r}: ({x:g}, {y:g})" for n, (x, y) in points.items()) + "}"
+
+
+def parse_points(text: str | dict) -> Points:
+    """Read a model's answer back: a dict literal (Python or JSON) of name → (x, y)."""
+    if isinstance(text, dict):
+        raw = text
+    else:
+        m = re.search(r"\{.*\}", text or "", re.S)
+        try:
+            raw = ast.literal_eval(m.group(0)) if m else None
+        except (ValueError, SyntaxError):
+            raw = None
+        if not isinstance(raw, dict):
+            raise FlywheelError(f"cannot read point coordinates from {str(text)[:60]!r}")
+    out: Points = {}
+    for k, v in raw.items():
+        try:
+            x, y = (float(c) for c in v)
+        except (TypeError, ValueError):
+            continue  # one unreadable entry costs that point, not the whole answer
+        if math.isfinite(x) and math.isfinite(y):
+            out[str(k)] = (x, y)
+    return out
+
+
+def element_attributes(rendered: Rendered) -> list[str]:
+    """One line per drawn element (V-Perception's `element_arrtibute`), in pixel coordinates."""
+    scene, lay = rendered.draft.scene, rendered.layout
+    px = point_pixels(rendered, list(scene.points))
+    out = [f"point {n}: ({px[n][0]:g}, {px[n][1]:g}), labelled, black dot" for n in scene.labeled]
+    for s in scene.segments:
+        style = "dashed" if s.dashed else "solid"
+        out.append(f"segment {s.a}{s.b}: {style} black line from ({px[s.a][0]:g}, {px[s.a][1]:g}) "
+                   f"to ({px[s.b][0]:g}, {px[s.b][1]:g})")
+    for c in scene.circles:
+        r = scene.radius_float(c) * lay.px_per_unit
+        out.append(f"circle centre {c.center} ({px[c.center][0]:g}, {px[c.center][1]:g}) "
+                   f"through {c.through}, radius {r:.1f} px")
+    out += [f"angle mark ∠{m.a}{m.v}{m.b}: arc at {m.v}" for m in scene.angle_marks]
+    out += [f"right-angle mark ∠{m.a}{m.v}{m.b}: square at {m.v}" for m in scene.right_marks]
+    return out

@@ -1,0 +1,23 @@
+"""`--domains`: keep the knowledge nodes of the named domains; unknown names are a user error."""
+
+from __future__ import annotations
+
+from flywheel.errors import FlywheelError
+from flywheel.generators.registry import GENERATORS
+from flywheel.records import KnowledgeNode
+
+
+def known_domains(seeds: list[KnowledgeNode]) -> list[str]:
+    """Domains of the registered generators and of the seeds file."""
+    return sorted({spec.domain for _, spec in GENERATORS.items()} | {n.domain for n in seeds})
+
+
+def select_domains(nodes: list[KnowledgeNode], seeds: list[KnowledgeNode], domains: list[str]) -> list[KnowledgeNode]:
+    known = known_domains(seeds)
+    unknown = [d for d in domains if d not in known]
+    if unknown:
+        raise FlywheelError(f"unknown domain(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    kept = [n for n in nodes if n.domain in domains]
+    if not kept:
+        raise FlywheelError(f"no knowledge node with a generator in domain(s) {', '.join(domains)}")
+    return kept

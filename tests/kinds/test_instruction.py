@@ -1,0 +1,68 @@
+"""Instruction: a new construction drawn by ground-truth tool code, checked and scored on pixels."""
+
+import io
+import random
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from flywheel.kinds.instruction import candidates, make, overlay_mask, score_masks, score_overlay
+from flywheel.pipeline import execute
+from flywheel.verifiers.registry import run_verifiers
+from tests.conftest import rendered
+from tests.kinds.conftest import executed
+
+
+@pytest.mark.parametrize("generator", ["plane.pythagoras", "plane.triangle_area_altitude", "plane.tangent_radius",
+                                       "plane.similar_triangles"])
+def test_ground_truth_overlay_passes_and_scores_one(generator):
+    variant, ctx = executed("instruction", generator, 1)
+    verdicts = {v.verifier: v for v in run_verifiers(ctx)}
+    assert set(verdicts) == {"image", "tool", "instruction"}
+    assert all(v.passed for v in verdicts.values()), {k: v.reason for k, v in verdicts.items()}
+    original, truth = ctx.render.png, ctx.tool.png
+    assert score_overlay(truth, original, truth) == 1.0
+    assert score_overlay(original, original, truth) == 0.0  # an empty edit
+    assert variant.question.startswith(("Mark", "Draw")) and "<answer>" in ctx.rendered.cot
+
+
+def test_wrong_overlays_score_low():
+    fig = rendered("plane.pythagoras", 3)
+    variant = make(fig, random.Random(0))
+    ctx, _ = execute("t", variant.rendered)
+    original, truth = ctx.render.png, ctx.tool.png
+    # Another instruction on the same figure (a different construction) is a wrong answer.
+    assert len(candidates(fig.draft.scene)) > 3
+    wrong = next(w for w in (make(fig, random.Random(s)) for s in range(1, 50)) if w.question != variant.question)
+    wrong_ctx, _ = execute("w", wrong.rendered)
+    assert score_overlay(wrong_ctx.tool.png, original, truth) < 0.5, (variant.question, wrong.question)
+    # A scribble far from the construction, and a resized image, score near or at 0.
+    img = Image.open(io.BytesIO(original)).convert("RGB")
+    ImageDraw.Draw(img).line([(5, 5), (60, 5)], fill=(214, 39, 40), width=3)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    assert score_overlay(buf.getvalue(), original, truth) < 0.1
+    small = io.BytesIO()
+    img.resize((100, 100)).save(small, format="PNG")
+    assert score_overlay(small.getvalue(), original, truth) == 0.0
+
+
+def test_mask_scorer_tolerates_a_pixel_and_rejects_a_shift():
+    truth = np.zeros((100, 100), bool)
+    truth[50, 10:90] = True
+    assert score_masks(truth, truth) == 1.0
+    assert score_masks(np.roll(truth, 2, axis=0), truth) == 1.0  # within the 3 px tolerance
+    assert score_masks(np.roll(truth, 10, axis=0), truth) == 0.0
+    assert score_masks(np.zeros_like(truth), truth) == 0.0
+
+
+def test_an_overlay_drawn_beyond_the_instruction_is_rejected():
+    variant, ctx = executed("instruction", "plane.pythagoras", 1)
+    edited = Image.open(io.BytesIO(ctx.tool.png)).convert("RGB")
+    ImageDraw.Draw(edited).line([(5, 440), (120, 440)], fill=(214, 39, 40), width=3)  # a stroke nobody asked for
+    arr = np.asarray(edited)
+    ctx.tool.__dict__["rgb"] = arr
+    tool = {v.verifier: v for v in run_verifiers(ctx)}["tool"]
+    assert not tool.passed and "away from the expected construction" in tool.reason
+    assert overlay_mask(ctx.render.png, ctx.tool.png).sum() > 0
