@@ -66,7 +66,7 @@ def _arrow_problem(px: _Pixels, ctx: VerifyContext, seg) -> str | None:
         return not in_box and _seg_dist(c, others) > CLEAR_PX
 
     name = f"{seg.a}{seg.b}"
-    if px.run_width(q - u * (HEAD_LEN_PX * 0.6), n) < HEAD_HALF_PX:
+    if px.run_width(q - u * (HEAD_LEN_PX * 0.75), n) < HEAD_HALF_PX:
         return f"arrow {name} has no head at its tip"
     tail = p + u * 10
     if clear(tail) and px.run_width(tail, n) >= HEAD_HALF_PX:

@@ -115,7 +115,7 @@ def _incline_scene(rise: int, run: int, hyp: int, k: int, mirror: bool) -> tuple
 @register_generator("physics.incline_components", domain="physics")
 def incline_components(rng: random.Random) -> Draft:
     rise, run, hyp = rng.choice(INCLINES)
-    k = rng.choice([1, 2, 3]) if hyp < 10 else 1
+    k = rng.randint(1, 4) if hyp < 10 else rng.randint(1, 2)
     scene, trig = _incline_scene(rise, run, hyp, k, rng.random() < 0.5)
     weight = rng.choice(range(10, 201, 5))
     ask = rng.choice(["friction", "normal", "along"])

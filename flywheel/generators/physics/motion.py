@@ -40,7 +40,7 @@ def _trajectory(vx: sp.Expr, vy: sp.Expr, d: int) -> Curve:
 @register_generator("physics.projectile", domain="physics")
 def projectile(rng: random.Random) -> Draft:
     stated, sin, cos = rng.choice(LAUNCHES)
-    v0 = rng.choice(range(10, 41, 2))
+    v0 = rng.randint(10, 50)
     d = rng.choice([1, -1])  # launched to the right or to the left
     vx, vy = v0 * cos, v0 * sin
     rng_len, top = 2 * vx * vy / G, vy**2 / (2 * G)

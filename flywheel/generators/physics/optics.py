@@ -22,7 +22,7 @@ def lens_cases() -> list[tuple[int, int, int]]:
     """(u, f, v) in cm: integer image distance, image between half and twice the object, and the image
     well beyond F' (else A'B', F' and their labels crowd into one spot)."""
     out = []
-    for f in (6, 8, 10, 12, 15, 16, 18, 20, 24, 30):
+    for f in range(5, 31):
         for u in range(f + 1, 4 * f + 1):
             if (u * f) % (u - f) == 0 and 0.5 <= f / (u - f) <= 2.0 and 5 * u <= 13 * f:
                 out.append((u, f, u * f // (u - f)))
