@@ -115,9 +115,9 @@ def _incline_scene(rise: int, run: int, hyp: int, k: int, mirror: bool) -> tuple
 @register_generator("physics.incline_components", domain="physics")
 def incline_components(rng: random.Random) -> Draft:
     rise, run, hyp = rng.choice(INCLINES)
-    k = rng.randint(1, 4) if hyp < 10 else rng.randint(1, 2)
+    k = rng.randint(1, 4) if hyp < 10 else rng.randint(1, 3)
     scene, trig = _incline_scene(rise, run, hyp, k, rng.random() < 0.5)
-    weight = rng.choice(range(10, 201, 5))
+    weight = rng.choice(range(10, 301, 5))
     ask = rng.choice(["friction", "normal", "along"])
     sin, cos = trig["sin"], trig["cos"]
     ans = weight * (cos if ask == "normal" else sin)

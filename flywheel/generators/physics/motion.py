@@ -24,6 +24,10 @@ LAUNCHES = [
     ("θ = 60°", sp.sqrt(3) / 2, sp.Rational(1, 2)),
     ("sin θ = 3/5", sp.Rational(3, 5), sp.Rational(4, 5)),
     ("sin θ = 4/5", sp.Rational(4, 5), sp.Rational(3, 5)),
+    ("sin θ = 5/13", sp.Rational(5, 13), sp.Rational(12, 13)),
+    ("sin θ = 12/13", sp.Rational(12, 13), sp.Rational(5, 13)),
+    ("sin θ = 8/17", sp.Rational(8, 17), sp.Rational(15, 17)),
+    ("sin θ = 15/17", sp.Rational(15, 17), sp.Rational(8, 17)),
 ]
 SAMPLES = 64  # points of the drawn trajectory
 
@@ -40,7 +44,7 @@ def _trajectory(vx: sp.Expr, vy: sp.Expr, d: int) -> Curve:
 @register_generator("physics.projectile", domain="physics")
 def projectile(rng: random.Random) -> Draft:
     stated, sin, cos = rng.choice(LAUNCHES)
-    v0 = rng.randint(10, 50)
+    v0 = rng.randint(8, 60)
     d = rng.choice([1, -1])  # launched to the right or to the left
     vx, vy = v0 * cos, v0 * sin
     rng_len, top = 2 * vx * vy / G, vy**2 / (2 * G)

@@ -18,29 +18,31 @@ from flywheel.records import Difficulty
 
 
 @functools.cache
-def lens_cases() -> list[tuple[int, int, int]]:
-    """(u, f, v) in cm: integer image distance, image between half and twice the object, and the image
-    well beyond F' (else A'B', F' and their labels crowd into one spot)."""
+def lens_cases() -> list[tuple[int, int, sp.Rational]]:
+    """(u, f, v) in cm: image distance a whole or half centimetre, image between half and twice the
+    object, and the image well beyond F' (else A'B', F' and their labels crowd into one spot)."""
     out = []
-    for f in range(5, 31):
+    for f in range(5, 41):
         for u in range(f + 1, 4 * f + 1):
-            if (u * f) % (u - f) == 0 and 0.5 <= f / (u - f) <= 2.0 and 5 * u <= 13 * f:
-                out.append((u, f, u * f // (u - f)))
+            v = sp.Rational(u * f, u - f)
+            if v.q <= 2 and 0.5 <= f / (u - f) <= 2.0 and 5 * u <= 13 * f:
+                out.append((u, f, v))
     return out
 
 
 @register_generator("physics.thin_lens", domain="physics")
 def thin_lens(rng: random.Random) -> Draft:
     u, f, v = rng.choice(lens_cases())
+    s = rng.choice([1, -1])  # object on the left or, mirrored, on the right
     h = rng.randint(max(1, round(0.3 * u)), max(1, round(0.45 * u)))
     hi = sp.Rational(h * v, u)  # image height (inverted)
     top = max(h, hi) * sp.Rational(6, 5)
     span = u + v
     pts = {
-        "O": P(0, 0), "B": P(-u, 0), "A": P(-u, h), "F": P(-f, 0), "F'": P(f, 0),
+        "O": P(0, 0), "B": P(-s * u, 0), "A": P(-s * u, h), "F": P(-s * f, 0), "F'": P(s * f, 0),
         "T": (sp.Integer(0), top), "D": (sp.Integer(0), -top),
-        "X0": P(-u - sp.Rational(span, 8), 0), "X1": (v + sp.Rational(span, 8), sp.Integer(0)),
-        "Q": P(0, h), "B'": P(v, 0), "A'": (sp.Integer(v), -hi),
+        "X0": (-s * (u + span / 8), sp.Integer(0)), "X1": (s * (v + span / 8), sp.Integer(0)),
+        "Q": P(0, h), "B'": (s * v, sp.Integer(0)), "A'": (s * v, -hi),
     }
     pts["E1"] = lerp(pts["Q"], pts["A'"], sp.Rational(23, 20))  # rays run on past the image
     pts["E2"] = lerp(pts["A"], pts["A'"], sp.Rational(21, 20))
@@ -59,7 +61,7 @@ def thin_lens(rng: random.Random) -> Draft:
         ),
     )
     ask_height = rng.random() < 0.4
-    ans = hi if ask_height else sp.Integer(v)
+    ans = hi if ask_height else v
     what = "the height of the image A'B'" if ask_height else "the distance OB' of the image from the lens"
     return Draft(
         title="Object AB in front of a converging lens",
@@ -73,8 +75,8 @@ def thin_lens(rng: random.Random) -> Draft:
         reasoning=["The image of the tip A is where rays leaving A meet again after the lens; two principal rays are enough."],
         conclusion=[
             f"The rays meet at A', below the axis: the image is real and inverted. With u = {u} and f = {f}, the thin lens "
-            f"equation 1/f = 1/u + 1/v gives 1/v = 1/{f} − 1/{u} = {to_latex(sp.Rational(1, f) - sp.Rational(1, u))}, so OB' = v = {v} cm.",
-        ] + ([f"Triangles ABO and A'B'O are similar, so A'B' = AB · v/u = {h} · {v}/{u} = {to_latex(hi)} cm."] if ask_height else []),
+            f"equation 1/f = 1/u + 1/v gives 1/v = 1/{f} − 1/{u} = {to_latex(sp.Rational(1, f) - sp.Rational(1, u))}, so OB' = v = {to_latex(v)} cm.",
+        ] + ([f"Triangles ABO and A'B'O are similar, so A'B' = AB · v/u = {h} · {to_latex(v)}/{u} = {to_latex(hi)} cm."] if ask_height else []),
         difficulty=Difficulty(hops=2 if ask_height else 1, constructions=2),
-        params={"u": u, "f": f, "h": h, "ask": "height" if ask_height else "distance"},
+        params={"u": u, "f": f, "h": h, "ask": "height" if ask_height else "distance", "side": s},
     )
