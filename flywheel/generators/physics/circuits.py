@@ -26,7 +26,7 @@ def _wires(*chain: str) -> list[Segment]:
     return [Segment(a, b) for a, b in zip(chain, chain[1:], strict=False)]
 
 
-def _circuit(width: sp.Rational, height: sp.Rational, gap: sp.Rational, s: int) -> Scene:
+def _circuit(width: sp.Rational, height: sp.Rational, gap: sp.Rational, s: int, volts: int, ohms: list[int]) -> Scene:
     """Cell on the left side (+ on top), R₁ on the top wire, R₂ and R₃ side by side on the right.
 
     `s = -1` mirrors the drawing left–right; the circuit is the same.
@@ -52,8 +52,8 @@ def _circuit(width: sp.Rational, height: sp.Rational, gap: sp.Rational, s: int) 
         + _wires("r2b", "B") + _wires("r3b", "K2", "B", "P1", "c-"),
         labeled=[R1, R2, R3, "E"],
         undotted=[R1, R2, R3, "E"],
-        items=[Cell("c+", "c-", "E", 0.0), Resistor("r1a", "r1b", R1, 0.0), Resistor("r2a", "r2b", R2, 0.0),
-               Resistor("r3a", "r3b", R3, 0.0)],
+        items=[Cell("c+", "c-", "E", volts), Resistor("r1a", "r1b", R1, ohms[0]), Resistor("r2a", "r2b", R2, ohms[1]),
+               Resistor("r3a", "r3b", R3, ohms[2])],
         construction=Construction(
             f"mark the junctions A and B where the current splits and enclose the parallel pair {R2}, {R3}",
             _wires("Q1", "Q2", "Q3", "Q4", "Q1"), ["A", "B"],
@@ -61,22 +61,13 @@ def _circuit(width: sp.Rational, height: sp.Rational, gap: sp.Rational, s: int) 
     )
 
 
-def _with_values(scene: Scene, volts: int, ohms: dict[str, int]) -> Scene:
-    items = []
-    for it in scene.items:
-        items.append(Cell(it.plus, it.minus, it.name, volts) if isinstance(it, Cell) else
-                     Resistor(it.a, it.b, it.name, ohms[it.name]))
-    scene.items = items
-    return scene
-
-
 @register_generator("physics.series_parallel", domain="physics")
 def series_parallel(rng: random.Random) -> Draft:
     r1, r2, r3 = rng.randint(1, 12), rng.randint(2, 15), rng.randint(2, 15)
     volts = rng.choice([3, 6, 9, 12, 18, 24, 36])
     width = sp.Rational(rng.choice([9, 10, 11, 12]), 2)
-    scene = _circuit(width, sp.Rational(rng.choice([7, 8, 9]), 2), sp.Rational(rng.choice([4, 5]), 2), rng.choice([1, -1]))
-    scene = _with_values(scene, volts, {R1: r1, R2: r2, R3: r3})
+    height, gap = sp.Rational(rng.choice([7, 8, 9]), 2), sp.Rational(rng.choice([4, 5]), 2)
+    scene = _circuit(width, height, gap, rng.choice([1, -1]), volts, [r1, r2, r3])
     par = sp.Rational(r2 * r3, r2 + r3)
     total = r1 + par
     current = volts / total

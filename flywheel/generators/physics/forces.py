@@ -75,7 +75,7 @@ def resultant_force(rng: random.Random) -> Draft:
     )
 
 
-def _incline_scene(rise: int, run: int, hyp: int, k: int, mirror: bool) -> tuple[Scene, dict]:
+def _incline_scene(rise: int, run: int, hyp: int, k: int, mirror: bool) -> Scene:
     """Right-triangle incline ABC (right angle at B) on hatched ground, a block on AC, its weight arrow."""
     s = -1 if mirror else 1
     pts = {"A": P(0, 0), "B": P(s * run * k, 0), "C": P(s * run * k, rise * k)}
@@ -90,7 +90,7 @@ def _incline_scene(rise: int, run: int, hyp: int, k: int, mirror: bool) -> tuple
     pts["G"] = (ux * at + nx * side / 2, uy * at + ny * side / 2)
     w = pts["G"][1] * sp.Rational(7, 10)  # the weight arrow ends above the ground
     pts["W"] = (pts["G"][0], pts["G"][1] - w)
-    sin, cos = sp.Rational(rise, hyp), sp.Rational(run, hyp)
+    sin, cos = uy, sp.Rational(run, hyp)
     pts["P"] = (pts["G"][0] - ux * w * sin, pts["G"][1] - uy * w * sin)  # down the slope
     pts["N"] = (pts["G"][0] - nx * w * cos, pts["G"][1] - ny * w * cos)  # into the slope
     left, right = min(0, s * run * k), max(0, s * run * k)
@@ -109,17 +109,17 @@ def _incline_scene(rise: int, run: int, hyp: int, k: int, mirror: bool) -> tuple
              Segment("W", "N", dashed=True)],
         ),
     )
-    return scene, {"sin": sin, "cos": cos}
+    return scene
 
 
 @register_generator("physics.incline_components", domain="physics")
 def incline_components(rng: random.Random) -> Draft:
     rise, run, hyp = rng.choice(INCLINES)
     k = rng.randint(1, 4) if hyp < 10 else rng.randint(1, 3)
-    scene, trig = _incline_scene(rise, run, hyp, k, rng.random() < 0.5)
+    scene = _incline_scene(rise, run, hyp, k, rng.random() < 0.5)
     weight = rng.choice(range(10, 301, 5))
     ask = rng.choice(["friction", "normal", "along"])
-    sin, cos = trig["sin"], trig["cos"]
+    sin, cos = sp.Rational(rise, hyp), sp.Rational(run, hyp)
     ans = weight * (cos if ask == "normal" else sin)
     question_end = {
         "friction": "The block stays at rest. Find the magnitude of the static friction force on it in newtons.",

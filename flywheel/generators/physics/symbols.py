@@ -31,7 +31,7 @@ class Hatch:
     b: str
     tick_px: float = 8.0
 
-    def extent(self, pts):
+    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
         return [pts[self.a], pts[self.b]]
 
     def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
@@ -53,7 +53,7 @@ class Curve:
 
     points: tuple[tuple[float, float], ...]
 
-    def extent(self, pts):
+    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
         return list(self.points)
 
     def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
@@ -68,7 +68,7 @@ class Lens:
     bottom: str
     bulge_px: float = 9.0
 
-    def extent(self, pts):
+    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
         return [pts[self.top], pts[self.bottom]]
 
     def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
@@ -92,7 +92,7 @@ class Resistor:
     amp_px: float = 7.0
     body_px: float = 42.0
 
-    def extent(self, pts):
+    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
         return [pts[self.a], pts[self.b]]
 
     def body(self, px: PxMap) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -127,7 +127,7 @@ class Cell:
     short_px: float = 5.5
     gap_px: float = 8.0
 
-    def extent(self, pts):
+    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
         return [pts[self.plus], pts[self.minus]]
 
     def plates(self, px: PxMap) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from flywheel.generators.scene import pixels
+from flywheel.generators.scene.model import Scene
 
 PxMap = dict[str, tuple[float, float]]
 ToPx = Callable[[float, float], tuple[float, float]]
@@ -56,16 +57,16 @@ def arrow_head_px(tail: tuple[float, float], tip: tuple[float, float]) -> np.nda
     return np.array([tip, (bx - HEAD_HALF_PX * uy, by + HEAD_HALF_PX * ux), (bx + HEAD_HALF_PX * uy, by - HEAD_HALF_PX * ux)])
 
 
-def item_extent(scene) -> list[tuple[float, float]]:
+def item_extent(scene: Scene) -> list[tuple[float, float]]:
     pts = scene.floats()
     return [p for it in scene.items for p in it.extent(pts)]
 
 
-def item_strokes(scene, px: PxMap, to_px: ToPx) -> list[Stroke]:
+def item_strokes(scene: Scene, px: PxMap, to_px: ToPx) -> list[Stroke]:
     return [s for it in scene.items for s in it.strokes(px, to_px)]
 
 
-def obstacle_parts(scene, px: PxMap, to_px: ToPx, with_construction: bool) -> list[np.ndarray]:
+def obstacle_parts(scene: Scene, px: PxMap, to_px: ToPx, with_construction: bool) -> list[np.ndarray]:
     """Pixel segments of every item stroke and arrow head (label placement keeps clear of them)."""
     parts = [s.segments() for s in item_strokes(scene, px, to_px)]
     segs = scene.segments + (scene.construction.segments if with_construction else [])
@@ -82,7 +83,7 @@ def _poly_code(polys, to_data) -> str:
     return "[" + ", ".join("[" + ", ".join(f"({r(a)}, {r(b)})" for a, b in (to_data(*q) for q in p)) + "]" for p in polys) + "]"
 
 
-def items_code(scene, px: PxMap, to_px: ToPx, to_data) -> list[str]:
+def items_code(scene: Scene, px: PxMap, to_px: ToPx, to_data: ToPx) -> list[str]:
     """matplotlib lines (data coordinates, transform T) for the items' strokes and the arrow heads."""
     lines = []
     groups: dict[tuple[float, bool], list[np.ndarray]] = {}
