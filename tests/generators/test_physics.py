@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from flywheel.generators import generator_names, get_generator
 from flywheel.generators.base import render
@@ -132,3 +136,14 @@ def test_projectile_tool_marks_the_highest_point_of_the_drawn_path():
     hx, hy = scene.floats()["H"]
     assert abs(top[1] - hy) < 1e-3 * hy and abs(top[0] - hx) < 0.02 * abs(curve.points[-1][0])
     assert _red(context(r).tool.rgb, *lay.to_px(hx, hy))
+
+
+@pytest.mark.parametrize("name", ["physics.projectile", "physics.thin_lens", "physics.series_parallel"])
+def test_image_code_alone_reproduces_the_figure(name, tmp_path):
+    """Arrow heads, hatching, curves and symbols stay plain matplotlib: `python fig.py` draws the same pixels."""
+    r = rendered(name, 9)
+    (tmp_path / "fig.py").write_text(r.image_code)
+    subprocess.run([sys.executable, "fig.py"], cwd=tmp_path, check=True, env={"PATH": "/usr/bin:/bin"})
+    alone = np.asarray(Image.open(tmp_path / "image.png"))
+    pooled = np.asarray(Image.open(io.BytesIO(run_image_code(r.image_code).png)))
+    assert "flywheel" not in r.image_code and np.array_equal(alone, pooled)
