@@ -13,7 +13,7 @@ import sympy as sp
 from flywheel.answers import to_latex
 from flywheel.generators.base import Draft
 from flywheel.generators.physics.common import quantity, sub, target
-from flywheel.generators.physics.symbols import Cell, Resistor
+from flywheel.generators.physics.symbols import Cell, Junction, Resistor
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import P
 from flywheel.generators.scene.model import Construction, Scene, Segment
@@ -53,7 +53,7 @@ def _circuit(width: sp.Rational, height: sp.Rational, gap: sp.Rational, s: int, 
         labeled=[R1, R2, R3, "E"],
         undotted=[R1, R2, R3, "E"],
         items=[Cell("c+", "c-", "E", volts), Resistor("r1a", "r1b", R1, ohms[0]), Resistor("r2a", "r2b", R2, ohms[1]),
-               Resistor("r3a", "r3b", R3, ohms[2])],
+               Resistor("r3a", "r3b", R3, ohms[2]), Junction("A"), Junction("B")],
         construction=Construction(
             f"mark the junctions A and B where the current splits and enclose the parallel pair {R2}, {R3}",
             _wires("Q1", "Q2", "Q3", "Q4", "Q1"), ["A", "B"],

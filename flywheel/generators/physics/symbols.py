@@ -82,6 +82,23 @@ class Lens:
 
 
 @dataclass(frozen=True)
+class Junction:
+    """A solid dot where three wires meet (a small filled ring: one stroke, so no extra artist kind)."""
+
+    at: str
+    radius_px: float = 2.2
+
+    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
+        return [pts[self.at]]
+
+    def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
+        x, y = px[self.at]
+        t = np.linspace(0, 2 * math.pi, 13)
+        ring = np.stack([x + self.radius_px * np.cos(t), y + self.radius_px * np.sin(t)], axis=1)
+        return [Stroke(ring, width=3.2)]
+
+
+@dataclass(frozen=True)
 class Resistor:
     """A zigzag resistor between terminals a and b (the wires end there); `ohms` is its value."""
 
