@@ -82,6 +82,12 @@ def _range(s: Scene, p: tuple[str, ...], _: Stated) -> float:
     return float(abs(roots[0] - roots[1]))
 
 
+def _flight_time(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
+    """Range over the horizontal speed, which the drawn path's curvature gives: y'' = −g/vx²."""
+    a, _, _ = _parabola(s)
+    return _range(s, p, stated) / math.sqrt(-stated["g"] / (2 * a))
+
+
 def _launch_speed(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
     """Speed the drawn path implies: y'' = −g/vx² gives vx, the slope at O gives vy/vx."""
     a, b, _ = _parabola(s)
@@ -170,6 +176,7 @@ MEASURES: dict[str, Callable[[Scene, tuple[str, ...], Stated], float]] = {
     "sin_angle": _sin_angle,
     "apex_height": _apex,
     "range": _range,
+    "flight_time": _flight_time,
     "launch_speed": _launch_speed,
     "image_distance": _image_distance,
     "image_height": _image_height,

@@ -44,7 +44,9 @@ def _trajectory(vx: sp.Expr, vy: sp.Expr, d: int) -> Curve:
 @register_generator("physics.projectile", domain="physics")
 def projectile(rng: random.Random) -> Draft:
     stated, sin, cos = rng.choice(LAUNCHES)
-    v0 = rng.randint(8, 60)
+    q = int(sp.fraction(sin)[1])
+    # For sin θ = 3/5, 5/13 … a whole multiple of the denominator keeps the velocity components whole.
+    v0 = rng.randint(8, 60) if q == 2 else q * rng.randint(1, 80 // q)
     d = rng.choice([1, -1])  # launched to the right or to the left
     vx, vy = v0 * cos, v0 * sin
     rng_len, top = 2 * vx * vy / G, vy**2 / (2 * G)
@@ -63,24 +65,26 @@ def projectile(rng: random.Random) -> Draft:
         construction=Construction("mark the highest point H of the path and drop the vertical HM to the ground",
                                   [Segment("H", "M", dashed=True)], ["H"]),
     )
-    ask_height = rng.random() < 0.5
-    what = "the maximum height reached" if ask_height else "the range OA"
-    ans = top if ask_height else rng_len
+    ask = rng.choice(["height", "range", "time"])
     t_up = vy / G
-    finish = (
-        f"H is reached when the vertical velocity is zero, at t = {V0}·sin θ / g = {to_latex(t_up)} s, and "
-        f"HM = ({V0} sin θ)² / (2g) = ({to_latex(vy)})² / {2 * G} = {to_latex(ans)} m."
-        if ask_height
-        else f"The rise to H takes t = {V0}·sin θ / g = {to_latex(t_up)} s and the fall back the same, so OA = 2·OM = "
-        f"{V0} cos θ · 2t = {to_latex(vx)} · {to_latex(2 * t_up)} = {to_latex(ans)} m."
-    )
+    what, ans, finish = {
+        "height": ("the maximum height reached in metres", top,
+                   f"H is reached when the vertical velocity is zero, at t = {V0}·sin θ / g = {to_latex(t_up)} s, and "
+                   f"HM = ({V0} sin θ)² / (2g) = ({to_latex(vy)})² / {2 * G} = {to_latex(top)} m."),
+        "range": ("the range OA in metres", rng_len,
+                  f"The rise to H takes t = {V0}·sin θ / g = {to_latex(t_up)} s and the fall back the same, so OA = 2·OM = "
+                  f"{V0} cos θ · 2t = {to_latex(vx)} · {to_latex(2 * t_up)} = {to_latex(rng_len)} m."),
+        "time": ("the time of flight from O to A in seconds", 2 * t_up,
+                 f"The rise to H takes t = {V0}·sin θ / g = {to_latex(vy)}/{G} = {to_latex(t_up)} s and, by symmetry, the fall "
+                 f"from H to A takes as long, so the flight lasts 2t = {to_latex(2 * t_up)} s."),
+    }[ask]
     return Draft(
         title="Projectile launched from O",
         scene=scene,
         question=f"A ball is launched from O on level ground with speed {V0} = {v0} m/s at an angle θ above the horizontal, "
-        f"where {stated}. It lands at A. Take g = {G} m/s² and ignore air resistance. Find {what} in metres.",
+        f"where {stated}. It lands at A. Take g = {G} m/s² and ignore air resistance. Find {what}.",
         answer=ans,
-        target=target("apex_height" if ask_height else "range", "O"),
+        target=target({"height": "apex_height", "range": "range", "time": "flight_time"}[ask], "O"),
         givens=[quantity("launch_speed", "O", V0, value=v0), quantity("stated", "g", value=G),
                 quantity("sin_angle", "A", "O", V0, value=sin)],
         reasoning=["The path is a parabola, symmetric about the vertical through its highest point."],
@@ -90,5 +94,5 @@ def projectile(rng: random.Random) -> Draft:
             finish,
         ],
         difficulty=Difficulty(hops=2, constructions=1),
-        params={"v0": v0, "launch": stated, "d": d, "ask": "height" if ask_height else "range"},
+        params={"v0": v0, "launch": stated, "d": d, "ask": ask},
     )
