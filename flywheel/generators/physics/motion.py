@@ -44,9 +44,10 @@ def _trajectory(vx: sp.Expr, vy: sp.Expr, d: int) -> Curve:
 @register_generator("physics.projectile", domain="physics")
 def projectile(rng: random.Random) -> Draft:
     stated, sin, cos = rng.choice(LAUNCHES)
-    q = int(sp.fraction(sin)[1])
-    # For sin θ = 3/5, 5/13 … a whole multiple of the denominator keeps the velocity components whole.
-    v0 = rng.randint(8, 60) if q == 2 else q * rng.randint(1, 80 // q)
+    ask = rng.choice(["height", "range", "time"])
+    # Any whole speed: restricting it to nice multiples leaves so few questions per angle that samples
+    # repeat (and paths of one angle look alike at every speed, so equal answers read as duplicates).
+    v0 = rng.randint(8, 60)
     d = rng.choice([1, -1])  # launched to the right or to the left
     vx, vy = v0 * cos, v0 * sin
     rng_len, top = 2 * vx * vy / G, vy**2 / (2 * G)
@@ -65,7 +66,6 @@ def projectile(rng: random.Random) -> Draft:
         construction=Construction("mark the highest point H of the path and drop the vertical HM to the ground",
                                   [Segment("H", "M", dashed=True)], ["H"]),
     )
-    ask = rng.choice(["height", "range", "time"])
     t_up = vy / G
     what, ans, finish = {
         "height": ("the maximum height reached in metres", top,
