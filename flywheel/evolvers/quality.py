@@ -80,7 +80,7 @@ def rejects(cat: Catalog, nodes: dict[str, KnowledgeNode], round_: int, where: s
                    list(v.verifier ORDER BY v.verifier), list(v.reason ORDER BY v.verifier),
                    coalesce((SELECT max(attempt) FROM repairs r WHERE r.repaired_id = s.id), 0) + 1
             FROM samples s JOIN verdicts v ON v.sample_id = s.id AND NOT v.passed
-            WHERE NOT s.accepted AND s.id NOT IN (SELECT sample_id FROM repairs WHERE round < ?) AND ({where})
+            WHERE NOT s.accepted AND s.kind = 'interaction' AND s.id NOT IN (SELECT sample_id FROM repairs WHERE round < ?) AND ({where})
             GROUP BY ALL ORDER BY s.round, s.id""", [round_, *args]).fetchall()
     out = []
     for sid, kid, seed, params, _, verifiers, reasons, attempt in rows:

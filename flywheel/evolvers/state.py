@@ -93,7 +93,7 @@ class CatalogView:
         self.round = round_
         rows = cat.con.execute(
             "SELECT id, knowledge_id, generator, seed, params, difficulty_score, round, answer FROM samples "
-            "WHERE accepted AND round < ? ORDER BY round, id", [round_]).fetchall()
+            "WHERE accepted AND kind = 'interaction' AND round < ? ORDER BY round, id", [round_]).fetchall()
         self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, a)
                         for i, k, g, s, p, sc, r, a in rows]
         self.nodes = {n.id: n for n in _nodes(cat, round_)}

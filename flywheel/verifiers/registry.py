@@ -48,7 +48,7 @@ class VerifierSpec:
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verifiers",
     ["flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool",
-     "flywheel.verifiers.kinds"],
+     "flywheel.verifiers.kinds", "flywheel.verifiers.physics", "flywheel.verifiers.physics_image"],
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from flywheel.generators.scene.items import arrow_head_px, items_code
 from flywheel.generators.scene.layout import (
     ARC_PX,
     DPI,
@@ -72,7 +73,8 @@ def image_code(scene: Scene, layout: Layout, title: str) -> str:
         lines.append(
             f"fig.add_artist(Circle(({_r(cx)}, {_r(cy)}), {_r(r)}, fill=False, edgecolor='black', linewidth={LINE_W}, transform=T))"
         )
-    dots = [f[n] for n in scene.labeled]
+    lines += items_code(scene, px, layout.to_px, to_data)
+    dots = [f[n] for n in scene.labeled if n not in scene.undotted]
     if dots:
         xs = ", ".join(str(_r(p[0])) for p in dots)
         ys = ", ".join(str(_r(p[1])) for p in dots)
@@ -124,6 +126,11 @@ def tool_code(scene: Scene, layout: Layout) -> str:
     body = [f"# Auxiliary construction: {c.description}"]
     for s in c.segments:
         p, q = px[s.a], px[s.b]
+        if s.arrow:  # a vector of the construction (a resultant, a component): solid, with a head
+            head = ", ".join(f"({_r(x)}, {_r(y)})" for x, y in arrow_head_px(p, q))
+            body.append(f"draw.line([({_r(p[0])}, {_r(p[1])}), ({_r(q[0])}, {_r(q[1])})], fill=RED, width=3)  # {s.a}{s.b}")
+            body.append(f"draw.polygon([{head}], fill=RED)")
+            continue
         body.append(f"dashed(({_r(p[0])}, {_r(p[1])}), ({_r(q[0])}, {_r(q[1])}))  # {s.a}{s.b}")
     for m in c.right_marks:
         poly = right_mark_px(px[m.a], px[m.v], px[m.b], RIGHT_PX)

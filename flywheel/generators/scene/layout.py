@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from flywheel.generators.scene import pixels
+from flywheel.generators.scene.items import item_extent, obstacle_parts
 from flywheel.generators.scene.model import Scene
 
 SIZE = 448  # px; figures are square
@@ -55,6 +56,8 @@ def fit_view(scene: Scene, size: int = SIZE) -> Layout:
         (cx, cy), r = pts[c.center], scene.radius_float(c)
         xs += [cx - r, cx + r]
         ys += [cy - r, cy + r]
+    xs += [p[0] for p in item_extent(scene)]
+    ys += [p[1] for p in item_extent(scene)]
     w, h = max(xs) - min(xs), max(ys) - min(ys)
     span_inner = max(w, h, 1e-9)
     span = span_inner * size / (size - 2 * PAD_PX)
@@ -78,6 +81,7 @@ def obstacle_segments(scene: Scene, layout: Layout, with_construction: bool = Tr
     marks = scene.right_marks + (scene.construction.right_marks if with_construction else [])
     for m in marks:
         parts.append(pixels.polyline_segments(right_mark_px(pts[m.a], pts[m.v], pts[m.b])))
+    parts += obstacle_parts(scene, pts, layout.to_px, with_construction)
     return np.concatenate(parts, axis=0)
 
 

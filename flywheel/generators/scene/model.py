@@ -45,6 +45,7 @@ class Segment:
     a: str
     b: str
     dashed: bool = False
+    arrow: bool = False  # a vector: drawn with a filled head at b (forces, velocities, rays)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,10 @@ class Scene:
     right_marks: list[RightMark] = field(default_factory=list)
     labeled: list[str] = field(default_factory=list)  # points drawn with a dot and a label
     construction: Construction = field(default_factory=lambda: Construction(""))
+    # Diagram symbols beyond points and lines (scene/items.py: hatched ground, lenses, resistors,
+    # curves …): each knows its own strokes, so emit/layout/verifiers treat them uniformly.
+    items: list = field(default_factory=list)
+    undotted: list[str] = field(default_factory=list)  # labeled points drawn without a dot (arrow tips, symbols)
 
     def floats(self) -> dict[str, tuple[float, float]]:
         """Float coordinates, computed once per scene (sympy evaluation is the slow part)."""

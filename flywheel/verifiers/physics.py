@@ -1,0 +1,227 @@
+"""Answer verifier for physics: recompute the target from the figure and the question, by another route.
+
+The generators use textbook formulas (law of cosines, W·sin θ, v₀² sin 2θ / g, 1/f = 1/u + 1/v,
+series/parallel rules). This verifier never does: it adds the drawn force vectors, projects the
+drawn weight arrow on the drawn incline, fits a parabola to the drawn trajectory, traces two
+principal rays through the drawn lens, and solves the drawn circuit with Kirchhoff's laws. The
+givens are read back from the question text (`symbol = value`) and compared with the figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+import numpy as np
+
+from flywheel.answers import answer_value
+from flywheel.generators.physics.symbols import Cell, Curve, Resistor
+from flywheel.generators.scene.model import Measure, Scene
+from flywheel.verifiers.answer import close
+from flywheel.verifiers.answer import measure as plane_measure
+from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
+
+Stated = dict[str, float]
+_STATEMENT = re.compile(r"((?:(?:sin )?[^\s=,;:()]+ = )+)(\d+(?:\.\d+)?(?:/\d+)?)")
+_NAME = re.compile(r"((?:sin )?[^\s=,;:()]+) = ")
+
+
+def stated_values(question: str) -> Stated:
+    """Every `name = number` (also chained, `OF = OF' = 20`) the question states."""
+    out: Stated = {}
+    for m in _STATEMENT.finditer(question):
+        value = float(Fraction(m.group(2)))
+        for name in _NAME.findall(m.group(1)):
+            out[name] = value
+    return out
+
+
+def _unit(p, q) -> np.ndarray:
+    v = np.subtract(q, p, dtype=float)
+    return v / np.linalg.norm(v)
+
+
+def _resultant(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    f = s.floats()
+    total = sum((np.subtract(f[t], f[p[0]]) for t in p[1:]), np.zeros(2))
+    return float(np.linalg.norm(total))
+
+
+def _weight_part(across: bool) -> Callable[[Scene, tuple[str, ...], Stated], float]:
+    def measure(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
+        f = s.floats()
+        slope, down = _unit(f[p[0]], f[p[1]]), _unit(f[p[2]], f[p[3]])
+        if not np.allclose(down, (0.0, -1.0), atol=1e-9):
+            return math.nan  # a weight arrow that is not vertical is a wrong figure
+        part = abs(slope[0] * down[1] - slope[1] * down[0]) if across else abs(float(slope @ down))
+        return stated["W"] * part
+
+    return measure
+
+
+def _sin_angle(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    return math.sin(math.radians(plane_measure(s.floats(), Measure("angle", p))))
+
+
+def _parabola(s: Scene) -> np.ndarray:
+    (curve,) = [it for it in s.items if isinstance(it, Curve)]
+    xy = np.asarray(curve.points)
+    return np.polyfit(xy[:, 0], xy[:, 1], 2)
+
+
+def _apex(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    a, b, c = _parabola(s)
+    return float(c - b * b / (4 * a) - s.floats()[p[0]][1])
+
+
+def _range(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    a, b, c = _parabola(s)
+    roots = np.roots([a, b, c - s.floats()[p[0]][1]])
+    return float(abs(roots[0] - roots[1]))
+
+
+def _flight_time(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
+    """Range over the horizontal speed, which the drawn path's curvature gives: y'' = −g/vx²."""
+    a, _, _ = _parabola(s)
+    return _range(s, p, stated) / math.sqrt(-stated["g"] / (2 * a))
+
+
+def _launch_speed(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
+    """Speed the drawn path implies: y'' = −g/vx² gives vx, the slope at O gives vy/vx."""
+    a, b, _ = _parabola(s)
+    vx = math.sqrt(-stated["g"] / (2 * a))
+    slope = 2 * a * s.floats()[p[0]][0] + b
+    return vx * math.hypot(1.0, slope)
+
+
+def _image_point(s: Scene, p: tuple[str, ...]) -> np.ndarray:
+    """Meet the ray A→lens (parallel to the axis) →F' with the ray A→O (straight through the centre)."""
+    f = s.floats()
+    a, o, f2 = (np.asarray(f[n], dtype=float) for n in (p[0], p[2], p[3]))
+    q = np.array([o[0], a[1]])  # where the parallel ray reaches the lens plane
+    d1, d2 = f2 - q, o - a
+    t = np.linalg.solve(np.column_stack([d1, -d2]), a - q)
+    return q + t[0] * d1
+
+
+def _image_distance(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    return float(abs(_image_point(s, p)[0] - s.floats()[p[2]][0]))
+
+
+def _image_height(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    return float(abs(_image_point(s, p)[1] - s.floats()[p[2]][1]))
+
+
+def _item(s: Scene, name: str):
+    return next(it for it in s.items if isinstance(it, Resistor | Cell) and it.name == name)
+
+
+def solve_circuit(s: Scene) -> tuple[dict[str, float], float]:
+    """Modified nodal analysis of the drawn circuit → (node voltage per scene point, cell current)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for seg in s.segments:  # wires: segments join their end points into one node
+        parent[find(seg.a)] = find(seg.b)
+    cells = [it for it in s.items if isinstance(it, Cell)]
+    resistors = [it for it in s.items if isinstance(it, Resistor)]
+    (cell,) = cells
+    ground = find(cell.minus)
+    nodes = sorted(({find(t) for r in resistors for t in (r.a, r.b)} | {find(cell.plus)}) - {ground})
+    idx = {n: i for i, n in enumerate(nodes)}
+    n = len(nodes)
+    m, rhs = np.zeros((n + 1, n + 1)), np.zeros(n + 1)
+    for r in resistors:
+        ends = [idx.get(find(t)) for t in (r.a, r.b)]
+        for i in ends:
+            for j in ends:
+                if i is not None and j is not None:
+                    m[i, j] += (1 if i == j else -1) / r.ohms
+    k = idx[find(cell.plus)]
+    m[k, n] = m[n, k] = 1.0  # the cell's current enters the + node; V(+) − V(−) = E
+    rhs[n] = cell.volts
+    x = np.linalg.solve(m, rhs)
+    volts = {name: 0.0 if find(name) == ground else float(x[idx[find(name)]]) if find(name) in idx else math.nan
+             for name in s.points}
+    return volts, abs(float(x[n]))
+
+
+def _cell_current(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    return solve_circuit(s)[1]
+
+
+def _equivalent(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    return _item(s, p[0]).volts / solve_circuit(s)[1]
+
+
+def _branch_current(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    r = _item(s, p[0])
+    v = solve_circuit(s)[0]
+    return abs(v[r.a] - v[r.b]) / r.ohms
+
+
+MEASURES: dict[str, Callable[[Scene, tuple[str, ...], Stated], float]] = {
+    "length": lambda s, p, _: plane_measure(s.floats(), Measure("length", p)),
+    "angle": lambda s, p, _: plane_measure(s.floats(), Measure("angle", p)),
+    "force": lambda s, p, _: math.dist(s.floats()[p[0]], s.floats()[p[1]]),
+    "resultant": _resultant,
+    "weight_along": _weight_part(across=False),
+    "weight_normal": _weight_part(across=True),
+    "sin_angle": _sin_angle,
+    "apex_height": _apex,
+    "range": _range,
+    "flight_time": _flight_time,
+    "launch_speed": _launch_speed,
+    "image_distance": _image_distance,
+    "image_height": _image_height,
+    "resistance": lambda s, p, _: _item(s, p[0]).ohms,
+    "emf": lambda s, p, _: _item(s, p[0]).volts,
+    "stated": lambda s, p, stated: stated[p[0]],
+    "cell_current": _cell_current,
+    "equivalent_resistance": _equivalent,
+    "branch_current": _branch_current,
+}
+
+
+def _statement_problem(m: Measure, value: float, question: str, stated: Stated) -> str | None:
+    """None when the question states this given with this value."""
+    if m.kind == "angle":
+        ok = re.search(rf"(?<![\d.]){value:g}°", question) is not None
+    elif m.kind == "sin_angle":
+        ok = ("sin θ" in stated and close(stated["sin θ"], value)) or (
+            "θ" in stated and close(math.sin(math.radians(stated["θ"])), value))
+    else:
+        names = [m.points[0] + m.points[1], m.points[1] + m.points[0]] if m.kind == "length" else [m.points[-1]]
+        ok = any(n in stated and close(stated[n], value) for n in names)
+    return None if ok else f"the question does not state {m.kind} {''.join(m.points)} = {value:g}"
+
+
+@register_verifier("answer.physics", domains=["physics"], kinds=["interaction"])
+def verify_physics_answer(ctx: VerifyContext) -> Check:
+    d = ctx.rendered.draft
+    stated = stated_values(d.question)
+    exact = float(d.answer)
+    for g in d.givens:
+        want = float(g.value)
+        got = MEASURES[g.measure.kind](d.scene, g.measure.points, stated)
+        if not close(got, want):
+            return Check(False, f"given {g.measure.kind} {''.join(g.measure.points)} = {want:g} but the figure has {got:.6g}")
+        problem = _statement_problem(g.measure, want, d.question, stated)
+        if problem:
+            return Check(False, problem)
+    got = MEASURES[d.target.kind](d.scene, d.target.points, stated)
+    if not close(got, exact):
+        return Check(False, f"{d.target.kind} recomputed from the figure is {got:.6g} but the answer is {exact:.6g}")
+    parsed = answer_value(d.answer_latex)
+    if parsed is None or not close(parsed, exact):
+        return Check(False, f"answer string {d.answer_latex!r} does not parse back to {exact:.6g}")
+    tail = re.search(r"<answer>(.*?)</answer>\s*$", ctx.rendered.cot, re.S)
+    if not tail or tail.group(1).strip() != d.answer_latex:
+        return Check(False, "the trace's <answer> differs from the answer")
+    return Check(True, f"{d.target.kind} recomputed from the figure {got:.6g} = {d.answer_latex}; {len(d.givens)} givens match")
