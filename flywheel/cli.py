@@ -70,6 +70,8 @@ def synthesize(
     out.print(f"{stats.accepted} accepted ({stats.accepted - stats.accepted_before} new) from {stats.generated} generated "
               f"in {stats.seconds:.1f}s → {catalog} (images in {catalog.parent / 'images'})")
     out.print(f"verifier pass rates: {rates}")
+    if stats.failed_tasks:
+        out.print(f"{stats.failed_tasks} tasks made no sample (a kind that does not fit a figure, or a worker failure)")
     if stats.accepted < n:
         raise FlywheelError(f"stopped at {stats.accepted}/{n} accepted: generators reject too much; see `flywheel query` on verdicts")
 

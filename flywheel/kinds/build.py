@@ -16,7 +16,7 @@ from flywheel.generators.base import Rendered, draw, render
 from flywheel.kinds import instruction, perception
 from flywheel.kinds.variant import KindVariant, Unsupported
 from flywheel.pipeline import Outcome, Task, _Clock, execute
-from flywheel.records import Sample, Verdict, content_id
+from flywheel.records import Sample, content_id
 from flywheel.verifiers.duplicate import phash_hex, question_key
 from flywheel.verifiers.registry import run_verifiers
 
@@ -80,6 +80,9 @@ def _sample(task: Task, spec, rendered: Rendered, sid: str, question: str, answe
 
 
 def _unsupported(task: Task, spec, rendered: Rendered, sid: str, reason: str) -> Outcome:
-    """Recorded as a rejected sample, so `flywheel query` on verdicts says why the kind was skipped."""
-    sample = _sample(task, spec, rendered, sid, "", "")
-    return Outcome(task.index, sample, [Verdict(sid, task.kind, False, 0.0, f"no {task.kind} task: {reason}")])
+    """No sample: the kind does not exist for this figure (a chart has no labelled points to locate).
+
+    It is not a rejected sample either, so per-domain acceptance counts only real attempts; the
+    synthesize summary reports how many tasks were skipped this way.
+    """
+    return Outcome(task.index, None, error=f"no {task.kind} task for {spec.name}: {reason}")

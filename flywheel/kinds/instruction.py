@@ -25,7 +25,7 @@ from flywheel.generators.scene import emit, pixels
 from flywheel.generators.scene.exact import midpoint
 from flywheel.generators.scene.layout import label_box, obstacle_segments, place_new_labels
 from flywheel.generators.scene.model import Construction, Point, RightMark, Scene, Segment
-from flywheel.kinds.points import format_points, has_points, point_pixels
+from flywheel.kinds.points import dotted, format_points, has_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
 from flywheel.verifiers.tool import changed_mask
 
@@ -76,7 +76,7 @@ def _variant(rendered: Rendered, ins: Instruction, scene: Scene, lay) -> KindVar
 
 def candidates(scene: Scene) -> list[Instruction]:
     """Every instruction of the three families that makes sense on this scene (in a fixed order)."""
-    labeled = list(scene.labeled)
+    labeled = dotted(scene)
     new = next((c for c in NEW_NAMES if c not in scene.points), None)
     if new is None:
         return []

@@ -17,10 +17,15 @@ from flywheel.generators.scene.model import Scene
 Points = dict[str, tuple[float, float]]
 
 
+def dotted(scene: Scene) -> list[str]:
+    """Labelled points drawn as dots: arrow tips and symbols (a force F₁, a resistor R₂) are not points."""
+    return [n for n in scene.labeled if n not in scene.undotted]
+
+
 def has_points(rendered: Rendered) -> bool:
-    """Perception and instruction need a scene of named, labelled points."""
+    """Perception and instruction need a scene of named, labelled, dotted points."""
     scene = rendered.draft.scene
-    return isinstance(scene, Scene) and bool(scene.labeled)
+    return isinstance(scene, Scene) and bool(dotted(scene))
 
 
 def point_pixels(rendered: Rendered, names: list[str] | None = None) -> Points:
@@ -28,7 +33,7 @@ def point_pixels(rendered: Rendered, names: list[str] | None = None) -> Points:
     scene, lay = rendered.draft.scene, rendered.layout
     f = scene.floats()
     out = {}
-    for n in names or scene.labeled:
+    for n in names or dotted(scene):
         x, y = lay.to_px(*f[n])
         out[n] = (round(x, 1), round(y, 1))
     return out
@@ -66,7 +71,7 @@ def element_attributes(rendered: Rendered) -> list[str]:
     """One line per drawn element (V-Perception's `element_arrtibute`), in pixel coordinates."""
     scene, lay = rendered.draft.scene, rendered.layout
     px = point_pixels(rendered, list(scene.points))
-    out = [f"point {n}: ({px[n][0]:g}, {px[n][1]:g}), labelled, black dot" for n in scene.labeled]
+    out = [f"point {n}: ({px[n][0]:g}, {px[n][1]:g}), labelled, black dot" for n in dotted(scene)]
     for s in scene.segments:
         style = "dashed" if s.dashed else "solid"
         out.append(f"segment {s.a}{s.b}: {style} black line from ({px[s.a][0]:g}, {px[s.a][1]:g}) "
