@@ -255,5 +255,26 @@ def bench_speed(
     out.print(p)
 
 
+
+@bench_app.command("dedup")
+@user_errors
+def bench_dedup(
+    size: Annotated[int, typer.Option(help="Accepted samples in the index.", min=1)] = 1_000_000,
+    checks: Annotated[int, typer.Option(help="Duplicate checks to time (half are near copies of indexed samples).", min=2)]
+    = 100_000,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+) -> None:
+    """Near-duplicate checks per second against an index of SIZE accepted samples (what evolve does per sample)."""
+    from flywheel.bench.dedup import run_dedup_bench
+
+    res = run_dedup_bench(size, checks).summary()
+    if json_out:
+        sys.stdout.write(json.dumps(res) + "\n")
+        return
+    t = Table("measure", "value")
+    for k, v in res.items():
+        t.add_row(k, str(v))
+    out.print(t)
+
 if __name__ == "__main__":
     app()

@@ -57,7 +57,9 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self._questions: set[str] = set()
-        self._chunks: list[dict[int, list[tuple[int, str]]]] = [{} for _ in _CHUNKS]
+        # Keyed by (chunk value, answer): a near-duplicate needs the same answer too, so a bucket
+        # holds only same-answer figures and stays small however large the catalog grows.
+        self._chunks: list[dict[tuple[int, str], list[int]]] = [{} for _ in _CHUNKS]
         self.size = 0
 
     def __len__(self) -> int:
@@ -71,7 +73,7 @@ class DuplicateIndex:
         self._questions.add(key)
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
-            table.setdefault(part, []).append((h, answer))
+            table.setdefault((part, answer), []).append(h)
         self.size += 1
 
     def check(self, key: str, phash: str, answer: str) -> tuple[bool, str]:
@@ -80,8 +82,8 @@ class DuplicateIndex:
             return False, "near-duplicate: an accepted sample asks the same question"
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
-            for other, other_answer in table.get(part, ()):
+            for other in table.get((part, answer), ()):
                 dist = (h ^ other).bit_count()
-                if dist <= MAX_HAMMING and other_answer == answer:
+                if dist <= MAX_HAMMING:
                     return False, f"near-duplicate: same answer and a near-identical figure (pHash distance {dist})"
         return True, "no accepted sample with the same question, or the same answer and figure"

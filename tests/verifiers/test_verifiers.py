@@ -111,8 +111,9 @@ def test_tool_code_drawing_in_the_wrong_place_is_caught():
 def test_duplicate_index_same_question_or_same_answer_and_figure():
     idx = DuplicateIndex()
     idx.add(question_key("In rectangle ABCD, AB = 3 and BC = 4.  Find AC."), "c3a5b1e0f0f0f0f0", "5")
-    # the same question, however worded in case/spacing, is the same problem
-    assert not idx.check(question_key("in rectangle abcd, ab = 3 and bc = 4. find ac"), "0000000000000000", "5")[0]
+    # the same question with other point names, spacing or verb of the ask is the same problem
+    assert not idx.check(question_key("In rectangle PQRS,  PQ = 3 and QR = 4. Determine PR."), "0000000000000000", "5")[0]
+    assert idx.check(question_key("In rectangle PQRS, PQ = 3 and QR = 5. Find PR."), "0000000000000000", "5")[0]
     other = question_key("In rectangle ABCD, AB = 4 and BC = 3. Find AC.")
     # another question with the same answer and a figure 3 bits away: near-duplicate
     ok, reason = idx.check(other, "c3a5b1e0f0f0f0f7", "5")
