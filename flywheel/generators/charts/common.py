@@ -7,8 +7,6 @@ one place for every chart kind.
 
 from __future__ import annotations
 
-import random
-
 import sympy as sp
 
 from flywheel.generators.base import Draft
