@@ -23,8 +23,8 @@ from flywheel.generators.scene.exact import polar
 from flywheel.generators.scene.model import Segment
 from flywheel.records import Difficulty
 
-CENTER = (240, 210)
-RADIUS = 118
+CENTER = (240, 222)
+RADIUS = 128
 LABEL_PT = 11
 EM = LABEL_PT * 100 / 72  # px per em at 100 dpi
 TITLE_BOTTOM = SIZE - 40  # canvas y below which sector labels must stay (clear of the title)

@@ -47,22 +47,23 @@ THEMES = [
 ]
 
 
-def _grid(lo: int, hi: int, res: sp.Rational) -> list[sp.Rational]:
-    return [lo + res * k for k in range(1, int((hi - lo) / res))]
+def _grid(lo: int, hi: int, res: sp.Rational) -> list[float]:
+    # Multiples of 1/2 are exact in binary, so sampling in floats loses nothing (and is fast).
+    return [lo + float(res) * k for k in range(1, int((hi - lo) / res))]
 
 
 def _points(rng: random.Random, th: ScatterTheme, n: int, tx: int, ty: int) -> list[tuple[sp.Rational, sp.Rational]]:
     """n points apart from each other and from both threshold lines (in pixels), so counts are unambiguous."""
     fx, fy = BOX[2] / (th.x[1] - th.x[0]), BOX[3] / (th.y[1] - th.y[0])  # px per data unit
     xs, ys = _grid(th.x[0], th.x[1], th.x[3]), _grid(th.y[0], th.y[1], th.y[3])
-    out: list[tuple[sp.Rational, sp.Rational]] = []
+    out: list[tuple[float, float]] = []
     while len(out) < n:
         x, y = rng.choice(xs), rng.choice(ys)
         if abs(x - tx) * fx < MIN_GAP_PX or abs(y - ty) * fy < MIN_GAP_PX:
             continue
-        if all(math.hypot(float(x - a) * fx, float(y - b) * fy) >= MIN_GAP_PX for a, b in out):
+        if all(math.hypot((x - a) * fx, (y - b) * fy) >= MIN_GAP_PX for a, b in out):
             out.append((x, y))
-    return out
+    return [(sp.Rational(x), sp.Rational(y)) for x, y in out]
 
 
 def _inside(p, tx, ty, dx, dy) -> bool:
