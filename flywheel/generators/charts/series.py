@@ -24,15 +24,18 @@ from flywheel.records import Difficulty
 
 
 def _series(rng: random.Random, n: int, step: int, top: int) -> list[int]:
-    """A series on the half-step grid with one clear largest rise; every change is at least a step,
-    so no segment meets a reading line at a sliver angle."""
+    """A random walk on the half-step grid with one clear largest rise; every change is at least a
+    step, so no segment meets a reading line at a sliver angle."""
     half = step // 2
-    grid = list(range(math.ceil(top / 8 / half) * half, top + 1, half))
+    lowest = math.ceil(top / 8 / half) * half
+    moves = [-4 * half, -3 * half, -2 * half, 2 * half, 3 * half, 4 * half, 5 * half]  # a gentle upward drift
     while True:
-        values = [rng.choice(grid) for _ in range(n)]
+        values = [rng.randrange(lowest, top // 2 + 1, half)]
+        for _ in range(n - 1):
+            values.append(values[-1] + rng.choice(moves))
         rises = [b - a for a, b in pairwise(values)]
         best = max(rises)
-        if min(abs(r) for r in rises) >= step and best > 0 and rises.count(best) == 1:
+        if lowest <= min(values) and max(values) <= top and best > 0 and rises.count(best) == 1:
             return values
 
 
