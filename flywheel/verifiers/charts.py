@@ -76,6 +76,8 @@ def recompute(scene: ChartScene, data: dict[str, tuple[float, ...]]) -> float:
         return math.fsum(first)
     if q.op == "mean":
         return statistics.fmean(first)
+    if q.op == "median":
+        return statistics.median(first)
     if q.op == "max_increase":
         seq = [data[i][0] for i in _x_order(scene)]
         return max(b - a for a, b in pairwise(seq))

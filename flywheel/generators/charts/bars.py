@@ -57,9 +57,9 @@ def _setup(rng: random.Random):
     return theme, items, values, bar_scene(theme, items, values, step, top, period), context
 
 
-def given(item: str, value: int, unit: str) -> tuple[str, list[Stated]]:
+def given(theme: Theme, item: str, value: int) -> tuple[str, list[Stated]]:
     """A stated reading: the question gives one bar's value (the figure must agree)."""
-    text = f"The bar for {item} shows {fmt(value)} {unit}."
+    text = theme.fact.format(item=item, value=fmt(value), unit=theme.unit)
     return text, [Stated("item", item, item), Stated("value", fmt(value), item, float(value))]
 
 
@@ -70,13 +70,12 @@ def bar_difference(rng: random.Random) -> Draft:
     if values[a] < values[b]:
         a, b = b, a
     diff = values[a] - values[b]
-    stated_text, stated = given(items[b], values[b], theme.unit)
+    stated_text, stated = given(theme, items[b], values[b])
     for i in (a, b):
         reading_line(scene, f"{items[i]}.tl")
     return chart_draft(
         scene,
-        question=f"The bar chart shows {context}. {stated_text} How many more {theme.unit} does the bar for "
-        f"{items[a]} show than the bar for {items[b]}?",
+        question=f"The bar chart shows {context}. {stated_text} {theme.compare.format(a=items[a], b=items[b], unit=theme.unit)}",
         answer=diff,
         query=Query("difference", (items[a], items[b])),
         stated=stated + [Stated("item", items[a], items[a])],
@@ -92,14 +91,34 @@ def bar_difference(rng: random.Random) -> Draft:
     )
 
 
+def _aggregate(op: str, values: list[int], unit: str) -> tuple[str, sp.Expr, str]:
+    """(question, exact answer, last reasoning step) of an aggregate over every bar."""
+    n, sums = len(values), " + ".join(fmt(v) for v in values)
+    if op == "total":
+        return f"What is the total of all {n} bars, in {unit}?", sp.Integer(sum(values)), \
+            f"Total = {sums} = {fmt(sum(values))} {unit}."
+    if op == "mean":
+        mean = sp.Rational(sum(values), n)
+        return f"What is the mean of the {n} values, in {unit}?", mean, \
+            f"Mean = ({sums}) ÷ {n} = {fmt(sum(values))} ÷ {n} = {fmt(mean)} {unit}."
+    ordered = sorted(values)
+    median = sp.Rational(ordered[(n - 1) // 2] + ordered[n // 2], 2)
+    middle = "the middle value" if n % 2 else "the mean of the two middle values"
+    return f"What is the median of the {n} values, in {unit}?", median, \
+        f"In order: {', '.join(fmt(v) for v in ordered)}; the median is {middle}, {fmt(median)} {unit}."
+
+
 @register_generator("stats.bar_mean", domain="statistics")
 def bar_mean(rng: random.Random) -> Draft:
-    """Read every bar, then the total, the mean (when it is a whole number) or the range."""
+    """Read every bar, then the total, the mean or median (when a whole number), or the range."""
     theme, items, values, scene, context = _setup(rng)
-    n, total = len(items), sum(values)
-    op = rng.choice(["mean", "total", "range"]) if total % n == 0 else rng.choice(["total", "range"])
+    n, ordered = len(items), sorted(values)
+    ops = ["total", "range"]
+    ops += ["mean"] if sum(values) % n == 0 else []
+    ops += ["median"] if (ordered[(n - 1) // 2] + ordered[n // 2]) % 2 == 0 else []
+    op = rng.choice(ops)
     k = rng.randrange(n)
-    stated_text, stated = given(items[k], values[k], theme.unit)
+    stated_text, stated = given(theme, items[k], values[k])
     hi, lo = values.index(max(values)), values.index(min(values))
     if op == "range":
         ask = f"What is the difference between the greatest and the least value shown, in {theme.unit}?"
@@ -108,15 +127,8 @@ def bar_mean(rng: random.Random) -> Draft:
                f"{fmt(values[hi])} − {fmt(values[lo])} = {fmt(answer)}."
         what = "the tallest and the shortest bars"
     else:
-        sums = " + ".join(fmt(v) for v in values)
+        ask, answer, last = _aggregate(op, values, theme.unit)
         read, what = list(range(n)), "every bar"
-        if op == "total":
-            ask = f"What is the total of all {n} bars, in {theme.unit}?"
-            answer, last = total, f"Total = {sums} = {fmt(total)} {theme.unit}."
-        else:
-            ask = f"What is the mean value of the {n} bars, in {theme.unit}?"
-            answer = sp.Rational(total, n)
-            last = f"Mean = ({sums}) ÷ {n} = {fmt(total)} ÷ {n} = {fmt(answer)} {theme.unit}."
     for i in read:
         reading_line(scene, f"{items[i]}.tl")
     readings = ", ".join(f"{items[i]} {fmt(values[i])}" for i in read)

@@ -72,7 +72,7 @@ class Probe:
 class Query:
     """What the question asks, in terms the answer verifier recomputes from the figure's geometry.
 
-    op: difference | range | total | mean | max_increase | share_count | count_at_least |
+    op: difference | range | total | mean | median | max_increase | share_count | count_at_least |
     count_below | iqr | median_difference | count_region.
     """
 
