@@ -71,7 +71,8 @@ def test_stated_value_that_disagrees_with_the_figure_is_caught():
     wrong = str(int(s.value) + 1)
     bad_scene = dataclasses.replace(scene, stated=[dataclasses.replace(s, text=wrong, value=s.value + 1)
                                                    if x is s else x for x in scene.stated])
-    question = r.draft.question.replace(f"shows {s.text} ", f"shows {wrong} ")
+    question = r.draft.question.replace(f" {s.text} ", f" {wrong} ", 1)
+    assert question != r.draft.question
     bad = dataclasses.replace(r, draft=dataclasses.replace(r.draft, scene=bad_scene, question=question))
     c = answer_check(bad)
     assert not c.passed and "but the figure shows" in c.reason
