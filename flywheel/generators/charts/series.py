@@ -25,7 +25,8 @@ from flywheel.records import Difficulty
 
 def _series(rng: random.Random, n: int, step: int, top: int) -> list[int]:
     """A random walk on the half-step grid with one clear largest rise; every change is at least a
-    step, so no segment meets a reading line at a sliver angle."""
+    step, so no segment meets a reading line at a sliver angle; below the top gridline, so no marker
+    is clipped by the axes."""
     half = step // 2
     lowest = math.ceil(top / 8 / half) * half
     moves = [-4 * half, -3 * half, -2 * half, 2 * half, 3 * half, 4 * half, 5 * half]  # a gentle upward drift
@@ -35,7 +36,7 @@ def _series(rng: random.Random, n: int, step: int, top: int) -> list[int]:
             values.append(values[-1] + rng.choice(moves))
         rises = [b - a for a, b in pairwise(values)]
         best = max(rises)
-        if lowest <= min(values) and max(values) <= top and best > 0 and rises.count(best) == 1:
+        if lowest <= min(values) and max(values) < top and best > 0 and rises.count(best) == 1:
             return values
 
 
