@@ -85,6 +85,10 @@ def orient(scene: Scene, rng: random.Random) -> Scene:
 
 
 def render(draft: Draft) -> Rendered:
+    # A scene kind with its own figure model and emitter (e.g. charts) renders itself.
+    custom = getattr(draft.scene, "render_draft", None)
+    if custom is not None:
+        return custom(draft)
     lay = layout.place_labels(draft.scene, layout.fit_view(draft.scene))
     tool = emit.tool_code(draft.scene, lay)
     return Rendered(draft, lay, emit.image_code(draft.scene, lay, draft.title), tool, trace(draft, tool))

@@ -19,7 +19,11 @@ class GeneratorSpec:
     fn: GeneratorFn
 
 
-GENERATORS: Registry[GeneratorSpec] = Registry("generator", "flywheel.generators", ["flywheel.generators.plane", "flywheel.generators.physics"])
+GENERATORS: Registry[GeneratorSpec] = Registry("generator", "flywheel.generators", [
+    "flywheel.generators.plane",
+    "flywheel.generators.physics",
+    "flywheel.generators.charts",
+])
 
 
 def register_generator(name: str, domain: str) -> Callable[[GeneratorFn], GeneratorFn]:

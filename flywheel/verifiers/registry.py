@@ -47,8 +47,11 @@ class VerifierSpec:
 
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verifiers",
-    ["flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool",
-     "flywheel.verifiers.kinds", "flywheel.verifiers.physics", "flywheel.verifiers.physics_image"],
+    [
+        "flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool", "flywheel.verifiers.kinds",
+        "flywheel.verifiers.physics", "flywheel.verifiers.physics_image",
+        "flywheel.verifiers.charts",
+    ],
 )
 
 
