@@ -36,7 +36,7 @@ def sequential(view: CatalogView, n: int, rng: random.Random) -> list[Job]:
 
 
 def parallel(view: CatalogView, n: int, rng: random.Random) -> list[Job]:
-    parents = hardest(view, n, lambda p: p.distractors < MAX_DISTRACTORS)
+    parents = hardest(view, n, lambda p: p.reshapable and p.distractors < MAX_DISTRACTORS)
     return [
         Job(view.node(p.knowledge_id), p.seed, p.ops + (("distract", rng.getrandbits(60)),), p.id, "distract", "difficulty")
         for p in (parents[i % len(parents)] for i in range(n if parents else 0))

@@ -20,10 +20,19 @@ import re
 from dataclasses import dataclass
 
 from flywheel.catalog import Catalog
-from flywheel.evolvers.state import Job, reseed
+from flywheel.evolvers.state import RESHAPABLE, Job, reseed
 from flywheel.records import KnowledgeNode
 
 ORDER = ["answer", "image", "tool", "duplicate"]  # the first failing one decides the repair
+
+
+def _first_failing(failed: dict[str, str]) -> str | None:
+    """Domain verifiers (answer.stats, image.physics …) route like their generic kin."""
+    for v in ORDER:
+        hit = next((name for name in sorted(failed) if name == v or name.startswith(v + ".")), None)
+        if hit:
+            return hit
+    return None
 DEGENERATE = re.compile(r"sliver|px long|too small|apart|degenerate|blank", re.I)
 MAX_ATTEMPTS = 2
 
@@ -40,14 +49,14 @@ class Reject:
 
 def route(r: Reject) -> tuple[str, str] | None:
     """(verifier, action) for a reject, or None when no repairer handles what failed."""
-    verifier = next((v for v in ORDER if v in r.failed), None)
+    verifier = _first_failing(r.failed)
     if verifier is None:
         return None
     if r.attempt > 1 or verifier == "duplicate":
         return verifier, "redraw"
-    if verifier == "answer":
-        return verifier, "resample"
-    if verifier == "image" and DEGENERATE.search(r.failed["image"]):
+    if verifier.startswith("answer") or r.node.domain not in RESHAPABLE:
+        return verifier, "resample"  # a figure that may not be turned gets new numbers instead
+    if verifier.startswith("image") and DEGENERATE.search(r.failed[verifier]):
         return verifier, "resample"
     return verifier, "re-layout"
 

@@ -19,6 +19,10 @@ from flywheel.generators.base import draw
 from flywheel.generators.registry import get_generator
 from flywheel.records import KnowledgeNode, content_id
 
+# Domains whose figures are free scenes of points: they may be turned, relabelled and given
+# distractors or expansion steps. A chart or a circuit turned 30° is not the same problem.
+RESHAPABLE = {"plane_geometry"}
+
 
 @dataclass(frozen=True)
 class Parent:
@@ -32,6 +36,11 @@ class Parent:
     score: float
     round: int
     answer: str | None = None  # the answer string (LaTeX)
+    domain: str = "plane_geometry"
+
+    @property
+    def reshapable(self) -> bool:
+        return self.domain in RESHAPABLE
 
     @property
     def kind(self) -> str | None:
@@ -92,10 +101,10 @@ class CatalogView:
     def __init__(self, cat: Catalog, round_: int) -> None:
         self.round = round_
         rows = cat.con.execute(
-            "SELECT id, knowledge_id, generator, seed, params, difficulty_score, round, answer FROM samples "
+            "SELECT id, knowledge_id, generator, seed, params, difficulty_score, round, answer, domain FROM samples "
             "WHERE accepted AND kind = 'interaction' AND round < ? ORDER BY round, id", [round_]).fetchall()
-        self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, a)
-                        for i, k, g, s, p, sc, r, a in rows]
+        self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, a, dm)
+                        for i, k, g, s, p, sc, r, a, dm in rows]
         self.nodes = {n.id: n for n in _nodes(cat, round_)}
         self.counts = Counter(p.knowledge_id for p in self.parents)
         self._steps: dict[str, list[Step]] = {}
@@ -109,6 +118,8 @@ class CatalogView:
 
     def extensions(self, parent: Parent) -> list[Step]:
         """Steps that fit the parent's answer (its kind, and what the step accepts of its value)."""
+        if not parent.reshapable:
+            return []
         if parent.id not in self._steps:
             answer = parse_answer(parent.answer) if parent.answer else None
             self._steps[parent.id] = steps_for(parent.kind, answer)
