@@ -9,7 +9,7 @@ from flywheel.catalog import Catalog
 from flywheel.registry import Registry
 
 ExportFn = Callable[[Catalog, Path, str | None], Path]
-EXPORTERS: Registry[ExportFn] = Registry("export format", "flywheel.exports", ["flywheel.export.v_interaction"])
+EXPORTERS: Registry[ExportFn] = Registry("export format", "flywheel.exports", ["flywheel.export.v_interaction", "flywheel.export.trl"])
 
 
 def register_exporter(name: str) -> Callable[[ExportFn], ExportFn]:

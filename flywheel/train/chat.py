@@ -8,6 +8,8 @@ would swallow the call).
 
 from __future__ import annotations
 
+import contextlib
+
 from flywheel.errors import FlywheelError
 
 _CONTENT = (
@@ -54,10 +56,8 @@ def prepare_chat(processing_class):
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     if processing_class.chat_template and _renders_tools(processing_class, supports_tool_calling):
-        try:
+        with contextlib.suppress(ValueError):  # a template TRL does not know: its own parser, if any, is used
             add_response_schema(processing_class)
-        except ValueError:
-            pass  # the model ships a template TRL does not know; if it has a parser TRL uses it
         return processing_class
     if "<|im_start|>" not in tokenizer.get_vocab():
         raise FlywheelError("the model's chat template cannot render tool calls and its tokenizer has no ChatML "

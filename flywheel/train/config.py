@@ -43,9 +43,16 @@ def build_config(cls: type, defaults: dict[str, Any], values: dict[str, Any], ov
     unknown = sorted(set(values) - known)
     if unknown:
         raise FlywheelError(f"unknown {cls.__name__} option(s) in {where}: {', '.join(unknown)}")
-    merged = {**defaults, **values, **{k: v for k, v in overrides.items() if v is not None}}
+    merged = {**defaults, **_hardware(), **values, **{k: v for k, v in overrides.items() if v is not None}}
     merged = {k: v for k, v in merged.items() if k in known}
     try:
         return cls(**merged)
     except (TypeError, ValueError) as exc:
         raise FlywheelError(f"bad {cls.__name__} in {where}: {str(exc).splitlines()[0]}") from None
+
+
+def _hardware() -> dict[str, Any]:
+    """TRL defaults to bf16, which a CPU-only machine refuses; there, train in float32 on the CPU."""
+    import torch
+
+    return {} if torch.cuda.is_available() else {"bf16": False, "use_cpu": True}

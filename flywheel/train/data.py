@@ -107,16 +107,21 @@ def _user(question: str, vision: bool) -> dict:
     return {"role": "user", "content": content}
 
 
+def _text(text: str, vision: bool) -> str | list[dict]:
+    # A vision conversation keeps every content a list of parts: arrow cannot mix strings and lists.
+    return [{"type": "text", "text": text}] if vision else text
+
+
 def sft_row(s: CatalogSample, vision: bool) -> dict:
     """One conversation: the trace's code blocks become `python` tool calls, their outputs tool turns
     (the edited image for a vision model, a one-line note for a text-only one)."""
-    messages = [{"role": "system", "content": SYSTEM_PROMPT}, _user(s.question, vision)]
+    messages = [{"role": "system", "content": _text(SYSTEM_PROMPT, vision)}, _user(s.question, vision)]
     images = [_image(s.image, f"{s.id}.png")] if vision else []
     segments = split_trace(s.cot) if s.cot else [Segment("", None)]
     if "<answer>" not in segments[-1].text:  # perception samples may carry no trace: supervise the answer
         segments[-1] = Segment(f"{segments[-1].text}\n<answer>{s.answer}</answer>".strip(), None)
     for seg in segments:
-        msg = {"role": "assistant", "content": seg.text}
+        msg = {"role": "assistant", "content": _text(seg.text, vision)}
         if seg.code is not None:
             msg["tool_calls"] = [tool_call(seg.code)]
         messages.append(msg)

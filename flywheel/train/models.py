@@ -53,7 +53,13 @@ def resolve(model: str) -> str:
 def load(model: str) -> Loaded:
     """Model + processing class (tool-capable chat template set) from a path, hub id or built-in name."""
     require_train()
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForImageTextToText, AutoProcessor, AutoTokenizer
+    from transformers import (
+        AutoConfig,
+        AutoModelForCausalLM,
+        AutoModelForImageTextToText,
+        AutoProcessor,
+        AutoTokenizer,
+    )
 
     from flywheel.train.chat import prepare_chat
 
@@ -109,7 +115,12 @@ def _tiny_vlm() -> Path:
     if (out / "config.json").exists():
         return out
     import torch
-    from transformers import AutoTokenizer, Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor
+    from transformers import (
+        AutoTokenizer,
+        Idefics3Config,
+        Idefics3ForConditionalGeneration,
+        Idefics3Processor,
+    )
     from transformers.models.idefics3.image_processing_pil_idefics3 import Idefics3ImageProcessorPil
 
     tok = AutoTokenizer.from_pretrained(_smollm2())
