@@ -15,7 +15,8 @@ from flywheel.errors import FlywheelError
 from flywheel.train.trace import SYSTEM_PROMPT, Segment, split_trace, tool_call
 
 STAGE_KINDS = {"perception": "perception", "interaction": "interaction"}
-TEXT_TOOL_REPLY = "edited image saved: edited_image.png"  # what a text-only model is told
+TEXT_TOOL_REPLY = "the code ran and saved the edited figure"  # the tool's reply in SFT conversations
+EDITED_NOTE = "The edited figure."
 
 
 class Split(StrEnum):
@@ -126,11 +127,12 @@ def sft_row(s: CatalogSample, vision: bool) -> dict:
             msg["tool_calls"] = [tool_call(seg.code)]
         messages.append(msg)
         if seg.code is not None:
+            messages.append({"role": "tool", "name": "python", "content": _text(TEXT_TOOL_REPLY, vision)})
             if vision and s.edited_image is not None:
-                messages.append({"role": "tool", "name": "python", "content": [{"type": "image"}]})
+                # TRL's SFT collator takes no images inside tool turns, so the edited figure follows
+                # as a user turn (in RL rollouts the tool reply itself carries it).
+                messages.append({"role": "user", "content": [{"type": "image"}, {"type": "text", "text": EDITED_NOTE}]})
                 images.append(_image(s.edited_image, f"{s.id}-edited.png"))
-            else:
-                messages.append({"role": "tool", "name": "python", "content": TEXT_TOOL_REPLY})
     row = {"id": s.id, "messages": messages}
     if vision:
         row["images"] = images

@@ -37,6 +37,7 @@ class Loaded:
     processing_class: object
     vision: bool
     source: str
+    pristine: object = None  # an untouched copy of the processing class, saved with checkpoints
 
 
 def resolve(model: str) -> str:

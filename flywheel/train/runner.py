@@ -5,6 +5,7 @@ sandbox as a tool). Each writes the model, its processor, TRL's log (`trl_log.js
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import time
@@ -58,12 +59,20 @@ def _peft(lora: bool):
     return LoraConfig(r=16, lora_alpha=32, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
 
 
+def _load(model: str):
+    loaded = load(model)
+    # Trainers set truncation and padding state on the tokenizer, which save_pretrained would carry
+    # into the next stage (a 160-token SFT limit then cuts GRPO prompts): save an untouched copy.
+    loaded.pristine = copy.deepcopy(loaded.processing_class)
+    return loaded
+
+
 def _finish(trainer, loaded, spec: StageSpec, stage: str, rows: int, seconds: float) -> dict:
     model = trainer.model
     if spec.lora and hasattr(model, "merge_and_unload"):
         model = model.merge_and_unload()  # the next stage starts from plain weights
     model.save_pretrained(spec.out)
-    loaded.processing_class.save_pretrained(spec.out)
+    loaded.pristine.save_pretrained(spec.out)
     history = trainer.state.log_history
     with open(spec.out / "trl_log.jsonl", "w") as fh:
         fh.writelines(json.dumps(h) + "\n" for h in history)
@@ -87,7 +96,7 @@ def run_sft(spec: StageSpec, stage: str) -> dict:
     spec.out.mkdir(parents=True, exist_ok=True)
     cfg = build_config(SFTConfig, SFT_DEFAULTS, spec.config, {"output_dir": str(spec.out), "max_steps": spec.max_steps},
                        "the sft config")
-    loaded = load(spec.model)
+    loaded = _load(spec.model)
     rows = [sft_row(s, loaded.vision) for s in samples]
     trainer = SFTTrainer(model=loaded.model, args=cfg, train_dataset=_dataset(rows, loaded.vision),
                          processing_class=loaded.processing_class, peft_config=_peft(spec.lora))
@@ -115,7 +124,7 @@ def run_rl(spec: StageSpec, rewards: list[str], num_generations: int | None = No
         values["per_device_train_batch_size"] = values["num_generations"]  # one prompt per step by default
     cfg = build_config(GRPOConfig, GRPO_DEFAULTS, values, {"output_dir": str(spec.out), "max_steps": spec.max_steps},
                        "the rl config")
-    loaded = load(spec.model)
+    loaded = _load(spec.model)
     rows = [grpo_row(s, loaded.vision) for s in samples]
     log = spec.out / "rollouts.jsonl"
     trainer = GRPOTrainer(model=loaded.model, reward_funcs=reward_funcs, args=cfg,

@@ -46,7 +46,8 @@ def test_sft_row_turns_code_blocks_into_tool_calls(catalog):
     assert text[4]["content"].endswith(f"<answer>{s.answer}</answer>") and "<sandbox_output>" not in text[4]["content"]
     vision = sft_row(s, vision=True)
     assert len(vision["images"]) == 2 and vision["images"][1]["bytes"] == s.edited_image
-    assert vision["messages"][3]["content"] == [{"type": "image"}]
+    assert [m["role"] for m in vision["messages"]] == ["system", "user", "assistant", "tool", "user", "assistant"]
+    assert vision["messages"][4]["content"][0] == {"type": "image"}
     row = grpo_row(s, vision=False)
     assert row["answer"] == s.answer and "images" not in row and row["figure"]["bytes"] == s.image
 
