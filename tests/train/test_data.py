@@ -63,7 +63,7 @@ def test_exports_write_the_training_rows(catalog, tmp_path):
     for fmt, name in [("trl-sft", "trl-sft.parquet"), ("trl-grpo", "trl-grpo.parquet"), ("sharegpt", "sharegpt.jsonl")]:
         r = flywheel_cli("export", "-c", str(path), "-f", fmt, "-o", str(tmp_path / "out"))
         assert r.returncode == 0, r.stderr
-        assert "wrote 11 rows" in r.stdout
+        assert "wrote 11 rows" in r.stdout and (tmp_path / "out" / name).is_file()
     sft = pq.read_table(tmp_path / "out" / "trl-sft.parquet").to_pylist()
     assert {r["split"] for r in sft} == {"train", "heldout"}
     perc = next(r for r in sft if r["id"] == "perc0")
