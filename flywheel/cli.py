@@ -16,6 +16,7 @@ from rich.table import Table
 from flywheel.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
 from flywheel.errors import FlywheelError
 from flywheel.knowledge.commands import knowledge_app
+from flywheel.train.cli import train_app
 
 app = typer.Typer(
     help="Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).",
@@ -24,6 +25,7 @@ app = typer.Typer(
 bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(train_app, name="train")
 
 
 class QueryFormat(StrEnum):
@@ -158,7 +160,8 @@ def export(
     format: Annotated[str, typer.Option("--format", "-f", help=(
         "Output format: v-interaction (interaction samples, V-Interaction columns), v-perception (perception "
         "samples, V-Perception columns), vtbench (one row per figure with accepted perception, instruction and "
-        "interaction samples: VTBench's three tasks plus machine-checkable ground truth)."))],
+        "interaction samples: VTBench's three tasks plus machine-checkable ground truth), trl-sft and trl-grpo "
+        "(TRL conversational datasets with a train/held-out split), sharegpt (ms-swift JSONL with image paths)."))],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into (created if needed).")],
     catalog: CatalogOpt = DEFAULT_CATALOG,
     where: Annotated[str | None, typer.Option(help="Extra SQL filter on samples, e.g. \"knowledge_id = 'plane.pythagoras'\".")] = None,
@@ -174,7 +177,8 @@ def export(
         path = exporter(cat, out_dir, where)
     import pyarrow.parquet as pq
 
-    out.print(f"wrote {pq.ParquetFile(path).metadata.num_rows} rows → {path}")
+    rows = pq.ParquetFile(path).metadata.num_rows if path.suffix == ".parquet" else len(path.read_text().splitlines())
+    out.print(f"wrote {rows} rows → {path}")
 
 
 class ImportFormat(StrEnum):

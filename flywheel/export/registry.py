@@ -11,6 +11,7 @@ from flywheel.registry import Registry
 ExportFn = Callable[[Catalog, Path, str | None], Path]
 EXPORTERS: Registry[ExportFn] = Registry("export format", "flywheel.exports", [
     "flywheel.export.v_interaction", "flywheel.export.v_perception", "flywheel.export.vtbench",
+    "flywheel.export.trl",
 ])
 
 

@@ -1,0 +1,150 @@
+"""Catalog → training rows: accepted samples filtered by SQL, split by knowledge node and lineage,
+shaped as TRL conversational data (`messages` + `images` for SFT; `prompt` + `images` + `answer`
+and the columns rewards read for GRPO). Plain dicts with image structs `{bytes, path}`: the
+exporters write them to parquet as they are and `datasets` decodes them to PIL images.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flywheel.catalog import Catalog
+from flywheel.errors import FlywheelError
+from flywheel.train.trace import SYSTEM_PROMPT, Segment, split_trace, tool_call
+
+STAGE_KINDS = {"perception": "perception", "interaction": "interaction"}
+TEXT_TOOL_REPLY = "the code ran and saved the edited figure"  # the tool's reply in SFT conversations
+EDITED_NOTE = "The edited figure."
+
+
+class Split(StrEnum):
+    train = "train"
+    heldout = "heldout"
+    all = "all"
+
+
+@dataclass(frozen=True)
+class CatalogSample:
+    """The columns training needs from one accepted sample."""
+
+    id: str
+    kind: str
+    domain: str
+    knowledge_id: str
+    question: str
+    answer: str
+    cot: str
+    image: bytes
+    edited_image: bytes | None
+
+
+def _groups(cat: Catalog) -> dict[str, str]:
+    """knowledge id → split group: knowledge nodes joined by any lineage edge (parent_id or the
+    lineage table) share a group, so an evolved child never lands on the other side of its parent."""
+    edges = cat.con.execute(
+        "SELECT c.knowledge_id, p.knowledge_id FROM samples c JOIN samples p ON c.parent_id = p.id "
+        "UNION SELECT c.knowledge_id, p.knowledge_id FROM lineage l "
+        "JOIN samples c ON l.child_id = c.id JOIN samples p ON l.parent_id = p.id"
+    ).fetchall()
+    nodes = [r[0] for r in cat.con.execute("SELECT DISTINCT knowledge_id FROM samples").fetchall()]
+    parent = {n: n for n in nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {n: find(n) for n in nodes}
+
+
+def heldout_groups(groups: dict[str, str], fraction: float, seed: int = 0) -> set[str]:
+    """A stable, seed-dependent choice of groups to hold out: about `fraction` of them, at least
+    one when there are two or more (and never all of them)."""
+    roots = sorted(set(groups.values()), key=lambda g: hashlib.sha256(f"{seed}:{g}".encode()).hexdigest())
+    if len(roots) < 2 or fraction <= 0:
+        return set()
+    k = min(len(roots) - 1, max(1, round(fraction * len(roots))))
+    return set(roots[:k])
+
+
+def load_samples(cat: Catalog, kind: str, split: Split = Split.all, where: str | None = None,
+                 heldout_fraction: float = 0.2, seed: int = 0, limit: int | None = None) -> list[CatalogSample]:
+    """Accepted samples of one kind on one side of the split, ordered by id."""
+    sql = (f"SELECT id, kind, domain, knowledge_id, question, answer, cot, image, edited_image FROM samples "
+           f"WHERE accepted AND kind = '{kind}' {f'AND ({where})' if where else ''} ORDER BY id")
+    cat.query(f"SELECT * FROM ({sql}) LIMIT 0")  # a bad --where is a one-line user error, before any work
+    groups = _groups(cat)
+    held = heldout_groups(groups, heldout_fraction, seed)
+    rows = []
+    for sid, k, domain, kid, q, a, cot, img, edited in cat.con.execute(sql).fetchall():
+        if split is not Split.all and (groups[kid] in held) != (split is Split.heldout):
+            continue
+        rows.append(CatalogSample(sid, k, domain, kid, q, a, cot or "", cat.images.get(img),
+                                  cat.images.get(edited) if edited else None))
+        if limit is not None and len(rows) >= limit:
+            break
+    return rows
+
+
+def require_samples(samples: list[CatalogSample], kind: str, where_text: str) -> list[CatalogSample]:
+    if not samples:
+        raise FlywheelError(f"the catalog has no accepted {kind} samples {where_text}".strip())
+    return samples
+
+
+def _image(data: bytes, name: str) -> dict:
+    return {"bytes": data, "path": name}
+
+
+def _user(question: str, vision: bool) -> dict:
+    content = [{"type": "image"}, {"type": "text", "text": question}] if vision else question
+    return {"role": "user", "content": content}
+
+
+def _text(text: str, vision: bool) -> str | list[dict]:
+    # A vision conversation keeps every content a list of parts: arrow cannot mix strings and lists.
+    return [{"type": "text", "text": text}] if vision else text
+
+
+def sft_row(s: CatalogSample, vision: bool) -> dict:
+    """One conversation: the trace's code blocks become `python` tool calls, their outputs tool turns
+    (the edited image for a vision model, a one-line note for a text-only one)."""
+    messages = [{"role": "system", "content": _text(SYSTEM_PROMPT, vision)}, _user(s.question, vision)]
+    images = [_image(s.image, f"{s.id}.png")] if vision else []
+    segments = split_trace(s.cot) if s.cot else [Segment("", None)]
+    if "<answer>" not in segments[-1].text:  # perception samples may carry no trace: supervise the answer
+        segments[-1] = Segment(f"{segments[-1].text}\n<answer>{s.answer}</answer>".strip(), None)
+    for seg in segments:
+        msg = {"role": "assistant", "content": _text(seg.text, vision)}
+        if seg.code is not None:
+            msg["tool_calls"] = [tool_call(seg.code)]
+        messages.append(msg)
+        if seg.code is not None:
+            messages.append({"role": "tool", "name": "python", "content": _text(TEXT_TOOL_REPLY, vision)})
+            if vision and s.edited_image is not None:
+                # TRL's SFT collator takes no images inside tool turns, so the edited figure follows
+                # as a user turn (in RL rollouts the tool reply itself carries it).
+                messages.append({"role": "user", "content": [{"type": "image"}, {"type": "text", "text": EDITED_NOTE}]})
+                images.append(_image(s.edited_image, f"{s.id}-edited.png"))
+    row = {"id": s.id, "messages": messages}
+    if vision:
+        row["images"] = images
+    return row
+
+
+def grpo_row(s: CatalogSample, vision: bool) -> dict:
+    """A prompt plus what the rewards and the tool read: `answer`, `kind`, `domain`, and `figure`
+    (the PNG the tool edits). Only a vision row has `images`: TRL treats that column as model input."""
+    row = {"id": s.id, "prompt": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": s.question}],
+           "answer": s.answer, "kind": s.kind, "domain": s.domain, "knowledge_id": s.knowledge_id,
+           "figure": _image(s.image, f"{s.id}.png")}
+    if vision:
+        row["images"] = [_image(s.image, f"{s.id}.png")]
+    return row

