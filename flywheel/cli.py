@@ -16,6 +16,7 @@ from rich.table import Table
 from flywheel.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
 from flywheel.errors import FlywheelError
 from flywheel.knowledge.commands import knowledge_app
+from flywheel.llm import commands as llm_cli
 
 app = typer.Typer(
     help="Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).",
@@ -24,6 +25,11 @@ app = typer.Typer(
 bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 app.add_typer(knowledge_app, name="knowledge")
+
+
+class Creator(StrEnum):
+    symbolic = "symbolic"
+    llm = "llm"
 
 
 class QueryFormat(StrEnum):
@@ -42,6 +48,14 @@ def synthesize(
     knowledge: Annotated[str | None, typer.Option(help="Comma-separated knowledge ids to use (default: all with a generator).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
     batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction (a crash loses at most one batch).", min=1)] = 32,
+    creator: Annotated[Creator, typer.Option(help="symbolic: exact generators, no model. llm: a model writes each "
+                                                  "problem, flywheel verifies it (needs --model).")] = Creator.symbolic,
+    model: Annotated[str | None, typer.Option(help="--creator llm: litellm model string, e.g. openai/gpt-4o.")] = None,
+    api_base: llm_cli.ApiBaseOpt = None,
+    max_concurrency: llm_cli.ConcurrencyOpt = 8,
+    budget_usd: llm_cli.BudgetOpt = None,
+    repair_rounds: Annotated[int, typer.Option(help="--creator llm: repair prompts per failing sample, each with "
+                                                    "the verifiers' reasons.", min=0)] = 1,
 ) -> None:
     """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
     from flywheel.synthesize import SynthesisConfig, plan
@@ -49,6 +63,9 @@ def synthesize(
 
     ids = [k.strip() for k in knowledge.split(",") if k.strip()] if knowledge else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size)
+    if creator is Creator.llm:
+        llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd), repair_rounds)
+        return
     plan(cfg)  # validate everything before showing progress or touching the catalog
     with Progress(TextColumn("synthesize"), BarColumn(), MofNCompleteColumn(), TextColumn("accepted · {task.fields[gen]} generated"),
                   TimeElapsedColumn(), console=err, transient=False) as bar:
@@ -189,6 +206,9 @@ def bench_speed(
     for k, v in sorted(res.stage_ms.items(), key=lambda kv: -kv[1]):
         p.add_row(k, f"{v:.1f}", f"{v / total:.0%}")
     out.print(p)
+
+
+app.command("verify")(llm_cli.verify_command)
 
 
 if __name__ == "__main__":

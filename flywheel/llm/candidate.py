@@ -42,7 +42,8 @@ class Candidate:
         return asdict(self)
 
 
-def _json(text: str) -> Any:
+def reply_json(text: str) -> Any:
+    """The JSON value of a reply (one ```json fence tolerated); CandidateError if it is not JSON."""
     s = text.strip()
     fenced = _FENCE.match(s)
     if fenced:
@@ -55,7 +56,7 @@ def _json(text: str) -> Any:
 
 def parse_candidate(text: str) -> Candidate:
     """The candidate a reply describes; raises CandidateError naming the first defect."""
-    data = _json(text)
+    data = reply_json(text)
     if not isinstance(data, dict):
         raise CandidateError(f"reply is a JSON {type(data).__name__}, expected an object", text)
     missing = [k for k in REQUIRED if k not in data]
