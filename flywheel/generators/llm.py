@@ -188,9 +188,14 @@ def create(client: LLMClient, node: KnowledgeNode, sid: str, variant: int, repai
         failing = checked.failing()
         if not failing:
             break
-        checked = check_reply(client, sid, repair_reply(client, checked.fields(), failing))
-        history.append({"round": round_, "fixing": {v.verifier: v.reason for v in failing},
-                        "passed": checked.passed})
+        fixing = {v.verifier: v.reason for v in failing}
+        try:
+            reply = repair_reply(client, checked.fields(), failing)
+        except LLMError as exc:  # keep the last checked version; the failed call is on record
+            history.append({"round": round_, "fixing": fixing, "error": str(exc)})
+            break
+        checked = check_reply(client, sid, reply)
+        history.append({"round": round_, "fixing": fixing, "passed": checked.passed})
     checked.repairs = history
     return checked
 
