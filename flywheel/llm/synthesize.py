@@ -68,8 +68,11 @@ def check_llm_config(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int) -
 
 
 def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
-                   on_progress: Callable[[int, int], None] | None = None) -> LLMRun:
-    """Reach `cfg.n` accepted LLM-made samples in the stream of (model, seed, knowledge points)."""
+                   on_progress: Callable[[int, int], None] | None = None, max_tasks: int | None = None) -> LLMRun:
+    """Reach `cfg.n` accepted LLM-made samples in the stream of (model, seed, knowledge points).
+
+    At most `max_tasks` new tasks run (default: TASKS_PER_SAMPLE per missing sample, plus 2).
+    """
     seeds, nodes = check_llm_config(cfg, llm, repair_rounds)
     generator = f"llm:{llm.model}"
     stream = content_id("llm", llm.model, cfg.seed, sorted(n.id for n in nodes))
@@ -102,7 +105,7 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
             checked = create(client, node, sid, variant, repair_rounds)
             return to_outcome(checked, node, generator, cfg.seed, variant, stream, i)
 
-        limit = start + (cfg.n - run.stats.accepted) * TASKS_PER_SAMPLE + 2
+        limit = start + (max_tasks if max_tasks is not None else (cfg.n - run.stats.accepted) * TASKS_PER_SAMPLE + 2)
         run.status = "interrupted"
         try:
             run.status = _drive(task, range(start, limit), llm.max_concurrency, cfg.n, run, dups, writer, on_progress)
