@@ -178,11 +178,12 @@ def check_reply(client: LLMClient, sid: str, reply: str | Candidate) -> Checked:
     return Checked(sid, raw, c, verdicts, figure, edited)
 
 
-def create(client: LLMClient, node: KnowledgeNode, sid: str, variant: int, repair_rounds: int = 1) -> Checked:
+def create(client: LLMClient, node: KnowledgeNode, sid: str, variant: int, repair_rounds: int = 1,
+           series: int = 0) -> Checked:
     """Ask for a problem on `node`, check it, and repair it up to `repair_rounds` times."""
     from flywheel.llm.repair import repair_reply
 
-    checked = check_reply(client, sid, client.complete(prompts.creator(node, variant)))
+    checked = check_reply(client, sid, client.complete(prompts.creator(node, variant, series)))
     history: list[dict[str, Any]] = []
     for round_ in range(1, repair_rounds + 1):
         failing = checked.failing()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -162,6 +163,17 @@ class LLMClient:
             self.usage.failures += 1
 
 
+_SECRET_VARS = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.I)
+
+
+def scrub(text: str) -> str:
+    """Mask the value of every key-like environment variable: error texts end up in verdicts."""
+    for name, value in os.environ.items():
+        if len(value) >= 8 and _SECRET_VARS.search(name) and value in text:
+            text = text.replace(value, "***")
+    return text
+
+
 def _one_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
-    return (lines[0] if lines else "")[:300]
+    return scrub(lines[0] if lines else "")[:300]

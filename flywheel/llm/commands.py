@@ -86,9 +86,11 @@ def verify_command(
 ) -> None:
     """Add `judge` verdicts: a model answers each sample's question blind; agreement is recorded."""
     from flywheel.catalog import Catalog
+    from flywheel.catalog.store import check_path
     from flywheel.verifiers.judge import judge_samples
 
     llm = llm_config(judge, api_base, max_concurrency, budget_usd)
+    check_path(Path(catalog), must_exist=True)
     with Catalog(Path(catalog)) as cat:
         res = judge_samples(cat, llm, where, reject_on_disagreement)
     out.print(f"judged {res.judged} samples with {judge}: {res.agree} agree, {res.disagree} disagree, "

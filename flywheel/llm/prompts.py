@@ -40,11 +40,13 @@ def _msgs(system: str, user: str) -> list[dict[str, Any]]:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def creator(node: KnowledgeNode, variant: int) -> list[dict[str, Any]]:
-    """Ask for one new problem on a knowledge node; `variant` makes each task's prompt distinct."""
+def creator(node: KnowledgeNode, variant: int, series: int = 0) -> list[dict[str, Any]]:
+    """Ask for one new problem on a knowledge node; `variant` and `series` (the stream's seed) make
+    each task's prompt distinct, so the cache never hands one reply to two tasks."""
+    tag = f"Variant #{variant}" + (f" of series {series}" if series else "")
     return _msgs(CREATOR_SYSTEM, (
         f"TASK: create\nKnowledge point: {node.name} ({node.id}, domain {node.domain})\n"
-        f"{node.description}\nVariant #{variant}: choose numbers and a configuration different from other variants.\n\n"
+        f"{node.description}\n{tag}: choose numbers and a configuration different from other variants.\n\n"
         f"Write one problem that needs this knowledge point and one auxiliary construction. "
         f"Return a JSON object with exactly these keys:\n{_SCHEMA}\n{_REPLY_RULE}"))
 

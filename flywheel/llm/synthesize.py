@@ -102,7 +102,7 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
             node = nodes[i % len(nodes)]
             variant = i // len(nodes)
             sid = sample_id(generator, node, cfg.seed, variant)
-            checked = create(client, node, sid, variant, repair_rounds)
+            checked = create(client, node, sid, variant, repair_rounds, cfg.seed)
             return to_outcome(checked, node, generator, cfg.seed, variant, stream, i)
 
         limit = start + (max_tasks if max_tasks is not None else (cfg.n - run.stats.accepted) * TASKS_PER_SAMPLE + 2)

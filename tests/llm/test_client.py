@@ -66,3 +66,12 @@ def test_budget_stops_new_calls(serve):
     with pytest.raises(BudgetExceeded, match=r"budget of \$0.01 spent \(\$0.0125 in 1 calls\)"):
         c.complete([{"role": "user", "content": "TASK: solve\nanother"}])
     assert srv.stats["requests"] == 1
+
+
+def test_error_texts_never_carry_an_api_key(serve, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-live-0123456789abcdef")
+    srv = serve([rule("TASK", status=401, content="Incorrect API key provided: sk-live-0123456789abcdef")])
+    with pytest.raises(LLMError) as exc:
+        client(srv).complete(MSGS)
+    assert "AuthenticationError" in str(exc.value) and "sk-live-0123456789abcdef" not in str(exc.value)
+    assert "***" in str(exc.value)
