@@ -54,6 +54,7 @@ def synthesize(
     api_base: llm_cli.ApiBaseOpt = None,
     max_concurrency: llm_cli.ConcurrencyOpt = 8,
     budget_usd: llm_cli.BudgetOpt = None,
+    request_timeout: llm_cli.TimeoutOpt = 120.0,
     repair_rounds: Annotated[int, typer.Option(help="--creator llm: repair prompts per failing sample, each with "
                                                     "the verifiers' reasons.", min=0)] = 1,
 ) -> None:
@@ -64,7 +65,7 @@ def synthesize(
     ids = [k.strip() for k in knowledge.split(",") if k.strip()] if knowledge else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size)
     if creator is Creator.llm:
-        llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd), repair_rounds)
+        llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
         return
     plan(cfg)  # validate everything before showing progress or touching the catalog
     with Progress(TextColumn("synthesize"), BarColumn(), MofNCompleteColumn(), TextColumn("accepted · {task.fields[gen]} generated"),

@@ -20,19 +20,24 @@ ApiBaseOpt = Annotated[str | None, typer.Option(
     "--api-base", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM, llama.cpp, "
                        "`python -m flywheel.llm.server`). API keys come only from the environment.")]
 ConcurrencyOpt = Annotated[int, typer.Option("--max-concurrency", help="Model calls in flight at once.", min=1)]
+TimeoutOpt = Annotated[float, typer.Option(
+    "--request-timeout", help="Seconds one model call may take before it is retried (raise it for slow local models).",
+    min=1)]
 BudgetOpt = Annotated[float | None, typer.Option(
     "--budget-usd", help=f"Stop cleanly (exit code {BUDGET_EXIT}) once this run's new calls cost this many dollars "
                          "(litellm's prices; cached calls are free; models without a price count as $0).")]
 
 
-def llm_config(model: str | None, api_base: str | None, max_concurrency: int, budget_usd: float | None):
+def llm_config(model: str | None, api_base: str | None, max_concurrency: int, budget_usd: float | None,
+               timeout_s: float = 120.0):
     from flywheel.llm.client import LLMConfig
 
     if not model:
         raise FlywheelError("--creator llm needs --model (a litellm model string such as openai/gpt-4o)")
     if budget_usd is not None and budget_usd <= 0:
         raise FlywheelError("--budget-usd must be positive")
-    return LLMConfig(model=model, api_base=api_base, max_concurrency=max_concurrency, budget_usd=budget_usd)
+    return LLMConfig(model=model, api_base=api_base, max_concurrency=max_concurrency, budget_usd=budget_usd,
+                     timeout_s=timeout_s)
 
 
 def usage_line(usage) -> str:
@@ -80,6 +85,7 @@ def verify_command(
     api_base: ApiBaseOpt = None,
     max_concurrency: ConcurrencyOpt = 8,
     budget_usd: BudgetOpt = None,
+    request_timeout: TimeoutOpt = 120.0,
     reject_on_disagreement: Annotated[bool, typer.Option(
         "--reject-on-disagreement", help="Also mark samples the judge disagrees with as rejected. Off by default: "
                                          "the judge's verdict is recorded but never changes acceptance alone.")] = False,
@@ -89,7 +95,7 @@ def verify_command(
     from flywheel.catalog.store import check_path
     from flywheel.verifiers.judge import judge_samples
 
-    llm = llm_config(judge, api_base, max_concurrency, budget_usd)
+    llm = llm_config(judge, api_base, max_concurrency, budget_usd, request_timeout)
     check_path(Path(catalog), must_exist=True)
     with Catalog(Path(catalog)) as cat:
         res = judge_samples(cat, llm, where, reject_on_disagreement)
