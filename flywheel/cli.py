@@ -16,6 +16,7 @@ from rich.table import Table
 from flywheel.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
 from flywheel.errors import FlywheelError
 from flywheel.knowledge.commands import knowledge_app
+from flywheel.llm import commands as llm_cli
 from flywheel.train.cli import train_app
 
 app = typer.Typer(
@@ -26,6 +27,11 @@ bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_arg
 app.add_typer(bench_app, name="bench")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(train_app, name="train")
+
+
+class Creator(StrEnum):
+    symbolic = "symbolic"
+    llm = "llm"
 
 
 class QueryFormat(StrEnum):
@@ -50,6 +56,15 @@ def synthesize(
         "kinds, --n counts accepted samples of all kinds together and the tasks cycle through the kinds figure by "
         "figure, so each kind gets about n/k samples and the kinds of one figure share its image."))] = "interaction",
     domains: Annotated[str | None, typer.Option(help="Comma-separated domains to draw from, e.g. plane_geometry (default: all).")] = None,
+    creator: Annotated[Creator, typer.Option(help="symbolic: exact generators, no model. llm: a model writes each "
+                                                  "problem, flywheel verifies it (needs --model).")] = Creator.symbolic,
+    model: Annotated[str | None, typer.Option(help="--creator llm: litellm model string, e.g. openai/gpt-4o.")] = None,
+    api_base: llm_cli.ApiBaseOpt = None,
+    max_concurrency: llm_cli.ConcurrencyOpt = 8,
+    budget_usd: llm_cli.BudgetOpt = None,
+    request_timeout: llm_cli.TimeoutOpt = 120.0,
+    repair_rounds: Annotated[int, typer.Option(help="--creator llm: repair prompts per failing sample, each with "
+                                                    "the verifiers' reasons.", min=0)] = 1,
 ) -> None:
     """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
     from flywheel.kinds import parse_kinds
@@ -60,6 +75,9 @@ def synthesize(
     doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
                           kinds=parse_kinds(kinds), domains=doms)
+    if creator is Creator.llm:
+        llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
+        return
     plan(cfg)  # validate everything before showing progress or touching the catalog
     with Progress(TextColumn("synthesize"), BarColumn(), MofNCompleteColumn(), TextColumn("accepted · {task.fields[gen]} generated"),
                   TimeElapsedColumn(), console=err, transient=False) as bar:
@@ -279,6 +297,9 @@ def bench_dedup(
     for k, v in res.items():
         t.add_row(k, str(v))
     out.print(t)
+
+app.command("verify")(llm_cli.verify_command)
+
 
 if __name__ == "__main__":
     app()

@@ -53,19 +53,32 @@ MIGRATIONS: list[str] = [
     ALTER TABLE samples ADD COLUMN IF NOT EXISTS elements JSON;
     ALTER TABLE samples ADD COLUMN IF NOT EXISTS overlay VARCHAR;
     """,
+    # 5: the LLM response cache, keyed by sha256 of (model, messages, params): reruns cost nothing.
+    """
+    CREATE TABLE IF NOT EXISTS llm_cache (
+        key VARCHAR PRIMARY KEY, model VARCHAR, messages JSON, params JSON, response VARCHAR,
+        prompt_tokens INTEGER, completion_tokens INTEGER, cost_usd DOUBLE,
+        created_at TIMESTAMP DEFAULT current_timestamp
+    );
+    """,
 ]
+
+def all_migrations() -> dict[int, str]:
+    """Every migration by its number (its position in the list)."""
+    return dict(enumerate(MIGRATIONS, start=1))
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations in one transaction each; returns the schema version."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    current = row[0] or 0
-    for version, sql in enumerate(MIGRATIONS, start=1):
-        if version <= current:
+    # A set, not a max: a migration merged later with a lower number than one applied still runs.
+    applied = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    pending = all_migrations()
+    for version, sql in pending.items():
+        if version in applied:
             continue
         con.execute("BEGIN")
         con.execute(sql)
         con.execute("INSERT INTO schema_version VALUES (?)", [version])
         con.execute("COMMIT")
-    return len(MIGRATIONS)
+    return max(pending)

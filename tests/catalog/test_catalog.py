@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flywheel.catalog import Catalog
-from flywheel.catalog.schema import MIGRATIONS
+from flywheel.catalog.schema import all_migrations
 from flywheel.errors import FlywheelError
 from flywheel.records import Sample, Verdict
 from flywheel.synthesize import SynthesisConfig, synthesize
@@ -104,9 +104,9 @@ def test_schema_is_migrated_once_and_reopens(tmp_path):
     db = tmp_path / "c.duckdb"
     Catalog(db).close()
     with Catalog(db) as cat:
-        assert cat.query("SELECT count(*), max(version) FROM schema_version")[1][0] == (len(MIGRATIONS), len(MIGRATIONS))
+        assert cat.query("SELECT count(*), max(version) FROM schema_version")[1][0] == (len(all_migrations()), max(all_migrations()))
         tables = {r[0] for r in cat.query("SELECT table_name FROM information_schema.tables")[1]}
-    assert {"knowledge", "samples", "verdicts", "lineage", "runs"} <= tables
+    assert {"knowledge", "samples", "verdicts", "lineage", "runs", "llm_cache"} <= tables
 
 
 @pytest.mark.parametrize("sql", ["DELETE FROM samples", "DROP TABLE samples", "CREATE TABLE x (a INT)",

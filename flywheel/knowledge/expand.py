@@ -1,0 +1,105 @@
+"""Knowledge expansion: the LLM proposes new knowledge points built on existing ones.
+
+`propose_nodes(client, nodes, n)` is what `flywheel evolve` calls on its diversity axis. Each
+proposal must name at least one existing node as a parent; proposals that repeat a node (the same
+normalized name, or a name/description too similar by plain text similarity — no embeddings) are
+dropped, and each new node is mapped to a symbolic generator when a rule of rules.yaml fits it, so
+the symbolic creator can serve it too; otherwise it is left for the LLM creator (generator None).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+
+from flywheel.knowledge.mapping import Rules, normalize
+from flywheel.knowledge.taxonomy import slug
+from flywheel.llm import prompts
+from flywheel.llm.candidate import CandidateError, reply_json
+from flywheel.llm.client import LLMClient
+from flywheel.records import KnowledgeNode
+
+NAME_SIMILARITY = 0.85  # difflib ratio of normalized names at or above which two nodes are one
+TEXT_JACCARD = 0.7  # word-set overlap of name + description at or above which two nodes are one
+
+
+@dataclass
+class Proposal:
+    nodes: list[KnowledgeNode] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (proposed name, why it was dropped)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", normalize(text))) - {"the", "a", "an", "of", "and", "in", "to", "is", "with"}
+
+
+def similar(a: KnowledgeNode, b: KnowledgeNode) -> str | None:
+    """Why two nodes count as the same knowledge point, or None."""
+    na, nb = normalize(a.name), normalize(b.name)
+    if na == nb:
+        return f"same name as {b.id}"
+    ratio = difflib.SequenceMatcher(None, na, nb).ratio()
+    if ratio >= NAME_SIMILARITY:
+        return f"name {ratio:.0%} similar to {b.id} ({b.name!r})"
+    wa, wb = _words(f"{a.name} {a.description}"), _words(f"{b.name} {b.description}")
+    if wa and wb and len(wa & wb) / len(wa | wb) >= TEXT_JACCARD:
+        return f"text overlaps {b.id} ({len(wa & wb) / len(wa | wb):.0%} of words)"
+    return None
+
+
+def _node(item: object, known: dict[str, KnowledgeNode]) -> KnowledgeNode | str:
+    """A node from one proposal, or why it cannot be one."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+        return "not an object with a name"
+    parents = [p for p in item.get("parents") or [] if isinstance(p, str) and p in known]
+    if not parents:
+        return "names no existing parent"
+    first = known[parents[0]]
+    domain = item.get("domain") if isinstance(item.get("domain"), str) and item["domain"].strip() else first.domain
+    desc = item.get("description") if isinstance(item.get("description"), str) else ""
+    name = item["name"].strip()
+    return KnowledgeNode(id=f"{slug(domain)}.llm.{slug(name)}", domain=domain.strip(), name=name,
+                         description=desc.strip(), parents=parents,
+                         round=1 + max(known[p].round for p in parents), source="llm")
+
+
+def propose(client: LLMClient, nodes: list[KnowledgeNode], n: int, rules: Rules | None = None) -> Proposal:
+    """Like `propose_nodes`, also saying why each dropped proposal was dropped."""
+    known = {k.id: k for k in nodes}
+    out = Proposal()
+    try:
+        items = reply_json(client.complete(prompts.expand(nodes, n)))
+    except CandidateError as exc:
+        out.skipped.append(("(reply)", str(exc)))
+        return out
+    if not isinstance(items, list):
+        out.skipped.append(("(reply)", f"reply is a JSON {type(items).__name__}, expected a list"))
+        return out
+    rules = rules or Rules()
+    for item in items:
+        node = _node(item, known)
+        label = item.get("name", "?") if isinstance(item, dict) else "?"
+        if isinstance(node, str):
+            out.skipped.append((str(label), node))
+            continue
+        dup = next((why for other in [*nodes, *out.nodes] if (why := similar(node, other))), None)
+        if dup:
+            out.skipped.append((node.name, dup))
+            continue
+        gen = rules.match(node)
+        out.nodes.append(replace(node, generator=gen, mapped=gen is not None))
+        if len(out.nodes) >= n:
+            break
+    return out
+
+
+def propose_nodes(client: LLMClient, nodes: list[KnowledgeNode], n: int) -> list[KnowledgeNode]:
+    """Up to `n` new knowledge nodes proposed by the model from `nodes`.
+
+    Every returned node has `parents` (ids among `nodes`), `round` one more than its newest parent,
+    `source="llm"`, an id `<domain>.llm.<slug of name>`, and `generator` set (with `mapped=True`)
+    when a built-in rule maps it to a symbolic generator. Proposals duplicating a node of `nodes`
+    or each other are dropped. Store them with `Catalog.upsert_knowledge`.
+    """
+    return propose(client, nodes, n).nodes

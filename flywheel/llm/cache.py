@@ -1,0 +1,57 @@
+"""Response cache in the catalog (table `llm_cache`): a rerun of the same prompt costs nothing.
+
+The key is sha256 of (model, messages, params); API keys and endpoints are never part of it, so
+nothing secret is written. Entries are committed one by one, as soon as a response arrives: a
+paid-for response survives a crash or a budget stop and is free on the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+
+def cache_key(model: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> str:
+    blob = json.dumps([model, messages, params], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+
+
+class ResponseCache:
+    """Thread-safe get/put over its own DuckDB cursor (outside the catalog's batch transactions)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con.cursor()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> CachedResponse | None:
+        with self._lock:
+            row = self._con.execute(
+                "SELECT response, prompt_tokens, completion_tokens, cost_usd FROM llm_cache WHERE key = ?", [key]
+            ).fetchone()
+        return None if row is None else CachedResponse(row[0], row[1] or 0, row[2] or 0, row[3] or 0.0)
+
+    def put(self, key: str, model: str, messages: list[dict[str, Any]], params: dict[str, Any],
+            resp: CachedResponse) -> None:
+        with self._lock:
+            self._con.execute(
+                "INSERT OR REPLACE INTO llm_cache (key, model, messages, params, response, prompt_tokens, "
+                "completion_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [key, model, json.dumps(messages, default=str), json.dumps(params, default=str), resp.text,
+                 resp.prompt_tokens, resp.completion_tokens, resp.cost_usd],
+            )
+
+    def close(self) -> None:
+        self._con.close()

@@ -1,0 +1,23 @@
+"""A scripted OpenAI-compatible server on a free 127.0.0.1 port, for the real litellm client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from flywheel.llm.server import ChatServer, Scripted
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[list[dict]], ChatServer]]:
+    servers: list[ChatServer] = []
+
+    def start(rules: list[dict]) -> ChatServer:
+        srv = ChatServer(Scripted(rules)).start()
+        servers.append(srv)
+        return srv
+
+    yield start
+    for s in servers:
+        s.stop()
