@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flywheel.generators.scene import pixels
+from flywheel.generators.scene import extras, pixels
 from flywheel.generators.scene.model import Scene
 
 SIZE = 448  # px; figures are square
@@ -78,6 +78,7 @@ def obstacle_segments(scene: Scene, layout: Layout, with_construction: bool = Tr
     marks = scene.right_marks + (scene.construction.right_marks if with_construction else [])
     for m in marks:
         parts.append(pixels.polyline_segments(right_mark_px(pts[m.a], pts[m.v], pts[m.b])))
+    parts.append(extras.strokes(scene, layout, with_construction))
     return np.concatenate(parts, axis=0)
 
 
