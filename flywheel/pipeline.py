@@ -115,7 +115,7 @@ def build(task: Task) -> Outcome:
         edited_image=edited_sha, cot=rendered.cot, difficulty=draft.difficulty.hops,
         difficulty_score=draft.difficulty.score, params=draft.params, seed=task.seed,
         generator=spec.name, round=task.round, parent_id=task.parent_id, accepted=all(v.passed for v in verdicts),
-        stream=task.stream, task_index=task.index, phash=phash, question_key=question_key(draft.question),
+        stream=task.stream, task_index=task.index, phash=phash, question_key=question_key(f"{draft.question} {draft.figure_key}"),
     )
     return Outcome(task.index, sample, verdicts, images, clock.laps, task.relation, meta=task.meta)
 

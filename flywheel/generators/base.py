@@ -46,6 +46,9 @@ class Draft:
     conclusion: list[str]  # after the tool call: the theorem applied to reach the answer
     difficulty: Difficulty
     params: dict[str, Any] = field(default_factory=dict)
+    # Data the figure shows but the question does not state (a graph's weights, a board's blocked
+    # cells): part of the near-duplicate key, since there the same words ask different problems.
+    figure_key: str = ""
 
     @property
     def answer_latex(self) -> str:

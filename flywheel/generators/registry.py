@@ -23,6 +23,7 @@ GENERATORS: Registry[GeneratorSpec] = Registry("generator", "flywheel.generators
     "flywheel.generators.plane",
     "flywheel.generators.physics",
     "flywheel.generators.charts",
+    "flywheel.generators.discrete",
 ])
 
 

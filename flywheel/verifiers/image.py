@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from flywheel.answers import answer_value
-from flywheel.generators.scene import pixels
+from flywheel.generators.scene import extras, pixels
 from flywheel.generators.scene.layout import label_box, obstacle_segments
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
@@ -28,8 +28,9 @@ def _label_problems(ctx: VerifyContext) -> str | None:
     r, scene, lay = ctx.render, ctx.rendered.draft.scene, ctx.rendered.layout
     boxes = r.labels
     shown = sorted(b.text for b in boxes)
-    if shown != sorted(scene.labeled):
-        return f"labels drawn {shown} differ from the scene's {sorted(scene.labeled)}"
+    expected = sorted(scene.labeled + [t for t, _, _ in extras.texts(scene, lay)])
+    if shown != expected:
+        return f"labels drawn {shown} differ from the scene's {expected}"
     for b in boxes:
         if not pixels.inside(b.rect, r.width, r.height, 1.0):
             return f"label {b.text!r} is clipped by the canvas edge"

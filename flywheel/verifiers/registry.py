@@ -51,6 +51,7 @@ VERIFIERS: Registry[VerifierSpec] = Registry(
         "flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool", "flywheel.verifiers.kinds",
         "flywheel.verifiers.physics", "flywheel.verifiers.physics_image",
         "flywheel.verifiers.charts",
+        "flywheel.verifiers.discrete",
     ],
 )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from flywheel.generators.scene import extras
 from flywheel.generators.scene.items import arrow_head_px, items_code
 from flywheel.generators.scene.layout import (
     ARC_PX,
@@ -84,6 +85,7 @@ def image_code(scene: Scene, layout: Layout, title: str) -> str:
         lines.append(
             f"fig.text({_r(x)}, {_r(y)}, {name!r}, fontsize=14, family='DejaVu Serif', style='italic', ha='center', va='center', transform=T)"
         )
+    lines += extras.image_lines(scene, layout)
     lines.append(f"fig.savefig('image.png', dpi={DPI}, pil_kwargs={{'compress_level': 1}})")
     return "\n".join(lines) + "\n"
 
@@ -142,6 +144,7 @@ def tool_code(scene: Scene, layout: Layout) -> str:
         (x, y), (lx, ly) = px[name], layout.labels[name]
         body.append(f"draw.ellipse(({_r(x - 4)}, {_r(y - 4)}, {_r(x + 4)}, {_r(y + 4)}), fill=RED)")
         body.append(f"draw.text(({_r(lx)}, {_r(ly)}), {name!r}, fill=RED, font=font, anchor='mm')")
+    body += extras.tool_lines(scene, layout)
     return _TOOL_HEAD.format(rgb=TOOL_RGB) + "\n".join(body) + "\n" + _TOOL_TAIL
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flywheel.generators.scene import pixels
+from flywheel.generators.scene import extras, pixels
 from flywheel.generators.scene.items import item_extent, obstacle_parts
 from flywheel.generators.scene.model import Scene
 
@@ -82,6 +82,7 @@ def obstacle_segments(scene: Scene, layout: Layout, with_construction: bool = Tr
     for m in marks:
         parts.append(pixels.polyline_segments(right_mark_px(pts[m.a], pts[m.v], pts[m.b])))
     parts += obstacle_parts(scene, pts, layout.to_px, with_construction)
+    parts.append(extras.strokes(scene, layout, with_construction))
     return np.concatenate(parts, axis=0)
 
 

@@ -74,7 +74,7 @@ class RightMark:
 class Measure:
     """A quantity of the scene: length(P,Q), angle(P,V,Q) in degrees, area/perimeter(polygon)."""
 
-    kind: Literal["length", "angle", "area", "perimeter"]
+    kind: Literal["length", "angle", "area", "perimeter", "value"]  # value: points[0] names it in words
     points: tuple[str, ...]
 
     def describe(self) -> str:
@@ -84,6 +84,7 @@ class Measure:
             "angle": lambda: f"∠{''.join(p)}",
             "area": lambda: f"area of {''.join(p)}",
             "perimeter": lambda: f"perimeter of {''.join(p)}",
+            "value": lambda: p[0],
         }[self.kind]()
 
 
@@ -95,6 +96,7 @@ class Construction:
     segments: list[Segment] = field(default_factory=list)
     points: list[str] = field(default_factory=list)  # new points, dotted and labelled by the tool
     right_marks: list[RightMark] = field(default_factory=list)
+    extras: list = field(default_factory=list)  # tool marks beyond segments (scene/extras.py ToolMark)
 
 
 @dataclass
@@ -110,6 +112,7 @@ class Scene:
     # curves …): each knows its own strokes, so emit/layout/verifiers treat them uniformly.
     items: list = field(default_factory=list)
     undotted: list[str] = field(default_factory=list)  # labeled points drawn without a dot (arrow tips, symbols)
+    extras: list = field(default_factory=list)  # diagram elements beyond points/segments (scene/extras.py)
 
     def floats(self) -> dict[str, tuple[float, float]]:
         """Float coordinates, computed once per scene (sympy evaluation is the slow part)."""
