@@ -19,7 +19,7 @@ class GeneratorSpec:
     fn: GeneratorFn
 
 
-GENERATORS: Registry[GeneratorSpec] = Registry("generator", "flywheel.generators", ["flywheel.generators.plane"])
+GENERATORS: Registry[GeneratorSpec] = Registry("generator", "flywheel.generators", ["flywheel.generators.plane", "flywheel.generators.analytic"])
 
 
 def register_generator(name: str, domain: str) -> Callable[[GeneratorFn], GeneratorFn]:

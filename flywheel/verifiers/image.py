@@ -28,8 +28,9 @@ def _label_problems(ctx: VerifyContext) -> str | None:
     r, scene, lay = ctx.render, ctx.rendered.draft.scene, ctx.rendered.layout
     boxes = r.labels
     shown = sorted(b.text for b in boxes)
-    if shown != sorted(scene.labeled):
-        return f"labels drawn {shown} differ from the scene's {sorted(scene.labeled)}"
+    expected = sorted(scene.labeled + [t.text for t in lay.plane_texts])  # plane_texts: axes' tick labels
+    if shown != expected:
+        return f"labels drawn {shown} differ from the scene's {expected}"
     for b in boxes:
         if not pixels.inside(b.rect, r.width, r.height, 1.0):
             return f"label {b.text!r} is clipped by the canvas edge"

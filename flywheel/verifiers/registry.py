@@ -44,7 +44,7 @@ class VerifierSpec:
 
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verifiers",
-    ["flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool"],
+    ["flywheel.verifiers.answer", "flywheel.verifiers.image", "flywheel.verifiers.tool", "flywheel.verifiers.analytic"],
 )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flywheel.generators.scene import pixels
+from flywheel.generators.scene import coords, pixels
 from flywheel.generators.scene.model import Scene
 
 SIZE = 448  # px; figures are square
@@ -33,6 +33,7 @@ class Layout:
     span: float
     size: int = SIZE
     labels: dict[str, tuple[float, float]] = field(default_factory=dict)  # centre, px
+    plane_texts: list[coords.PlaneText] = field(default_factory=list)  # tick labels, axis names, O
 
     def to_px(self, x: float, y: float) -> tuple[float, float]:
         s = self.size / self.span
@@ -55,6 +56,9 @@ def fit_view(scene: Scene, size: int = SIZE) -> Layout:
         (cx, cy), r = pts[c.center], scene.radius_float(c)
         xs += [cx - r, cx + r]
         ys += [cy - r, cy + r]
+    if scene.coordinate_plane is not None:
+        xs += [p[0] for p in scene.coordinate_plane.corners()]
+        ys += [p[1] for p in scene.coordinate_plane.corners()]
     w, h = max(xs) - min(xs), max(ys) - min(ys)
     span_inner = max(w, h, 1e-9)
     span = span_inner * size / (size - 2 * PAD_PX)
@@ -78,6 +82,11 @@ def obstacle_segments(scene: Scene, layout: Layout, with_construction: bool = Tr
     marks = scene.right_marks + (scene.construction.right_marks if with_construction else [])
     for m in marks:
         parts.append(pixels.polyline_segments(right_mark_px(pts[m.a], pts[m.v], pts[m.b])))
+    plane = scene.coordinate_plane
+    if plane is not None:
+        parts.append(coords.plane_strokes_px(plane, layout))
+        if with_construction:
+            parts += [coords.hatch_segments_px(plane, h, layout) for h in scene.construction.hatches]
     return np.concatenate(parts, axis=0)
 
 
@@ -103,6 +112,10 @@ def place_labels(scene: Scene, layout: Layout) -> Layout:
     names = list(dict.fromkeys(scene.labeled + scene.construction.points))
     dots = [(pts[n][0] - 3, pts[n][1] - 3, pts[n][0] + 3, pts[n][1] + 3) for n in names]
     placed: list[pixels.Rect] = []
+    if scene.coordinate_plane is not None:
+        regions = [coords.hatch_polygon_px(scene.coordinate_plane, h, layout) for h in scene.construction.hatches]
+        layout.plane_texts = coords.place_texts(scene.coordinate_plane, layout, segs, dots, regions)
+        placed += [t.box for t in layout.plane_texts]
     for name in sorted(names, key=lambda n: -_degree(scene, n)):
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, placed + dots, layout.size)
         layout.labels[name] = best

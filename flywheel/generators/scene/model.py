@@ -9,9 +9,12 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import sympy as sp
+
+if TYPE_CHECKING:
+    from flywheel.generators.scene.coords import CoordinatePlane, Hatch
 
 Point = tuple[sp.Expr, sp.Expr]
 
@@ -71,9 +74,10 @@ class RightMark:
 
 @dataclass(frozen=True)
 class Measure:
-    """A quantity of the scene: length(P,Q), angle(P,V,Q) in degrees, area/perimeter(polygon)."""
+    """A quantity of the scene: length(P,Q), angle(P,V,Q) in degrees, area/perimeter(polygon);
+    on a coordinate plane also x/y(P) and area_between(upper graph, lower graph, A, B) for x_A ≤ x ≤ x_B."""
 
-    kind: Literal["length", "angle", "area", "perimeter"]
+    kind: Literal["length", "angle", "area", "perimeter", "x", "y", "area_between"]
     points: tuple[str, ...]
 
     def describe(self) -> str:
@@ -83,6 +87,9 @@ class Measure:
             "angle": lambda: f"∠{''.join(p)}",
             "area": lambda: f"area of {''.join(p)}",
             "perimeter": lambda: f"perimeter of {''.join(p)}",
+            "x": lambda: f"x-coordinate of {p[0]}",
+            "y": lambda: f"y-coordinate of {p[0]}",
+            "area_between": lambda: f"area between {p[0]} and {p[1]} from {p[2]} to {p[3]}",
         }[self.kind]()
 
 
@@ -94,6 +101,7 @@ class Construction:
     segments: list[Segment] = field(default_factory=list)
     points: list[str] = field(default_factory=list)  # new points, dotted and labelled by the tool
     right_marks: list[RightMark] = field(default_factory=list)
+    hatches: list[Hatch] = field(default_factory=list)  # regions of a coordinate plane, hatched by the tool
 
 
 @dataclass
@@ -105,6 +113,7 @@ class Scene:
     right_marks: list[RightMark] = field(default_factory=list)
     labeled: list[str] = field(default_factory=list)  # points drawn with a dot and a label
     construction: Construction = field(default_factory=lambda: Construction(""))
+    coordinate_plane: CoordinatePlane | None = None  # axes, ticks and curves (scene/coords.py)
 
     def floats(self) -> dict[str, tuple[float, float]]:
         """Float coordinates, computed once per scene (sympy evaluation is the slow part)."""
