@@ -124,7 +124,7 @@ class PlaneText:
 def text_box(text: str, cx: float, cy: float, tick: bool) -> pixels.Rect:
     # DejaVu Sans 10 pt: digits ~8.8 px, the minus sign ~11.6 px, ~16 px tall with descent.
     # DejaVu Serif Italic 13 pt letters ~10 px wide, ~19 px tall. Estimates err on the large side.
-    w = (9.5 * len(text) + 3.0) if tick else (10.0 * len(text) + 4.0)
+    w = (9.5 * len(text) + 3.0) if tick else (10.0 * len(text) + 8.0)
     h = 17.0 if tick else 19.0
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
@@ -267,27 +267,37 @@ def tick_text(v: int) -> str:
     return f"−{-v}" if v < 0 else str(v)
 
 
-def place_texts(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
-                regions: list[np.ndarray]) -> list[PlaneText]:
-    """Tick labels beside their ticks (the other side when that is clear, dropped when neither is),
-    then the axis names and O; none may touch a stroke that is not its own axis, a dot or a region."""
-    out: list[PlaneText] = []
+def place_axis_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect]) -> list[PlaneText]:
+    """x and y beside the arrow tips, O in the first clear quadrant around the origin (placed before point labels)."""
     ox, oy = layout.to_px(0, 0)
-    others = _without_axes(strokes, layout, plane)
+    tx, ty = layout.to_px(plane.xmax, 0)[0], layout.to_px(0, plane.ymax)[1]
+    cands = [("x", [(tx - 5, oy + 14), (tx - 5, oy - 14)]), ("y", [(ox + 12, ty + 6), (ox - 12, ty + 6)]),
+             ("O", [(ox - 11, oy + 12), (ox + 11, oy + 12), (ox - 11, oy - 12), (ox + 11, oy - 12)])]
+    return _place(cands, False, layout, strokes, taken, [], plane)
+
+
+def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
+                      regions: list[np.ndarray]) -> list[PlaneText]:
+    """Tick labels beside their ticks, on the other side when that is clear, dropped when neither is:
+    placed after the point labels, so a tick label never crowds a named point."""
+    ox, oy = layout.to_px(0, 0)
     xt, yt = plane.ticks(layout)
-    cands: list[tuple[str, list[tuple[float, float]], bool]] = []
+    cands = []
     for v in xt:
         x = layout.to_px(v, 0)[0]
-        cands.append((tick_text(v), [(x, oy + TICK_PX + 11), (x, oy - TICK_PX - 11)], True))
+        cands.append((tick_text(v), [(x, oy + TICK_PX + 11), (x, oy - TICK_PX - 11)]))
     for v in yt:
         y, t = layout.to_px(0, v)[1], tick_text(v)
         w = text_box(t, 0, 0, True)[2]
-        cands.append((t, [(ox - TICK_PX - 2 - w, y), (ox + TICK_PX + 2 + w, y)], True))
-    tx, ty = layout.to_px(plane.xmax, 0)[0], layout.to_px(0, plane.ymax)[1]
-    cands.append(("x", [(tx - 5, oy + 14), (tx - 5, oy - 14)], False))
-    cands.append(("y", [(ox + 12, ty + 6), (ox - 12, ty + 6)], False))
-    cands.append(("O", [(ox - 10, oy + 12), (ox + 10, oy + 12), (ox - 10, oy - 12), (ox + 10, oy - 12)], False))
-    for text, spots, tick in cands:
+        cands.append((t, [(ox - TICK_PX - 2 - w, y), (ox + TICK_PX + 2 + w, y)]))
+    return _place(cands, True, layout, strokes, taken, regions, plane)
+
+
+def _place(cands, tick: bool, layout: Layout, strokes, taken, regions, plane) -> list[PlaneText]:
+    """First clear spot of each text: off every stroke but its own axis, off dots, texts and hatched regions."""
+    out: list[PlaneText] = []
+    others = _without_axes(strokes, layout, plane)
+    for text, spots in cands:
         for cx, cy in spots:
             box = text_box(text, cx, cy, tick)
             grown = (box[0] - GAP_PX, box[1] - GAP_PX, box[2] + GAP_PX, box[3] + GAP_PX)
@@ -298,11 +308,12 @@ def place_texts(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, tak
 
 
 def _without_axes(strokes: np.ndarray, layout: Layout, plane: CoordinatePlane) -> np.ndarray:
-    """Strokes other than the axes and their ticks: texts sit beside their axis by construction."""
+    """Strokes other than the two axis lines: texts sit right beside an axis by construction (ticks still count)."""
     ox, oy = layout.to_px(0, 0)
-    on_x = (np.abs(strokes[:, 1] - oy) <= TICK_PX + 0.5) & (np.abs(strokes[:, 3] - oy) <= TICK_PX + 0.5)
-    on_y = (np.abs(strokes[:, 0] - ox) <= TICK_PX + 0.5) & (np.abs(strokes[:, 2] - ox) <= TICK_PX + 0.5)
-    return strokes[~(on_x | on_y)]
+    long = np.hypot(strokes[:, 2] - strokes[:, 0], strokes[:, 3] - strokes[:, 1]) > 2 * TICK_PX + 1
+    on_x = (np.abs(strokes[:, 1] - oy) < 0.5) & (np.abs(strokes[:, 3] - oy) < 0.5)
+    on_y = (np.abs(strokes[:, 0] - ox) < 0.5) & (np.abs(strokes[:, 2] - ox) < 0.5)
+    return strokes[~(long & (on_x | on_y))]
 
 
 def _clear(box, strokes, taken, regions, size) -> bool:

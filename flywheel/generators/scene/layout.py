@@ -112,14 +112,17 @@ def place_labels(scene: Scene, layout: Layout) -> Layout:
     names = list(dict.fromkeys(scene.labeled + scene.construction.points))
     dots = [(pts[n][0] - 3, pts[n][1] - 3, pts[n][0] + 3, pts[n][1] + 3) for n in names]
     placed: list[pixels.Rect] = []
-    if scene.coordinate_plane is not None:
-        regions = [coords.hatch_polygon_px(scene.coordinate_plane, h, layout) for h in scene.construction.hatches]
-        layout.plane_texts = coords.place_texts(scene.coordinate_plane, layout, segs, dots, regions)
+    plane = scene.coordinate_plane
+    if plane is not None:
+        layout.plane_texts = coords.place_axis_names(plane, layout, segs, dots)
         placed += [t.box for t in layout.plane_texts]
     for name in sorted(names, key=lambda n: -_degree(scene, n)):
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, placed + dots, layout.size)
         layout.labels[name] = best
         placed.append(label_box(*best, name))
+    if plane is not None:
+        regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
+        layout.plane_texts += coords.place_tick_labels(plane, layout, segs, placed + dots, regions)
     return layout
 
 
