@@ -271,25 +271,28 @@ def place_axis_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray
     """x and y beside the arrow tips, O in the first clear quadrant around the origin (placed before point labels)."""
     ox, oy = layout.to_px(0, 0)
     tx, ty = layout.to_px(plane.xmax, 0)[0], layout.to_px(0, plane.ymax)[1]
-    cands = [("x", [(tx - 5, oy + 14), (tx - 5, oy - 14)]), ("y", [(ox + 12, ty + 6), (ox - 12, ty + 6)]),
-             ("O", [(ox - 11, oy + 12), (ox + 11, oy + 12), (ox - 11, oy - 12), (ox + 11, oy - 12)])]
+    d = TICK_PX + GAP_PX + 10  # clear of the ticks and arrowheads
+    cands = [("x", [(tx - 4, oy + d + 1), (tx - 4, oy - d - 1)]), ("y", [(ox + d + 2, ty + 8), (ox - d - 2, ty + 8)]),
+             ("O", [(ox - d, oy + d), (ox + d, oy + d), (ox - d, oy - d), (ox + d, oy - d)])]
     return _place(cands, False, layout, strokes, taken, [], plane)
 
 
 def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
-                      regions: list[np.ndarray]) -> list[PlaneText]:
-    """Tick labels beside their ticks, on the other side when that is clear, dropped when neither is:
-    placed after the point labels, so a tick label never crowds a named point."""
+                      regions: list[np.ndarray], named: list[tuple[float, float]]) -> list[PlaneText]:
+    """Tick labels below the x-axis and left of the y-axis, each dropped when its spot is not clear:
+    placed after the point labels, so a tick label never crowds a named point (nor labels its tick)."""
     ox, oy = layout.to_px(0, 0)
     xt, yt = plane.ticks(layout)
     cands = []
     for v in xt:
         x = layout.to_px(v, 0)[0]
-        cands.append((tick_text(v), [(x, oy + TICK_PX + 11), (x, oy - TICK_PX - 11)]))
+        if not any(abs(x - p[0]) < 8 and abs(oy - p[1]) < 8 for p in named):
+            cands.append((tick_text(v), [(x, oy + TICK_PX + 12)]))
     for v in yt:
         y, t = layout.to_px(0, v)[1], tick_text(v)
         w = text_box(t, 0, 0, True)[2]
-        cands.append((t, [(ox - TICK_PX - 2 - w, y), (ox + TICK_PX + 2 + w, y)]))
+        if not any(abs(y - p[1]) < 8 and abs(ox - p[0]) < 8 for p in named):
+            cands.append((t, [(ox - TICK_PX - 4 - w, y)]))
     return _place(cands, True, layout, strokes, taken, regions, plane)
 
 
