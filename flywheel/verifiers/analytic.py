@@ -63,6 +63,7 @@ def stated_equations(question: str) -> list[sp.Expr]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse(text: str) -> sp.Expr:
     plain = text.strip().replace("−", "-").replace("²", "**2").replace("³", "**3").replace("^", "**")
     return parse_expr(plain, transformations=_TRANSFORMS, local_dict={"x": X, "y": Y})

@@ -22,7 +22,7 @@ from flywheel.generators.scene.exact import P
 from flywheel.generators.scene.model import Construction, Measure, RightMark, Scene, Segment
 from flywheel.records import Difficulty
 
-COORDS = [v for v in range(-5, 6) if v != 0]
+COORDS = [v for v in range(-6, 7) if v != 0]
 
 
 def _draw_line(rng: random.Random):

@@ -42,7 +42,7 @@ def _widen(lo: int, hi: int, span: float) -> tuple[int, int]:
 
 def num(v) -> str:
     """A rational as a textbook prints it: 3, −2, 12/5, −1/2."""
-    v = sp.nsimplify(v)
+    v = sp.Rational(v) if isinstance(v, int | sp.Rational) else sp.nsimplify(v)  # nsimplify is slow
     sign = MINUS if v < 0 else ""
     v = abs(v)
     return f"{sign}{v.p}" if v.q == 1 else f"{sign}{v.p}/{v.q}"
@@ -96,3 +96,14 @@ def rise_run(a: Point, b: Point) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     """(run, rise, slope) from a to b."""
     run, rise = b[0] - a[0], b[1] - a[1]
     return run, rise, rise / run
+
+
+def surd(e: sp.Expr) -> str:
+    """c·√n as a textbook prints it: 5√17/4, √145/2 (anything else falls back to sympy's text)."""
+    c, r = sp.nsimplify(e).as_coeff_Mul()
+    if r == 1:
+        return num(c)
+    if not (r.is_Pow and r.exp == sp.Rational(1, 2) and r.base.is_Integer and c.is_Rational):
+        return sp.sstr(e)
+    top = "" if abs(c.p) == 1 else str(abs(c.p))
+    return f"{MINUS if c < 0 else ''}{top}√{r.base}" + ("" if c.q == 1 else f"/{c.q}")

@@ -6,7 +6,7 @@ import random
 
 import sympy as sp
 
-from flywheel.generators.analytic.plot import graph_text, leaks, num, plane
+from flywheel.generators.analytic.plot import graph_text, leaks, num, plane, surd
 from flywheel.generators.base import Draft
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.coords import Extremum, Hatch, OnCurve, X
@@ -15,6 +15,8 @@ from flywheel.generators.scene.model import Construction, Measure, RightMark, Sc
 from flywheel.records import Difficulty
 
 LEADING = [sp.Integer(1), sp.Integer(-1), sp.Rational(1, 2), sp.Rational(-1, 2), sp.Integer(2), sp.Integer(-2)]
+SLOPES = [sp.Integer(v) for v in (-2, -1, 0, 1, 2)] + [sp.Rational(v, 2) for v in (-3, -1, 1, 3)]
+WIDE = [sp.Integer(3), sp.Integer(-3), sp.Integer(4), sp.Integer(-4)]
 
 
 def _factored(a: sp.Expr, p, q) -> str:
@@ -29,17 +31,20 @@ def _factored(a: sp.Expr, p, q) -> str:
 
 @register_generator("analytic.parabola_vertex_triangle", domain="analytic_geometry")
 def parabola_vertex_triangle(rng: random.Random) -> Draft:
-    """y = a(x − p)(x − q): roots A, B and vertex V on the axis of symmetry; area ABV = ½·AB·|k|."""
+    """y = a(x − p)(x − q): roots A, B and vertex V on the axis of symmetry; area ABV = ½·AB·|k|, VA² = (AB/2)² + k²."""
+    asks_side = rng.random() < 0.5
     while True:
-        a = rng.choice(LEADING)
-        d = rng.randint(2, 6)
-        p = rng.randint(-5, 5 - d)
-        q = p + d
-        h, k = sp.Rational(p + q, 2), -a * sp.Rational(d * d, 4)
-        if 0 in (p, q, h) or not (1 <= abs(k) <= 7) or abs(a) * d > 6:
-            continue
-        area = d * abs(k) / 2
+        a = rng.choice(LEADING + WIDE + [sp.Rational(s, 4) for s in (1, -1, 3, -3)])
+        p = sp.Rational(rng.randint(-16, 14), 2)  # roots on the half-integers
+        q = p + sp.Rational(rng.randint(3, 16), 2)
+        d = q - p
+        h, k = (p + q) / 2, -a * d * d / 4
         f = sp.expand(a * (X - p) * (X - q))
+        if 0 in (p, q, h) or q > 8 or not (1 <= abs(k) <= 9) or abs(a) * d > 6:
+            continue
+        if any(c.q > 2 for c in sp.Poly(f, X).coeffs()):
+            continue  # integer or half-integer coefficients: the equation reads like a textbook's
+        area = sp.sqrt(d * d / 4 + k * k) if asks_side else d * abs(k) / 2
         pts = {"A": P(p, 0), "B": P(q, 0), "V": (h, k), "M": (h, sp.Integer(0))}
         claims = [OnCurve("A", "f"), OnCurve("B", "f"), OnCurve("V", "f"), Extremum("V", "f"),
                   OnCurve("A", "x-axis"), OnCurve("B", "x-axis"), OnCurve("M", "x-axis")]
@@ -61,21 +66,22 @@ def parabola_vertex_triangle(rng: random.Random) -> Draft:
         title="A parabola, its x-intercepts and its vertex",
         scene=scene,
         question=f"The parabola {graph_text(f)} meets the x-axis at A and B, and V is its vertex. "
-        "Find the area of triangle ABV.",
+        + ("Find the length VA." if asks_side else "Find the area of triangle ABV."),
         answer=area,
-        target=Measure("area", ("A", "B", "V")),
+        target=Measure("length", ("V", "A")) if asks_side else Measure("area", ("A", "B", "V")),
         givens=[],
         reasoning=[
-            "Triangle ABV has base AB on the x-axis; its height is the distance from V to the x-axis.",
-            "The vertex lies on the axis of symmetry, halfway between the roots.",
+            "The vertex lies on the axis of symmetry, which meets AB at its midpoint M at a right angle.",
+            "VA is the hypotenuse of the right triangle AMV." if asks_side else "VM is the height of triangle ABV on AB.",
         ],
         conclusion=[
-            f"Factoring, y = {_factored(a, p, q)}, so A = ({p}, 0), B = ({q}, 0) and AB = {d}.",
+            f"Factoring, y = {_factored(a, p, q)}, so A = ({num(p)}, 0), B = ({num(q)}, 0) and AB = {num(d)}.",
             f"The axis of symmetry is x = {num(h)}, so V = ({num(h)}, {num(k)}) and the height VM = {num(abs(k))}.",
-            f"Area of ABV = ½·AB·VM = ½·{d}·{num(abs(k))} = {num(area)}.",
+            f"In the right triangle AMV, AM = {num(d / 2)}, so VA = √(AM² + VM²) = {surd(area)}." if asks_side
+            else f"Area of ABV = ½·AB·VM = ½·{num(d)}·{num(abs(k))} = {num(area)}.",
         ],
         difficulty=Difficulty(hops=3, constructions=1),
-        params={"a": str(a), "p": p, "q": q},
+        params={"a": str(a), "p": str(p), "q": str(q)},
     )
 
 
@@ -84,10 +90,10 @@ def area_parabola_line(rng: random.Random) -> Draft:
     """A parabola and a line meeting at A and B: the enclosed area is |a|(x_B − x_A)³/6."""
     while True:
         a = rng.choice(LEADING)
-        x1 = rng.randint(-4, 2)
+        x1 = rng.randint(-5, 3)
         d = rng.randint(2, 5)
         x2 = x1 + d
-        m, n = rng.randint(-2, 2), rng.randint(-3, 3)
+        m, n = rng.choice(SLOPES), rng.randint(-4, 4)
         if (m, n) == (0, 0) or 0 in (x1, x2) or abs(a) * d * d > 24:
             continue
         if abs(a) * d * d / 4 < 1.3 * (1 + m * m) ** 0.5:
@@ -129,11 +135,11 @@ def area_parabola_line(rng: random.Random) -> Draft:
         ],
         conclusion=[
             f"Setting the two equal: {poly_gap(f, g)} = {_factored(a, x1, x2)} = 0, so A and B have x = {x1} and x = {x2}.",
-            f"Between them the {top} lies above, and the gap is {num(abs(a))}·(x − {num(x1)})({x2} − x)".replace("− −", "+ "),
+            f"Between them the {top} lies above, and the gap is {num(abs(a))}·(x − {num(x1)})({x2} − x).".replace("− −", "+ "),
             f"Area = ∫ from {x1} to {x2} of the gap = {num(abs(a))}·{d}³/6 = {num(area)}.",
         ],
         difficulty=Difficulty(hops=3, constructions=1),
-        params={"a": str(a), "x1": x1, "x2": x2, "m": m, "n": n},
+        params={"a": str(a), "x1": x1, "x2": x2, "m": str(m), "n": n},
     )
 
 

@@ -13,6 +13,7 @@ from flywheel.generators.analytic.plot import (
     plane,
     point_givens,
     point_text,
+    surd,
 )
 from flywheel.generators.base import Draft
 from flywheel.generators.registry import register_generator
@@ -20,15 +21,15 @@ from flywheel.generators.scene.coords import OnCurve, TangentAt, X
 from flywheel.generators.scene.model import Construction, Measure, RightMark, Scene, Segment
 from flywheel.records import Difficulty
 
-LEADING = [sp.Rational(1, 2), sp.Rational(-1, 2), sp.Integer(1), sp.Integer(-1), sp.Rational(1, 4), sp.Rational(-1, 4)]
+LEADING = [sp.Rational(s * n, d) for s in (1, -1) for n, d in ((1, 1), (1, 2), (1, 4), (3, 4), (1, 3), (2, 3))]
 
 
 @register_generator("analytic.tangent_length", domain="analytic_geometry")
 def tangent_length(rng: random.Random) -> Draft:
     """Tangent at P(x0, y0) meets the x-axis at T: PT² = y0² + (y0/f'(x0))² (drop PH to the axis)."""
     while True:
-        a, b, c = rng.choice(LEADING), rng.randint(-2, 2), rng.randint(-3, 4)
-        x0 = rng.choice([v for v in range(-3, 4) if v != 0])
+        a, b, c = rng.choice(LEADING), rng.randint(-3, 3), rng.randint(-5, 5)
+        x0 = rng.choice([v for v in range(-4, 5) if v != 0])
         f = a * X**2 + b * X + c
         y0, s = f.subs(X, x0), sp.diff(f, X).subs(X, x0)
         if y0 == 0 or s == 0 or not (1 <= abs(y0) <= 6 and sp.Rational(1, 2) <= abs(s) <= 3):
@@ -73,9 +74,9 @@ def tangent_length(rng: random.Random) -> Draft:
         ],
         conclusion=[
             f"The slope at P is y′({x0}) = {num(s)}, and PH = |{num(y0)}| = {num(abs(y0))}.",
-            f"Along the tangent the height drops {num(abs(y0))} over a run of {num(abs(y0))}/{num(abs(s))} = "
+            f"Along the tangent the height drops {num(abs(y0))} over a run of {num(abs(y0))} ÷ {num(abs(s))} = "
             f"{num(abs(run))}, so T = ({num(tx)}, 0) and HT = {num(abs(run))}.",
-            f"PT = √(PH² + HT²) = √({num(y0**2)} + {num(run**2)}) = {sp.sstr(length)}.",
+            f"PT = √(PH² + HT²) = √({num(y0**2)} + {num(run**2)}) = {surd(length)}.",
         ],
         difficulty=Difficulty(hops=3, constructions=2),
         params={"a": str(a), "b": b, "c": c, "x0": x0},

@@ -329,12 +329,13 @@ def _clear(box, strokes, taken, regions, size) -> bool:
 
 
 def _point_in_polygon(p, poly: np.ndarray) -> bool:
+    """Even-odd rule, vectorised over the polygon's edges."""
     x, y = p
-    inside = False
-    for (x1, y1), (x2, y2) in zip(poly, np.roll(poly, -1, axis=0), strict=True):
-        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-            inside = not inside
-    return inside
+    (x1, y1), (x2, y2) = poly.T, np.roll(poly, -1, axis=0).T
+    crosses = (y1 > y) != (y2 > y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        at = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+    return bool(np.count_nonzero(crosses & (x < at)) % 2)
 
 
 def graph_y(c: Curve, xs: np.ndarray) -> np.ndarray:
