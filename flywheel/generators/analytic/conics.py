@@ -22,7 +22,7 @@ F1, F2 = "F₁", "F₂"
 def _point(rng: random.Random, a: int, b: int) -> tuple[sp.Rational, sp.Rational]:
     """A rational point (u along the major axis, v along the minor) off both axes, away from the vertices."""
     while True:
-        t = sp.Rational(rng.randint(1, 14), rng.randint(2, 13)) * rng.choice([1, -1])
+        t = sp.Rational(rng.randint(1, 20), rng.randint(2, 19)) * rng.choice([1, -1])
         if sp.Rational(1, 5) <= abs(t) <= 4 and abs(t) != 1:
             break
     u = a * (1 - t * t) / (1 + t * t)

@@ -21,8 +21,9 @@ def window(points: list[tuple[float, float]], pad: float = 1.0, min_ratio: float
     """Integer axes window around the points and the origin, at least `min_ratio` as tall as wide (and vice versa)."""
     xs = [float(p[0]) for p in points] + [0.0]
     ys = [float(p[1]) for p in points] + [0.0]
-    x0, x1 = math.floor(min(xs) - pad), math.ceil(max(xs) + pad)
-    y0, y1 = math.floor(min(ys) - pad), math.ceil(max(ys) + pad)
+    # The arrow tips stay ≥ 2 units past the origin: room for the axis names beside them.
+    x0, x1 = math.floor(min(xs) - pad), max(2, math.ceil(max(xs) + pad))
+    y0, y1 = math.floor(min(ys) - pad), max(2, math.ceil(max(ys) + pad))
     x0, x1 = _widen(x0, x1, min_ratio * (y1 - y0))
     y0, y1 = _widen(y0, y1, min_ratio * (x1 - x0))
     return x0, x1, y0, y1

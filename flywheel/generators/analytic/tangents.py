@@ -29,7 +29,7 @@ def tangent_length(rng: random.Random) -> Draft:
     """Tangent at P(x0, y0) meets the x-axis at T: PT² = y0² + (y0/f'(x0))² (drop PH to the axis)."""
     while True:
         a, b, c = rng.choice(LEADING), rng.randint(-3, 3), rng.randint(-5, 5)
-        x0 = rng.choice([v for v in range(-4, 5) if v != 0])
+        x0 = sp.Rational(rng.choice([v for v in range(-8, 9) if v != 0]), 2)
         f = a * X**2 + b * X + c
         y0, s = f.subs(X, x0), sp.diff(f, X).subs(X, x0)
         if y0 == 0 or s == 0 or not (1 <= abs(y0) <= 6 and sp.Rational(1, 2) <= abs(s) <= 3):
@@ -38,11 +38,11 @@ def tangent_length(rng: random.Random) -> Draft:
         tx = x0 - run
         if tx == 0 or abs(run) < sp.Rational(6, 5) or abs(tx) > 7:
             continue
-        pt, t = (sp.Integer(x0), y0), (tx, sp.Integer(0))
+        pt, t = (x0, y0), (tx, sp.Integer(0))
         reach = sp.Rational(max(1, round(6 / float(abs(run)))), 4)  # the dashed tangent runs on past P
         e = (x0 + (x0 - tx) * reach, y0 + y0 * reach)
         length = sp.sqrt(y0**2 + run**2)
-        pts = {"P": pt, "T": t, "H": (sp.Integer(x0), sp.Integer(0)), "E": e}
+        pts = {"P": pt, "T": t, "H": (x0, sp.Integer(0)), "E": e}
         claims = [OnCurve("P", "f"), TangentAt("P", "T", "f"), TangentAt("P", "E", "f"),
                   OnCurve("T", "x-axis"), OnCurve("H", "x-axis")]
         axes = plane([pt, t, e, (-sp.Rational(b, 2) / a, f.subs(X, -sp.Rational(b, 2) / a))], {"f": (f, True)}, claims)
@@ -73,11 +73,11 @@ def tangent_length(rng: random.Random) -> Draft:
             "The run follows from the slope of the tangent, the derivative at P.",
         ],
         conclusion=[
-            f"The slope at P is y′({x0}) = {num(s)}, and PH = |{num(y0)}| = {num(abs(y0))}.",
+            f"The slope at P is y′({num(x0)}) = {num(s)}, and PH = |{num(y0)}| = {num(abs(y0))}.",
             f"Along the tangent the height drops {num(abs(y0))} over a run of {num(abs(y0))} ÷ {num(abs(s))} = "
             f"{num(abs(run))}, so T = ({num(tx)}, 0) and HT = {num(abs(run))}.",
             f"PT = √(PH² + HT²) = √({num(y0**2)} + {num(run**2)}) = {surd(length)}.",
         ],
         difficulty=Difficulty(hops=3, constructions=2),
-        params={"a": str(a), "b": b, "c": c, "x0": x0},
+        params={"a": str(a), "b": b, "c": c, "x0": str(x0)},
     )
