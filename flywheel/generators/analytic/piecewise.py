@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import sympy as sp
@@ -40,6 +41,9 @@ def piecewise_area(rng: random.Random) -> Draft:
         ys = [rng.randint(1, 6) for _ in xs]
         if ys[1] == ys[0] and ys[2] == ys[1]:
             continue  # at least one sloped piece before the flat one, or it is one rectangle
+        slopes = [math.atan2(ys[i + 1] - ys[i], xs[i + 1] - xs[i]) for i in range(3)]
+        if any(math.degrees(slopes[i + 1] - slopes[i]) > 100 for i in range(2)):
+            continue  # a sharp valley: no room above the corner for its label (the hatching fills below)
         pieces = [sp.expand(ys[i] + sp.Rational(ys[i + 1] - ys[i], xs[i + 1] - xs[i]) * (X - xs[i])) for i in range(3)]
         area = sum(sp.Rational((ys[i] + ys[i + 1]) * (xs[i + 1] - xs[i]), 2) for i in range(3))
         corners = {n: P(x, y) for n, x, y in zip(CORNERS, xs, ys, strict=True)}
