@@ -24,6 +24,7 @@ GENERATORS: Registry[GeneratorSpec] = Registry("generator", "flywheel.generators
     "flywheel.generators.physics",
     "flywheel.generators.charts",
     "flywheel.generators.discrete",
+    "flywheel.generators.analytic",
 ])
 
 

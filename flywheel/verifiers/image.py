@@ -28,7 +28,7 @@ def _label_problems(ctx: VerifyContext) -> str | None:
     r, scene, lay = ctx.render, ctx.rendered.draft.scene, ctx.rendered.layout
     boxes = r.labels
     shown = sorted(b.text for b in boxes)
-    expected = sorted(scene.labeled + [t for t, _, _ in extras.texts(scene, lay)])
+    expected = sorted(scene.labeled + [t for t, _, _ in extras.texts(scene, lay)] + [t.text for t in lay.plane_texts])
     if shown != expected:
         return f"labels drawn {shown} differ from the scene's {expected}"
     for b in boxes:

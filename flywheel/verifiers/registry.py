@@ -52,6 +52,7 @@ VERIFIERS: Registry[VerifierSpec] = Registry(
         "flywheel.verifiers.physics", "flywheel.verifiers.physics_image",
         "flywheel.verifiers.charts",
         "flywheel.verifiers.discrete",
+        "flywheel.verifiers.analytic",
     ],
 )
 

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from flywheel.generators.scene import extras, pixels
-from flywheel.generators.scene.emit import expected_tool_strokes
+from flywheel.generators.scene.emit import expected_tool_regions, expected_tool_strokes
 from flywheel.generators.scene.layout import label_box, right_mark_px
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
@@ -34,6 +34,8 @@ def expected_region(ctx: VerifyContext, shape: tuple[int, int]) -> np.ndarray:
     d = ImageDraw.Draw(img)
     for x0, y0, x1, y1 in expected_tool_strokes(scene, lay):
         d.line([(x0, y0), (x1, y1)], fill=255, width=2 * NEAR_PX + 1)
+    for poly in expected_tool_regions(scene, lay):
+        d.polygon([tuple(p) for p in poly], fill=255, outline=255, width=2 * NEAR_PX + 1)
     for m in scene.construction.right_marks:
         d.line([tuple(p) for p in right_mark_px(px[m.a], px[m.v], px[m.b])], fill=255, width=2 * NEAR_PX + 1)
     for n in scene.construction.points:

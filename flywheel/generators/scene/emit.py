@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from flywheel.generators.scene import extras
+from flywheel.generators.scene import coords, extras
 from flywheel.generators.scene.items import arrow_head_px, items_code
 from flywheel.generators.scene.layout import (
     ARC_PX,
@@ -75,6 +75,8 @@ def image_code(scene: Scene, layout: Layout, title: str) -> str:
             f"fig.add_artist(Circle(({_r(cx)}, {_r(cy)}), {_r(r)}, fill=False, edgecolor='black', linewidth={LINE_W}, transform=T))"
         )
     lines += items_code(scene, px, layout.to_px, to_data)
+    if scene.coordinate_plane is not None:
+        lines += coords.image_lines(scene.coordinate_plane, layout)
     dots = [f[n] for n in scene.labeled if n not in scene.undotted]
     if dots:
         xs = ", ".join(str(_r(p[0])) for p in dots)
@@ -138,6 +140,8 @@ def tool_code(scene: Scene, layout: Layout) -> str:
         poly = right_mark_px(px[m.a], px[m.v], px[m.b], RIGHT_PX)
         pts = ", ".join(f"({_r(x)}, {_r(y)})" for x, y in poly)
         body.append(f"draw.line([{pts}], fill=RED, width=2)  # right angle at {m.v}")
+    if c.hatches and scene.coordinate_plane is not None:
+        body += coords.tool_lines(scene.coordinate_plane, c.hatches, layout)
     if c.points:
         body.append(f"font = ImageFont.load_default(size={round(FONT_PX)})")
     for name in c.points:
@@ -152,6 +156,12 @@ def expected_tool_strokes(scene: Scene, layout: Layout) -> list[tuple[float, flo
     """Pixel segments the construction must land on (used by the tool verifier)."""
     px = {k: layout.to_px(*v) for k, v in scene.floats().items()}
     return [px[s.a] + px[s.b] for s in scene.construction.segments]
+
+
+def expected_tool_regions(scene: Scene, layout: Layout) -> list:
+    """Pixel polygons the construction may fill (hatched regions of a coordinate plane)."""
+    plane = scene.coordinate_plane
+    return [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches] if plane else []
 
 
 def angle_between(u, v) -> float:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flywheel.generators.scene import extras, pixels
+from flywheel.generators.scene import coords, extras, pixels
 from flywheel.generators.scene.items import item_extent, obstacle_parts
 from flywheel.generators.scene.model import Scene
 
@@ -34,6 +34,7 @@ class Layout:
     span: float
     size: int = SIZE
     labels: dict[str, tuple[float, float]] = field(default_factory=dict)  # centre, px
+    plane_texts: list[coords.PlaneText] = field(default_factory=list)  # tick labels, axis names, O
 
     def to_px(self, x: float, y: float) -> tuple[float, float]:
         s = self.size / self.span
@@ -58,6 +59,9 @@ def fit_view(scene: Scene, size: int = SIZE) -> Layout:
         ys += [cy - r, cy + r]
     xs += [p[0] for p in item_extent(scene)]
     ys += [p[1] for p in item_extent(scene)]
+    if scene.coordinate_plane is not None:
+        xs += [p[0] for p in scene.coordinate_plane.corners()]
+        ys += [p[1] for p in scene.coordinate_plane.corners()]
     w, h = max(xs) - min(xs), max(ys) - min(ys)
     span_inner = max(w, h, 1e-9)
     span = span_inner * size / (size - 2 * PAD_PX)
@@ -83,6 +87,11 @@ def obstacle_segments(scene: Scene, layout: Layout, with_construction: bool = Tr
         parts.append(pixels.polyline_segments(right_mark_px(pts[m.a], pts[m.v], pts[m.b])))
     parts += obstacle_parts(scene, pts, layout.to_px, with_construction)
     parts.append(extras.strokes(scene, layout, with_construction))
+    plane = scene.coordinate_plane
+    if plane is not None:
+        parts.append(coords.plane_strokes_px(plane, layout))
+        if with_construction:
+            parts += [coords.hatch_segments_px(plane, h, layout) for h in scene.construction.hatches]
     return np.concatenate(parts, axis=0)
 
 
@@ -108,10 +117,17 @@ def place_labels(scene: Scene, layout: Layout) -> Layout:
     names = list(dict.fromkeys(scene.labeled + scene.construction.points))
     dots = [(pts[n][0] - 3, pts[n][1] - 3, pts[n][0] + 3, pts[n][1] + 3) for n in names]
     placed: list[pixels.Rect] = []
+    plane = scene.coordinate_plane
+    if plane is not None:
+        layout.plane_texts = coords.place_axis_names(plane, layout, segs, dots)
+        placed += [t.box for t in layout.plane_texts]
     for name in sorted(names, key=lambda n: -_degree(scene, n)):
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, placed + dots, layout.size)
         layout.labels[name] = best
         placed.append(label_box(*best, name))
+    if plane is not None:
+        regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
+        layout.plane_texts += coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names])
     return layout
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from flywheel.generators.scene import exact
+from flywheel.generators.scene import coords, exact
 from flywheel.generators.scene.model import Measure, Scene
 
 
 def measure_exact(scene: Scene, m: Measure) -> sp.Expr:
+    if m.kind == "area_between":
+        return coords.area_between_exact(scene, *m.points)
     p = [scene.points[n] for n in m.points]
     if m.kind == "length":
         return exact.dist(p[0], p[1])
@@ -16,6 +18,8 @@ def measure_exact(scene: Scene, m: Measure) -> sp.Expr:
         return exact.angle_deg(p[0], p[1], p[2])
     if m.kind == "area":
         return exact.polygon_area(p)
+    if m.kind in ("x", "y"):
+        return p[0][0 if m.kind == "x" else 1]
     if m.kind == "perimeter":
         return sum((exact.dist(a, b) for a, b in zip(p, p[1:] + p[:1], strict=True)), sp.Integer(0))
     raise ValueError(f"unknown measure kind {m.kind!r}")

@@ -9,9 +9,12 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import sympy as sp
+
+if TYPE_CHECKING:
+    from flywheel.generators.scene.coords import CoordinatePlane, Hatch
 
 Point = tuple[sp.Expr, sp.Expr]
 
@@ -72,9 +75,10 @@ class RightMark:
 
 @dataclass(frozen=True)
 class Measure:
-    """A quantity of the scene: length(P,Q), angle(P,V,Q) in degrees, area/perimeter(polygon)."""
+    """A quantity of the scene: length(P,Q), angle(P,V,Q) in degrees, area/perimeter(polygon);
+    on a coordinate plane also x/y(P) and area_between(upper graph, lower graph, A, B) for x_A ≤ x ≤ x_B."""
 
-    kind: Literal["length", "angle", "area", "perimeter", "value"]  # value: points[0] names it in words
+    kind: Literal["length", "angle", "area", "perimeter", "value", "x", "y", "area_between"]  # value: points[0] names it in words
     points: tuple[str, ...]
 
     def describe(self) -> str:
@@ -85,6 +89,9 @@ class Measure:
             "area": lambda: f"area of {''.join(p)}",
             "perimeter": lambda: f"perimeter of {''.join(p)}",
             "value": lambda: p[0],
+            "x": lambda: f"x-coordinate of {p[0]}",
+            "y": lambda: f"y-coordinate of {p[0]}",
+            "area_between": lambda: f"area between {p[0]} and {p[1]} from {p[2]} to {p[3]}",
         }[self.kind]()
 
 
@@ -97,6 +104,7 @@ class Construction:
     points: list[str] = field(default_factory=list)  # new points, dotted and labelled by the tool
     right_marks: list[RightMark] = field(default_factory=list)
     extras: list = field(default_factory=list)  # tool marks beyond segments (scene/extras.py ToolMark)
+    hatches: list[Hatch] = field(default_factory=list)  # regions of a coordinate plane, hatched by the tool
 
 
 @dataclass
@@ -113,6 +121,7 @@ class Scene:
     items: list = field(default_factory=list)
     undotted: list[str] = field(default_factory=list)  # labeled points drawn without a dot (arrow tips, symbols)
     extras: list = field(default_factory=list)  # diagram elements beyond points/segments (scene/extras.py)
+    coordinate_plane: CoordinatePlane | None = None  # axes, ticks and curves (scene/coords.py)
 
     def floats(self) -> dict[str, tuple[float, float]]:
         """Float coordinates, computed once per scene (sympy evaluation is the slow part)."""
