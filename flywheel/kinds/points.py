@@ -23,9 +23,12 @@ def dotted(scene: Scene) -> list[str]:
 
 
 def has_points(rendered: Rendered) -> bool:
-    """Perception and instruction need a scene of named, labelled, dotted points."""
+    """Perception and instruction need a scene of named, labelled, dotted points.
+
+    Scenes that render themselves (charts: `render_draft`) label data, not points.
+    """
     scene = rendered.draft.scene
-    return isinstance(scene, Scene) and bool(dotted(scene))
+    return isinstance(scene, Scene) and not hasattr(scene, "render_draft") and bool(dotted(scene))
 
 
 def point_pixels(rendered: Rendered, names: list[str] | None = None) -> Points:
