@@ -38,7 +38,7 @@ from flywheel.generators.scene.coords import (
     tick_text,
 )
 from flywheel.generators.scene.model import Measure, Scene
-from flywheel.verifiers.answer import close, measure
+from flywheel.verifiers.answer import answer_text_problem, close, measure
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
 EQUATION = re.compile(r"[0-9xy²³+\-−/^() ]*=[0-9xy²³+\-−/^() ]*")
@@ -183,12 +183,9 @@ def verify_analytic_answer(ctx: VerifyContext) -> Check:
     got, exact = measure_analytic(d.scene, d.target), float(d.answer)
     if not close(got, exact):
         return Check(False, f"{d.target.describe()} measures {got:.6g} in the figure but the answer is {exact:.6g}")
-    parsed = answer_value(d.answer_latex)
-    if parsed is None or not close(parsed, exact):
-        return Check(False, f"answer string {d.answer_latex!r} does not parse back to {exact:.6g}")
-    tail = re.search(r"<answer>(.*?)</answer>\s*$", ctx.rendered.cot, re.S)
-    if not tail or tail.group(1).strip() != d.answer_latex:
-        return Check(False, "the trace's <answer> differs from the answer")
+    problem = answer_text_problem(ctx, exact)
+    if problem:
+        return Check(False, problem)
     return Check(True, f"{d.target.describe()} re-measured {got:.6g} = {d.answer_latex}; "
                        f"{len(plane.curves)} curves, {len(d.givens)} givens, {len(plane.claims)} claims hold")
 

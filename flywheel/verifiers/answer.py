@@ -46,6 +46,19 @@ def _stated(question: str, value: sp.Expr) -> bool:
     return re.search(rf"(?<![\d.]){int(value)}(?!\d|[./]\d)", question) is not None
 
 
+def answer_text_problem(ctx: VerifyContext, value: float) -> str | None:
+    """Shared by every domain's answer verifier: the answer string parses back to `value`, and the
+    trace ends on exactly that answer."""
+    d = ctx.rendered.draft
+    parsed = answer_value(d.answer_latex)
+    if parsed is None or not close(parsed, value):
+        return f"answer string {d.answer_latex!r} does not parse back to {value:.6g}"
+    tail = re.search(r"<answer>(.*?)</answer>\s*$", ctx.rendered.cot, re.S)
+    if not tail or tail.group(1).strip() != d.answer_latex:
+        return "the trace's <answer> differs from the answer"
+    return None
+
+
 @register_verifier("answer", domains=["plane_geometry"], kinds=["interaction"])
 def verify_answer(ctx: VerifyContext) -> Check:
     d = ctx.rendered.draft
@@ -54,16 +67,13 @@ def verify_answer(ctx: VerifyContext) -> Check:
     exact = float(d.answer)
     if not close(got, exact):
         return Check(False, f"{d.target.describe()} measures {got:.6g} in the scene but the answer is {exact:.6g}")
-    parsed = answer_value(d.answer_latex)
-    if parsed is None or not close(parsed, exact):
-        return Check(False, f"answer string {d.answer_latex!r} does not parse back to {exact:.6g}")
+    problem = answer_text_problem(ctx, exact)
+    if problem:
+        return Check(False, problem)
     for g in d.givens:
         m = measure(pts, g.measure)
         if not close(m, float(g.value)):
             return Check(False, f"given {g.measure.describe()} = {g.value} but the scene measures {m:.6g}")
         if not _stated(d.question, g.value):
             return Check(False, f"given {g.measure.describe()} = {g.value} is not stated in the question")
-    tail = re.search(r"<answer>(.*?)</answer>\s*$", ctx.rendered.cot, re.S)
-    if not tail or tail.group(1).strip() != d.answer_latex:
-        return Check(False, "the trace's <answer> differs from the answer")
     return Check(True, f"{d.target.describe()} re-measured {got:.6g} = {d.answer_latex}; {len(d.givens)} givens match")

@@ -21,10 +21,10 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw
 
-from flywheel.answers import answer_value
 from flywheel.generators.scene import pixels
 from flywheel.generators.scene.diagrams import VERTEX_R_PX, GraphDiagram, GridBoard
 from flywheel.generators.scene.layout import obstacle_segments
+from flywheel.verifiers.answer import answer_text_problem
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
 DOMAIN = "discrete"
@@ -255,12 +255,9 @@ def verify_discrete_answer(ctx: VerifyContext) -> Check:
         return Check(False, str(exc))
     if got != d.answer:
         return Check(False, f"{d.target.describe()}: solved again from the figure's data it is {got}, not {d.answer_latex}")
-    parsed = answer_value(d.answer_latex)
-    if parsed is None or parsed != got:
-        return Check(False, f"answer string {d.answer_latex!r} does not parse back to {got}")
-    tail = re.search(r"<answer>(.*?)</answer>\s*$", ctx.rendered.cot, re.S)
-    if not tail or tail.group(1).strip() != d.answer_latex:
-        return Check(False, "the trace's <answer> differs from the answer")
+    problem = answer_text_problem(ctx, got)
+    if problem:
+        return Check(False, problem)
     return Check(True, f"{d.target.describe()} solved again from the figure: {got}; stated givens match")
 
 

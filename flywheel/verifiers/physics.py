@@ -16,10 +16,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from flywheel.answers import answer_value
 from flywheel.generators.physics.symbols import Cell, Curve, Resistor
 from flywheel.generators.scene.model import Measure, Scene
-from flywheel.verifiers.answer import close
+from flywheel.verifiers.answer import answer_text_problem, close
 from flywheel.verifiers.answer import measure as plane_measure
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
@@ -218,10 +217,7 @@ def verify_physics_answer(ctx: VerifyContext) -> Check:
     got = MEASURES[d.target.kind](d.scene, d.target.points, stated)
     if not close(got, exact):
         return Check(False, f"{d.target.kind} recomputed from the figure is {got:.6g} but the answer is {exact:.6g}")
-    parsed = answer_value(d.answer_latex)
-    if parsed is None or not close(parsed, exact):
-        return Check(False, f"answer string {d.answer_latex!r} does not parse back to {exact:.6g}")
-    tail = re.search(r"<answer>(.*?)</answer>\s*$", ctx.rendered.cot, re.S)
-    if not tail or tail.group(1).strip() != d.answer_latex:
-        return Check(False, "the trace's <answer> differs from the answer")
+    problem = answer_text_problem(ctx, exact)
+    if problem:
+        return Check(False, problem)
     return Check(True, f"{d.target.kind} recomputed from the figure {got:.6g} = {d.answer_latex}; {len(d.givens)} givens match")
