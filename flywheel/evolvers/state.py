@@ -17,7 +17,7 @@ from flywheel.catalog import Catalog
 from flywheel.evolvers.steps import STEPS, Step, steps_for, target_kind
 from flywheel.generators.base import draw
 from flywheel.generators.registry import get_generator
-from flywheel.records import KnowledgeNode, content_id
+from flywheel.records import KnowledgeNode
 
 # Domains whose figures are free scenes of points: they may be turned, relabelled and given
 # distractors or expansion steps. A chart or a circuit turned 30° is not the same problem.
@@ -134,6 +134,3 @@ def _nodes(cat: Catalog, round_: int) -> list[KnowledgeNode]:
                           params=json.loads(p) if p else {}, parents=list(par or []), round=r or 0)
             for i, d, n, desc, pre, g, p, par, r in cur.fetchall()]
 
-
-def job_seed(stream: str, index: int) -> random.Random:
-    return random.Random(content_id(stream, index))
