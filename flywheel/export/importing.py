@@ -21,10 +21,11 @@ from PIL import Image
 from flywheel.answers import answer_value
 from flywheel.catalog import Catalog
 from flywheel.catalog.images import sha256
+from flywheel.commit import load_duplicates
 from flywheel.errors import FlywheelError
 from flywheel.records import Sample, Verdict, content_id
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
-from flywheel.verifiers.duplicate import DuplicateIndex, phash_hex, question_key
+from flywheel.verifiers.duplicate import phash_hex, question_key
 from flywheel.verifiers.image import MIN_INK, ink_fraction
 from flywheel.verifiers.tool import MAX_CHANGED, changed_mask
 
@@ -98,9 +99,7 @@ def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None) -
     if not rows:
         return 0, 0
     stream = "import:" + content_id(path.name, table.num_rows)
-    dups = DuplicateIndex()
-    for key, ph, answer in cat.accepted_hashes():
-        dups.add(key, ph, answer)
+    dups = load_duplicates(cat)
     run_id = cat.start_run("import", {"file": str(path), "format": "v-interaction", "rows": len(rows)})
     samples, verdicts, images, accepted = [], [], {}, 0
     with ThreadPoolExecutor(workers or os.cpu_count() or 1) as ex:  # each check is its own process

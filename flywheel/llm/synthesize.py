@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
-from flywheel.commit import BatchWriter, absorb
+from flywheel.commit import BatchWriter, absorb, load_duplicates
 from flywheel.errors import FlywheelError
 from flywheel.generators.llm import create, sample_id, to_outcome
 from flywheel.knowledge.seeds import load_seeds
@@ -94,9 +94,7 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
         cache = ResponseCache(cat.con)
         client = LLMClient(llm, cache)
         run.usage = client.usage
-        dups = DuplicateIndex()
-        for key, ph, answer in cat.accepted_hashes():
-            dups.add(key, ph, answer)
+        dups = load_duplicates(cat)
         writer = BatchWriter(cat, run_id, cfg.batch_size)
 
         def task(i: int) -> Outcome:
