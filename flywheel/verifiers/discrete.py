@@ -35,7 +35,7 @@ class Mismatch(Exception):
 
 
 def _extra(ctx: VerifyContext, kind: type):
-    found = [e for e in ctx.rendered.draft.scene.extras if isinstance(e, kind)]
+    found = [e for e in ctx.rendered.draft.scene.elements if isinstance(e, kind)]
     if len(found) != 1:
         raise Mismatch(f"the figure has {len(found)} {kind.__name__} elements, expected 1")
     return found[0]
@@ -298,7 +298,7 @@ def _missing_strokes(ctx: VerifyContext, dark: np.ndarray) -> str | None:
 
 def _extra_edges(ctx: VerifyContext, dark: np.ndarray) -> str | None:
     scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
-    for g in (e for e in scene.extras if isinstance(e, GraphDiagram)):
+    for g in (e for e in scene.elements if isinstance(e, GraphDiagram)):
         px, joined = g.px(scene, lay), {frozenset((e.a, e.b)) for e in g.edges}
         for a, b in itertools.combinations(g.vertices, 2):
             p, q = px[a], px[b]
@@ -334,7 +334,7 @@ def _stray_ink(ctx: VerifyContext, dark: np.ndarray) -> str | None:
 def _cells(ctx: VerifyContext, rgb: np.ndarray) -> str | None:
     """Shaded cells are grey and open cells white, sampled away from the letters."""
     lay = ctx.rendered.layout
-    for board in (e for e in ctx.rendered.draft.scene.extras if isinstance(e, GridBoard)):
+    for board in (e for e in ctx.rendered.draft.scene.elements if isinstance(e, GridBoard)):
         for c, r in itertools.product(range(board.cols), range(board.rows)):
             for fx, fy in ((0.8, 0.2), (0.2, 0.2), (0.8, 0.8)):
                 x, y = lay.to_px(c + fx, r + fy)

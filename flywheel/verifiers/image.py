@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from flywheel.answers import answer_value
-from flywheel.generators.scene import extras, pixels
+from flywheel.generators.scene import elements, pixels
 from flywheel.generators.scene.layout import label_box, obstacle_segments
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
@@ -28,7 +28,7 @@ def _label_problems(ctx: VerifyContext) -> str | None:
     r, scene, lay = ctx.render, ctx.rendered.draft.scene, ctx.rendered.layout
     boxes = r.labels
     shown = sorted(b.text for b in boxes)
-    expected = sorted(scene.labeled + [t for t, _, _ in extras.texts(scene, lay)] + [t.text for t in lay.plane_texts])
+    expected = sorted(scene.labeled + [t for t, _, _ in elements.texts(scene, lay)] + [t.text for t in lay.plane_texts])
     if shown != expected:
         return f"labels drawn {shown} differ from the scene's {expected}"
     for b in boxes:

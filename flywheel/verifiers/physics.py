@@ -65,7 +65,7 @@ def _sin_angle(s: Scene, p: tuple[str, ...], _: Stated) -> float:
 
 
 def _parabola(s: Scene) -> np.ndarray:
-    (curve,) = [it for it in s.items if isinstance(it, Curve)]
+    (curve,) = [it for it in s.elements if isinstance(it, Curve)]
     xy = np.asarray(curve.points)
     return np.polyfit(xy[:, 0], xy[:, 1], 2)
 
@@ -114,7 +114,7 @@ def _image_height(s: Scene, p: tuple[str, ...], _: Stated) -> float:
 
 
 def _item(s: Scene, name: str):
-    return next(it for it in s.items if isinstance(it, Resistor | Cell) and it.name == name)
+    return next(it for it in s.elements if isinstance(it, Resistor | Cell) and it.name == name)
 
 
 def solve_circuit(s: Scene) -> tuple[dict[str, float], float]:
@@ -128,8 +128,8 @@ def solve_circuit(s: Scene) -> tuple[dict[str, float], float]:
 
     for seg in s.segments:  # wires: segments join their end points into one node
         parent[find(seg.a)] = find(seg.b)
-    cells = [it for it in s.items if isinstance(it, Cell)]
-    resistors = [it for it in s.items if isinstance(it, Resistor)]
+    cells = [it for it in s.elements if isinstance(it, Cell)]
+    resistors = [it for it in s.elements if isinstance(it, Resistor)]
     (cell,) = cells
     ground = find(cell.minus)
     nodes = sorted(({find(t) for r in resistors for t in (r.a, r.b)} | {find(cell.plus)}) - {ground})

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from flywheel.generators.physics.symbols import Cell, Resistor
-from flywheel.generators.scene.items import HEAD_HALF_PX, HEAD_LEN_PX
+from flywheel.generators.scene.elements import HEAD_HALF_PX, HEAD_LEN_PX
 from flywheel.generators.scene.layout import obstacle_segments
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
@@ -85,7 +85,7 @@ def _symbol_problem(px: _Pixels, ctx: VerifyContext, item) -> str | None:
     lay = ctx.rendered.layout
     pts = {k: lay.to_px(*v) for k, v in ctx.rendered.draft.scene.floats().items()}
     if isinstance(item, Resistor):
-        zig = item.strokes(pts, lay.to_px)[1].points
+        zig = item.strokes(ctx.rendered.draft.scene, lay)[1].points
         if not all(px.ink(x, y) for x, y in zig[1:-1]):
             return f"resistor {item.name} does not show its zigzag"
     if isinstance(item, Cell):
@@ -110,8 +110,8 @@ def verify_physics_image(ctx: VerifyContext) -> Check:
         problem = _arrow_problem(px, ctx, s)
         if problem:
             return Check(False, problem)
-    for it in scene.items:
+    for it in scene.elements:
         problem = _symbol_problem(px, ctx, it)
         if problem:
             return Check(False, problem)
-    return Check(True, f"{len(arrows)} arrows point and end as stated; {len(scene.items)} symbols drawn as stated")
+    return Check(True, f"{len(arrows)} arrows point and end as stated; {len(scene.elements)} symbols drawn as stated")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from flywheel.generators.scene import extras, pixels
+from flywheel.generators.scene import elements, pixels
 from flywheel.generators.scene.emit import expected_tool_regions, expected_tool_strokes
 from flywheel.generators.scene.layout import label_box, right_mark_px
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
@@ -43,7 +43,7 @@ def expected_region(ctx: VerifyContext, shape: tuple[int, int]) -> np.ndarray:
         d.ellipse((x - 10, y - 10, x + 10, y + 10), fill=255)
         bx = label_box(*lay.labels[n], n)
         d.rectangle((bx[0] - NEAR_PX, bx[1] - NEAR_PX, bx[2] + NEAR_PX, bx[3] + NEAR_PX), fill=255)
-    extras.paint_tool_region(scene, lay, d, NEAR_PX)
+    elements.paint_tool_region(scene, lay, d, NEAR_PX)
     return np.asarray(img) > 0
 
 
@@ -82,10 +82,10 @@ def verify_tool(ctx: VerifyContext) -> Check:
         cov = coverage(mask, stroke)
         if cov < MIN_COVER:
             return Check(False, f"construction {s.a}{s.b} is drawn along only {cov:.0%} of its length")
-    for name, stroke in extras.tool_strokes(scene, lay):
+    for name, stroke in elements.tool_strokes(scene, lay):
         if (cov := coverage(mask, stroke)) < MIN_COVER:
             return Check(False, f"construction {name} is drawn along only {cov:.0%} of its length")
-    for name, (x0, y0, x1, y1) in extras.tool_boxes(scene, lay):
+    for name, (x0, y0, x1, y1) in elements.tool_boxes(scene, lay):
         if mask[max(0, int(y0)) : int(y1) + 1, max(0, int(x0)) : int(x1) + 1].sum() < MIN_BOX_INK:
             return Check(False, f"construction {name} is not drawn in its place")
     return Check(True, f"construction drawn where expected ({share:.2%} of pixels changed)", score=1.0)

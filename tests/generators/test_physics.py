@@ -79,8 +79,8 @@ def test_answer_verifier_rejects_a_question_that_misstates_the_figure(name, give
 
 def test_answer_verifier_rejects_a_figure_whose_circuit_differs_from_the_question():
     r = rendered("physics.series_parallel", 5)
-    scene = dataclasses.replace(r.draft.scene, items=[
-        dataclasses.replace(it, ohms=it.ohms + 2) if getattr(it, "name", "") == "R₃" else it for it in r.draft.scene.items
+    scene = dataclasses.replace(r.draft.scene, elements=[
+        dataclasses.replace(it, ohms=it.ohms + 2) if getattr(it, "name", "") == "R₃" else it for it in r.draft.scene.elements
     ])
     bad = dataclasses.replace(r, draft=dataclasses.replace(r.draft, scene=scene))
     check = verify_physics_answer(VerifyContext("t", bad, None, None, None, "physics"))
@@ -106,8 +106,8 @@ def test_image_check_rejects_an_arrow_drawn_too_short():
 
 def test_image_check_rejects_a_cell_drawn_the_wrong_way_round():
     r = rendered("physics.series_parallel", 1)
-    items = [Cell(it.minus, it.plus, it.name, it.volts) if isinstance(it, Cell) else it for it in r.draft.scene.items]
-    drawn = render(dataclasses.replace(r.draft, scene=dataclasses.replace(r.draft.scene, items=items)))
+    items = [Cell(it.minus, it.plus, it.name, it.volts) if isinstance(it, Cell) else it for it in r.draft.scene.elements]
+    drawn = render(dataclasses.replace(r.draft, scene=dataclasses.replace(r.draft.scene, elements=items)))
     check = verify_physics_image(context(r, drawn.image_code))
     assert not check.passed and "plate" in check.reason
 
@@ -131,7 +131,7 @@ def test_lens_rays_meet_at_the_image_point_the_tool_marks(seed):
 def test_projectile_tool_marks_the_highest_point_of_the_drawn_path():
     r = rendered("physics.projectile", 2)
     scene, lay = r.draft.scene, r.layout
-    (curve,) = [it for it in scene.items if hasattr(it, "points")]
+    (curve,) = [it for it in scene.elements if hasattr(it, "points")]
     top = max(curve.points, key=lambda p: p[1])
     hx, hy = scene.floats()["H"]
     assert abs(top[1] - hy) < 1e-3 * hy and abs(top[0] - hx) < 0.02 * abs(curve.points[-1][0])

@@ -54,8 +54,8 @@ def lattice_paths(rng: random.Random) -> Draft:
             continue
         dx, dy = NUMBER_OFFSET if cell in board.marks else (0.0, 0.0)
         spots.append(((cell[0] + 0.5 + dx, cell[1] + 0.5 + dy), str(n)))
-    construction = Construction("write in every open cell the number of ways to reach it", extras=[CellNumbers(spots)])
-    scene = Scene(points={"_sw": P(0, 0), "_ne": P(cols, rows)}, extras=[board], construction=construction)
+    construction = Construction("write in every open cell the number of ways to reach it", marks=[CellNumbers(spots)])
+    scene = Scene(points={"_sw": P(0, 0), "_ne": P(cols, rows)}, elements=[board], construction=construction)
     k = len(blocked)
     answer = ways[end]
     return discrete_draft(

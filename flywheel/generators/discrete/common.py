@@ -104,12 +104,12 @@ def random_plane_graph(rng: random.Random, extra: float = 0.5) -> PlaneGraph:
 
 def graph_scene(g: PlaneGraph, weights: dict[tuple[str, str], int] | None, construction: Construction) -> Scene:
     diagram = GraphDiagram(g.names, [Edge(a, b, weights[(a, b)] if weights else None) for a, b in g.edges])
-    return Scene(points={n: P(*g.pos[n]) for n in g.names}, extras=[diagram], construction=construction)
+    return Scene(points={n: P(*g.pos[n]) for n in g.names}, elements=[diagram], construction=construction)
 
 
 def weights_fit(scene: Scene) -> bool:
     """Every weight label of the scene's graph has a clear spot in the final layout."""
-    diagram = scene.extras[0]
+    diagram = scene.elements[0]
     return diagram.fits(scene, fit_view(scene))
 
 

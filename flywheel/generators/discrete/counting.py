@@ -43,7 +43,7 @@ def count_triangles(rng: random.Random) -> Draft:
         rungs.append((f"L{j}", f"R{j}"))
     lines = len(base)
     construction = Construction("highlight the base and the segments parallel to it",
-                                extras=[HighlightSegments(rungs)])
+                                marks=[HighlightSegments(rungs)])
     scene = Scene(points=pts, segments=segs, construction=construction)
     per_rung = comb(lines, 2)
     answer = len(rungs) * per_rung

@@ -80,7 +80,7 @@ def shortest_path(rng: random.Random) -> Draft:
         if ways[target] != 1 or len(path) < 4 or dist[target] in weights.values():
             continue
         pairs = [_edge(weights, a, b) for a, b in zip(path, path[1:], strict=False)]
-        construction = Construction(f"highlight the route {path_text(path)}", extras=[HighlightSegments(pairs, VERTEX_R_PX)])
+        construction = Construction(f"highlight the route {path_text(path)}", marks=[HighlightSegments(pairs, VERTEX_R_PX)])
         scene = graph_scene(g, weights, construction)
         if weights_fit(scene):
             break
@@ -133,7 +133,7 @@ def spanning_tree(rng: random.Random) -> Draft:
         tree = kruskal(weights)
         total = sum(weights[e] for e in tree)
         construction = Construction("highlight the edges Kruskal's algorithm keeps",
-                                    extras=[HighlightSegments(tree, VERTEX_R_PX)])
+                                    marks=[HighlightSegments(tree, VERTEX_R_PX)])
         scene = graph_scene(g, weights, construction)
         if weights_fit(scene):
             break
@@ -168,7 +168,7 @@ def euler_strokes(rng: random.Random) -> Draft:
         if 2 <= len(odd) <= 6:
             break
     strokes = len(odd) // 2
-    construction = Construction("ring the vertices of odd degree", extras=[VertexRings(odd)])
+    construction = Construction("ring the vertices of odd degree", marks=[VertexRings(odd)])
     scene = graph_scene(g, None, construction)
     one = "one stroke" if strokes == 1 else f"{strokes} strokes"
     return discrete_draft(

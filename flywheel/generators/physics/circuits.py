@@ -52,7 +52,7 @@ def _circuit(width: sp.Rational, height: sp.Rational, gap: sp.Rational, s: int, 
         + _wires("r2b", "B") + _wires("r3b", "K2", "B", "P1", "c-"),
         labeled=[R1, R2, R3, "E"],
         undotted=[R1, R2, R3, "E"],
-        items=[Cell("c+", "c-", "E", volts), Resistor("r1a", "r1b", R1, ohms[0]), Resistor("r2a", "r2b", R2, ohms[1]),
+        elements=[Cell("c+", "c-", "E", volts), Resistor("r1a", "r1b", R1, ohms[0]), Resistor("r2a", "r2b", R2, ohms[1]),
                Resistor("r3a", "r3b", R3, ohms[2]), Junction("A"), Junction("B")],
         construction=Construction(
             f"mark the junctions A and B where the current splits and enclose the parallel pair {R2}, {R3}",

@@ -102,7 +102,7 @@ def _incline_scene(rise: int, run: int, hyp: int, k: int, mirror: bool) -> Scene
         right_marks=[RightMark("A", "B", "C")],
         labeled=["A", "B", "C", "W"],
         undotted=["A", "B", "C", "W"],
-        items=[Hatch("H0", "H1")],
+        elements=[Hatch("H0", "H1")],
         construction=Construction(
             "resolve the weight W into a component along the incline and one perpendicular to it",
             [Segment("G", "P", arrow=True), Segment("G", "N", arrow=True), Segment("W", "P", dashed=True),

@@ -62,7 +62,7 @@ def projectile(rng: random.Random) -> Draft:
         angle_marks=[AngleMark("A", "O", V0)],
         labeled=["O", "A", V0],
         undotted=[V0],
-        items=[Hatch("X0", "X1"), _trajectory(vx, vy, d)],
+        elements=[Hatch("X0", "X1"), _trajectory(vx, vy, d)],
         construction=Construction("mark the highest point H of the path and drop the vertical HM to the ground",
                                   [Segment("H", "M", dashed=True)], ["H"]),
     )

@@ -51,7 +51,7 @@ def thin_lens(rng: random.Random) -> Draft:
         segments=[Segment("X0", "X1"), Segment("B", "A", arrow=True)],
         labeled=["A", "B", "O", "F", "F'"],
         undotted=["A"],
-        items=[Lens("T", "D")],
+        elements=[Lens("T", "D")],
         construction=Construction(
             "draw the ray from A parallel to the axis, refracted through F', and the ray from A through the centre O;"
             " where they meet is the image A'B'",

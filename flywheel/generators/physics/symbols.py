@@ -1,4 +1,4 @@
-"""Physics diagram symbols as scene items: hatched ground, sampled curves, thin lenses, resistors, cells.
+"""Physics diagram symbols as scene elements: hatched ground, sampled curves, thin lenses, resistors, cells.
 
 Every symbol is defined by scene points (its terminals, its centre) plus sizes in pixels, so it
 keeps a constant, textbook look whatever the scale of the figure. The verifiers read the same
@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flywheel.generators.scene.items import PxMap, Stroke, ToPx
+from flywheel.generators.scene.elements import Element, Stroke
+
+if TYPE_CHECKING:
+    from flywheel.generators.scene.layout import Layout
+    from flywheel.generators.scene.model import Scene
+
+PxMap = dict[str, tuple[float, float]]
 
 THIN = 1.0  # pt: hatching and symbol details
 TICK_GAP_PX = 11.0
@@ -24,17 +31,19 @@ def _unit(p, q) -> tuple[float, float, float]:
 
 
 @dataclass(frozen=True)
-class Hatch:
+class Hatch(Element):
     """Hatching along the line a→b on its right-hand side (in the image): the ground or a wall."""
 
     a: str
     b: str
     tick_px: float = 8.0
 
-    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
+    def extent(self, scene: Scene) -> list[tuple[float, float]]:
+        pts = scene.floats()
         return [pts[self.a], pts[self.b]]
 
-    def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        px = layout.points_px(scene)
         p, q = px[self.a], px[self.b]
         ux, uy, d = _unit(p, q)
         nx, ny = -uy, ux  # right-hand normal with y pointing down
@@ -48,30 +57,32 @@ class Hatch:
 
 
 @dataclass(frozen=True)
-class Curve:
+class Curve(Element):
     """A smooth curve through data points (a trajectory); the points are the figure's data."""
 
     points: tuple[tuple[float, float], ...]
 
-    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
+    def extent(self, scene: Scene) -> list[tuple[float, float]]:
         return list(self.points)
 
-    def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
-        return [Stroke(np.array([to_px(x, y) for x, y in self.points]))]
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        return [Stroke(np.array([layout.to_px(x, y) for x, y in self.points]))]
 
 
 @dataclass(frozen=True)
-class Lens:
+class Lens(Element):
     """A thin converging lens drawn between its top and bottom points (on the principal plane)."""
 
     top: str
     bottom: str
     bulge_px: float = 9.0
 
-    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
+    def extent(self, scene: Scene) -> list[tuple[float, float]]:
+        pts = scene.floats()
         return [pts[self.top], pts[self.bottom]]
 
-    def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        px = layout.points_px(scene)
         (tx, ty), (bx, by) = px[self.top], px[self.bottom]
         cx, cy, h = (tx + bx) / 2, (ty + by) / 2, abs(by - ty) / 2
         ys = np.linspace(-h, h, 41)
@@ -82,16 +93,18 @@ class Lens:
 
 
 @dataclass(frozen=True)
-class Junction:
+class Junction(Element):
     """A solid dot where three wires meet (a small filled ring: one stroke, so no extra artist kind)."""
 
     at: str
     radius_px: float = 2.2
 
-    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
+    def extent(self, scene: Scene) -> list[tuple[float, float]]:
+        pts = scene.floats()
         return [pts[self.at]]
 
-    def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        px = layout.points_px(scene)
         x, y = px[self.at]
         t = np.linspace(0, 2 * math.pi, 13)
         ring = np.stack([x + self.radius_px * np.cos(t), y + self.radius_px * np.sin(t)], axis=1)
@@ -99,7 +112,7 @@ class Junction:
 
 
 @dataclass(frozen=True)
-class Resistor:
+class Resistor(Element):
     """A zigzag resistor between terminals a and b (the wires end there); `ohms` is its value."""
 
     a: str
@@ -109,7 +122,8 @@ class Resistor:
     amp_px: float = 7.0
     body_px: float = 42.0
 
-    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
+    def extent(self, scene: Scene) -> list[tuple[float, float]]:
+        pts = scene.floats()
         return [pts[self.a], pts[self.b]]
 
     def body(self, px: PxMap) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -120,7 +134,8 @@ class Resistor:
         m = ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
         return (m[0] - ux * half, m[1] - uy * half), (m[0] + ux * half, m[1] + uy * half)
 
-    def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        px = layout.points_px(scene)
         s, e = self.body(px)
         ux, uy, d = _unit(s, e)
         nx, ny = -uy, ux
@@ -133,7 +148,7 @@ class Resistor:
 
 
 @dataclass(frozen=True)
-class Cell:
+class Cell(Element):
     """A battery cell between terminals: long thin plate on the + side, short thick plate on the − side."""
 
     plus: str
@@ -144,7 +159,8 @@ class Cell:
     short_px: float = 5.5
     gap_px: float = 8.0
 
-    def extent(self, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
+    def extent(self, scene: Scene) -> list[tuple[float, float]]:
+        pts = scene.floats()
         return [pts[self.plus], pts[self.minus]]
 
     def plates(self, px: PxMap) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
@@ -155,7 +171,8 @@ class Cell:
         h = self.gap_px / 2
         return (m[0] - ux * h, m[1] - uy * h), (m[0] + ux * h, m[1] + uy * h), (-uy, ux)
 
-    def strokes(self, px: PxMap, to_px: ToPx) -> list[Stroke]:
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        px = layout.points_px(scene)
         lp, sp_, (nx, ny) = self.plates(px)
 
         def plate(c, half, width):

@@ -1,6 +1,6 @@
 """Discrete-mathematics diagram elements: graphs (vertex discs, weighted edges) and cell boards.
 
-They are Scene `extras` (see extras.py): vertex positions are scene points, everything else is
+They are Scene `elements` (see elements.py): vertex positions are scene points, everything else is
 plain data (edges with integer weights, blocked cells), so verifiers recompute answers from it.
 Tool marks for these diagrams (highlighted edges, rings, numbers written in cells) live here too.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from flywheel.generators.scene import pixels
+from flywheel.generators.scene.elements import Element, Stroke, line_stroke
 from flywheel.generators.scene.layout import Layout, obstacle_segments
 from flywheel.generators.scene.model import Scene
 
@@ -63,7 +64,7 @@ class Edge:
 
 
 @dataclass
-class GraphDiagram:
+class GraphDiagram(Element):
     """Vertices (scene points) drawn as labelled discs; edges as lines, weights beside them."""
 
     vertices: list[str]
@@ -77,10 +78,10 @@ class GraphDiagram:
         px = self.px(scene, layout)
         return [clipped(px[e.a], px[e.b], VERTEX_R_PX) for e in self.edges]
 
-    def strokes(self, scene: Scene, layout: Layout) -> list[tuple[float, float, float, float]]:
-        out = self.edge_strokes(scene, layout)
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        out = [line_stroke(s, LINE_W) for s in self.edge_strokes(scene, layout)]
         for x, y in self.px(scene, layout).values():
-            out += [tuple(s) for s in pixels.polyline_segments(pixels.circle_polyline(x, y, VERTEX_R_PX, 36))]
+            out.append(Stroke(pixels.circle_polyline(x, y, VERTEX_R_PX, 36), LINE_W))
         return out
 
     def texts(self, scene: Scene, layout: Layout) -> list[tuple[str, float, float]]:
@@ -169,7 +170,7 @@ def _clear(box, segs: np.ndarray, taken, size: int) -> bool:
 
 
 @dataclass
-class GridBoard:
+class GridBoard(Element):
     """A board of unit cells with its lower-left corner at the origin; blocked cells shaded.
 
     `marks` are letters written in cells (cell → text); they sit in the cell's upper-left
@@ -187,8 +188,8 @@ class GridBoard:
         return ([((c, 0), (c, self.rows)) for c in range(self.cols + 1)]
                 + [((0, r), (self.cols, r)) for r in range(self.rows + 1)])
 
-    def strokes(self, scene: Scene, layout: Layout) -> list[tuple[float, float, float, float]]:
-        return [layout.to_px(*a) + layout.to_px(*b) for a, b in self.lines()]
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        return [line_stroke(layout.to_px(*a) + layout.to_px(*b), LINE_W) for a, b in self.lines()]
 
     def mark_spot(self, cell: tuple[int, int]) -> tuple[float, float]:
         return (cell[0] + 0.5 + self.MARK_OFFSET[0], cell[1] + 0.5 + self.MARK_OFFSET[1])

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 
-from flywheel.generators.scene import coords, extras
-from flywheel.generators.scene.items import arrow_head_px, items_code
+from flywheel.generators.scene import coords, elements
+from flywheel.generators.scene.elements import arrow_head_px
 from flywheel.generators.scene.layout import (
     ARC_PX,
     DPI,
@@ -74,7 +74,7 @@ def image_code(scene: Scene, layout: Layout, title: str) -> str:
         lines.append(
             f"fig.add_artist(Circle(({_r(cx)}, {_r(cy)}), {_r(r)}, fill=False, edgecolor='black', linewidth={LINE_W}, transform=T))"
         )
-    lines += items_code(scene, px, layout.to_px, to_data)
+    lines += elements.image_lines(scene, layout)
     if scene.coordinate_plane is not None:
         lines += coords.image_lines(scene.coordinate_plane, layout)
     dots = [f[n] for n in scene.labeled if n not in scene.undotted]
@@ -87,7 +87,6 @@ def image_code(scene: Scene, layout: Layout, title: str) -> str:
         lines.append(
             f"fig.text({_r(x)}, {_r(y)}, {name!r}, fontsize=14, family='DejaVu Serif', style='italic', ha='center', va='center', transform=T)"
         )
-    lines += extras.image_lines(scene, layout)
     lines.append(f"fig.savefig('image.png', dpi={DPI}, pil_kwargs={{'compress_level': 1}})")
     return "\n".join(lines) + "\n"
 
@@ -148,7 +147,7 @@ def tool_code(scene: Scene, layout: Layout) -> str:
         (x, y), (lx, ly) = px[name], layout.labels[name]
         body.append(f"draw.ellipse(({_r(x - 4)}, {_r(y - 4)}, {_r(x + 4)}, {_r(y + 4)}), fill=RED)")
         body.append(f"draw.text(({_r(lx)}, {_r(ly)}), {name!r}, fill=RED, font=font, anchor='mm')")
-    body += extras.tool_lines(scene, layout)
+    body += elements.tool_lines(scene, layout)
     return _TOOL_HEAD.format(rgb=TOOL_RGB) + "\n".join(body) + "\n" + _TOOL_TAIL
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flywheel.generators.scene import coords, extras, pixels
-from flywheel.generators.scene.items import item_extent, obstacle_parts
+from flywheel.generators.scene import coords, elements, pixels
 from flywheel.generators.scene.model import Scene
 
 SIZE = 448  # px; figures are square
@@ -48,6 +47,10 @@ class Layout:
     def px_per_unit(self) -> float:
         return self.size / self.span
 
+    def points_px(self, scene: Scene) -> dict[str, tuple[float, float]]:
+        """Every scene point in pixels."""
+        return {k: self.to_px(*v) for k, v in scene.floats().items()}
+
 
 def fit_view(scene: Scene, size: int = SIZE) -> Layout:
     """Square view around every point and circle (construction included) with room for labels."""
@@ -57,8 +60,9 @@ def fit_view(scene: Scene, size: int = SIZE) -> Layout:
         (cx, cy), r = pts[c.center], scene.radius_float(c)
         xs += [cx - r, cx + r]
         ys += [cy - r, cy + r]
-    xs += [p[0] for p in item_extent(scene)]
-    ys += [p[1] for p in item_extent(scene)]
+    more = elements.extent(scene)
+    xs += [p[0] for p in more]
+    ys += [p[1] for p in more]
     if scene.coordinate_plane is not None:
         xs += [p[0] for p in scene.coordinate_plane.corners()]
         ys += [p[1] for p in scene.coordinate_plane.corners()]
@@ -85,8 +89,7 @@ def obstacle_segments(scene: Scene, layout: Layout, with_construction: bool = Tr
     marks = scene.right_marks + (scene.construction.right_marks if with_construction else [])
     for m in marks:
         parts.append(pixels.polyline_segments(right_mark_px(pts[m.a], pts[m.v], pts[m.b])))
-    parts += obstacle_parts(scene, pts, layout.to_px, with_construction)
-    parts.append(extras.strokes(scene, layout, with_construction))
+    parts += elements.obstacle_parts(scene, layout, with_construction)
     plane = scene.coordinate_plane
     if plane is not None:
         parts.append(coords.plane_strokes_px(plane, layout))

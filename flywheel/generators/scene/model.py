@@ -103,7 +103,7 @@ class Construction:
     segments: list[Segment] = field(default_factory=list)
     points: list[str] = field(default_factory=list)  # new points, dotted and labelled by the tool
     right_marks: list[RightMark] = field(default_factory=list)
-    extras: list = field(default_factory=list)  # tool marks beyond segments (scene/extras.py ToolMark)
+    marks: list = field(default_factory=list)  # tool marks beyond segments (scene/elements.py ToolMark)
     hatches: list[Hatch] = field(default_factory=list)  # regions of a coordinate plane, hatched by the tool
 
 
@@ -116,11 +116,10 @@ class Scene:
     right_marks: list[RightMark] = field(default_factory=list)
     labeled: list[str] = field(default_factory=list)  # points drawn with a dot and a label
     construction: Construction = field(default_factory=lambda: Construction(""))
-    # Diagram symbols beyond points and lines (scene/items.py: hatched ground, lenses, resistors,
-    # curves …): each knows its own strokes, so emit/layout/verifiers treat them uniformly.
-    items: list = field(default_factory=list)
+    # Everything drawn beyond points, segments and circles (scene/elements.py: hatched ground, lenses,
+    # resistors, graph diagrams, boards …): each knows its own strokes, so emit/layout/verifiers treat them alike.
+    elements: list = field(default_factory=list)
     undotted: list[str] = field(default_factory=list)  # labeled points drawn without a dot (arrow tips, symbols)
-    extras: list = field(default_factory=list)  # diagram elements beyond points/segments (scene/extras.py)
     coordinate_plane: CoordinatePlane | None = None  # axes, ticks and curves (scene/coords.py)
 
     def floats(self) -> dict[str, tuple[float, float]]:
