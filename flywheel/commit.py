@@ -38,8 +38,8 @@ class RunStats:
 
 def load_duplicates(cat: Catalog) -> DuplicateIndex:
     dups = DuplicateIndex()
-    for key, ph, answer in cat.accepted_hashes():
-        dups.add(key, ph, answer)
+    for key, ph, answer, kind in cat.accepted_hashes():
+        dups.add(key, ph, answer, kind)
     return dups
 
 
@@ -63,7 +63,7 @@ def absorb(out: Outcome | TaskFailure, dups: DuplicateIndex, stats: RunStats, wr
         return False
     s = out.sample
     stats.generated += 1
-    passed, reason = dups.check(s.question_key, s.phash, s.answer) if s.phash else (False, "no image to hash")
+    passed, reason = dups.check(s.question_key, s.phash, s.answer, s.kind) if s.phash else (False, "no image to hash")
     stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in out.timings.items()})
     verdicts = out.verdicts + [Verdict(s.id, "duplicate", passed, float(passed), reason)]
     for v in verdicts:
@@ -71,7 +71,7 @@ def absorb(out: Outcome | TaskFailure, dups: DuplicateIndex, stats: RunStats, wr
         stats.verifier_pass[v.verifier] += v.passed
     s.accepted = all(v.passed for v in verdicts)
     if s.accepted:
-        dups.add(s.question_key, s.phash, s.answer)
+        dups.add(s.question_key, s.phash, s.answer, s.kind)
         stats.accepted += 1
     writer.add(s, verdicts, out.images)
     writer.add_extra(out, s)

@@ -122,9 +122,9 @@ class Catalog:
         ).fetchone()
         return int(acc), (-1 if last is None else int(last)) + 1
 
-    def accepted_hashes(self) -> list[tuple[str, str, str]]:
+    def accepted_hashes(self) -> list[tuple[str, str, str, str]]:
         return self.con.execute(
-            "SELECT question_key, phash, answer FROM samples WHERE accepted AND phash <> ''"
+            "SELECT question_key, phash, answer, kind FROM samples WHERE accepted AND phash <> ''"
         ).fetchall()
 
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:

@@ -105,16 +105,16 @@ def lineage_to_round0(cat: Catalog, r: int) -> float:
 def near_dups_among_accepted(cat: Catalog, r: int) -> float:
     """Re-check the round's accepted samples against all earlier accepted ones, in commit order."""
     idx = DuplicateIndex()
-    for key, ph, ans in cat.con.execute(
-            "SELECT question_key, phash, answer FROM samples WHERE accepted AND round < ? AND phash <> ''", [r]).fetchall():
-        idx.add(key, ph, ans)
-    rows = cat.con.execute("""SELECT question_key, phash, answer FROM samples WHERE accepted AND round = ?
+    for key, ph, ans, kind in cat.con.execute(
+            "SELECT question_key, phash, answer, kind FROM samples WHERE accepted AND round < ? AND phash <> ''", [r]).fetchall():
+        idx.add(key, ph, ans, kind)
+    rows = cat.con.execute("""SELECT question_key, phash, answer, kind FROM samples WHERE accepted AND round = ?
                               ORDER BY stream, task_index""", [r]).fetchall()
     dup = 0
-    for key, ph, ans in rows:
-        ok, _ = idx.check(key, ph, ans)
+    for key, ph, ans, kind in rows:
+        ok, _ = idx.check(key, ph, ans, kind)
         dup += not ok
-        idx.add(key, ph, ans)
+        idx.add(key, ph, ans, kind)
     return dup / len(rows) if rows else 0.0
 
 

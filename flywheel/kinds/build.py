@@ -14,6 +14,7 @@ from flywheel.catalog.images import ImageStore, sha256
 from flywheel.generators import get_generator
 from flywheel.generators.base import Rendered, draw, render
 from flywheel.kinds import instruction, perception
+from flywheel.kinds.points import format_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
 from flywheel.pipeline import Outcome, Task, _Clock, execute
 from flywheel.records import Sample, content_id
@@ -74,9 +75,18 @@ def _sample(task: Task, spec, rendered: Rendered, sid: str, question: str, answe
         edited_image=None, cot=rendered.cot, difficulty=draft.difficulty.hops, difficulty_score=draft.difficulty.score,
         params=draft.params, seed=task.seed, generator=spec.name, round=task.round, stream=task.stream,
         task_index=task.index,
-        # Perception questions repeat across figures; the answer (the coordinates) tells them apart.
-        question_key=question_key(f"{task.kind} {question} {answer}"),
+        # Perception and instruction questions repeat across figures; the answer (the coordinates) and
+        # the figure (where its labelled points are drawn, and what it shows unstated) tell them apart.
+        question_key=question_key(f"{task.kind} {question} {answer} {figure_key(rendered)}"),
     )
+
+
+def figure_key(rendered: Rendered) -> str:
+    """What makes a figure itself: its labelled points' pixels and the draft's unstated data. "Draw the
+    segment F₁F₂" asks the same of every ellipse drawn with its foci at the same pixels, but on two
+    figures whose point P sits elsewhere it is two tasks."""
+    scene = rendered.draft.scene
+    return f"{format_points(point_pixels(rendered, list(scene.labeled)))} {rendered.draft.figure_key}"
 
 
 def _unsupported(task: Task, spec, rendered: Rendered, sid: str, reason: str) -> Outcome:

@@ -141,9 +141,10 @@ def _well_posed(scene: Scene, lay) -> bool:
             return False
         if any(pixels.rects_overlap(box, label_box(*lay.labels[o], o), pad=-1.0) for o in shown):
             return False
-    # The new strokes must stay off the labels already in the figure.
+    # The new strokes must stay off the labels already in the figure, tick labels and axis names included.
     new = np.asarray([px[s.a] + px[s.b] for s in scene.construction.segments], dtype=float).reshape(-1, 4)
-    return not any(pixels.rect_hits_segments(_shrunk(label_box(*lay.labels[o], o)), new) for o in shown)
+    texts = [label_box(*lay.labels[o], o) for o in shown] + [t.box for t in lay.plane_texts]
+    return not any(pixels.rect_hits_segments(_shrunk(box), new) for box in texts)
 
 
 def _shrunk(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

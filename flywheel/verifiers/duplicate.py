@@ -3,7 +3,9 @@
 Two samples are near-duplicates when they ask the same question up to point names and the verb
 of the ask (the question states every given, so the same text is the same problem however the
 figure is turned or relabelled), or when they have the
-same answer and figures within MAX_HAMMING bits of pHash. The pHash search uses multi-index
+same answer to the same kind of task and figures within MAX_HAMMING bits of pHash (a perception
+task and an instruction task on one figure may share an answer string by chance: they are
+different tasks). The pHash search uses multi-index
 hashing: the 64 bits are cut into MAX_HAMMING + 1 chunks, and by pigeonhole a near neighbour
 shares at least one chunk exactly, so a check is a few dict lookups at any catalog size.
 """
@@ -17,6 +19,7 @@ import imagehash
 import numpy as np
 
 MAX_HAMMING = 4
+MINUS = "−"
 _CHUNKS = [(i * 13, 13 if i < 4 else 12) for i in range(MAX_HAMMING + 1)]  # bit offset, width
 
 
@@ -25,7 +28,10 @@ def question_key(question: str) -> str:
     "Find AC." into "Determine PR." does not make it a new one."""
     q = re.sub(r"(?<![A-Za-z])[A-Z]+\d*(?![a-z])", "X", question)
     q = re.sub(r"\b(Find|Determine|Compute|Work out)\b", "find", q)
-    norm = re.sub(r"[^a-z0-9]+", " ", q.lower()).strip()
+    # Signs and powers are part of the problem: y = x² − 5x/2 − 3/2 and y = −x² − 5x/2 + 3/2 differ.
+    q = q.replace(MINUS, "-")
+    norm = re.sub(r"[^a-z0-9+\-=/^²³ˣ√π]+", " ", q.lower()).strip()
+    norm = re.sub(r" ?([+\-=/^]) ?", r"\1", norm)  # spacing around an operator is not a new problem
     return hashlib.sha1(norm.encode()).hexdigest()[:16]
 
 
@@ -57,9 +63,9 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self._questions: set[str] = set()
-        # Keyed by (chunk value, answer): a near-duplicate needs the same answer too, so a bucket
-        # holds only same-answer figures and stays small however large the catalog grows.
-        self._chunks: list[dict[tuple[int, str], list[int]]] = [{} for _ in _CHUNKS]
+        # Keyed by (chunk value, kind, answer): a near-duplicate needs the same answer to the same kind
+        # of task, so a bucket holds only such figures and stays small however large the catalog grows.
+        self._chunks: list[dict[tuple[int, str, str], list[int]]] = [{} for _ in _CHUNKS]
         self.size = 0
 
     def __len__(self) -> int:
@@ -69,20 +75,20 @@ class DuplicateIndex:
     def _parts(h: int) -> list[int]:
         return [(h >> off) & ((1 << width) - 1) for off, width in _CHUNKS]
 
-    def add(self, key: str, phash: str, answer: str) -> None:
+    def add(self, key: str, phash: str, answer: str, kind: str = "interaction") -> None:
         self._questions.add(key)
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
-            table.setdefault((part, answer), []).append(h)
+            table.setdefault((part, kind, answer), []).append(h)
         self.size += 1
 
-    def check(self, key: str, phash: str, answer: str) -> tuple[bool, str]:
+    def check(self, key: str, phash: str, answer: str, kind: str = "interaction") -> tuple[bool, str]:
         """(passed, reason)."""
         if key in self._questions:
             return False, "near-duplicate: an accepted sample asks the same question"
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
-            for other in table.get((part, answer), ()):
+            for other in table.get((part, kind, answer), ()):
                 dist = (h ^ other).bit_count()
                 if dist <= MAX_HAMMING:
                     return False, f"near-duplicate: same answer and a near-identical figure (pHash distance {dist})"

@@ -278,9 +278,13 @@ def place_axis_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray
 
 
 def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
-                      regions: list[np.ndarray], named: list[tuple[float, float]]) -> list[PlaneText]:
+                      regions: list[np.ndarray], named: list[tuple[float, float]],
+                      own: list[pixels.Rect] | None = None) -> list[PlaneText]:
     """Tick labels below the x-axis and left of the y-axis, each dropped when its spot is not clear:
-    placed after the point labels, so a tick label never crowds a named point (nor labels its tick)."""
+    placed after the point labels, so a tick label never crowds a named point (nor labels its tick).
+    With `own` (each named point's label box), a tick label is also dropped where it would be at
+    least as near a point as the point's own label: a reader (and the perception check) takes the
+    nearest text for the point's name."""
     ox, oy = layout.to_px(0, 0)
     xt, yt = plane.ticks(layout)
     cands = []
@@ -293,7 +297,17 @@ def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
         w = text_box(t, 0, 0, True)[2]
         if not any(abs(y - p[1]) < 8 and abs(ox - p[0]) < 8 for p in named):
             cands.append((t, [(ox - TICK_PX - 4 - w, y)]))
+    if own is not None:
+        cands = [(t, spots) for t, spots in cands if not _nearer_than_own(text_box(t, *spots[0], True), named, own)]
     return _place(cands, True, layout, strokes, taken, regions, plane)
+
+
+def _nearer_than_own(box: pixels.Rect, named: list[tuple[float, float]], own: list[pixels.Rect]) -> bool:
+    return any(_rect_gap(p, box) <= _rect_gap(p, mine) + GAP_PX for p, mine in zip(named, own, strict=True))
+
+
+def _rect_gap(p: tuple[float, float], r: pixels.Rect) -> float:
+    return math.hypot(max(r[0] - p[0], 0.0, p[0] - r[2]), max(r[1] - p[1], 0.0, p[1] - r[3]))
 
 
 def _place(cands, tick: bool, layout: Layout, strokes, taken, regions, plane) -> list[PlaneText]:

@@ -130,7 +130,8 @@ def place_labels(scene: Scene, layout: Layout) -> Layout:
         placed.append(label_box(*best, name))
     if plane is not None:
         regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
-        layout.plane_texts += coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names])
+        layout.plane_texts += coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],
+                                                       [label_box(*layout.labels[n], n) for n in names])
     return layout
 
 
