@@ -23,6 +23,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from flywheel.answers import answer_value
+from flywheel.generators.analytic.claims import InverseOf, Sinusoid
 from flywheel.generators.scene.coords import (
     AXES,
     CLIP,
@@ -41,7 +42,11 @@ from flywheel.generators.scene.model import Measure, Scene
 from flywheel.verifiers.answer import answer_text_problem, close, measure
 from flywheel.verifiers.registry import Check, VerifyContext, register_verifier
 
-EQUATION = re.compile(r"[0-9xy²³+\-−/^() ]*=[0-9xy²³+\-−/^() ]*")
+# An equation's side: digits, x, y, operators, superscript exponents (2ˣ⁻¹, x³), π, sin, cos, log₂.
+_SIDE = r"(?:[0-9xy+\-−/^()·π ²³¹⁰⁴-⁹⁺⁻ˣ]|(?<![A-Za-z])(?:sin|cos)|(?<![A-Za-z])log[₀-₉]*)*"
+EQUATION = re.compile(_SIDE + "=" + _SIDE)
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˣ", "0123456789+-x")
+_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 NUMBER = r"(−?\d+(?:/\d+)?)"
 _TRANSFORMS = standard_transformations + (implicit_multiplication_application,)
 ON_TOL = 1e-7  # |F(p)| relative to the scale of the coordinates
@@ -65,7 +70,11 @@ def stated_equations(question: str) -> list[sp.Expr]:
 
 @functools.lru_cache(maxsize=1024)
 def _parse(text: str) -> sp.Expr:
-    plain = text.strip().replace("−", "-").replace("²", "**2").replace("³", "**3").replace("^", "**")
+    plain = text.strip().replace("−", "-").replace("^", "**").replace("·", "*").replace("π", " pi ")
+    # A run of superscripts is an exponent: 2ˣ⁻¹ → 2**(x-1), x² → x**(2).
+    plain = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˣ]+", lambda m: f"**({m.group(0).translate(_SUPERSCRIPT)})", plain)
+    # log₂ x and log₃(x + 1): the base is the subscript.
+    plain = re.sub(r"log([₀-₉]+)\s*(\([^()]*\)|x)", lambda m: f"log({m.group(2)}, {m.group(1).translate(_SUBSCRIPT)})", plain)
     return parse_expr(plain, transformations=_TRANSFORMS, local_dict={"x": X, "y": Y})
 
 
@@ -116,7 +125,27 @@ def _claim_problem(claim, plane: CoordinatePlane, pts: dict[str, tuple[float, fl
         total = np.hypot(*(s - pts[claim.f1]).T) + np.hypot(*(s - pts[claim.f2]).T)
         ok = float(total.max() - total.min()) <= 1e-7 * float(total.mean())
         return None if ok else f"{claim.f1} and {claim.f2} are not the foci of {claim.curve}"
+    return _graph_claim_problem(claim, plane, pts)
+
+
+def _graph_claim_problem(claim, plane: CoordinatePlane, pts: dict[str, tuple[float, float]]) -> str | None:
+    """Claims about a whole drawn curve, rebuilt from the stated points, not from the generator's formula."""
+    if isinstance(claim, Sinusoid):
+        (px, py), (zx, zy) = pts[claim.peak], pts[claim.zero]
+        q = abs(zx - px)
+        s = _finite(plane.samples(plane.curve(claim.curve)))
+        want = py * np.cos(np.pi * (s[:, 0] - px) / (2 * q)) if q > 1e-9 else np.full(len(s), np.inf)
+        ok = abs(zy) <= 1e-9 and bool(np.all(np.abs(s[:, 1] - want) <= 1e-7 * (1 + abs(py))))
+        return None if ok else f"{claim.curve} is not the sine wave with turning point {claim.peak} and zero {claim.zero}"
+    if isinstance(claim, InverseOf):
+        mirrored = _finite(plane.samples(plane.curve(claim.inverse)))[:, ::-1]
+        ok = on_curve(plane.curve(claim.of).equation, mirrored)
+        return None if ok else f"{claim.inverse} is not the mirror image of {claim.of} in y = x"
     return f"unknown claim {claim!r}"
+
+
+def _finite(pts: np.ndarray) -> np.ndarray:
+    return pts[np.isfinite(pts).all(axis=1)]
 
 
 def area_between(scene: Scene, m: Measure) -> float:
@@ -145,6 +174,15 @@ def _stated_point(question: str, name: str) -> tuple[float, float] | None:
     return tuple(float(sp.Rational(v.replace("−", "-"))) for v in m.groups())
 
 
+def _stated_coordinate(question: str, name: str, axis: str) -> float | None:
+    """A coordinate the question states: in P(3, −2), or as "P … with x-coordinate 3" in one sentence."""
+    pt = _stated_point(question, name)
+    if pt is not None:
+        return pt[0 if axis == "x" else 1]
+    m = re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z₀-₉])[^.]*?\b{axis}-coordinate {NUMBER}", question)
+    return float(sp.Rational(m.group(1).replace("−", "-"))) if m else None
+
+
 def _givens_problem(question: str, draft) -> str | None:
     scene = draft.scene
     for g in draft.givens:
@@ -152,8 +190,8 @@ def _givens_problem(question: str, draft) -> str | None:
         if not close(got, float(g.value)):
             return f"given {g.measure.describe()} = {g.value} but the figure has {got:.6g}"
         if g.measure.kind in ("x", "y"):
-            stated = _stated_point(question, g.measure.points[0])
-            if stated is None or not close(stated[0 if g.measure.kind == "x" else 1], got):
+            stated = _stated_coordinate(question, g.measure.points[0], g.measure.kind)
+            if stated is None or not close(stated, got):
                 return f"the question does not state {g.measure.describe()} = {got:.6g}"
     return None
 

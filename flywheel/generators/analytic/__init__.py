@@ -1,3 +1,13 @@
 """Analytic geometry and functions: graphs on coordinate axes, intercepts, tangents, areas between curves, conics."""
 
-from flywheel.generators.analytic import conics, lines, piecewise, quadratics, tangents  # noqa: F401 - registers generators
+from flywheel.generators.analytic import (  # noqa: F401 - registers generators
+    circles,
+    conics,
+    cubics,
+    exponentials,
+    lines,
+    piecewise,
+    quadratics,
+    tangents,
+    trig,
+)

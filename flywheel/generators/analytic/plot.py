@@ -108,3 +108,28 @@ def surd(e: sp.Expr) -> str:
         return sp.sstr(e)
     top = "" if abs(c.p) == 1 else str(abs(c.p))
     return f"{MINUS if c < 0 else ''}{top}√{r.base}" + ("" if c.q == 1 else f"/{c.q}")
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789+-x", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˣ")
+
+
+def shift_text(c) -> str:
+    """ + 2, − 3/2 or nothing: a constant added at the end of a formula."""
+    return "" if c == 0 else f" {MINUS if c < 0 else '+'} {num(abs(c))}"
+
+
+def exp_text(a, b, h, d) -> str:
+    """y = a·b^(x − h) + d as a textbook prints it: y = 3·2ˣ⁻¹ + 1, y = (1/2)ˣ − 2."""
+    power = "x" if h == 0 else f"x{'-' if h > 0 else '+'}{abs(int(h))}"
+    base = num(b) if sp.Rational(b).q == 1 else f"({num(b)})"
+    lead = "" if a == 1 else f"{num(a)}·"
+    return f"y = {lead}{base}{power.translate(_SUPERSCRIPTS)}{shift_text(d)}"
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def log_text(b: int, h, k) -> str:
+    """y = log_b(x − h) + k as printed: y = log₂(x − 1) + 2, y = log₃ x."""
+    arg = " x" if h == 0 else f"(x {MINUS if h > 0 else '+'} {num(abs(h))})"
+    return f"y = log{str(b).translate(_SUBSCRIPTS)}{arg}{shift_text(k)}"
