@@ -6,7 +6,16 @@ import random
 
 import sympy as sp
 
-from flywheel.generators.analytic.plot import graph_text, leaks, num, plane, point_givens, point_text, poly_text, surd
+from flywheel.generators.analytic.plot import (
+    graph_text,
+    leaks,
+    num,
+    plane,
+    point_givens,
+    point_text,
+    poly_text,
+    surd,
+)
 from flywheel.generators.base import Draft
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.coords import OnCurve, TangentAt, X

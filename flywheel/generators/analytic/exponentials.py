@@ -7,10 +7,17 @@ import random
 import sympy as sp
 
 from flywheel.generators.analytic.claims import InverseOf
-from flywheel.generators.analytic.plot import exp_text, leaks, log_text, num, point_givens, surd, window
+from flywheel.generators.analytic.plot import (
+    exp_text,
+    leaks,
+    log_text,
+    num,
+    surd,
+    window,
+)
 from flywheel.generators.base import Draft, Given
 from flywheel.generators.registry import register_generator
-from flywheel.generators.scene.coords import T, X, Y, CoordinatePlane, Curve, OnCurve, graph
+from flywheel.generators.scene.coords import CoordinatePlane, Curve, OnCurve, T, X, Y, graph
 from flywheel.generators.scene.exact import midpoint
 from flywheel.generators.scene.model import Construction, Measure, RightMark, Scene, Segment
 from flywheel.records import Difficulty

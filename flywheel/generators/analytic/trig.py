@@ -39,7 +39,8 @@ def sine_reading(rng: random.Random) -> Draft:
         claims = [OnCurve("P", "f"), OnCurve("Q", "f"), OnCurve("H", "x-axis"),
                   Sinusoid("f", "P", "Z" if cosine else "O")]
         axes = CoordinatePlane(x_lo, x_hi, y_lo, y_hi, [graph("f", f, x_lo, x_hi, stated=False)], claims)
-        if not leaks(y0, axes) and abs(y0) >= sp.Rational(4, 5):
+        px_per_unit = 380 / max(x_hi - x_lo, y_hi - y_lo)  # about what the layout gives a plane of this size
+        if not leaks(y0, axes) and abs(y0) * px_per_unit >= 30:
             break
     extreme = "highest" if amp > 0 else "lowest"
     drop = [] if cosine else [Segment("P", "K")]
