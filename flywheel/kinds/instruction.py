@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+import sympy as sp
 from PIL import Image
 
 from flywheel.generators.base import MIN_STROKE_ANGLE, Rendered
@@ -103,6 +104,23 @@ def candidates(scene: Scene) -> list[Instruction]:
     for a, b in itertools.combinations(labeled, 2):
         if frozenset((a, b)) not in joined:
             out.append(Instruction(f"Draw the segment {a}{b}.", Construction(f"draw the segment {a}{b}", [Segment(a, b, dashed=True)]), dict))
+    return out + _axis_feet(scene, labeled, new)
+
+
+def _axis_feet(scene: Scene, labeled: list[str], new: str) -> list[Instruction]:
+    """On a coordinate plane: drop the perpendicular from a point to either axis (how its coordinates
+    are read). Gives graphs with a single labelled point an instruction, and every graph more than one."""
+    if scene.coordinate_plane is None:
+        return []
+    out = []
+    for z in labeled:
+        x, y = scene.points[z]
+        for axis, foot, off in (("x", (x, sp.Integer(0)), y), ("y", (sp.Integer(0), y), x)):
+            if off != 0:
+                out.append(Instruction(
+                    f"Drop the perpendicular from {z} to the {axis}-axis and mark its foot {new}.",
+                    Construction(f"drop the perpendicular {z}{new} from {z} to the {axis}-axis", [Segment(z, new, dashed=True)], [new]),
+                    lambda foot=foot: {new: foot}))
     return out
 
 
@@ -141,6 +159,8 @@ def _well_posed(scene: Scene, lay) -> bool:
             return False
         if any(pixels.rects_overlap(box, label_box(*lay.labels[o], o), pad=-1.0) for o in shown):
             return False
+        if any(pixels.rects_overlap(box, t.box, pad=-1.0) for t in lay.plane_texts):
+            return False  # nor on a tick label or an axis name
     # The new strokes must stay off the labels already in the figure, tick labels and axis names included.
     new = np.asarray([px[s.a] + px[s.b] for s in scene.construction.segments], dtype=float).reshape(-1, 4)
     texts = [label_box(*lay.labels[o], o) for o in shown] + [t.box for t in lay.plane_texts]

@@ -66,3 +66,25 @@ def test_an_overlay_drawn_beyond_the_instruction_is_rejected():
     tool = {v.verifier: v for v in run_verifiers(ctx)}["tool"]
     assert not tool.passed and "away from the expected construction" in tool.reason
     assert overlay_mask(ctx.render.png, ctx.tool.png).sum() > 0
+
+
+def test_a_graph_with_one_labelled_point_gets_a_perpendicular_to_an_axis():
+    fig = rendered("analytic.cubic_tangent", 1)
+    assert fig.draft.scene.labeled == ["P"]  # no segment to draw, no side to halve
+    variant = make(fig, random.Random(1))
+    assert variant.question.startswith("Drop the perpendicular from P to the ")
+    ctx, _ = execute("t", variant.rendered, domain="analytic_geometry")
+    ctx.kind, ctx.points = "instruction", variant.points
+    verdicts = {v.verifier: v for v in run_verifiers(ctx)}
+    assert all(v.passed for v in verdicts.values()), {k: v.reason for k, v in verdicts.items()}
+    # The foot is on the named axis, at P's other coordinate: its pixel is on the axis line.
+    foot = next(n for n in variant.points if n != "P")
+    (fx, fy), (px, py) = variant.points[foot], variant.points["P"]
+    ox, oy = fig.layout.to_px(0, 0)
+    assert (abs(fy - oy) < 0.6 and abs(fx - px) < 0.6) or (abs(fx - ox) < 0.6 and abs(fy - py) < 0.6)
+    red = _changed(ctx)
+    assert red[int(round(fy)) - 3 : int(round(fy)) + 4, int(round(fx)) - 3 : int(round(fx)) + 4].any()
+
+
+def _changed(ctx):
+    return overlay_mask(ctx.render.png, ctx.tool.png)

@@ -193,6 +193,7 @@ def place_new_labels(scene: Scene, layout: Layout, names: list[str]) -> Layout:
     shown = list(dict.fromkeys(scene.labeled + scene.construction.points))
     taken = [(pts[n][0] - 3, pts[n][1] - 3, pts[n][0] + 3, pts[n][1] + 3) for n in shown]
     taken += [label_box(*xy, n) for n, xy in layout.labels.items()]
+    taken += [t.box for t in layout.plane_texts]  # tick labels and axis names stay readable
     for name in names:
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, taken, layout.size)
         layout.labels[name] = best
