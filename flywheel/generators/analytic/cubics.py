@@ -52,6 +52,8 @@ def cubic_tangent(rng: random.Random) -> Draft:
         if any(c.q > 4 for c in sp.Poly(f, X).coeffs()) or (ask_area and n == 0):
             continue
         p, q = (sp.Integer(x0), g.subs(X, x0)), (sp.Integer(x1), g.subs(X, x1))
+        if 0 in (x0, x1, p[1], q[1]):
+            continue  # P or Q on an axis: OP or OQ would retrace the axis, and the labels crowd the ticks
         xe = x0 + sp.Rational(2 * (x1 - x0), 3)  # the bump of f − g between P and Q
         answer = sp.Rational(abs(n * (x1 - x0)), 2) if ask_area else abs(x1 - x0) * sp.sqrt(1 + m * m)
         if max(abs(p[1]), abs(q[1]), abs(f.subs(X, xe))) > 7 or abs(x1) > 6:

@@ -102,7 +102,7 @@ def log_reflection(rng: random.Random) -> Draft:
     """P on y = log_b(x − h) + k; its mirror image Q in y = x lies on the inverse y = b^(x − k) + h: PQ or area OPQ."""
     ask_area = rng.random() < 0.5
     while True:
-        b, h, k = rng.choice([2, 2, 3]), rng.randint(-3, 3), rng.randint(-3, 3)
+        b, h, k = rng.choice([2, 2, 3]), rng.randint(-4, 4), rng.randint(-4, 4)
         m = rng.choice([-1, 1, 2, 3] if b == 2 else [-1, 1, 2])
         xp, yp = h + sp.Integer(b) ** m, sp.Integer(m + k)
         if abs(xp - yp) < 2 or max(abs(xp), abs(yp)) > 8 or 0 in (xp, yp) or xp == -yp:

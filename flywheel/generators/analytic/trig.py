@@ -40,7 +40,8 @@ def sine_reading(rng: random.Random) -> Draft:
                   Sinusoid("f", "P", "Z" if cosine else "O")]
         axes = CoordinatePlane(x_lo, x_hi, y_lo, y_hi, [graph("f", f, x_lo, x_hi, stated=False)], claims)
         px_per_unit = 380 / max(x_hi - x_lo, y_hi - y_lo)  # about what the layout gives a plane of this size
-        if not leaks(y0, axes) and abs(y0) * px_per_unit >= 30:
+        apart = abs(x0 - peak[0]) * px_per_unit >= 30  # the feet K and H (sine) or P's label and Q keep apart
+        if not leaks(y0, axes) and abs(y0) * px_per_unit >= 30 and apart:
             break
     extreme = "highest" if amp > 0 else "lowest"
     drop = [] if cosine else [Segment("P", "K")]
