@@ -95,6 +95,32 @@ def _launch_speed(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
     return vx * math.hypot(1.0, slope)
 
 
+def _moment(r: np.ndarray, f: np.ndarray) -> float:
+    """z-component of r × f: the turning effect of f applied at r (counter-clockwise positive)."""
+    return float(r[0] * f[1] - r[1] * f[0])
+
+
+def _balance(unknown: str) -> Callable[[Scene, tuple[str, ...], Stated], float]:
+    """Load (arrow A→W) or rope pull (arrow B→F) that balances the other about O, by moments of the drawn arrows."""
+
+    def measure(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
+        o, a, w, b, f = (np.asarray(s.floats()[n], dtype=float) for n in p)
+        down = _unit(a, w)
+        if not np.allclose(down, (0.0, -1.0), atol=1e-9):
+            return math.nan  # a load that does not hang vertically is a wrong figure
+        load, pull = _moment(a - o, down), _moment(b - o, _unit(b, f))
+        if load * pull >= 0:
+            return math.nan  # both turn the beam the same way: nothing balances
+        return stated["W"] * abs(load / pull) if unknown == "F" else stated["F"] * abs(pull / load)
+
+    return measure
+
+
+def _lever_arm(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    o, b, f = (np.asarray(s.floats()[n], dtype=float) for n in p)
+    return abs(_moment(b - o, _unit(b, f)))
+
+
 def _image_point(s: Scene, p: tuple[str, ...]) -> np.ndarray:
     """Meet the ray A→lens (parallel to the axis) →F' with the ray A→O (straight through the centre)."""
     f = s.floats()
@@ -177,6 +203,9 @@ MEASURES: dict[str, Callable[[Scene, tuple[str, ...], Stated], float]] = {
     "range": _range,
     "flight_time": _flight_time,
     "launch_speed": _launch_speed,
+    "balance_force": _balance("F"),
+    "balance_weight": _balance("W"),
+    "lever_arm": _lever_arm,
     "image_distance": _image_distance,
     "image_height": _image_height,
     "resistance": lambda s, p, _: _item(s, p[0]).ohms,
