@@ -64,21 +64,26 @@ def _turned(scene: Scene, rng: random.Random) -> Scene:
 
 @register_generator("physics.plane_mirror", domain="physics")
 def plane_mirror(rng: random.Random) -> Draft:
-    while True:
-        x, y, h = rng.choice(PYTHAGOREAN_TRIPLES[:5])
-        k = rng.randint(1, max(1, 30 // h))
-        total, d = (x * k, y * k) if rng.random() < 0.5 else (y * k, x * k)  # a + e and CD: legs of a triple
-        if total >= 4 and sp.Rational(1, 2) <= sp.Rational(d, total) <= sp.Rational(3, 2):
-            break
+    if rng.random() < 0.5:  # a + e and CD the legs of a Pythagorean triple: a whole-metre path
+        while True:
+            x, y, h = rng.choice(PYTHAGOREAN_TRIPLES[:5])
+            k = rng.randint(1, max(1, 40 // h))
+            total, d = (x * k, y * k) if rng.random() < 0.5 else (y * k, x * k)
+            if total >= 4 and sp.Rational(1, 2) <= sp.Rational(d, total) <= sp.Rational(3, 2):
+                break
+    else:
+        total = rng.randint(4, 24)
+        d = rng.randint(-(-total // 2), total * 3 // 2)
     a = rng.randint(-(-total // 4), total - -(-total // 4))  # each distance at least a quarter of a + e: no stubs
     e = total - a
     scene = _turned(_mirror_scene(a, e, d), rng)
     ask = rng.choice(["path", "point"])
     cp = sp.Rational(a * d, a + e)
     if ask == "path":
-        what, ans = "the length of the light path from A to P to E, in metres", sp.Integer(h * k)
+        path = sp.sqrt(total**2 + d**2)
+        what, ans = "the length of the light path from A to P to E, in metres", path
         tgt = target("mirror_path", "A", "E", "M1", "M2")
-        end = f"So AP + PE = A'P + PE = A'E = √({total}² + {d}²) = {h * k} m."
+        end = f"So AP + PE = A'P + PE = A'E = √({total}² + {d}²) = {to_latex(path)} m."
         step = (f"A'E is the hypotenuse of a right triangle whose legs run along the mirror, CD = {d}, and across it, "
                 f"A'C + DE = {a} + {e} = {total}.")
     else:
