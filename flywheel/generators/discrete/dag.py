@@ -5,7 +5,13 @@ from __future__ import annotations
 import random
 
 from flywheel.generators.base import Draft
-from flywheel.generators.discrete.common import DOMAIN, PlaneGraph, _cross, _well_drawn, discrete_draft
+from flywheel.generators.discrete.common import (
+    DOMAIN,
+    PlaneGraph,
+    _cross,
+    _well_drawn,
+    discrete_draft,
+)
 from flywheel.generators.discrete.symbols import DirectedGraph, VertexNumbers
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.diagrams import Edge

@@ -19,10 +19,16 @@ from flywheel.generators.physics.common import num, quantity, target
 from flywheel.generators.physics.symbols import Hatch
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import PYTHAGOREAN_TRIPLES, P
-from flywheel.generators.scene.model import Construction, RightMark, Scene, Segment, rational_rotation
+from flywheel.generators.scene.model import (
+    Construction,
+    RightMark,
+    Scene,
+    Segment,
+    rational_rotation,
+)
 from flywheel.records import Difficulty
 
-SINES = sorted({sp.Rational(x, h) for x, y, h in PYTHAGOREAN_TRIPLES for x in (x, y)})
+SINES = sorted({sp.Rational(leg, h) for p, q, h in PYTHAGOREAN_TRIPLES for leg in (p, q)})
 
 
 def _cos(sin: sp.Rational) -> sp.Rational:
