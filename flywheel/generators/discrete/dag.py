@@ -20,7 +20,7 @@ from flywheel.generators.scene.layout import fit_view
 from flywheel.generators.scene.model import Construction, Scene
 from flywheel.records import Difficulty
 
-LAYER_DX, ROW_DY, JITTER = 10, 8, 1  # data units between layers and between vertices of one layer
+LAYER_DX, ROW_DY, JITTER = 10, 9, 1  # data units between layers and between vertices of one layer; x jitter
 
 
 def path_counts(order: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
@@ -46,7 +46,7 @@ def _random_dag(rng: random.Random) -> tuple[PlaneGraph, list[str]]:
         for i, layer in enumerate(layers):
             top = (len(layer) - 1) * ROW_DY / 2
             for j, v in enumerate(layer):
-                pos[v] = (i * LAYER_DX + rng.randint(-JITTER, JITTER), round(top - j * ROW_DY) + rng.randint(-JITTER, JITTER))
+                pos[v] = (i * LAYER_DX + rng.randint(-JITTER, JITTER), round(top - j * ROW_DY))
         edges: list[tuple[str, str]] = []
         for left, right in zip(layers, layers[1:], strict=False):
             edges += _staircase(rng, left, right)
