@@ -133,12 +133,15 @@ def refraction_block(rng: random.Random) -> Draft:
     ci, cr = _cos(si), _cos(sr)
     d = rng.randint(6, 40)  # thickness in cm; NQ = d·tan r and OQ = d/cos r are then exact rationals
     s = rng.choice([1, -1])  # the ray comes from the left or from the right
-    length = d * sp.Rational(rng.choice([5, 6, 7, 8]), 5)  # of the drawn incident ray
+    length = d * sp.Rational(rng.randint(8, 16), 10)  # of the drawn incident ray
     q = P(s * d * sr / cr, -d)
-    half = max(si * length, abs(q[0])) + d * sp.Rational(rng.choice([2, 3, 4]), 6)
+    # The block reaches past A's and Q's sides by random amounts: every length scales with d, so without
+    # this all figures of one (sin θ, n) would be the same picture.
+    reach = max(si * length, abs(q[0]))
+    left, right = (reach + d * sp.Rational(rng.randint(2, 8), 8) for _ in range(2))
     pts = {
         "O": P(0, 0), "N": P(0, -d), "A": P(-s * si * length, ci * length), "Q": q,
-        "X0": P(-half, 0), "X1": P(half, 0), "Y0": P(-half, -d), "Y1": P(half, -d),
+        "X0": P(-left, 0), "X1": P(right, 0), "Y0": P(-left, -d), "Y1": P(right, -d),
         "U": P(0, ci * length * sp.Rational(3, 4)),
     }
     scene = Scene(
