@@ -32,12 +32,14 @@ ROPE_ANGLES = [
 ]
 
 
-def _lever_scene(a: int, b: int, same_side: bool, sin: sp.Expr, cos: sp.Expr, s: int) -> Scene:
+def _lever_scene(a: int, b: int, same_side: bool, sin: sp.Expr, cos: sp.Expr, s: int,
+                 overhang: tuple[sp.Rational, sp.Rational]) -> Scene:
     """Fulcrum O at the origin, load at A = (−a, 0), rope at B; `s = −1` mirrors the drawing left–right.
 
     On the far side the rope pulls down and outwards (the perpendicular from O meets its line of action
     behind B, above the beam); on the load's side, beyond it, it pulls up and back towards O (the foot
-    lies ahead of the arrow's tip). Either way its moment opposes the load's.
+    lies ahead of the arrow's tip). Either way its moment opposes the load's. `overhang`: how far the beam
+    runs past its outer points, as shares of the longer arm.
     """
     xb = -b if same_side else b
     out = 1 if xb > 0 else -1  # away from O, along the beam
@@ -50,7 +52,7 @@ def _lever_scene(a: int, b: int, same_side: bool, sin: sp.Expr, cos: sp.Expr, s:
         rope = span * sp.Rational(3, 5)
     pts = {
         "O": P(0, 0), "A": P(-s * a, 0), "B": P(s * xb, 0),
-        "E1": P(s * (min(-a, xb) - span * sp.Rational(1, 6)), 0), "E2": P(s * (max(0, xb) + span * sp.Rational(1, 6)), 0),
+        "E1": P(s * (min(-a, xb) - span * overhang[0]), 0), "E2": P(s * (max(0, xb) + span * overhang[1]), 0),
         "W": P(-s * a, -span * sp.Rational(1, 2)),
     }
     pts["F"] = (pts["B"][0] + rope * u[0], rope * u[1])
@@ -93,7 +95,9 @@ def _draw_values(rng: random.Random) -> tuple[int, int, bool, tuple, int, int, s
 @register_generator("physics.lever_balance", domain="physics")
 def lever_balance(rng: random.Random) -> Draft:
     a, b, same_side, (stated, sin, cos), weight, s, force = _draw_values(rng)
-    scene = _lever_scene(a, b, same_side, sin, cos, s)
+    # Beam ends drawn at random: figures of one OA : OB ratio would otherwise be the same picture.
+    overhang = (sp.Rational(rng.randint(2, 5), 20), sp.Rational(rng.randint(2, 5), 20))
+    scene = _lever_scene(a, b, same_side, sin, cos, s, overhang)
     ask = rng.choice(["force", "force", "weight", "arm"])
     arm = b * sin
     side = "on the same side of O as the load, beyond it," if same_side else "on the other side of O,"
