@@ -21,6 +21,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw
 
+from flywheel.generators.discrete.symbols import CellShape, DirectedGraph
 from flywheel.generators.scene import pixels
 from flywheel.generators.scene.diagrams import VERTEX_R_PX, GraphDiagram, GridBoard
 from flywheel.generators.scene.layout import obstacle_segments
@@ -234,12 +235,72 @@ def _crossings(segs) -> list[tuple[float, float]]:
     return out
 
 
+# ---- squares, rectangles and routes (added knowledge points) --------------------------------
+
+
+def _squares(ctx: VerifyContext) -> int:
+    """Every k × k square of the board, tried position by position: counted when no cell in it is grey."""
+    board: GridBoard = _extra(ctx, GridBoard)
+    q = ctx.rendered.draft.question
+    size = _stated(q, r"(\d+) × (\d+) board")
+    if (int(size[1]), int(size[2])) != (board.cols, board.rows):
+        raise Mismatch(f"the question states a {size[1]} × {size[2]} board, the figure is {board.cols} × {board.rows}")
+    grey = _stated(q, r"(\d+) grey")
+    if int(grey[1]) != len(board.blocked):
+        raise Mismatch(f"the question states {grey[1]} grey cells, the figure has {len(board.blocked)}")
+    count = 0
+    for k in range(1, min(board.cols, board.rows) + 1):
+        for c0, r0 in itertools.product(range(board.cols - k + 1), range(board.rows - k + 1)):
+            count += not any((c, r) in board.blocked for c in range(c0, c0 + k) for r in range(r0, r0 + k))
+    return count
+
+
+def _rectangles(ctx: VerifyContext) -> int:
+    """Every rectangle of whole cells inside the drawn shape, by brute force over its corners."""
+    shape: CellShape = _extra(ctx, CellShape)
+    m = _stated(ctx.rendered.draft.question, r"made of (\d+) unit squares: a (\d+) × (\d+) block and a (\d+) × (\d+) block")
+    w1, h1, w2, h2 = (int(m[i]) for i in range(2, 6))
+    cols, rows = max(c for c, _ in shape.cells) + 1, max(r for _, r in shape.cells) + 1
+    if int(m[1]) != len(shape.cells) or w1 * h1 + w2 * h2 != len(shape.cells) or (cols, rows) != (w1, h1 + h2):
+        raise Mismatch(f"the question's blocks ({m[0]}) are not the drawn shape of {len(shape.cells)} cells, {cols} × {rows}")
+    count = 0
+    for c0, c1 in itertools.combinations_with_replacement(range(cols), 2):
+        for r0, r1 in itertools.combinations_with_replacement(range(rows), 2):
+            count += all((c, r) in shape.cells for c in range(c0, c1 + 1) for r in range(r0, r1 + 1))
+    return count
+
+
+def _routes(ctx: VerifyContext) -> int:
+    """Walk every directed route from S to T (depth first), one at a time."""
+    g: DirectedGraph = _extra(ctx, DirectedGraph)
+    m = _stated(ctx.rendered.draft.question, r"(\d+) junctions joined by (\d+) one-way streets")
+    if (int(m[1]), int(m[2])) != (len(g.vertices), len(g.edges)):
+        raise Mismatch(f"the question states {m[1]} junctions and {m[2]} streets, the figure has "
+                       f"{len(g.vertices)} and {len(g.edges)}")
+    if ctx.render is not None:
+        _check_printed(ctx, g)
+    s, t = _endpoints(ctx, g)
+    out: dict[str, list[str]] = {}
+    for e in g.edges:
+        out.setdefault(e.a, []).append(e.b)
+
+    def walk(v: str, seen: frozenset[str]) -> int:
+        if v == t:
+            return 1
+        return sum(walk(w, seen | {w}) for w in out.get(v, []) if w not in seen)
+
+    return walk(s, frozenset({s}))
+
+
 SOLVERS: dict[str, Callable[[VerifyContext], int]] = {
     "lattice_paths": _lattice,
     "shortest_path": _shortest,
     "spanning_tree": _spanning,
     "euler_strokes": _strokes,
     "count_triangles": _triangles,
+    "count_squares": _squares,
+    "count_rectangles": _rectangles,
+    "dag_paths": _routes,
 }
 
 

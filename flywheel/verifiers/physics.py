@@ -95,6 +95,88 @@ def _launch_speed(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
     return vx * math.hypot(1.0, slope)
 
 
+def _moment(r: np.ndarray, f: np.ndarray) -> float:
+    """z-component of r × f: the turning effect of f applied at r (counter-clockwise positive)."""
+    return float(r[0] * f[1] - r[1] * f[0])
+
+
+def _balance(unknown: str) -> Callable[[Scene, tuple[str, ...], Stated], float]:
+    """Load (arrow A→W) or rope pull (arrow B→F) that balances the other about O, by moments of the drawn arrows."""
+
+    def measure(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
+        o, a, w, b, f = (np.asarray(s.floats()[n], dtype=float) for n in p)
+        down = _unit(a, w)
+        if not np.allclose(down, (0.0, -1.0), atol=1e-9):
+            return math.nan  # a load that does not hang vertically is a wrong figure
+        load, pull = _moment(a - o, down), _moment(b - o, _unit(b, f))
+        if load * pull >= 0:
+            return math.nan  # both turn the beam the same way: nothing balances
+        return stated["W"] * abs(load / pull) if unknown == "F" else stated["F"] * abs(pull / load)
+
+    return measure
+
+
+def _lever_arm(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    o, b, f = (np.asarray(s.floats()[n], dtype=float) for n in p)
+    return abs(_moment(b - o, _unit(b, f)))
+
+
+def _fermat_point(s: Scene, p: tuple[str, ...]) -> np.ndarray:
+    """Where on the mirror line M1M2 the path A→X→E is shortest (Fermat), found by golden-section search."""
+    a, e, m1, m2 = (np.asarray(s.floats()[n], dtype=float) for n in p[:4])
+    u = m2 - m1
+    nrm = np.array([-u[1], u[0]])
+    if float((a - m1) @ nrm) * float((e - m1) @ nrm) <= 0:
+        return np.array([math.nan, math.nan])  # not both in front of the mirror: no reflection
+
+    def length(t: float) -> float:
+        x = m1 + t * u
+        return float(np.linalg.norm(a - x) + np.linalg.norm(e - x))
+
+    lo, hi, g = -1.0, 2.0, (math.sqrt(5) - 1) / 2
+    for _ in range(200):
+        t1, t2 = hi - g * (hi - lo), lo + g * (hi - lo)
+        lo, hi = (lo, t2) if length(t1) < length(t2) else (t1, hi)
+    t = (lo + hi) / 2
+    return m1 + t * u if 0.0 <= t <= 1.0 else np.array([math.nan, math.nan])  # it must hit the drawn mirror
+
+
+def _mirror_path(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    x, f = _fermat_point(s, p), s.floats()
+    return float(np.linalg.norm(np.asarray(f[p[0]]) - x) + np.linalg.norm(np.asarray(f[p[1]]) - x))
+
+
+def _mirror_point(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    return float(np.linalg.norm(_fermat_point(s, p) - np.asarray(s.floats()[p[4]])))
+
+
+def _incidence_sin(s: Scene, p: tuple[str, ...], _: Stated) -> float:
+    f = s.floats()
+    return abs(float(_unit(f[p[0]], f[p[1]]) @ _unit(f[p[1]], f[p[2]])))
+
+
+def _refracted_exit(s: Scene, p: tuple[str, ...], stated: Stated) -> np.ndarray:
+    """Trace the drawn incident ray A→O into the block with the vector form of Snell's law (surface O→S) and
+    meet the face through N parallel to the surface: the exit point Q."""
+    a, o, srf, bottom = (np.asarray(s.floats()[n], dtype=float) for n in p)
+    along, ray = _unit(o, srf), _unit(a, o)
+    into = np.array([-along[1], along[0]])
+    if float(into @ (a - o)) > 0:
+        into = -into  # the normal pointing away from the side the light comes from
+    sin_r = float(ray @ along) / stated["n"]
+    v = sin_r * along + math.sqrt(1 - sin_r * sin_r) * into
+    depth = float((bottom - o) @ into)
+    return o + v * depth / float(v @ into)
+
+
+def _refraction_offset(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
+    return float(np.linalg.norm(_refracted_exit(s, p, stated) - np.asarray(s.floats()[p[3]])))
+
+
+def _refraction_path(s: Scene, p: tuple[str, ...], stated: Stated) -> float:
+    return float(np.linalg.norm(_refracted_exit(s, p, stated) - np.asarray(s.floats()[p[1]])))
+
+
 def _image_point(s: Scene, p: tuple[str, ...]) -> np.ndarray:
     """Meet the ray A→lens (parallel to the axis) →F' with the ray A→O (straight through the centre)."""
     f = s.floats()
@@ -177,6 +259,14 @@ MEASURES: dict[str, Callable[[Scene, tuple[str, ...], Stated], float]] = {
     "range": _range,
     "flight_time": _flight_time,
     "launch_speed": _launch_speed,
+    "balance_force": _balance("F"),
+    "balance_weight": _balance("W"),
+    "lever_arm": _lever_arm,
+    "mirror_path": _mirror_path,
+    "mirror_point": _mirror_point,
+    "incidence_sin": _incidence_sin,
+    "refraction_offset": _refraction_offset,
+    "refraction_path": _refraction_path,
     "image_distance": _image_distance,
     "image_height": _image_height,
     "resistance": lambda s, p, _: _item(s, p[0]).ohms,
@@ -192,7 +282,7 @@ def _statement_problem(m: Measure, value: float, question: str, stated: Stated) 
     """None when the question states this given with this value."""
     if m.kind == "angle":
         ok = re.search(rf"(?<![\d.]){value:g}°", question) is not None
-    elif m.kind == "sin_angle":
+    elif m.kind in ("sin_angle", "incidence_sin"):
         ok = ("sin θ" in stated and close(stated["sin θ"], value)) or (
             "θ" in stated and close(math.sin(math.radians(stated["θ"])), value))
     else:

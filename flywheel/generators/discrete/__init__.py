@@ -1,3 +1,3 @@
 """Discrete mathematics and logic: lattice paths, counting figures, graph diagrams (domain `discrete`)."""
 
-from flywheel.generators.discrete import boards, counting, graphs  # noqa: F401 - registers the generators
+from flywheel.generators.discrete import boards, counting, dag, graphs, rectangles  # noqa: F401 - registers the generators

@@ -1,3 +1,3 @@
-"""Physics generators (force diagrams, inclines, projectiles, lenses, circuits); importing registers them."""
+"""Physics generators (force diagrams, inclines, levers, projectiles, lenses, mirrors, refraction, circuits); importing registers them."""
 
-from flywheel.generators.physics import circuits, forces, motion, optics  # noqa: F401
+from flywheel.generators.physics import circuits, forces, lever, motion, optics, rays  # noqa: F401

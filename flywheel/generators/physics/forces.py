@@ -25,8 +25,8 @@ INCLINES = [(3, 4, 5), (4, 3, 5), (5, 12, 13), (8, 15, 17), (20, 21, 29), (21, 2
 @register_generator("physics.resultant_force", domain="physics")
 def resultant_force(rng: random.Random) -> Draft:
     theta = rng.choice([60, 90, 120])
-    a = rng.randint(3, 15)
-    b = rng.randint(max(3, (a + 1) // 2), min(18, 2 * a))
+    a = rng.randint(3, 24)  # wide ranges: (a, b, θ) is the whole question, so a narrow one repeats at scale
+    b = rng.randint(max(3, (a + 1) // 2), min(30, 2 * a))
     cos = sp.Rational({60: 1, 90: 0, 120: -1}[theta], 2)
     pts = {"O": P(0, 0), F1: P(a, 0), F2: (b * cos, b * sp.sqrt(1 - cos**2))}
     pts["R"] = (pts[F1][0] + pts[F2][0], pts[F2][1])

@@ -28,7 +28,15 @@ LAUNCHES = [
     ("sin θ = 12/13", sp.Rational(12, 13), sp.Rational(5, 13)),
     ("sin θ = 8/17", sp.Rational(8, 17), sp.Rational(15, 17)),
     ("sin θ = 15/17", sp.Rational(15, 17), sp.Rational(8, 17)),
+    ("sin θ = 20/29", sp.Rational(20, 29), sp.Rational(21, 29)),
+    ("sin θ = 21/29", sp.Rational(21, 29), sp.Rational(20, 29)),
+    ("sin θ = 28/53", sp.Rational(28, 53), sp.Rational(45, 53)),
+    ("sin θ = 45/53", sp.Rational(45, 53), sp.Rational(28, 53)),
+    ("sin θ = 24/25", sp.Rational(24, 25), sp.Rational(7, 25)),
 ]
+# Ground drawn beyond O and A, as a share of the range (each side drawn independently). Paths of one
+# angle are similar at every speed, so without this every figure of an angle would be the same picture.
+MARGINS = [sp.Rational(1, 12), sp.Rational(1, 8), sp.Rational(1, 6), sp.Rational(1, 5), sp.Rational(1, 4), sp.Rational(1, 3)]
 SAMPLES = 64  # points of the drawn trajectory
 
 
@@ -54,17 +62,17 @@ def projectile(rng: random.Random) -> Draft:
     pts = {"O": P(0, 0), "A": (d * rng_len, sp.Integer(0)), "H": (d * rng_len / 2, top), "M": (d * rng_len / 2, sp.Integer(0))}
     arrow = rng_len * sp.Rational(3, 10)
     pts[V0] = (d * arrow * cos, arrow * sin)
-    margin = rng_len / 8
-    pts["X0"], pts["X1"] = (-margin if d > 0 else -rng_len - margin, sp.Integer(0)), (rng_len + margin if d > 0 else margin, sp.Integer(0))
+    back, ahead = rng_len * rng.choice(MARGINS), rng_len * rng.choice(MARGINS)  # ground behind O, beyond A
+    pts["X0"], pts["X1"] = (-back if d > 0 else -rng_len - ahead, sp.Integer(0)), (rng_len + ahead if d > 0 else back, sp.Integer(0))
     scene = Scene(
         points=pts,
         segments=[Segment("X0", "X1"), Segment("O", V0, arrow=True)],
         angle_marks=[AngleMark("A", "O", V0)],
-        labeled=["O", "A", V0],
+        labeled=["O", "A", "H", V0],
         undotted=[V0],
         elements=[Hatch("X0", "X1"), _trajectory(vx, vy, d)],
-        construction=Construction("mark the highest point H of the path and drop the vertical HM to the ground",
-                                  [Segment("H", "M", dashed=True)], ["H"]),
+        construction=Construction("drop the vertical HM from the highest point H to the ground",
+                                  [Segment("H", "M", dashed=True)], ["M"]),
     )
     t_up = vy / G
     what, ans, finish = {
@@ -82,7 +90,7 @@ def projectile(rng: random.Random) -> Draft:
         title="Projectile launched from O",
         scene=scene,
         question=f"A ball is launched from O on level ground with speed {V0} = {v0} m/s at an angle θ above the horizontal, "
-        f"where {stated}. It lands at A. Take g = {G} m/s² and ignore air resistance. Find {what}.",
+        f"where {stated}. It lands at A, and H is the highest point of its path. Take g = {G} m/s² and ignore air resistance. Find {what}.",
         answer=ans,
         target=target({"height": "apex_height", "range": "range", "time": "flight_time"}[ask], "O"),
         givens=[quantity("launch_speed", "O", V0, value=v0), quantity("stated", "g", value=G),

@@ -16,16 +16,18 @@ from flywheel.generators.scene.exact import P, lerp
 from flywheel.generators.scene.model import Construction, Scene, Segment
 from flywheel.records import Difficulty
 
+AXIS_MARGINS = [sp.Rational(1, 12), sp.Rational(1, 10), sp.Rational(1, 8), sp.Rational(1, 6), sp.Rational(1, 5), sp.Rational(1, 4)]
+
 
 @functools.cache
 def lens_cases() -> list[tuple[int, int, sp.Rational]]:
-    """(u, f, v) in cm: image distance a whole or half centimetre, image between half and twice the
-    object, and the image well beyond F' (else A'B', F' and their labels crowd into one spot)."""
+    """(u, f, v) in cm: image distance a whole number of quarter centimetres, image between half and twice
+    the object, and the image well beyond F' (else A'B', F' and their labels crowd into one spot)."""
     out = []
     for f in range(5, 41):
         for u in range(f + 1, 4 * f + 1):
             v = sp.Rational(u * f, u - f)
-            if v.q <= 2 and 0.5 <= f / (u - f) <= 2.0 and 5 * u <= 13 * f:
+            if v.q <= 4 and 0.5 <= f / (u - f) <= 2.0 and 5 * u <= 13 * f:
                 out.append((u, f, v))
     return out
 
@@ -41,7 +43,10 @@ def thin_lens(rng: random.Random) -> Draft:
     pts = {
         "O": P(0, 0), "B": P(-s * u, 0), "A": P(-s * u, h), "F": P(-s * f, 0), "F'": P(s * f, 0),
         "T": (sp.Integer(0), top), "D": (sp.Integer(0), -top),
-        "X0": (-s * (u + span / 8), sp.Integer(0)), "X1": (s * (v + span / 8), sp.Integer(0)),
+        # The axis runs on past the object and the image by a random share of the figure: without it every
+        # figure of one u : f ratio is the same picture, whatever its size.
+        "X0": (-s * (u + span * rng.choice(AXIS_MARGINS)), sp.Integer(0)),
+        "X1": (s * (v + span * rng.choice(AXIS_MARGINS)), sp.Integer(0)),
         "Q": P(0, h), "B'": (s * v, sp.Integer(0)), "A'": (s * v, -hi),
     }
     pts["E1"] = lerp(pts["Q"], pts["A'"], sp.Rational(23, 20))  # rays run on past the image

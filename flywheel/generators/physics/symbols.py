@@ -184,3 +184,47 @@ class Cell(Element):
             plate(sp_, self.short_px, 4.0),
             Stroke(np.array([sp_, px[self.minus]])),
         ]
+
+
+@dataclass(frozen=True)
+class Beam(Element):
+    """A rigid rod drawn as a narrow rectangle around the centre line a→b (points sit on the centre line)."""
+
+    a: str
+    b: str
+    half_px: float = 4.5
+
+    def extent(self, scene: Scene) -> list[tuple[float, float]]:
+        pts = scene.floats()
+        return [pts[self.a], pts[self.b]]
+
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        px = layout.points_px(scene)
+        p, q = px[self.a], px[self.b]
+        ux, uy, _ = _unit(p, q)
+        nx, ny = -uy * self.half_px, ux * self.half_px
+        box = [(p[0] + nx, p[1] + ny), (q[0] + nx, q[1] + ny), (q[0] - nx, q[1] - ny), (p[0] - nx, p[1] - ny)]
+        return [Stroke(np.array(box), width=1.5, closed=True)]
+
+
+@dataclass(frozen=True)
+class Pivot(Element):
+    """A triangular fulcrum whose apex touches the underside of a beam at `at`, on a short hatched base."""
+
+    at: str
+    below_px: float = 4.5  # the beam's half thickness: the apex meets its lower edge
+    height_px: float = 20.0
+    half_px: float = 12.0
+
+    def extent(self, scene: Scene) -> list[tuple[float, float]]:
+        return [scene.floats()[self.at]]
+
+    def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
+        x, y = layout.points_px(scene)[self.at]
+        top, base = y + self.below_px, y + self.below_px + self.height_px
+        tri = Stroke(np.array([(x, top), (x - self.half_px, base), (x + self.half_px, base)]), width=1.5, closed=True)
+        reach = self.half_px + 8
+        out = [tri, Stroke(np.array([(x - reach, base), (x + reach, base)]), width=1.5)]
+        for t in np.arange(x - reach + 5, x + reach + 0.5, 7.0):
+            out.append(Stroke(np.array([(t, base), (t - 5, base + 5)]), width=THIN))
+        return out
