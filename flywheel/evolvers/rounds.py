@@ -21,7 +21,7 @@ from flywheel.commit import BatchWriter, RunStats, absorb, in_order, load_duplic
 from flywheel.errors import FlywheelError
 from flywheel.evolvers import difficulty, diversity, quality
 from flywheel.evolvers.report import axis_stats, round_stats
-from flywheel.evolvers.state import CatalogView, Job, _nodes
+from flywheel.evolvers.state import SYMBOLIC, CatalogView, Job, _nodes
 from flywheel.pipeline import Task
 from flywheel.records import content_id
 from flywheel.sandbox import WorkerPool
@@ -173,7 +173,7 @@ def plan(view: CatalogView, conf: dict, rng: random.Random) -> list[Job]:
 def repair(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, conf: dict, stream: str, r: int, run_id: str,
            progress: Progress | None) -> None:
     """Two passes: this round's and older unrepaired rejects, then the repairs that failed again."""
-    source = ("(s.round < ? OR s.stream = ?)", [r, stream])
+    source = (f"(s.round < ? OR s.stream = ?) AND s.{SYMBOLIC}", [r, stream])
     for p in range(1, REPAIR_PASSES + 1):
         nodes = {n.id: n for n in _nodes(cat, r + 1)}
         todo = quality.rejects(cat, nodes, r, *source)[: conf["per_round"]]

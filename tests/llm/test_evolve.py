@@ -10,7 +10,7 @@ import pytest
 
 from flywheel.catalog import Catalog
 from flywheel.evolvers.llm_rounds import evolve_llm
-from flywheel.evolvers.rounds import EvolveConfig
+from flywheel.evolvers.rounds import EvolveConfig, evolve
 from flywheel.llm.client import LLMConfig
 from flywheel.llm.server import ChatServer, Scripted
 from flywheel.synthesize import SynthesisConfig, synthesize
@@ -158,6 +158,7 @@ def test_runs_rows_per_axis_count_calls_and_a_rerun_makes_none(evolved):
     assert rows(db, "SELECT id, accepted FROM samples WHERE round = 1 ORDER BY id") == snapshot
 
 
+@pytest.mark.slow
 def test_budget_stops_cleanly_and_a_larger_budget_resumes_without_paying_twice(base, serve, tmp_path):
     srv = serve(script(BIG))
     db = clone(base, tmp_path)
@@ -171,6 +172,11 @@ def test_budget_stops_cleanly_and_a_larger_budget_resumes_without_paying_twice(b
     status, stats = rows(db, "SELECT status, stats FROM runs WHERE command = 'evolve' AND axis = 'round'")[0]
     assert status == "budget" and json.loads(stats)["llm"]["calls"] == 5
     assert rows(db, "SELECT count(*) FROM knowledge WHERE round = 1") == [(2,)]
+
+    r = flywheel_cli("evolve", "--catalog", str(db), "--workers", "1")  # the symbolic creator may not finish it
+    assert r.returncode == 1 and r.stderr.strip() == (
+        "error: round 1 was started with --creator llm; finish it with --creator llm (and the same --model) "
+        "before running --creator symbolic rounds")
 
     r = flywheel_cli(*args, "--budget-usd", "1", "--report", str(tmp_path / "report"))
     assert r.returncode == 0, r.stderr
@@ -187,3 +193,15 @@ def test_llm_only_options_need_creator_llm(base):
     r = flywheel_cli("evolve", "--catalog", str(base), "--creator", "llm")
     assert r.returncode == 1 and r.stderr.strip() == (
         "error: --creator llm needs --model (a litellm model string such as openai/gpt-4o)")
+
+
+def test_a_symbolic_round_after_an_llm_round_leaves_model_samples_alone(evolved, tmp_path):
+    _, db, _ = evolved
+    db = clone(db, tmp_path)
+    res = evolve(EvolveConfig(rounds=2, catalog=db, per_round=6, workers=1))
+    assert [s["round"] for s in res.rounds] == [2]
+    made = rows(db, "SELECT DISTINCT generator FROM samples WHERE round = 2")
+    assert made and all(not g.startswith("llm:") for (g,) in made)
+    parents = rows(db, """SELECT count(*) FROM samples c JOIN samples p ON p.id = c.parent_id
+                          WHERE c.round = 2 AND p.generator LIKE 'llm:%'""")
+    assert parents == [(0,)]
