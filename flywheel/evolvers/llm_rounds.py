@@ -21,6 +21,7 @@ interrupted round (a crash, a spent `--budget-usd`) resumes for free and a finis
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 from collections.abc import Callable
@@ -152,8 +153,12 @@ def run_round(cat: Catalog, client: LLMClient, cfg: EvolveConfig, r: int, progre
 
 
 def _share(conf: dict, axis: str) -> int:
-    shares = {a: s for a, s in SHARES.items() if a in conf["axes"]}
-    return round(conf["per_round"] * shares[axis] / sum(shares.values())) if axis in shares else 0
+    """Tasks of `axis` out of --per-round; the axes' counts add up to it exactly (4 → 2 + 2, 1 → 1 + 0)."""
+    axes = [a for a in SHARES if a in conf["axes"]]
+    if axis not in axes:
+        return 0
+    total, upto = sum(SHARES[a] for a in axes), sum(SHARES[a] for a in axes[: axes.index(axis) + 1])
+    return math.ceil(conf["per_round"] * upto / total - 1e-9) - math.ceil(conf["per_round"] * (upto - SHARES[axis]) / total - 1e-9)
 
 
 # -- diversity: new knowledge nodes, one new problem each -------------------------------------------

@@ -149,6 +149,8 @@ def round_lines(stats: dict) -> list[str]:
     from flywheel.llm.client import Usage
 
     lines.append(usage_line(Usage(**stats["llm"])))
+    if stats.get("errors"):
+        lines.append(f"{len(stats['errors'])} model calls failed for good, e.g. {stats['errors'][0]}")
     return lines
 
 
