@@ -131,12 +131,11 @@ def evolve(
 
     cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
                        per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size)
-    llm_only = {"--model": model, "--api-base": api_base, "--max-concurrency": max_concurrency,
-                "--budget-usd": budget_usd, "--request-timeout": request_timeout}
     if creator is Creator.llm:
         run, cfg = llm_cli.llm_evolve(cfg, per_round, workers, model, api_base, max_concurrency, budget_usd, request_timeout)
     else:
-        llm_cli.refuse_llm_options(llm_only)
+        llm_cli.refuse_llm_options({"--model": model, "--api-base": api_base, "--max-concurrency": max_concurrency,
+                                    "--budget-usd": budget_usd, "--request-timeout": request_timeout})
         run = partial(run, cfg)
     validate(cfg)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
