@@ -157,8 +157,10 @@ def _share(conf: dict, axis: str) -> int:
     axes = [a for a in SHARES if a in conf["axes"]]
     if axis not in axes:
         return 0
-    total, upto = sum(SHARES[a] for a in axes), sum(SHARES[a] for a in axes[: axes.index(axis) + 1])
-    return math.ceil(conf["per_round"] * upto / total - 1e-9) - math.ceil(conf["per_round"] * (upto - SHARES[axis]) / total - 1e-9)
+    n, total = conf["per_round"], sum(SHARES[a] for a in axes)
+    upto = sum(SHARES[a] for a in axes[: axes.index(axis) + 1])
+    # Cumulative rounding up: the first axis gets the odd task, and the counts add up to n exactly.
+    return math.ceil(n * upto / total - 1e-9) - math.ceil(n * (upto - SHARES[axis]) / total - 1e-9)
 
 
 # -- diversity: new knowledge nodes, one new problem each -------------------------------------------
