@@ -105,20 +105,38 @@ def evolve(
     axes: Annotated[str, typer.Option(help="Comma-separated axes: diversity (composed knowledge, coverage variants), "
                                            "quality (repair rejects), difficulty (sequential and parallel expansion).")]
     = "diversity,quality,difficulty",
-    per_round: Annotated[int, typer.Option(help="Tasks planned per round across the diversity and difficulty axes "
-                                                "(repairs come on top).", min=1)] = 300,
+    per_round: Annotated[int | None, typer.Option(help="Tasks planned per round across the diversity and difficulty axes "
+                                                       "(repairs come on top). Default: 300, with --creator llm 10 "
+                                                       "(half new knowledge nodes, half harder variants).", min=1)] = None,
     seed: Annotated[int, typer.Option(help="Seed of the round plans: the same seed and catalog evolve the same way.")] = 1,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
     batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction.", min=1)] = 32,
     report: Annotated[Path | None, typer.Option(help="Directory for PNG plots across rounds and a Markdown summary.")] = None,
+    creator: Annotated[Creator, typer.Option(help="symbolic: composition, expansion steps and routed repairs, no model. "
+                                                  "llm: a model proposes knowledge nodes, writes harder variants and "
+                                                  "repairs rejects; flywheel verifies everything (needs --model).")]
+    = Creator.symbolic,
+    model: Annotated[str | None, typer.Option(help="--creator llm: litellm model string, e.g. openai/gpt-4o.")] = None,
+    api_base: llm_cli.ApiBaseOpt = None,
+    max_concurrency: llm_cli.EvolveConcurrencyOpt = None,
+    budget_usd: llm_cli.BudgetOpt = None,
+    request_timeout: llm_cli.EvolveTimeoutOpt = None,
 ) -> None:
     """Run rounds of the data flywheel over the catalog: compose knowledge, repair rejects, make harder problems."""
+    from functools import partial
+
     from flywheel.evolvers.report import round_table, write_report
     from flywheel.evolvers.rounds import EvolveConfig, validate
     from flywheel.evolvers.rounds import evolve as run
 
     cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
-                       per_round=per_round, seed=seed, workers=workers, batch_size=batch_size)
+                       per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size)
+    if creator is Creator.llm:
+        run, cfg = llm_cli.llm_evolve(cfg, per_round, workers, model, api_base, max_concurrency, budget_usd, request_timeout)
+    else:
+        llm_cli.refuse_llm_options({"--model": model, "--api-base": api_base, "--max-concurrency": max_concurrency,
+                                    "--budget-usd": budget_usd, "--request-timeout": request_timeout})
+        run = partial(run, cfg)
     validate(cfg)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
@@ -134,9 +152,11 @@ def evolve(
                 bar.remove_task(t)
             tasks.clear()
             bar.console.print(round_table(stats))
+            for line in llm_cli.round_lines(stats):
+                bar.console.print(line, highlight=False)
 
-        result = run(cfg, progress=progress, on_round=on_round)
-    if not result.rounds:
+        result = run(progress=progress, on_round=on_round)
+    if not result.rounds and getattr(result, "status", "done") == "done":
         out.print(f"{catalog}: already {result.done_before} finished rounds; nothing to do (raise --rounds to go on)")
     if report:
         from flywheel.catalog import Catalog
@@ -144,6 +164,8 @@ def evolve(
         with Catalog(catalog, read_only=True) as cat:
             paths = write_report(cat, report)
         out.print(f"report: {', '.join(str(p) for p in paths)}")
+    if creator is Creator.llm:
+        llm_cli.end_llm_evolve(result)
 
 
 @app.command()

@@ -21,7 +21,7 @@ from flywheel.commit import BatchWriter, RunStats, absorb, in_order, load_duplic
 from flywheel.errors import FlywheelError
 from flywheel.evolvers import difficulty, diversity, quality
 from flywheel.evolvers.report import axis_stats, round_stats
-from flywheel.evolvers.state import CatalogView, Job, _nodes
+from flywheel.evolvers.state import SYMBOLIC, CatalogView, Job, _nodes
 from flywheel.pipeline import Task
 from flywheel.records import content_id
 from flywheel.sandbox import WorkerPool
@@ -100,22 +100,55 @@ def finished_rounds(cat: Catalog) -> int:
     return r or 0
 
 
-def round_config(cat: Catalog, cfg: EvolveConfig, r: int) -> dict:
-    """A resumed round keeps the settings it started with, so it re-plans the same jobs."""
+def round_config(cat: Catalog, cfg: EvolveConfig, r: int, creator: dict | None = None) -> dict:
+    """A resumed round keeps the settings it started with, so it re-plans the same jobs.
+
+    `creator` ({"creator": "llm", "model": …}) marks a round made by a model; symbolic rounds carry
+    no such key, so their config (and stream names) stay what they always were.
+    """
     row = cat.con.execute(
         "SELECT config FROM runs WHERE command = 'evolve' AND axis = 'round' AND round = ? ORDER BY started_at LIMIT 1",
         [r]).fetchone()
     if row:
-        return json.loads(row[0])
-    return {"seed": cfg.seed, "per_round": cfg.per_round, "axes": sorted(cfg.axes)}
+        conf = json.loads(row[0])
+        started, asked = conf.get("creator", "symbolic"), (creator or {}).get("creator", "symbolic")
+        if started != asked:
+            raise FlywheelError(f"round {r} was started with --creator {started}; finish it with --creator {started} "
+                                f"(and the same --model) before running --creator {asked} rounds")
+        return conf
+    return {"seed": cfg.seed, "per_round": cfg.per_round, "axes": sorted(cfg.axes), **(creator or {})}
+
+
+def begin_round(cat: Catalog, conf: dict, r: int) -> tuple[str, str]:
+    """(run id of the round's row, the round's key); earlier unfinished rows of the round are marked.
+
+    The key hashes the round's config: its streams are `evolve:<r>:<key>…`, its plans seeded by it.
+    """
+    cat.con.execute("UPDATE runs SET status = 'interrupted' WHERE command = 'evolve' AND round = ? AND status = 'running'", [r])
+    return cat.start_run("evolve", conf, axis="round", round_=r), content_id("evolve", r, conf)
+
+
+def end_round(cat: Catalog, conf: dict, r: int, run_id: str, t0: float, extra: dict[str, dict] | None = None) -> dict:
+    """Measure the round from the catalog, write one `runs` row per axis, mark the round done.
+
+    `extra` adds figures the catalog cannot tell (an LLM round's usage) to the row of each axis
+    named in it, and `extra["round"]` to the round's row.
+    """
+    extra = extra or {}
+    stats = round_stats(cat, r)
+    stats["seconds"] = round(time.perf_counter() - t0, 1)
+    stats.update(extra.get("round", {}))
+    for axis in conf["axes"]:
+        rid = cat.start_run("evolve", conf, axis=axis, round_=r)
+        cat.finish_run(rid, "done", {**axis_stats(stats, axis), **extra.get(axis, {})})
+    cat.finish_run(run_id, "done", stats)
+    return stats
 
 
 def run_round(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, r: int, progress: Progress | None) -> dict:
     t0 = time.perf_counter()
     conf = round_config(cat, cfg, r)
-    cat.con.execute("UPDATE runs SET status = 'interrupted' WHERE command = 'evolve' AND round = ? AND status = 'running'", [r])
-    run_id = cat.start_run("evolve", conf, axis="round", round_=r)
-    key = content_id("evolve", r, conf)
+    run_id, key = begin_round(cat, conf, r)
     stream = f"evolve:{r}:{key}"
     view = CatalogView(cat, r)
     jobs = plan(view, conf, random.Random(content_id(key, "plan")))
@@ -124,13 +157,7 @@ def run_round(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, r: int, progres
     run_jobs(cat, pool, cfg, jobs, stream, r, run_id, _phase(progress, "grow"))
     if "quality" in conf["axes"]:
         repair(cat, pool, cfg, conf, stream, r, run_id, progress)
-    stats = round_stats(cat, r)
-    stats["seconds"] = round(time.perf_counter() - t0, 1)
-    for axis in conf["axes"]:
-        rid = cat.start_run("evolve", conf, axis=axis, round_=r)
-        cat.finish_run(rid, "done", axis_stats(stats, axis))
-    cat.finish_run(run_id, "done", stats)
-    return stats
+    return end_round(cat, conf, r, run_id, t0)
 
 
 def plan(view: CatalogView, conf: dict, rng: random.Random) -> list[Job]:
@@ -146,7 +173,7 @@ def plan(view: CatalogView, conf: dict, rng: random.Random) -> list[Job]:
 def repair(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, conf: dict, stream: str, r: int, run_id: str,
            progress: Progress | None) -> None:
     """Two passes: this round's and older unrepaired rejects, then the repairs that failed again."""
-    source = ("(s.round < ? OR s.stream = ?)", [r, stream])
+    source = (f"(s.round < ? OR s.stream = ?) AND s.{SYMBOLIC}", [r, stream])
     for p in range(1, REPAIR_PASSES + 1):
         nodes = {n.id: n for n in _nodes(cat, r + 1)}
         todo = quality.rejects(cat, nodes, r, *source)[: conf["per_round"]]

@@ -22,6 +22,9 @@ from flywheel.records import KnowledgeNode
 # Domains whose figures are free scenes of points: they may be turned, relabelled and given
 # distractors or expansion steps. A chart or a circuit turned 30° is not the same problem.
 RESHAPABLE = {"plane_geometry"}
+# Samples a model wrote (generator `llm:<model>`) have no recipe to replay: symbolic planners and
+# repairs leave them to `evolve --creator llm` (evolvers/llm_rounds.py).
+SYMBOLIC = "generator NOT LIKE 'llm:%'"
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class CatalogView:
         self.round = round_
         rows = cat.con.execute(
             "SELECT id, knowledge_id, generator, seed, params, difficulty_score, round, answer, domain FROM samples "
-            "WHERE accepted AND kind = 'interaction' AND round < ? ORDER BY round, id", [round_]).fetchall()
+            f"WHERE accepted AND kind = 'interaction' AND round < ? AND {SYMBOLIC} ORDER BY round, id", [round_]).fetchall()
         self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, a, dm)
                         for i, k, g, s, p, sc, r, a, dm in rows]
         self.nodes = {n.id: n for n in _nodes(cat, round_)}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,6 +177,16 @@ def check_reply(client: LLMClient, sid: str, reply: str | Candidate) -> Checked:
     if measured:
         verdicts.append(measured)
     return Checked(sid, raw, c, verdicts, figure, edited)
+
+
+def check_made(client: LLMClient, sid: str, make: Callable[[LLMClient], Candidate]) -> Checked:
+    """Check the candidate `make` asks the model for (repair, harder_variant …); a reply that does
+    not parse becomes a failed `parse` verdict, as in `check_reply`."""
+    try:
+        c = make(client)
+    except CandidateError as exc:
+        return Checked(sid, exc.raw, None, [Verdict(sid, "parse", False, 0.0, str(exc))])
+    return check_reply(client, sid, c)
 
 
 def create(client: LLMClient, node: KnowledgeNode, sid: str, variant: int, repair_rounds: int = 1,

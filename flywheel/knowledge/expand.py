@@ -64,9 +64,15 @@ def _node(item: object, known: dict[str, KnowledgeNode]) -> KnowledgeNode | str:
                          round=1 + max(known[p].round for p in parents), source="llm")
 
 
-def propose(client: LLMClient, nodes: list[KnowledgeNode], n: int, rules: Rules | None = None) -> Proposal:
-    """Like `propose_nodes`, also saying why each dropped proposal was dropped."""
-    known = {k.id: k for k in nodes}
+def propose(client: LLMClient, nodes: list[KnowledgeNode], n: int, rules: Rules | None = None,
+            taxonomy: list[KnowledgeNode] | None = None) -> Proposal:
+    """Like `propose_nodes`, also saying why each dropped proposal was dropped.
+
+    `taxonomy` (default: `nodes`) is every node a proposal may not repeat and may name as a parent;
+    the prompt shows only `nodes`, so a large taxonomy need not fit into one prompt.
+    """
+    taxonomy = taxonomy if taxonomy is not None else nodes
+    known = {k.id: k for k in [*taxonomy, *nodes]}
     out = Proposal()
     try:
         items = reply_json(client.complete(prompts.expand(nodes, n)))
@@ -83,7 +89,7 @@ def propose(client: LLMClient, nodes: list[KnowledgeNode], n: int, rules: Rules 
         if isinstance(node, str):
             out.skipped.append((str(label), node))
             continue
-        dup = next((why for other in [*nodes, *out.nodes] if (why := similar(node, other))), None)
+        dup = next((why for other in [*known.values(), *out.nodes] if (why := similar(node, other))), None)
         if dup:
             out.skipped.append((node.name, dup))
             continue

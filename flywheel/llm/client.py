@@ -57,6 +57,14 @@ class Usage:
         d["cost_usd"] = round(self.cost_usd, 6)
         return d
 
+    def copy(self) -> Usage:
+        return Usage(**asdict(self))
+
+    def since(self, before: Usage) -> Usage:
+        """What was used after the snapshot `before` (a `copy()` taken earlier)."""
+        now, then = asdict(self), asdict(before)
+        return Usage(**{k: now[k] - then[k] for k in now})
+
 
 def _litellm():
     """Import litellm offline-first: its bundled price map (no fetch at import), no help banners."""

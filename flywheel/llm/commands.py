@@ -23,6 +23,12 @@ ConcurrencyOpt = Annotated[int, typer.Option("--max-concurrency", help="Model ca
 TimeoutOpt = Annotated[float, typer.Option(
     "--request-timeout", help="Seconds one model call may take before it is retried (raise it for slow local models).",
     min=1)]
+# evolve's copies default to None, so that giving them without --creator llm can be refused.
+EvolveConcurrencyOpt = Annotated[int | None, typer.Option(
+    "--max-concurrency", help="--creator llm: model calls in flight at once (default 8).", min=1)]
+EvolveTimeoutOpt = Annotated[float | None, typer.Option(
+    "--request-timeout", help="--creator llm: seconds one model call may take before it is retried (default 120).",
+    min=1)]
 BudgetOpt = Annotated[float | None, typer.Option(
     "--budget-usd", help=f"Stop cleanly (exit code {BUDGET_EXIT}) once this run's new calls cost this many dollars "
                          "(litellm's prices; cached calls are free; models without a price count as $0).")]
@@ -104,4 +110,53 @@ def verify_command(
     out.print(usage_line(res.usage))
     if res.budget_message:
         err.print(f"[red]stopped:[/red] {res.budget_message}", highlight=False)
+        raise typer.Exit(BUDGET_EXIT)
+
+
+def refuse_llm_options(given: dict[str, object]) -> None:
+    """`evolve` without --creator llm: model options would be silently ignored, so say so."""
+    named = [name for name, value in given.items() if value is not None]
+    if named:
+        raise FlywheelError(f"{', '.join(named)} only {'apply' if len(named) > 1 else 'applies'} with --creator llm")
+
+
+def llm_evolve(cfg, per_round: int | None, workers: int | None, model: str | None, api_base: str | None,
+               max_concurrency: int | None, budget_usd: float | None, request_timeout: float | None):
+    """(the runner, its config) of `evolve --creator llm`, everything checked before any call."""
+    from dataclasses import replace
+    from functools import partial
+
+    from flywheel.evolvers.llm_rounds import DEFAULT_PER_ROUND, evolve_llm
+
+    if workers is not None:
+        raise FlywheelError("--workers applies to --creator symbolic; an LLM round runs --max-concurrency calls at once")
+    llm = llm_config(model, api_base, max_concurrency or 8, budget_usd, request_timeout or 120.0)
+    cfg = replace(cfg, per_round=per_round or DEFAULT_PER_ROUND)
+    return partial(evolve_llm, cfg, llm), cfg
+
+
+def round_lines(stats: dict) -> list[str]:
+    """What an LLM round did beyond the round table: knowledge proposals, phases, model usage."""
+    if "llm" not in stats:
+        return []
+    k = stats.get("knowledge_proposals") or {}
+    phases = stats.get("llm_streams") or {}
+    lines = [f"knowledge: {k.get('proposed', 0)} proposed, {k.get('new', 0)} new "
+             f"({k.get('mapped', 0)} mapped to a symbolic generator)"]
+    lines += [f"  skipped {why}" for why in k.get("skipped", [])[:5]]
+    lines.append("; ".join(f"{name}: {v['accepted']} accepted / {v['generated'] - v['accepted']} rejected"
+                           for name, v in phases.items()) or "no samples")
+    from flywheel.llm.client import Usage
+
+    lines.append(usage_line(Usage(**stats["llm"])))
+    if stats.get("errors"):
+        lines.append(f"{len(stats['errors'])} model calls failed for good, e.g. {stats['errors'][0]}")
+    return lines
+
+
+def end_llm_evolve(result) -> None:
+    """Totals of `evolve --creator llm`; exit code 3 when the budget stopped it."""
+    out.print(f"this run: {usage_line(result.usage)}")
+    if result.status == "budget":
+        err.print(f"[red]stopped:[/red] {result.message}", highlight=False)
         raise typer.Exit(BUDGET_EXIT)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
-from flywheel.commit import BatchWriter, absorb, load_duplicates
+from flywheel.commit import BatchWriter, RunStats, absorb, load_duplicates
 from flywheel.errors import FlywheelError
 from flywheel.generators.llm import create, sample_id, to_outcome
 from flywheel.knowledge.seeds import load_seeds
@@ -121,6 +121,17 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
 def _drive(task: Callable[[int], Outcome], indices: range, width: int, n: int, run: LLMRun,
            dups: DuplicateIndex, writer: BatchWriter, on_progress: Callable[[int, int], None] | None) -> str:
     """Run tasks `width` at a time, absorbing results in index order; returns the run status."""
+    stop = drive(task, indices, width, lambda fut: _take(fut, run, dups, writer, n, on_progress))
+    return "done" if stop else "exhausted"
+
+
+def drive(task: Callable[[int], Outcome], indices: Iterable[int], width: int,
+          take: Callable[[Future[Outcome]], bool]) -> bool:
+    """Run tasks on `width` threads and hand their futures to `take` strictly in index order.
+
+    Stops early (True) when `take` returns True. An exception of a task (BudgetExceeded) reaches the
+    caller through `take`; the tasks still in flight are finished or cancelled first.
+    """
     todo = iter(indices)
     window: deque[Future[Outcome]] = deque()
     ex = ThreadPoolExecutor(max(1, width), thread_name_prefix="llm-task")
@@ -128,25 +139,30 @@ def _drive(task: Callable[[int], Outcome], indices: range, width: int, n: int, r
         for i in todo:
             window.append(ex.submit(task, i))
             # Keep the threads busy, but commit strictly in order.
-            if len(window) >= width and _take(window.popleft(), run, dups, writer, n, on_progress):
-                return "done"
+            if len(window) >= width and take(window.popleft()):
+                return True
         while window:
-            if _take(window.popleft(), run, dups, writer, n, on_progress):
-                return "done"
-        return "exhausted"
+            if take(window.popleft()):
+                return True
+        return False
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
 
 
 def _take(fut: Future[Outcome], run: LLMRun, dups: DuplicateIndex, writer: BatchWriter, n: int,
           on_progress: Callable[[int, int], None] | None) -> bool:
-    try:
-        out = fut.result()
-    except LLMError as exc:  # the creator call itself failed for good: count it, go on
-        run.stats.failed_tasks += 1
-        run.extra.setdefault("errors", []).append(str(exc))
-        return False
-    absorb(out, dups, run.stats, writer)
-    if on_progress:
+    if take_outcome(fut, run.stats, run.extra, dups, writer) and on_progress:
         on_progress(run.stats.accepted, run.stats.generated)
     return run.stats.accepted >= n
+
+
+def take_outcome(fut: Future[Outcome], stats: RunStats, extra: dict, dups: DuplicateIndex, writer: BatchWriter) -> bool:
+    """Absorb one task's outcome (False when its creator call failed for good: counted, not fatal)."""
+    try:
+        out = fut.result()
+    except LLMError as exc:
+        stats.failed_tasks += 1
+        extra.setdefault("errors", []).append(str(exc))
+        return False
+    absorb(out, dups, stats, writer)
+    return True

@@ -93,3 +93,13 @@ def test_parse_reports_missing_keys_and_non_objects():
         parse_candidate(json.dumps(data))
     with pytest.raises(CandidateError, match="reply is a JSON list, expected an object"):
         parse_candidate("[1, 2]")
+
+
+def test_proposals_are_checked_against_the_whole_taxonomy_not_only_the_prompt(serve):
+    proposals = [{"name": "Triangle area", "description": "again", "parents": ["plane.pythagoras"]},
+                 {"name": "Heron's formula", "description": "Area from three sides.",
+                  "parents": ["plane.triangle_area_altitude"]}]
+    srv = serve([rule("TASK: expand", content=json.dumps(proposals))])
+    got = propose(client(srv), [PYTH], 2, taxonomy=[PYTH, AREA])  # the prompt shows PYTH only
+    assert dict(got.skipped) == {"Triangle area": "same name as plane.triangle_area_altitude"}
+    assert [(n.name, n.parents) for n in got.nodes] == [("Heron's formula", ["plane.triangle_area_altitude"])]
