@@ -15,7 +15,9 @@ from flywheel.sandbox import WorkerPool
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
 from flywheel.sandbox.static_check import check_code
 
-LIMITS = SandboxLimits(wall_s=3, cpu_s=2, memory_mb=512)
+# The wall clock is generous: under load an import of matplotlib alone can take seconds, and a snippet
+# must be stopped for the reason it tests (CPU time, memory, a denied write), not by the clock.
+LIMITS = SandboxLimits(wall_s=10, cpu_s=2, memory_mb=512)
 SHORT = SandboxLimits(wall_s=1.5, cpu_s=5, memory_mb=512)  # the wall clock fires first
 CANARY = "/tmp/flywheel_canary_{}"
 EXISTING = CANARY.format(f"existing_{os.getpid()}")  # created by the test; must keep its content
