@@ -1,0 +1,120 @@
+"""Round solids: a cylinder's axial section, a cone's height, a sphere's section circle.
+
+Drawn in the elevated orthographic view (scene/solid.py ELEVATED): circles become ellipses whose
+far arcs are dashed, a sphere's outline stays a circle.
+"""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from flywheel.answers import to_latex
+from flywheel.generators.base import Draft
+from flywheel.generators.registry import register_generator
+from flywheel.generators.scene.exact import choice_triple
+from flywheel.generators.scene.model import CircleEl, Construction, Measure, Segment
+from flywheel.generators.scene.solid import ELEVATED, P3, Space, rim, solid_scene
+from flywheel.generators.solid.common import DOMAIN, given
+from flywheel.records import Difficulty
+
+SECTION_CENTRE = "O₁"
+
+
+def _triple(rng: random.Random, ok) -> tuple[int, int, int]:
+    while True:
+        t = choice_triple(rng, 30)
+        if ok(*t):
+            return t
+
+
+@register_generator("solid.cylinder_volume", domain=DOMAIN)
+def cylinder_volume(rng: random.Random) -> Draft:
+    width, h, d = _triple(rng, lambda w, h, d: w % 2 == 0 and 0.6 <= h / w <= 1.8)
+    r = width // 2
+    space = Space({"O": P3(0, 0, 0), "T": P3(0, 0, h), "A": P3(-r, 0, 0), "B": P3(r, 0, 0), "C": P3(r, 0, h),
+                   "D": P3(-r, 0, h)}, ELEVATED)
+    rims = [rim(space, "O", r, "_bottom", "side"), rim(space, "T", r, "_top", "cap")]
+    construction = Construction("draw the axial section ABCD: the diameters AB and DC and the diagonal AC",
+                                [Segment("A", "B"), Segment("D", "C"), Segment("A", "C")])
+    scene = solid_scene(space, list("ABCDO"), construction, extra_edges=[("A", "D", False), ("B", "C", False)],
+                        rims=rims, dotted=["O"])
+    vol = sp.pi * r * r * h
+    return Draft(
+        title="Cylinder with its axial section",
+        scene=scene,
+        question=f"A cylinder has base radius OA = {r}, where O is the centre of its base; the diagonal of its "
+        f"axial section ABCD is AC = {d}. Find the volume of the cylinder.",
+        answer=vol,
+        target=Measure("revolution", ("O", "A", "T", "D")),
+        givens=[given("OA", r), given("AC", d)],
+        reasoning=["The axial section ABCD is a rectangle: AB is a diameter of the base and BC a generator, "
+                   "whose length is the height; the diagonal AC closes the right triangle ABC."],
+        conclusion=[f"AB = 2·OA = {width}.",
+                    f"BC = √(AC² − AB²) = √({d}² − {width}²) = {h}.",
+                    f"V = π·OA²·BC = π·{r}²·{h} = {to_latex(vol)}."],
+        difficulty=Difficulty(hops=3, constructions=3),
+        params={"r": r, "h": h, "d": d},
+    )
+
+
+@register_generator("solid.cone_volume", domain=DOMAIN)
+def cone_volume(rng: random.Random) -> Draft:
+    r, h, slant = _triple(rng, lambda r, h, s: 0.8 <= h / r <= 2.2)
+    # A and B are where the slant outlines touch the base ellipse: sin t = (5/13)r / ((12/13)h).
+    sin_t = sp.Rational(5 * r, 12 * h)
+    cos_t = sp.sqrt(1 - sin_t**2)
+    space = Space({"O": P3(0, 0, 0), "S": P3(0, 0, h), "A": (r * cos_t, r * sin_t, sp.Integer(0)),
+                   "B": (-r * cos_t, r * sin_t, sp.Integer(0))}, ELEVATED)
+    rims = [rim(space, "O", r, "_base", "cone", pole="S")]
+    construction = Construction("draw the height SO and the radius OA", [Segment("S", "O"), Segment("O", "A")])
+    scene = solid_scene(space, ["S", "O", "A"], construction, extra_edges=[("S", "A", False), ("S", "B", False)],
+                        rims=rims, dotted=["O"])
+    vol = sp.pi * r * r * h / 3
+    return Draft(
+        title="Right circular cone",
+        scene=scene,
+        question=f"A right circular cone with apex S has slant height SA = {slant} and base radius OA = {r}, "
+        "where O is the centre of the base. Find the volume of the cone.",
+        answer=vol,
+        target=Measure("revolution", ("O", "A", "S", "S")),
+        givens=[given("SA", slant), given("OA", r)],
+        reasoning=["The volume needs the height SO, which is perpendicular to the base: "
+                   "the height, a radius and a slant height form a right triangle SOA."],
+        conclusion=[f"SO = √(SA² − OA²) = √({slant}² − {r}²) = {h}.",
+                    f"V = (1/3)·π·OA²·SO = (1/3)·π·{r}²·{h} = {to_latex(vol)}."],
+        difficulty=Difficulty(hops=2, constructions=2),
+        params={"r": r, "h": h, "slant": slant},
+    )
+
+
+@register_generator("solid.sphere_section", domain=DOMAIN)
+def sphere_section(rng: random.Random) -> Draft:
+    d, rho, big_r = _triple(rng, lambda d, rho, big_r: 0.3 <= d / big_r <= 0.7)
+    q = SECTION_CENTRE
+    # A on the front-right of the section circle: its radius O₁A and OA stand clear of the outline.
+    space = Space({"O": P3(0, 0, 0), q: P3(0, 0, d), "A": P3(rho * sp.Rational(4, 5), -rho * sp.Rational(3, 5), d)},
+                  ELEVATED)
+    rims = [rim(space, "O", big_r, "_equator", "sphere", pole="O"), rim(space, q, rho, "_section", "sphere", pole="O")]
+    construction = Construction(f"join O to the section's centre {q}, and draw {q}A and OA",
+                                [Segment("O", q), Segment(q, "A"), Segment("O", "A")])
+    scene = solid_scene(space, ["O", q, "A"], construction, rims=rims, circles=[CircleEl("O", "_equatorx")],
+                        dotted=["O", q, "A"])
+    area = sp.pi * rho * rho
+    return Draft(
+        title="Sphere cut by a plane",
+        scene=scene,
+        question=f"A plane at distance O{q} = {d} from the centre O of a sphere of radius OA = {big_r} cuts it in a "
+        f"circle with centre {q}; A is a point of that circle. Find the area of the section circle.",
+        answer=area,
+        target=Measure("disc", (q, "A")),
+        givens=[given("O" + q, d), given("OA", big_r)],
+        reasoning=[f"The segment from the centre of a sphere to the centre of a section is perpendicular to the "
+                   f"section, so triangle O{q}A is right-angled at {q}, with hypotenuse the radius OA."],
+        conclusion=[f"{q}A = √(OA² − O{q}²) = √({big_r}² − {d}²) = {rho}.",
+                    f"Area = π·{q}A² = π·{rho}² = {to_latex(area)}."],
+        difficulty=Difficulty(hops=2, constructions=3),
+        params={"R": big_r, "d": d, "rho": rho},
+    )
+
