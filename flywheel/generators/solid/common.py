@@ -74,3 +74,12 @@ def first_fit(rng: random.Random, make: Callable[[random.Random], tuple[SolidSce
         if out is not None and fits(out[0]):
             return out
     raise RuntimeError(f"no readable view in {MAX_TRIES} draws")  # a bug in the generator, caught by its tests
+
+
+def pythagorean_triples(max_c: int) -> list[tuple[int, int, int]]:
+    """Every (a, b, c) with a² + b² = c², c ≤ max_c, both leg orders: many distinct problems."""
+    return [(a, b, c) for c in range(5, max_c + 1) for a in range(3, c) for b in range(3, c)
+            if a * a + b * b == c * c]
+
+
+TRIPLES = pythagorean_triples(100)

@@ -53,26 +53,27 @@ def space_diagonal(rng: random.Random) -> Draft:
     )
 
 
-def _cube_cut(rng: random.Random, a: int):
-    """(kind, section polygon, plane's three points, extra points, question clause, conclusion, area)."""
+def _cube_cut(rng: random.Random):
+    """(edge, kind, section polygon, plane's three points, extra points, question clause, conclusion, area)."""
     kind = rng.choice(["triangle", "rectangle", "trapezoid"])
+    a = rng.randrange(4, 41, 2) if kind == "trapezoid" else rng.randint(2, 40)  # even: midpoints stay integral
     d = a * sp.sqrt(2)
     if kind == "triangle":
         area = sp.sqrt(3) / 2 * a * a
-        return (kind, ("B", "D", "E"), ("B", "D", "E"), {}, "the plane through B, D and E",
+        return (a, kind, ("B", "D", "E"), ("B", "D", "E"), {}, "the plane through B, D and E",
                 [f"BD, DE and EB are diagonals of three faces of the cube, each a√2 = {to_latex(d)}, "
                  f"so the section BDE is equilateral; its area is (√3/4)·({to_latex(d)})² = {to_latex(area)}."],
                 area)
     if kind == "rectangle":
         area = sp.sqrt(2) * a * a
-        return (kind, ("B", "D", "H", "F"), ("B", "D", "H"), {}, "the plane through B, D and H",
+        return (a, kind, ("B", "D", "H", "F"), ("B", "D", "H"), {}, "the plane through B, D and H",
                 ["The plane through B, D and H contains the edge DH and the parallel edge BF, so the section is BDHF.",
                  f"BF ⟂ BD, so BDHF is a rectangle with BF = {a} and BD = {to_latex(d)}; "
                  f"its area is {a}·{to_latex(d)} = {to_latex(area)}."],
                 area)
     h = sp.Rational(a, 2)
     area = sp.Rational(9 * a * a, 8)
-    return (kind, ("M", "N", "H", "F"), ("M", "N", "F"), {"M": P3(h, 0, 0), "N": P3(0, h, 0)},
+    return (a, kind, ("M", "N", "H", "F"), ("M", "N", "F"), {"M": P3(h, 0, 0), "N": P3(0, h, 0)},
             "the plane through M, N and F, where M and N are the midpoints of AB and AD",
             ["MN ∥ BD ∥ FH, so H lies in the plane too and the section is the trapezoid MNHF.",
              f"MN = {to_latex(d / 2)}, FH = {to_latex(d)}, and the legs are "
@@ -84,8 +85,7 @@ def _cube_cut(rng: random.Random, a: int):
 
 @register_generator("solid.cube_section", domain=DOMAIN)
 def cube_section(rng: random.Random) -> Draft:
-    a = rng.randrange(4, 21, 2)  # even: the midpoints of the trapezoid case stay integral
-    kind, poly, plane, extra, clause, conclusion, area = _cube_cut(rng, a)
+    a, kind, poly, plane, extra, clause, conclusion, area = _cube_cut(rng)
     pts, faces = box(a, a, a)
     pts.update(extra)
     scene = solid_scene(Space(pts, CABINET, faces), list(CUBOID) + list(extra), Construction(""), dotted=list(extra))
@@ -108,8 +108,8 @@ def cube_section(rng: random.Random) -> Draft:
     )
 
 
-QUADRUPLES = [(a, b, c, math.isqrt(a * a + b * b + c * c)) for a in range(2, 13) for b in range(2, 13)
-              for c in range(2, 13) if math.isqrt(a * a + b * b + c * c) ** 2 == a * a + b * b + c * c]
+QUADRUPLES = [(a, b, c, math.isqrt(a * a + b * b + c * c)) for a in range(2, 25) for b in range(2, 25)
+              for c in range(2, 25) if math.isqrt(a * a + b * b + c * c) ** 2 == a * a + b * b + c * c]
 
 
 @register_generator("solid.pyramid_volume", domain=DOMAIN)

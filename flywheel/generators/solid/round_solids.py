@@ -13,20 +13,16 @@ import sympy as sp
 from flywheel.answers import to_latex
 from flywheel.generators.base import Draft
 from flywheel.generators.registry import register_generator
-from flywheel.generators.scene.exact import choice_triple
 from flywheel.generators.scene.model import CircleEl, Construction, Measure, Segment
 from flywheel.generators.scene.solid import ELEVATED, P3, Space, rim, solid_scene
-from flywheel.generators.solid.common import DOMAIN, given
+from flywheel.generators.solid.common import DOMAIN, TRIPLES, given
 from flywheel.records import Difficulty
 
 SECTION_CENTRE = "O₁"
 
 
 def _triple(rng: random.Random, ok) -> tuple[int, int, int]:
-    while True:
-        t = choice_triple(rng, 30)
-        if ok(*t):
-            return t
+    return rng.choice([t for t in TRIPLES if ok(*t)])
 
 
 @register_generator("solid.cylinder_volume", domain=DOMAIN)
