@@ -14,7 +14,6 @@ line, a visible one must have none.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 
@@ -201,38 +200,41 @@ def _inside_2d(p: np.ndarray, poly: np.ndarray, margin: float = 1e-7) -> bool:
 
 
 def _gaps(grey: np.ndarray, poly: np.ndarray, others: np.ndarray, boxes: list) -> tuple[int, int]:
-    """(probes, blank probes) along a pixel polyline, skipping the crowded stretches."""
+    """(probes, blank probes) along a pixel polyline every pixel, skipping the crowded stretches."""
+    seg = np.diff(poly, axis=0)
+    lengths = np.linalg.norm(seg, axis=1)
+    keep = lengths > 1e-9
+    a, seg, lengths = poly[:-1][keep], seg[keep], lengths[keep]
+    starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    total = float(lengths.sum())
+    along = np.arange(END_PX, total - END_PX, 1.0)
+    if len(along) == 0:
+        return 0, 0
+    k = np.clip(np.searchsorted(starts, along, side="right") - 1, 0, len(a) - 1)
+    u = seg[k] / lengths[k][:, None]
+    centres = a[k] + u * (along - starts[k])[:, None]
+    clear = ~_near(centres, others, boxes)
+    centres, normals = centres[clear], np.stack([-u[clear, 1], u[clear, 0]], axis=1)
     h, w = grey.shape
-    probes = blank = 0
-    total = float(np.sum(np.linalg.norm(np.diff(poly, axis=0), axis=1)))
-    run = 0.0
-    for a, b in itertools.pairwise(poly):
-        seg = float(np.linalg.norm(b - a))
-        if seg < 1e-9:
-            continue
-        u = (b - a) / seg
-        n = np.array([-u[1], u[0]])
-        for s in np.arange(0.0, seg, 1.0):
-            c, along = a + s * u, run + s
-            if along < END_PX or along > total - END_PX or _near(c, others, boxes):
-                continue
-            probes += 1
-            ink = min(grey[min(h - 1, max(0, int(round(y)))), min(w - 1, max(0, int(round(x))))]
-                      for x, y in (c + t * n for t in ACROSS_PX))
-            blank += int(ink >= INK)
-        run += seg
-    return probes, blank
+    ink = np.full(len(centres), 255)
+    for t in ACROSS_PX:
+        q = np.rint(centres + t * normals).astype(int)
+        ink = np.minimum(ink, grey[np.clip(q[:, 1], 0, h - 1), np.clip(q[:, 0], 0, w - 1)])
+    return len(centres), int(np.count_nonzero(ink >= INK))
 
 
-def _near(c: np.ndarray, segs: np.ndarray, boxes: list) -> bool:
-    if any(x0 - CLEAR_PX <= c[0] <= x1 + CLEAR_PX and y0 - CLEAR_PX <= c[1] <= y1 + CLEAR_PX for x0, y0, x1, y1 in boxes):
-        return True
+def _near(c: np.ndarray, segs: np.ndarray, boxes: list) -> np.ndarray:
+    """For each probe (N×2): within CLEAR_PX of a label box or of another stroke."""
+    out = np.zeros(len(c), dtype=bool)
+    for x0, y0, x1, y1 in boxes:
+        out |= (c[:, 0] >= x0 - CLEAR_PX) & (c[:, 0] <= x1 + CLEAR_PX) & (c[:, 1] >= y0 - CLEAR_PX) & (c[:, 1] <= y1 + CLEAR_PX)
     if len(segs) == 0:
-        return False
-    a, b = segs[:, :2], segs[:, 2:]
-    ab = b - a
-    t = np.clip(((c - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-12), 0, 1)
-    return bool(np.min(np.linalg.norm(a + t[:, None] * ab - c, axis=1)) < CLEAR_PX)
+        return out
+    a, ab = segs[None, :, :2], (segs[:, 2:] - segs[:, :2])[None]
+    p = c[:, None, :]
+    t = np.clip(((p - a) * ab).sum(2) / np.maximum((ab * ab).sum(2), 1e-12), 0, 1)
+    dist = np.linalg.norm(a + t[..., None] * ab - p, axis=2)
+    return out | (dist.min(axis=1) < CLEAR_PX)
 
 
 def _lines(scene: SolidScene, lay) -> list[tuple[str, np.ndarray, bool]]:
