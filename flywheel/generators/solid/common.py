@@ -77,9 +77,15 @@ def first_fit(rng: random.Random, make: Callable[[random.Random], tuple[SolidSce
 
 
 def pythagorean_triples(max_c: int) -> list[tuple[int, int, int]]:
-    """Every (a, b, c) with a² + b² = c², c ≤ max_c, both leg orders: many distinct problems."""
-    return [(a, b, c) for c in range(5, max_c + 1) for a in range(3, c) for b in range(3, c)
-            if a * a + b * b == c * c]
+    """Every (a, b, c) with a² + b² = c², c ≤ max_c, both leg orders (Euclid's formula and multiples)."""
+    out = set()
+    for m in range(2, math.isqrt(max_c) + 1):
+        for n in range(1, m):
+            if (m - n) % 2 and math.gcd(m, n) == 1:
+                a, b, c = m * m - n * n, 2 * m * n, m * m + n * n
+                for k in range(1, max_c // c + 1):
+                    out |= {(k * a, k * b, k * c), (k * b, k * a, k * c)}
+    return sorted(out)
 
 
-TRIPLES = pythagorean_triples(100)
+TRIPLES = pythagorean_triples(150)

@@ -13,7 +13,16 @@ from flywheel.generators.base import Draft
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.model import Construction, Measure, Segment
 from flywheel.generators.scene.solid import CABINET, P3, VIEWS, SectionTint, Space, solid_scene
-from flywheel.generators.solid.common import CUBOID, DOMAIN, box, first_fit, given, outline, prism
+from flywheel.generators.solid.common import (
+    CUBOID,
+    DOMAIN,
+    TRIPLES,
+    box,
+    first_fit,
+    given,
+    outline,
+    prism,
+)
 from flywheel.records import Difficulty
 
 # (start, far corner of the base, far top corner): the diagonal start→top closes a right triangle
@@ -24,7 +33,7 @@ DIAGONALS = [("A", "C", "G"), ("B", "D", "H"), ("C", "A", "E"), ("D", "B", "F")]
 @register_generator("solid.space_diagonal", domain=DOMAIN)
 def space_diagonal(rng: random.Random) -> Draft:
     def make(rng: random.Random):
-        a, b, c = rng.randint(3, 12), rng.randint(2, 10), rng.randint(2, 12)
+        a, b, c = rng.randint(3, 24), rng.randint(2, 20), rng.randint(2, 24)
         if not (0.5 <= c / a <= 1.6 and b <= a):
             return None
         s, m, t = rng.choice(DIAGONALS)
@@ -56,7 +65,7 @@ def space_diagonal(rng: random.Random) -> Draft:
 def _cube_cut(rng: random.Random):
     """(edge, kind, section polygon, plane's three points, extra points, question clause, conclusion, area)."""
     kind = rng.choice(["triangle", "rectangle", "trapezoid"])
-    a = rng.randrange(4, 41, 2) if kind == "trapezoid" else rng.randint(2, 40)  # even: midpoints stay integral
+    a = rng.randint(3, 40)
     d = a * sp.sqrt(2)
     if kind == "triangle":
         area = sp.sqrt(3) / 2 * a * a
@@ -71,14 +80,16 @@ def _cube_cut(rng: random.Random):
                  f"BF ⟂ BD, so BDHF is a rectangle with BF = {a} and BD = {to_latex(d)}; "
                  f"its area is {a}·{to_latex(d)} = {to_latex(area)}."],
                 area)
-    h = sp.Rational(a, 2)
-    area = sp.Rational(9 * a * a, 8)
-    return (a, kind, ("M", "N", "H", "F"), ("M", "N", "F"), {"M": P3(h, 0, 0), "N": P3(0, h, 0)},
-            "the plane through M, N and F, where M and N are the midpoints of AB and AD",
+    t = rng.randint(1, a - 1)  # AM = AN = t
+    leg2 = a * a + (a - t) ** 2
+    height = sp.sqrt(sp.Rational(2 * a * a + (a - t) ** 2, 2))
+    area = sp.Rational(a + t, 2) * sp.sqrt(2 * a * a + (a - t) ** 2)
+    return (a, kind, ("M", "N", "H", "F"), ("M", "N", "F"), {"M": P3(t, 0, 0), "N": P3(0, t, 0)},
+            f"the plane through M, N and F, where M lies on AB with AM = {t} and N on AD with AN = {t}",
             ["MN ∥ BD ∥ FH, so H lies in the plane too and the section is the trapezoid MNHF.",
-             f"MN = {to_latex(d / 2)}, FH = {to_latex(d)}, and the legs are "
-             f"FM = HN = √({a}² + ({to_latex(h)})²) = {to_latex(sp.sqrt(5) * a / 2)}.",
-             f"Its height is √(FM² − ((FH − MN)/2)²) = {to_latex(3 * d / 4)}, "
+             f"MN = {to_latex(t * sp.sqrt(2))}, FH = {to_latex(d)}, and the legs are "
+             f"FM = HN = √({a}² + {a - t}²) = {to_latex(sp.sqrt(leg2))}.",
+             f"Its height is √(FM² − ((FH − MN)/2)²) = {to_latex(height)}, "
              f"so the area is (MN + FH)/2 · height = {to_latex(area)}."],
             area)
 
@@ -99,7 +110,7 @@ def cube_section(rng: random.Random) -> Draft:
         question=f"The cube ABCD-EFGH has edge AB = {a}. Find the area of the cross-section cut by {clause}.",
         answer=area,
         target=Measure("section", plane),
-        givens=[given("AB", a)],
+        givens=[given("AB", a)] + ([given("AM", extra["M"][0]), given("AN", extra["N"][1])] if extra else []),
         reasoning=["The section is the polygon where the plane meets the faces of the cube: "
                    "join the points where it crosses each face."],
         conclusion=conclusion,
@@ -108,8 +119,8 @@ def cube_section(rng: random.Random) -> Draft:
     )
 
 
-QUADRUPLES = [(a, b, c, math.isqrt(a * a + b * b + c * c)) for a in range(2, 25) for b in range(2, 25)
-              for c in range(2, 25) if math.isqrt(a * a + b * b + c * c) ** 2 == a * a + b * b + c * c]
+QUADRUPLES = [(a, b, c, math.isqrt(a * a + b * b + c * c)) for a in range(2, 41) for b in range(2, 41)
+              for c in range(2, 41) if math.isqrt(a * a + b * b + c * c) ** 2 == a * a + b * b + c * c]
 
 
 @register_generator("solid.pyramid_volume", domain=DOMAIN)
@@ -150,15 +161,12 @@ def pyramid_volume(rng: random.Random) -> Draft:
     )
 
 
-RHOMBUS_HALVES = [(3, 4, 5), (4, 3, 5), (5, 12, 13), (12, 5, 13), (6, 8, 10), (8, 6, 10), (8, 15, 17), (15, 8, 17)]
-
-
 @register_generator("solid.prism_lateral_area", domain=DOMAIN)
 def prism_lateral_area(rng: random.Random) -> Draft:
     def make(rng: random.Random):
-        p, q, s = rng.choice(RHOMBUS_HALVES)
-        k = rng.choice([1, 1, 2]) if s <= 5 else 1
-        p, q, s = k * p, k * q, k * s
+        p, q, s = rng.choice(TRIPLES)
+        if s > 60:
+            return None
         h = rng.randint(max(3, s // 2 + 1), s + s // 2)
         base = {"A": P3(-p, 0, 0), "B": P3(0, -q, 0), "C": P3(p, 0, 0), "D": P3(0, q, 0)}
         pts, faces = prism(base, "EFGH", h)

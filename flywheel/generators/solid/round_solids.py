@@ -6,6 +6,7 @@ far arcs are dashed, a sphere's outline stays a circle.
 
 from __future__ import annotations
 
+import math
 import random
 
 import sympy as sp
@@ -15,20 +16,24 @@ from flywheel.generators.base import Draft
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.model import CircleEl, Construction, Measure, Segment
 from flywheel.generators.scene.solid import ELEVATED, P3, Space, rim, solid_scene
-from flywheel.generators.solid.common import DOMAIN, TRIPLES, given
+from flywheel.generators.solid.common import DOMAIN, given
 from flywheel.records import Difficulty
 
 SECTION_CENTRE = "O₁"
 
 
-def _triple(rng: random.Random, ok) -> tuple[int, int, int]:
-    return rng.choice([t for t in TRIPLES if ok(*t)])
+def _leg_and_hypotenuse(rng: random.Random, leg: int, lo: float, hi: float) -> tuple[int, sp.Expr]:
+    """An integer hypotenuse c over the integer `leg` whose other leg √(c² − leg²) is between lo·leg and
+    hi·leg: exact (often irrational) answers from many distinct integer givens."""
+    c = rng.randint(math.ceil(leg * math.sqrt(1 + lo * lo)), math.floor(leg * math.sqrt(1 + hi * hi)))
+    return c, sp.sqrt(c * c - leg * leg)
 
 
 @register_generator("solid.cylinder_volume", domain=DOMAIN)
 def cylinder_volume(rng: random.Random) -> Draft:
-    width, h, d = _triple(rng, lambda w, h, d: w % 2 == 0 and 0.6 <= h / w <= 1.8)
-    r = width // 2
+    r = rng.randint(2, 20)
+    width = 2 * r
+    d, h = _leg_and_hypotenuse(rng, width, 0.6, 1.8)
     space = Space({"O": P3(0, 0, 0), "T": P3(0, 0, h), "A": P3(-r, 0, 0), "B": P3(r, 0, 0), "C": P3(r, 0, h),
                    "D": P3(-r, 0, h)}, ELEVATED)
     rims = [rim(space, "O", r, "_bottom", "side"), rim(space, "T", r, "_top", "cap")]
@@ -48,18 +53,19 @@ def cylinder_volume(rng: random.Random) -> Draft:
         reasoning=["The axial section ABCD is a rectangle: AB is a diameter of the base and BC a generator, "
                    "whose length is the height; the diagonal AC closes the right triangle ABC."],
         conclusion=[f"AB = 2·OA = {width}.",
-                    f"BC = √(AC² − AB²) = √({d}² − {width}²) = {h}.",
-                    f"V = π·OA²·BC = π·{r}²·{h} = {to_latex(vol)}."],
+                    f"BC = √(AC² − AB²) = √({d}² − {width}²) = {to_latex(h)}.",
+                    f"V = π·OA²·BC = π·{r}²·{to_latex(h)} = {to_latex(vol)}."],
         difficulty=Difficulty(hops=3, constructions=3),
-        params={"r": r, "h": h, "d": d},
+        params={"r": r, "h": str(h), "d": d},
     )
 
 
 @register_generator("solid.cone_volume", domain=DOMAIN)
 def cone_volume(rng: random.Random) -> Draft:
-    r, h, slant = _triple(rng, lambda r, h, s: 0.8 <= h / r <= 2.2)
+    r = rng.randint(2, 25)
+    slant, h = _leg_and_hypotenuse(rng, r, 0.8, 2.2)
     # A and B are where the slant outlines touch the base ellipse: sin t = (5/13)r / ((12/13)h).
-    sin_t = sp.Rational(5 * r, 12 * h)
+    sin_t = sp.Rational(5, 12) * r / h
     cos_t = sp.sqrt(1 - sin_t**2)
     space = Space({"O": P3(0, 0, 0), "S": P3(0, 0, h), "A": (r * cos_t, r * sin_t, sp.Integer(0)),
                    "B": (-r * cos_t, r * sin_t, sp.Integer(0))}, ELEVATED)
@@ -78,16 +84,18 @@ def cone_volume(rng: random.Random) -> Draft:
         givens=[given("SA", slant), given("OA", r)],
         reasoning=["The volume needs the height SO, which is perpendicular to the base: "
                    "the height, a radius and a slant height form a right triangle SOA."],
-        conclusion=[f"SO = √(SA² − OA²) = √({slant}² − {r}²) = {h}.",
-                    f"V = (1/3)·π·OA²·SO = (1/3)·π·{r}²·{h} = {to_latex(vol)}."],
+        conclusion=[f"SO = √(SA² − OA²) = √({slant}² − {r}²) = {to_latex(h)}.",
+                    f"V = (1/3)·π·OA²·SO = (1/3)·π·{r}²·{to_latex(h)} = {to_latex(vol)}."],
         difficulty=Difficulty(hops=2, constructions=2),
-        params={"r": r, "h": h, "slant": slant},
+        params={"r": r, "h": str(h), "slant": slant},
     )
 
 
 @register_generator("solid.sphere_section", domain=DOMAIN)
 def sphere_section(rng: random.Random) -> Draft:
-    d, rho, big_r = _triple(rng, lambda d, rho, big_r: 0.3 <= d / big_r <= 0.7)
+    big_r = rng.randint(3, 40)
+    d = rng.randint(math.ceil(0.3 * big_r), math.floor(0.7 * big_r))
+    rho = sp.sqrt(big_r * big_r - d * d)
     q = SECTION_CENTRE
     # A on the front-right of the section circle: its radius O₁A and OA stand clear of the outline.
     space = Space({"O": P3(0, 0, 0), q: P3(0, 0, d), "A": P3(rho * sp.Rational(4, 5), -rho * sp.Rational(3, 5), d)},
@@ -108,9 +116,9 @@ def sphere_section(rng: random.Random) -> Draft:
         givens=[given("O" + q, d), given("OA", big_r)],
         reasoning=[f"The segment from the centre of a sphere to the centre of a section is perpendicular to the "
                    f"section, so triangle O{q}A is right-angled at {q}, with hypotenuse the radius OA."],
-        conclusion=[f"{q}A = √(OA² − O{q}²) = √({big_r}² − {d}²) = {rho}.",
-                    f"Area = π·{q}A² = π·{rho}² = {to_latex(area)}."],
+        conclusion=[f"{q}A² = OA² − O{q}² = {big_r}² − {d}² = {big_r * big_r - d * d}.",
+                    f"Area = π·{q}A² = {to_latex(area)}."],
         difficulty=Difficulty(hops=2, constructions=3),
-        params={"R": big_r, "d": d, "rho": rho},
+        params={"R": big_r, "d": d},
     )
 
