@@ -80,7 +80,7 @@ def _cube_cut(rng: random.Random):
                  f"BF ⟂ BD, so BDHF is a rectangle with BF = {a} and BD = {to_latex(d)}; "
                  f"its area is {a}·{to_latex(d)} = {to_latex(area)}."],
                 area)
-    t = rng.randint(1, a - 1)  # AM = AN = t
+    t = rng.randint(math.ceil(a / 5), math.floor(4 * a / 5))  # AM = AN = t, M and N well apart from A and B, D
     leg2 = a * a + (a - t) ** 2
     height = sp.sqrt(sp.Rational(2 * a * a + (a - t) ** 2, 2))
     area = sp.Rational(a + t, 2) * sp.sqrt(2 * a * a + (a - t) ** 2)
