@@ -64,8 +64,9 @@ def space_diagonal(rng: random.Random) -> Draft:
 
 def _cube_cut(rng: random.Random):
     """(edge, kind, section polygon, plane's three points, extra points, question clause, conclusion, area)."""
-    kind = rng.choice(["triangle", "rectangle", "trapezoid"])
-    a = rng.randint(3, 40)
+    # Trapezoids come in many more shapes (any AM = AN): drawn more often, so problems rarely repeat.
+    kind = rng.choice(["triangle", "rectangle", "trapezoid", "trapezoid", "trapezoid"])
+    a = rng.randint(3, 60)
     d = a * sp.sqrt(2)
     if kind == "triangle":
         area = sp.sqrt(3) / 2 * a * a

@@ -22,18 +22,19 @@ from flywheel.records import Difficulty
 SECTION_CENTRE = "O₁"
 
 
-def _leg_and_hypotenuse(rng: random.Random, leg: int, lo: float, hi: float) -> tuple[int, sp.Expr]:
-    """An integer hypotenuse c over the integer `leg` whose other leg √(c² − leg²) is between lo·leg and
-    hi·leg: exact (often irrational) answers from many distinct integer givens."""
-    c = rng.randint(math.ceil(leg * math.sqrt(1 + lo * lo)), math.floor(leg * math.sqrt(1 + hi * hi)))
-    return c, sp.sqrt(c * c - leg * leg)
+def _leg_and_hypotenuse(rng: random.Random, legs: range, lo: float, hi: float, scale: int = 1) -> tuple[int, int, sp.Expr]:
+    """(leg, c, √(c² − (scale·leg)²)): an integer hypotenuse c over the integer side scale·leg whose other
+    side is between lo and hi times it; drawn uniformly over all such pairs, so problems rarely repeat."""
+    pairs = [(n, c) for n in legs for c in range(math.ceil(scale * n * math.sqrt(1 + lo * lo)),
+                                                 math.floor(scale * n * math.sqrt(1 + hi * hi)) + 1)]
+    n, c = rng.choice(pairs)
+    return n, c, sp.sqrt(c * c - (scale * n) ** 2)
 
 
 @register_generator("solid.cylinder_volume", domain=DOMAIN)
 def cylinder_volume(rng: random.Random) -> Draft:
-    r = rng.randint(2, 20)
+    r, d, h = _leg_and_hypotenuse(rng, range(2, 31), 0.6, 1.8, scale=2)  # AC over the diameter AB
     width = 2 * r
-    d, h = _leg_and_hypotenuse(rng, width, 0.6, 1.8)
     space = Space({"O": P3(0, 0, 0), "T": P3(0, 0, h), "A": P3(-r, 0, 0), "B": P3(r, 0, 0), "C": P3(r, 0, h),
                    "D": P3(-r, 0, h)}, ELEVATED)
     rims = [rim(space, "O", r, "_bottom", "side"), rim(space, "T", r, "_top", "cap")]
@@ -62,8 +63,7 @@ def cylinder_volume(rng: random.Random) -> Draft:
 
 @register_generator("solid.cone_volume", domain=DOMAIN)
 def cone_volume(rng: random.Random) -> Draft:
-    r = rng.randint(2, 25)
-    slant, h = _leg_and_hypotenuse(rng, r, 0.8, 2.2)
+    r, slant, h = _leg_and_hypotenuse(rng, range(2, 31), 0.8, 2.2)
     # A and B are where the slant outlines touch the base ellipse: sin t = (5/13)r / ((12/13)h).
     sin_t = sp.Rational(5, 12) * r / h
     cos_t = sp.sqrt(1 - sin_t**2)
@@ -93,8 +93,7 @@ def cone_volume(rng: random.Random) -> Draft:
 
 @register_generator("solid.sphere_section", domain=DOMAIN)
 def sphere_section(rng: random.Random) -> Draft:
-    big_r = rng.randint(3, 40)
-    d = rng.randint(math.ceil(0.3 * big_r), math.floor(0.7 * big_r))
+    big_r, d = rng.choice([(r, d) for r in range(3, 61) for d in range(math.ceil(0.3 * r), math.floor(0.7 * r) + 1)])
     rho = sp.sqrt(big_r * big_r - d * d)
     q = SECTION_CENTRE
     # A on the front-right of the section circle: its radius O₁A and OA stand clear of the outline.
