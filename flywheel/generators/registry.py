@@ -25,6 +25,7 @@ GENERATORS: Registry[GeneratorSpec] = Registry("generator", "flywheel.generators
     "flywheel.generators.charts",
     "flywheel.generators.discrete",
     "flywheel.generators.analytic",
+    "flywheel.generators.solid",
 ])
 
 

@@ -53,6 +53,7 @@ VERIFIERS: Registry[VerifierSpec] = Registry(
         "flywheel.verifiers.charts",
         "flywheel.verifiers.discrete",
         "flywheel.verifiers.analytic",
+        "flywheel.verifiers.solid",
     ],
 )
 
