@@ -283,6 +283,16 @@ def point(name: str, description: str = "", **kw) -> KnowledgeNode:
     ("Pythagoreanism in philosophy", None),
     ("Chordates", None),
     ("Secant of an angle", None),
+    ("Chord length where a line cuts a circle: line and circle", "analytic.circle_chord"),
+    ("Chord of a circle", "plane.chord_distance"),
+    ("Tangent line to a curve at a point", "analytic.tangent_length"),
+    ("Cross-sections of a cube", "solid.cube_section"),
+    ("Volume of cones", "solid.cone_volume"),
+    ("Graphs of exponential functions", "analytic.exponential_reading"),
+    ("Refraction of light", "physics.refraction_block"),
+    ("Box-and-whisker plots", "stats.box_plot"),
+    ("Minimum spanning trees", "discrete.spanning_tree"),
+    ("指数函数的图像", "analytic.exponential_reading"),
 ])
 def test_builtin_rules(name, generator):
     assert Rules().match(point(name)) == generator
