@@ -10,7 +10,7 @@ import sympy as sp
 from flywheel.answers import to_latex
 from flywheel.generators.base import Draft, Given, length, orient
 from flywheel.generators.registry import register_generator
-from flywheel.generators.scene.exact import P, choice_triple, intersect, on_circle, param_for_angle
+from flywheel.generators.scene.exact import P, intersect, on_circle, param_for_angle
 from flywheel.generators.scene.model import (
     CircleEl,
     Construction,
@@ -22,6 +22,7 @@ from flywheel.generators.scene.model import (
 from flywheel.records import Difficulty
 
 L = Measure
+TANGENT_SLOPES = sorted({sp.Rational(m, n) for n in range(2, 13) for m in range(1, n) if 0.466 <= m / n <= 0.7})
 
 
 @register_generator("plane.thales", domain="plane_geometry")
@@ -70,15 +71,16 @@ def thales(rng: random.Random) -> Draft:
 @register_generator("plane.equal_tangents", domain="plane_geometry")
 def equal_tangents(rng: random.Random) -> Draft:
     """PA, PB tangent at A and B; the tangent at C on the minor arc cuts off triangle PDE of perimeter 2·PA."""
-    while True:
-        r, t, d = choice_triple(rng, 30)  # radius, tangent length PA, distance OP
-        apb = 2 * math.degrees(math.asin(r / d))
-        if 40 <= apb <= 100:
-            break
-    pts = {"O": P(0, 0), "P": P(d, 0), "A": (sp.Rational(r * r, d), sp.Rational(r * t, d)),
-           "B": (sp.Rational(r * r, d), -sp.Rational(r * t, d))}
-    aob = math.degrees(math.acos(r / d))  # ∠AOP: C sweeps the minor arc between −aob and aob
-    phi = rng.uniform(-0.3, 0.3) * aob  # C near the middle of the arc: D and E clear of A and B
+    t = rng.randint(4, 60)  # PA: the only length the question states
+    # A = r·((1 − s²), 2s)/(1 + s²) with s = tan(∠AOP/2) rational; ∠AOP from 50° to 70° keeps ∠APB
+    # between 40° and 80°. Then P = (r(1 + s²)/(1 − s²), 0) and PA = 2rs/(1 − s²): choosing r from PA
+    # keeps every coordinate rational.
+    s = rng.choice(TANGENT_SLOPES)
+    r = t * (1 - s * s) / (2 * s)
+    pts = {"O": P(0, 0), "P": (r * (1 + s * s) / (1 - s * s), sp.Integer(0)), "A": on_circle(P(0, 0), r, s),
+           "B": on_circle(P(0, 0), r, -s)}
+    aob = math.degrees(2 * math.atan(s))  # ∠AOP: C sweeps the minor arc between −aob and aob
+    phi = rng.uniform(-0.25, 0.25) * aob  # C near the middle of the arc: D and E clear of A and B
     pts["C"] = on_circle(pts["O"], r, param_for_angle(phi))
     cx, cy = pts["C"]
     tangent = (cx - cy, cy + cx)  # a second point on the tangent at C (perpendicular to OC)
@@ -122,5 +124,5 @@ def equal_tangents(rng: random.Random) -> Draft:
             last,
         ],
         difficulty=Difficulty(hops=3, constructions=3),
-        params={"r": r, "t": t, "d": d, "phi": round(phi, 3), "forward": forward},
+        params={"t": t, "s": str(s), "phi": round(phi, 3), "forward": forward},
     )
