@@ -89,7 +89,8 @@ def _items(rng: random.Random, th: SeriesTheme, n: int) -> list[str]:
 def series_chart(th: SeriesTheme, items: list[str], top: int, step: int, width: sp.Rational) -> ChartScene:
     """Empty axes for two series, one tick per item, a legend row under the title."""
     n = len(items)
-    scene = value_chart("multibar", th.title, (sp.Rational(-3, 5), n - sp.Rational(2, 5)), (0, top), step, th.ylabel,
+    # a margin of 0.8 left of the first tick: a reading line from the first bar is never a stub
+    scene = value_chart("multibar", th.title, (sp.Rational(-4, 5), n - sp.Rational(1, 5)), (0, top), step, th.ylabel,
                         box=LEGEND_BOX)
     scene.xticks = [(sp.Integer(i), item) for i, item in enumerate(items)]
     scene.extra.update(bar_width=width, legend_y=LEGEND_Y, series=th.series, series_bars=[])
