@@ -38,17 +38,21 @@ class TimeTheme:
     fact: str  # a stated reading: holds {at}, {value}
     ask: str  # holds {at}
     rising: bool  # a running total (distance travelled) never falls
+    steady: str  # the assumption that makes the segment the answer
     steps: tuple[int, ...] = (2, 4)  # gridline steps that suit the quantity
 
 
 THEMES = [
     TimeTheme("Temperature during a day", "the temperature in a garden, read every hour", "Time", "Temperature (°C)",
-              "°C", "At {at} it was {value} °C.", "what was the temperature at {at}, in °C?", False),
+              "°C", "At {at} it was {value} °C.", "what was the temperature at {at}, in °C?", False,
+              "Assuming the temperature changed steadily between readings"),
     TimeTheme("Distance cycled", "the distance a cyclist had covered, read every 10 minutes", "Time (min)",
               "Distance (km)", "km", "After {at} minutes she had covered {value} km.",
-              "how far had she cycled after {at} minutes, in km?", True),
+              "how far had she cycled after {at} minutes, in km?", True,
+              "Assuming her speed was steady between readings"),
     TimeTheme("Water in a tank", "the water in a tank, read every hour", "Time", "Water (litres)", "litres",
-              "At {at} the tank held {value} litres.", "how much water did the tank hold at {at}, in litres?", False, (10, 20)),
+              "At {at} the tank held {value} litres.", "how much water did the tank hold at {at}, in litres?", False,
+              "Assuming the level changed steadily between readings", (10, 20)),
 ]
 
 
@@ -75,7 +79,8 @@ def line_interpolation(rng: random.Random) -> Draft:
     th = rng.choice(THEMES)
     n = rng.randint(5, 7)
     step = rng.choice(th.steps)
-    top = step * rng.randint(6, 9)
+    # a ride climbs at least a step per reading: n readings need about n + 2 steps of axis
+    top = step * rng.randint(n + 2, 10) if th.rising else step * rng.randint(6, 9)
     start = rng.randint(7, 17 - n)
     ticks = _ticks(th, start, n)
     values = _walk(rng, n, step, top, th.rising)
@@ -95,8 +100,8 @@ def line_interpolation(rng: random.Random) -> Draft:
     g = rng.choice([j for j in range(n) if j not in (i, i + 1)])
     return chart_draft(
         scene,
-        question=f"The line chart shows {th.context}. {th.fact.format(at=ticks[g], value=values[g])} Assuming it "
-        f"changed steadily between readings, {th.ask.format(at=at)}",
+        question=f"The line chart shows {th.context}. {th.fact.format(at=ticks[g], value=values[g])} "
+        f"{th.steady}, {th.ask.format(at=at)}",
         answer=answer,
         query=Query("interpolate", threshold=(float(x),)),
         stated=[Stated("item", ticks[g], ticks[g]), Stated("value", str(values[g]), ticks[g], float(values[g]))],

@@ -69,13 +69,13 @@ STACKED_THEMES = [
 GROUPED_THEMES = [
     SeriesTheme("Fruit sold", "the mass of fruit a stall sold in two years", "Mass (kg)", "kg",
                 ("Apples", "Pears", "Plums", "Grapes", "Kiwis", "Figs"), ("2022", "2023"), ("2022", "2023"),
-                "{item}", "In {word} the stall sold {value} kg of {item}.", steps=(10, 20)),
+                "the mass of {item} sold", "In {word} the stall sold {value} kg of {item}.", steps=(10, 20)),
     SeriesTheme("Club members", "the members of {n} school clubs in two years", "Members", "members",
                 ("Chess", "Drama", "Music", "Art", "Choir", "Poetry"), ("2021", "2024"), ("2021", "2024"),
-                "the {item} club", "In {word} the {item} club had {value} members.", steps=(4, 10)),
+                "the membership of the {item} club", "In {word} the {item} club had {value} members.", steps=(4, 10)),
     SeriesTheme("Visitors by term", "the visitors to {n} school events in two terms", "Visitors", "visitors",
                 ("Concert", "Fair", "Play", "Sports", "Quiz"), ("Autumn", "Spring"), ("autumn", "spring"),
-                "the {item}", "In {word} the {item} had {value} visitors.", steps=(10, 20)),
+                "the number of visitors to the {item}", "In {word} the {item} had {value} visitors.", steps=(10, 20)),
 ]
 
 
@@ -204,8 +204,8 @@ def percent_change(rng: random.Random) -> Draft:
     subject = th.ask.format(item=items[k])
     return chart_draft(
         scene,
-        question=f"The bar chart compares {th.context.format(n=n)}. {fact} By what percentage did the value for "
-        f"{subject} {way} from {th.words[0]} to {th.words[1]}?",
+        question=f"The bar chart compares {th.context.format(n=n)}. {fact} By what percentage did {subject} "
+        f"{way} from {th.words[0]} to {th.words[1]}?",
         answer=abs(pct),
         query=Query(f"percent_{way}", (keys[0][k], keys[1][k])),
         stated=[Stated("tick", items[k]), Stated("tick", items[g]), Stated("series", th.words[0]),
