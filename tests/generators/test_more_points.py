@@ -204,3 +204,23 @@ def test_interpolation_tool_lines_meet_at_the_answer():
     bottom = r.layout.size - f.bottom
     assert red[row + 2 : bottom - 2, x - 2 : x + 3].any(axis=1).mean() > 0.5  # dashed vertical below it
     assert not red[: row - 4, x - 2 : x + 3].any()  # and nothing above the graph
+
+
+@pytest.mark.parametrize("gen", PLANE + STATS)
+def test_three_hundred_draws_finish(gen):
+    """Every parameter combination a generator can pick has a solution: no draw loops forever
+    (an axis too short for a ride's readings once did)."""
+    import random
+    import signal
+
+    def stuck(*_):
+        raise TimeoutError(f"{gen} did not finish 300 draws in 60 s")
+
+    old = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)
+    try:
+        for seed in range(300):
+            get_generator(gen).fn(random.Random(seed))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
