@@ -63,6 +63,33 @@ def _x_order(scene: ChartScene) -> list[str]:
     return sorted(scene.readings, key=lambda item: pts[scene.readings[item][0]][0])
 
 
+def _inv_x(scene: ChartScene, px: float) -> float:
+    f = scene.frame
+    x0, x1 = float(f.xlim[0]), float(f.xlim[1])
+    return x0 + (px - f.left) * (x1 - x0) / f.width
+
+
+def _bar_centres(scene: ChartScene) -> dict[str, float]:
+    """The value each bar of a frequency chart stands for: its centre on the x-axis, read as the tick
+    label printed there (the figure's own statement of which value the bar counts)."""
+    pts, out = scene.floats(), {}
+    for item, (a, b) in ((i, scene.readings[i]) for i in scene.readings):
+        x = _inv_x(scene, (pts[a][0] + pts[b][0]) / 2)
+        label = next((t for v, t in scene.xticks if abs(float(v) - x) < 1e-9), None)
+        out[item] = float(label) if label is not None else math.nan
+    return out
+
+
+def _interpolate(scene: ChartScene, data, x: float) -> float:
+    """The polyline through the markers, evaluated at data x (straight between neighbours)."""
+    pts = scene.floats()
+    xs = sorted((_inv_x(scene, pts[scene.readings[i][0]][0]), data[i][0]) for i in scene.readings)
+    for (xa, ya), (xb, yb) in pairwise(xs):
+        if xa <= x <= xb:
+            return ya + (yb - ya) * (x - xa) / (xb - xa)
+    return math.nan
+
+
 def recompute(scene: ChartScene, data: dict[str, tuple[float, ...]]) -> float:
     """The question's target from the figure's data, by plain float statistics."""
     q = scene.query
@@ -92,6 +119,23 @@ def recompute(scene: ChartScene, data: dict[str, tuple[float, ...]]) -> float:
         return data[q.items[0]][4] - data[q.items[0]][0]
     if q.op == "median_difference":
         return data[q.items[0]][2] - data[q.items[1]][2]
+    if q.op == "upper_part":  # a stacked bar reads (bottom series, whole stack)
+        return data[q.items[0]][1] - data[q.items[0]][0]
+    if q.op == "part_difference":
+        lower, whole = data[q.items[0]]
+        upper = whole - lower
+        return upper - lower if q.items[1] == "upper" else lower - upper
+    if q.op in ("percent_increase", "percent_decrease"):
+        old, new = data[q.items[0]][0], data[q.items[1]][0]
+        return (new - old if q.op == "percent_increase" else old - new) / old * 100
+    if q.op in ("freq_mean", "freq_median"):
+        xs = _bar_centres(scene)
+        expanded = [x for item, x in xs.items() for _ in range(round(data[item][0]))]
+        if any(not close(data[item][0], round(data[item][0])) for item in xs):
+            return math.nan  # a frequency between gridlines is no count
+        return statistics.fmean(expanded) if q.op == "freq_mean" else statistics.median(expanded)
+    if q.op == "interpolate":
+        return _interpolate(scene, data, q.threshold[0])
     if q.op == "count_region":
         (tx, ty), (dx, dy) = q.threshold, q.items
         side = {">": lambda v, t: v > t, "<": lambda v, t: v < t}
@@ -120,6 +164,8 @@ def _stated_problem(ctx: VerifyContext, scene: ChartScene, data) -> str | None:
             return f"the question gives {s.item} = {s.text} but the figure shows {data[s.item][s.index]:.6g}"
         if s.kind == "total" and not close(math.fsum(v[0] for v in data.values()), s.value):
             return f"the question's total {s.text} differs from the figure's total"
+        if s.kind == "series" and not any(t.lower() in s.text.lower() for t in scene.extra.get("series", ())):
+            return f"the question names the series {s.text!r} but the legend has no such series"
         if s.kind == "count" and len(data) != s.value:
             return f"the question counts {s.text} but the figure has {len(data)}"
     return None

@@ -30,8 +30,8 @@ def answer_check(r: Rendered):
     return verify_stats_answer(VerifyContext("test", r, None, None, None, "statistics"))
 
 
-def test_seven_statistics_generators_with_seeds():
-    assert len(CHARTS) == 7
+def test_eleven_statistics_generators_with_seeds():
+    assert len(CHARTS) == 11
     nodes = {n.id: n for n in load_seeds() if n.domain == "statistics"}
     assert sorted(n.generator for n in nodes.values()) == CHARTS
     assert all(get_generator(g).domain == "statistics" for g in CHARTS)

@@ -293,6 +293,8 @@ def point(name: str, description: str = "", **kw) -> KnowledgeNode:
     ("Box-and-whisker plots", "stats.box_plot"),
     ("Minimum spanning trees", "discrete.spanning_tree"),
     ("指数函数的图像", "analytic.exponential_reading"),
+    ("Thales' theorem", "plane.thales"),
+    ("Stacked bar charts", "stats.stacked_bar"),
 ])
 def test_builtin_rules(name, generator):
     assert Rules().match(point(name)) == generator

@@ -1,3 +1,12 @@
 """Statistics-chart generators (bar, line, pie, histogram, box plot, scatter); importing registers them."""
 
-from flywheel.generators.charts import bars, distributions, pie, scatter, series  # noqa: F401
+from flywheel.generators.charts import (  # noqa: F401
+    bars,
+    distributions,
+    frequency,
+    interpolate,
+    multi,
+    pie,
+    scatter,
+    series,
+)

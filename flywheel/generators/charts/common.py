@@ -44,8 +44,8 @@ def fmt(v: Number) -> str:
     return str(int(v)) if v.is_Integer else f"{float(v):g}"
 
 
-def value_frame(xlim: tuple[Number, Number], ylim: tuple[Number, Number]) -> Frame:
-    left, bottom, width, height = BOX
+def value_frame(xlim: tuple[Number, Number], ylim: tuple[Number, Number], box: tuple[int, int, int, int] = BOX) -> Frame:
+    left, bottom, width, height = box
     return Frame(left, bottom, width, height, (exact(xlim[0]), exact(xlim[1])), (exact(ylim[0]), exact(ylim[1])))
 
 
@@ -53,9 +53,10 @@ def axis_ticks(lo: int, hi: int, step: int) -> list[tuple[sp.Expr, str]]:
     return [(sp.Integer(v), str(v)) for v in range(lo, hi + 1, step)]
 
 
-def value_chart(kind: str, title: str, xlim, ylim, step: int, ylabel: str, xlabel: str = "") -> ChartScene:
+def value_chart(kind: str, title: str, xlim, ylim, step: int, ylabel: str, xlabel: str = "",
+                box: tuple[int, int, int, int] = BOX) -> ChartScene:
     """An empty value chart: axes spines, y ticks every `step`, the title above the axes."""
-    frame = value_frame(xlim, ylim)
+    frame = value_frame(xlim, ylim, box)
     y0, y1 = int(frame.ylim[0]), int(frame.ylim[1])
     scene = ChartScene(points={}, kind=kind, frame=frame, title=title, xlabel=xlabel, ylabel=ylabel,
                        yticks=axis_ticks(y0, y1, step))
@@ -78,10 +79,12 @@ def _p(x: Number, y: Number) -> tuple[sp.Expr, sp.Expr]:
     return (exact(x), exact(y))
 
 
-def add_bar(scene: ChartScene, item: str, x0: Number, x1: Number, value: Number, color=FILL_RGB) -> None:
-    """A bar from data x0 to x1 and from the baseline up to `value`: edges, reading point, probes."""
+def add_bar(scene: ChartScene, item: str, x0: Number, x1: Number, value: Number, color=FILL_RGB,
+            base: Number | None = None) -> None:
+    """A bar from data x0 to x1 and from `base` (default: the baseline) up to `value`: edges, reading
+    point, probes. A stacked segment starts on the bar below it."""
     f = scene.frame
-    base = f.ylim[0]
+    base = f.ylim[0] if base is None else base
     names = {k: f"{item}.{k}" for k in ("bl", "tl", "tr", "br")}
     scene.points.update({
         names["bl"]: _p(f.x(x0), f.y(base)), names["tl"]: _p(f.x(x0), f.y(value)),

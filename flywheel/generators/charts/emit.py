@@ -165,6 +165,20 @@ def _pie(scene: ChartScene) -> list[str]:
     return out
 
 
+def _multibar(scene: ChartScene) -> list[str]:
+    """Two or more series of bars, stacked (bottoms on the series below) or grouped (side by side),
+    with a legend in one row between the axes and the title."""
+    out = []
+    for name, color, positions, heights, bottoms in scene.extra["series_bars"]:
+        out.append(f"ax.bar({nums(positions)}, {nums(heights)}, width={num(scene.extra['bar_width'])}, "
+                   f"bottom={nums(bottoms)}, color='{color}', edgecolor='black', linewidth=0.8, label={name!r})")
+    y = scene.extra["legend_y"] / SIZE
+    out += [_xticks(scene),
+            f"fig.legend(loc='upper center', bbox_to_anchor=(0.5, {num(y)}), ncol={len(scene.extra['series_bars'])}, "
+            f"fontsize={TICK_PT}, frameon=False)"]
+    return out
+
+
 _BODIES: dict[str, Callable[[ChartScene], list[str]]] = {
-    "bar": _bar, "hist": _hist, "line": _line, "scatter": _scatter, "box": _box, "pie": _pie,
+    "bar": _bar, "hist": _hist, "line": _line, "scatter": _scatter, "box": _box, "pie": _pie, "multibar": _multibar,
 }

@@ -73,7 +73,8 @@ class Query:
     """What the question asks, in terms the answer verifier recomputes from the figure's geometry.
 
     op: difference | range | total | mean | median | max_increase | share_count | count_at_least |
-    count_below | iqr | median_difference | count_region.
+    count_below | iqr | median_difference | count_region | upper_part | part_difference |
+    percent_increase | percent_decrease | freq_mean | freq_median | interpolate.
     """
 
     op: str
@@ -88,7 +89,7 @@ class Stated:
 
     kind: `item` (a category/group/year the figure shows), `tick` (a value printed on an axis),
     `value` (item's reading equals `value`), `total` (the sum of all readings equals `value`),
-    `title` (the text is printed in the title).
+    `title` (the text is printed in the title), `series` (words naming a series of the legend, any case).
     """
 
     kind: str
