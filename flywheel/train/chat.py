@@ -9,6 +9,7 @@ would swallow the call).
 from __future__ import annotations
 
 import contextlib
+import json
 
 from flywheel.errors import FlywheelError
 
@@ -33,7 +34,7 @@ CHAT_TEMPLATE = _CONTENT + (
     "{%- for call in message.tool_calls or [] -%}{%- set fn = call.function if call.function is defined else call -%}"
     "<tool_call>\n{{ {'name': fn.name, 'arguments': fn.arguments} | tojson }}\n</tool_call>{%- endfor -%}"
     "<|im_end|>\n{%- endif -%}{%- endfor -%}"
-    "{%- if add_generation_prompt -%}<|im_start|>assistant\n{%- endif -%}"
+    "{%- if add_generation_prompt -%}<|im_start|>assistant{{ '\\n' }}{%- endif -%}"
 ).replace("<|im_end|>\n{%-", "<|im_end|>{{ '\\n' }}{%-")  # `{%-` would eat the newline ChatML keeps
 RESPONSE_TEMPLATE = {
     "defaults": {"role": "assistant"},
@@ -78,3 +79,10 @@ def _renders_tools(processing_class, check) -> bool:
         return bool(check(processing_class))
     except Exception:  # noqa: BLE001 - a template that fails on a tool conversation cannot render one
         return False
+
+
+def with_default_tools(template: str, tools: list[dict]) -> str:
+    """`template`, rendering `tools` whenever the caller passes none. TRL's vision SFT collator never
+    passes a dataset's `tools` column to the template; without this the system turn a VLM is
+    fine-tuned on would lack the tool list its GRPO prompts carry."""
+    return "{%- if not tools -%}{%- set tools = " + json.dumps(tools) + " -%}{%- endif -%}" + template

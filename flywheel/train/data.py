@@ -7,16 +7,18 @@ exporters write them to parquet as they are and `datasets` decodes them to PIL i
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 
 from flywheel.catalog import Catalog
 from flywheel.errors import FlywheelError
-from flywheel.train.trace import SYSTEM_PROMPT, Segment, split_trace, tool_call
+from flywheel.train.environment import changed_share, tool_note
+from flywheel.train.trace import SYSTEM_PROMPT, TOOL_SCHEMA, Segment, split_trace, tool_call
 
 STAGE_KINDS = {"perception": "perception", "interaction": "interaction"}
-TEXT_TOOL_REPLY = "the code ran and saved the edited figure"  # the tool's reply in SFT conversations
 EDITED_NOTE = "The edited figure."
+TOOLS_JSON = json.dumps([TOOL_SCHEMA])  # TRL's SFT reads a `tools` column (JSON text keeps arrow happy)
 
 
 class Split(StrEnum):
@@ -113,9 +115,18 @@ def _text(text: str, vision: bool) -> str | list[dict]:
     return [{"type": "text", "text": text}] if vision else text
 
 
+def _tool_reply(s: CatalogSample) -> str:
+    """What the rollout tool says after running this trace's code (its stored edit)."""
+    try:
+        return tool_note(changed_share(s.image, s.edited_image)) if s.edited_image else tool_note(0.0)
+    except ValueError:  # a stored edit of another size: say only that it ran
+        return tool_note(0.0)
+
+
 def sft_row(s: CatalogSample, vision: bool) -> dict:
     """One conversation: the trace's code blocks become `python` tool calls, their outputs tool turns
-    (the edited image for a vision model, a one-line note for a text-only one)."""
+    (the edited image for a vision model, a one-line note for a text-only one). `tools` lists the
+    tool, so the rendered system turn is the one GRPO rollouts see."""
     messages = [{"role": "system", "content": _text(SYSTEM_PROMPT, vision)}, _user(s.question, vision)]
     images = [_image(s.image, f"{s.id}.png")] if vision else []
     segments = split_trace(s.cot) if s.cot else [Segment("", None)]
@@ -127,13 +138,13 @@ def sft_row(s: CatalogSample, vision: bool) -> dict:
             msg["tool_calls"] = [tool_call(seg.code)]
         messages.append(msg)
         if seg.code is not None:
-            messages.append({"role": "tool", "name": "python", "content": _text(TEXT_TOOL_REPLY, vision)})
+            messages.append({"role": "tool", "name": "python", "content": _text(_tool_reply(s), vision)})
             if vision and s.edited_image is not None:
                 # TRL's SFT collator takes no images inside tool turns, so the edited figure follows
                 # as a user turn (in RL rollouts the tool reply itself carries it).
                 messages.append({"role": "user", "content": [{"type": "image"}, {"type": "text", "text": EDITED_NOTE}]})
                 images.append(_image(s.edited_image, f"{s.id}-edited.png"))
-    row = {"id": s.id, "messages": messages}
+    row = {"id": s.id, "messages": messages, "tools": TOOLS_JSON}
     if vision:
         row["images"] = images
     return row

@@ -32,6 +32,19 @@ class ToolRun:
     seconds: float
 
 
+def changed_share(before_png: bytes, after_png: bytes) -> float:
+    """Share of pixels an edit changed; raises on unreadable or resized images."""
+    before = np.asarray(Image.open(io.BytesIO(before_png)).convert("RGB"))
+    after = np.asarray(Image.open(io.BytesIO(after_png)).convert("RGB"))
+    return float(changed_mask(before, after).mean())
+
+
+def tool_note(changed: float) -> str:
+    """The tool's text reply after a successful run (SFT conversations reuse it, so the reply a
+    model is fine-tuned on is the one rollouts give)."""
+    return f"the code ran; it changed {changed:.2%} of the figure's pixels"
+
+
 def run_tool(code: str, image_png: bytes, limits: SandboxLimits = TOOL_LIMITS) -> ToolRun:
     """Run untrusted contract code on a PNG; never raises."""
     t0 = time.perf_counter()
@@ -39,9 +52,7 @@ def run_tool(code: str, image_png: bytes, limits: SandboxLimits = TOOL_LIMITS) -
     if not res.ok:
         return ToolRun(False, res.error, None, 0.0, time.perf_counter() - t0)
     try:
-        before = np.asarray(Image.open(io.BytesIO(image_png)).convert("RGB"))
-        after = np.asarray(Image.open(io.BytesIO(res.image_png)).convert("RGB"))
-        share = float(changed_mask(before, after).mean())
+        share = changed_share(image_png, res.image_png)
     except Exception as exc:  # noqa: BLE001 - an unreadable or resized image is the model's failure
         return ToolRun(False, f"edited image unusable: {exc}", None, 0.0, time.perf_counter() - t0)
     return ToolRun(True, None, res.image_png, share, time.perf_counter() - t0)
@@ -83,7 +94,7 @@ class SandboxEnvironment:
         if run.changed > 0:
             self.edits += 1
         self.image_png = run.image_png
-        note = f"the code ran; it changed {run.changed:.2%} of the figure's pixels"
+        note = tool_note(run.changed)
         if not self.vision:
             return note
         return [{"type": "image", "image": Image.open(io.BytesIO(run.image_png)).convert("RGB")},

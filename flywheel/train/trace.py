@@ -18,6 +18,16 @@ SYSTEM_PROMPT = (
     "draws on it, saves a PNG (into `temp_output_dir` when defined) and prints the saved path; the edited "
     "image comes back to you. End with the final answer inside <answer>...</answer>."
 )
+# The `python` tool's JSON schema exactly as transformers derives it from
+# `SandboxEnvironment.python` (a test keeps the two equal). SFT rows carry it in a `tools` column so
+# the system turn they are trained on lists the tool the way GRPO prompts list it.
+TOOL_SCHEMA = {"type": "function", "function": {
+    "name": TOOL_NAME,
+    "description": "Run Python code on the current figure in a sandbox and return the edited figure.",
+    "parameters": {"type": "object", "properties": {"code": {
+        "type": "string",
+        "description": "Python source. `image_path` holds the figure's path; save the edited PNG and print its path."}},
+        "required": ["code"]}}}
 CODE_BLOCK = re.compile(r"<code>\s*```python\n(.*?)\n```\s*</code>", re.S)
 SANDBOX_OUT = re.compile(r"\s*<sandbox_output>.*?</sandbox_output>\s*", re.S)
 ANSWER = re.compile(r"<answer>(.*?)</answer>", re.S)

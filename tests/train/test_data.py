@@ -44,6 +44,8 @@ def test_sft_row_turns_code_blocks_into_tool_calls(catalog):
     assert text[2]["content"].startswith("<think>") and "<code>" not in text[2]["content"]
     assert "print(path)" in text[2]["tool_calls"][0]["function"]["arguments"]["code"]
     assert text[4]["content"].endswith(f"<answer>{s.answer}</answer>") and "<sandbox_output>" not in text[4]["content"]
+    assert text[3]["content"].startswith("the code ran; it changed") and "0.00%" not in text[3]["content"]
+    assert json.loads(sft_row(s, vision=False)["tools"])[0]["function"]["name"] == "python"
     vision = sft_row(s, vision=True)
     assert len(vision["images"]) == 2 and vision["images"][1]["bytes"] == s.edited_image
     assert [m["role"] for m in vision["messages"]] == ["system", "user", "assistant", "tool", "user", "assistant"]

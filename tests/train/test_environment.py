@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from PIL import Image
 
 from flywheel.train.environment import SandboxEnvironment, environment_factory
@@ -37,3 +38,12 @@ def test_text_model_gets_a_text_reply_and_reset_clears_state():
     env.reset(figure={"bytes": _png()})
     assert (env.calls, env.edits) == (0, 0)
     assert env.python(code="print('nothing saved')").startswith("error:")
+
+
+def test_sft_rows_list_the_tool_exactly_as_rollouts_render_it():
+    pytest.importorskip("transformers")
+    from transformers.utils import get_json_schema
+
+    from flywheel.train.trace import TOOL_SCHEMA
+
+    assert get_json_schema(SandboxEnvironment().python) == TOOL_SCHEMA

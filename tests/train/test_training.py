@@ -46,7 +46,8 @@ def test_curriculum_runs_three_stages_and_resumes(model, perception_catalog, tmp
     cfg = tmp_path / "curriculum.yaml"
     plan = json.loads(json.dumps(CURRICULUM))
     if model == "local:tiny-vlm":
-        plan["stages"]["interaction"]["config"]["max_length"] = 2048
+        for stage in ("perception", "interaction"):  # whole rows: truncation must not cut the image tokens
+            plan["stages"][stage]["config"]["max_length"] = 4096
     cfg.write_text(yaml.safe_dump(plan))
     r = _cli("train", "curriculum", "-c", str(perception_catalog), "--model", model, "--out", str(tmp_path / "runs"),
              "--config", str(cfg))

@@ -1,0 +1,129 @@
+"""A tool call a model emits in the format SFT teaches is parsed by TRL, run by flywheel's hardened
+sandbox, and the edited figure comes back as the tool's output — checked once with TRL's own parser
+on the rendered SFT target, and once through a real GRPO step whose generations are the SFT targets.
+
+(A text model: on the tiny Idefics3 VLM, TRL 1.16's tool loop stops with "'list' object has no
+attribute 'size'" while splitting the prompt's pixel values, so a VLM rollout cannot call the tool yet.)
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flywheel.catalog import Catalog
+from flywheel.train.data import Split, grpo_row, load_samples, sft_row
+from flywheel.train.environment import SandboxEnvironment, changed_share
+from flywheel.train.rewards import figure_png
+
+pytest.importorskip("trl")
+pytestmark = pytest.mark.train
+
+
+@pytest.fixture(scope="module")
+def tiny_lm(tmp_path_factory) -> str:
+    """A 2-layer random Llama with SmolLM2's tokenizer: its generations are scripted below, so only
+    the tokenizer, the chat template and TRL's loop matter, and a training step is cheap."""
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    from flywheel.train.models import resolve
+
+    tok = AutoTokenizer.from_pretrained(resolve("local:smollm2-135m"))
+    config = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
+                         bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    out = tmp_path_factory.mktemp("tiny-lm")
+    LlamaForCausalLM(config).save_pretrained(out)
+    tok.save_pretrained(out)
+    return str(out)
+
+
+def _tokenizer(model: str):
+    from flywheel.train.models import load
+
+    return load(model).processing_class
+
+
+def _turns(pc, row: dict) -> tuple[list[dict], str, str]:
+    """The GRPO prompt and the SFT conversation's two assistant turns as the model must write them:
+    the rendered conversation minus the rendered prompt, cut at each end of turn."""
+    messages = row["messages"]
+    prompt = pc.apply_chat_template(messages[:2], tools=json.loads(row["tools"]), add_generation_prompt=True,
+                                    tokenize=False)
+    full = pc.apply_chat_template(messages, tools=json.loads(row["tools"]), tokenize=False)
+    assert full.startswith(prompt)
+    end = "<|im_end|>"
+    first = full[len(prompt): full.index(end, len(prompt)) + len(end)]
+    second_start = full.index("<|im_start|>assistant\n", len(prompt) + len(first)) + len("<|im_start|>assistant\n")
+    second = full[second_start: full.index(end, second_start) + len(end)]
+    return messages[:2], first, second
+
+
+@pytest.fixture(scope="module")
+def interaction(catalog):
+    with Catalog(catalog, read_only=True) as cat:
+        return load_samples(cat, "interaction", Split.all)
+
+
+def test_sft_target_parses_as_a_tool_call_that_edits_the_figure(interaction, tiny_lm, tmp_path):
+    from trl.chat_template_utils import parse_response
+
+    tok = pc = _tokenizer(tiny_lm)
+    s = interaction[0]
+    row = sft_row(s, vision=False)
+    prompt_messages, first, _ = _turns(pc, row)
+    env = SandboxEnvironment(vision=True, log_path=tmp_path / "rollouts.jsonl")
+    env.reset(**grpo_row(s, vision=False))
+    # GRPOTrainer renders the prompt with the environment's methods as tools and parses each completion so:
+    prompt_ids = tok(pc.apply_chat_template(prompt_messages, tools=[env.python], add_generation_prompt=True,
+                                            tokenize=False), add_special_tokens=False)["input_ids"]
+    parsed = parse_response(tok, tok(first, add_special_tokens=False)["input_ids"], prefix=prompt_ids,
+                            tools=[env.python])
+    call = parsed["tool_calls"][0]["function"]
+    assert call["name"] == "python" and call["arguments"]["code"] == row["messages"][2]["tool_calls"][0][
+        "function"]["arguments"]["code"]
+    assert parsed["content"].startswith("<think>") and "<tool_call>" not in parsed["content"]
+    reply = env.python(**call["arguments"])  # what TRL's tool loop does with a parsed call
+    edited = figure_png(reply[0]["image"])
+    assert changed_share(s.image, edited) == changed_share(s.image, s.edited_image) > 0
+    assert "changed" in reply[1]["text"]
+    log = json.loads((tmp_path / "rollouts.jsonl").read_text())
+    assert log["ok"] and log["sample_id"] == s.id and log["code"] == call["arguments"]["code"]
+
+
+def test_grpo_rollout_runs_the_models_tool_call_in_the_sandbox(catalog, interaction, tiny_lm, tmp_path,
+                                                                monkeypatch):
+    """One real GRPO step whose generations are replaced by the SFT targets: TRL parses the call, the
+    environment runs it in the sandbox, its reply joins the sequence, and the accuracy and tool
+    rewards see a correct, tool-using completion."""
+    from trl import GRPOTrainer
+
+    from flywheel.train.runner import StageSpec, run_rl
+
+    tok = pc = _tokenizer(tiny_lm)
+    turns = {}
+    for s in interaction:
+        _, first, second = _turns(pc, sft_row(s, vision=False))
+        turns[s.question] = (tok(first, add_special_tokens=False)["input_ids"],
+                             tok(second, add_special_tokens=False)["input_ids"])
+
+    def scripted(self, prompt_ids, images, multimodal_fields, num_generations, has_tool_images=False):
+        out = []
+        for ids in prompt_ids:
+            text = tok.decode(ids)
+            first, second = next(v for q, v in turns.items() if q in text)
+            out.append(second if "<tool_response>" in text[-400:] else first)
+        return out, None
+
+    monkeypatch.setattr(GRPOTrainer, "_generate_single_turn", scripted)
+    spec = StageSpec(catalog, tiny_lm, tmp_path / "rl", max_steps=1,
+                     config={"num_generations": 2, "max_completion_length": 4096, "log_completions": False})
+    summary = run_rl(spec, ["accuracy", "format", "tool"])
+    assert summary["steps"] == 1
+    calls = [json.loads(line) for line in (tmp_path / "rl" / "rollouts.jsonl").read_text().splitlines()]
+    assert len(calls) == 2 and all(c["ok"] and c["changed"] > 0 for c in calls)
+    history = [json.loads(line) for line in (tmp_path / "rl" / "trl_log.jsonl").read_text().splitlines()]
+    step = next(h for h in history if "tools/call_frequency" in h)
+    assert step["tools/call_frequency"] == 1.0 and step["tools/failure_frequency"] == 0.0
+    assert step["rewards/tool_reward/mean"] == 1.0 and step["rewards/accuracy_reward/mean"] == 1.0
