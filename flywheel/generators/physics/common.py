@@ -51,3 +51,22 @@ def num(v) -> str:
     if v.is_Rational:
         return f"{v.p}/{v.q}"
     return to_latex(v)
+
+
+# Directions with exact sine and cosine, as a question states them: (statement, sin θ, cos θ).
+EXACT_ANGLES = [
+    ("θ = 30°", sp.Rational(1, 2), sp.sqrt(3) / 2),
+    ("θ = 45°", sp.sqrt(2) / 2, sp.sqrt(2) / 2),
+    ("θ = 60°", sp.sqrt(3) / 2, sp.Rational(1, 2)),
+    ("sin θ = 3/5", sp.Rational(3, 5), sp.Rational(4, 5)),
+    ("sin θ = 4/5", sp.Rational(4, 5), sp.Rational(3, 5)),
+    ("sin θ = 5/13", sp.Rational(5, 13), sp.Rational(12, 13)),
+    ("sin θ = 12/13", sp.Rational(12, 13), sp.Rational(5, 13)),
+    ("sin θ = 8/17", sp.Rational(8, 17), sp.Rational(15, 17)),
+    ("sin θ = 15/17", sp.Rational(15, 17), sp.Rational(8, 17)),
+    ("sin θ = 20/29", sp.Rational(20, 29), sp.Rational(21, 29)),
+    ("sin θ = 21/29", sp.Rational(21, 29), sp.Rational(20, 29)),
+    ("sin θ = 28/53", sp.Rational(28, 53), sp.Rational(45, 53)),
+    ("sin θ = 45/53", sp.Rational(45, 53), sp.Rational(28, 53)),
+    ("sin θ = 24/25", sp.Rational(24, 25), sp.Rational(7, 25)),
+]

@@ -13,23 +13,16 @@ import sympy as sp
 
 from flywheel.answers import to_latex
 from flywheel.generators.base import Draft
-from flywheel.generators.physics.common import num, quantity, target
+from flywheel.generators.physics.common import EXACT_ANGLES, num, quantity, target
 from flywheel.generators.physics.symbols import Beam, Pivot
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import P
 from flywheel.generators.scene.model import AngleMark, Construction, RightMark, Scene, Segment
 from flywheel.records import Difficulty
 
-# Rope angles with the beam whose sine is exact and short to state: (statement, sin θ, cos θ).
-ROPE_ANGLES = [
-    ("θ = 30°", sp.Rational(1, 2), sp.sqrt(3) / 2),
-    ("sin θ = 3/5", sp.Rational(3, 5), sp.Rational(4, 5)),
-    ("sin θ = 4/5", sp.Rational(4, 5), sp.Rational(3, 5)),
-    ("sin θ = 5/13", sp.Rational(5, 13), sp.Rational(12, 13)),
-    ("sin θ = 12/13", sp.Rational(12, 13), sp.Rational(5, 13)),
-    ("sin θ = 8/17", sp.Rational(8, 17), sp.Rational(15, 17)),
-    ("sin θ = 15/17", sp.Rational(15, 17), sp.Rational(8, 17)),
-]
+# Rope angles with the beam: the exact directions whose sine is short to state.
+ROPE_ANGLES = [a for a in EXACT_ANGLES if a[0] in {"θ = 30°", "sin θ = 3/5", "sin θ = 4/5", "sin θ = 5/13",
+                                                    "sin θ = 12/13", "sin θ = 8/17", "sin θ = 15/17"}]
 
 
 def _lever_scene(a: int, b: int, same_side: bool, sin: sp.Expr, cos: sp.Expr, s: int,

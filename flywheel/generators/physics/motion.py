@@ -8,7 +8,7 @@ import sympy as sp
 
 from flywheel.answers import to_latex
 from flywheel.generators.base import Draft
-from flywheel.generators.physics.common import num, quantity, target
+from flywheel.generators.physics.common import EXACT_ANGLES, num, quantity, target
 from flywheel.generators.physics.symbols import Curve, Hatch
 from flywheel.generators.registry import register_generator
 from flywheel.generators.scene.exact import P
@@ -17,23 +17,7 @@ from flywheel.records import Difficulty
 
 G = 10  # m/s², stated in every question
 V0 = "v₀"
-# Launch directions with exact sine and cosine: (how the question states it, sin θ, cos θ).
-LAUNCHES = [
-    ("θ = 30°", sp.Rational(1, 2), sp.sqrt(3) / 2),
-    ("θ = 45°", sp.sqrt(2) / 2, sp.sqrt(2) / 2),
-    ("θ = 60°", sp.sqrt(3) / 2, sp.Rational(1, 2)),
-    ("sin θ = 3/5", sp.Rational(3, 5), sp.Rational(4, 5)),
-    ("sin θ = 4/5", sp.Rational(4, 5), sp.Rational(3, 5)),
-    ("sin θ = 5/13", sp.Rational(5, 13), sp.Rational(12, 13)),
-    ("sin θ = 12/13", sp.Rational(12, 13), sp.Rational(5, 13)),
-    ("sin θ = 8/17", sp.Rational(8, 17), sp.Rational(15, 17)),
-    ("sin θ = 15/17", sp.Rational(15, 17), sp.Rational(8, 17)),
-    ("sin θ = 20/29", sp.Rational(20, 29), sp.Rational(21, 29)),
-    ("sin θ = 21/29", sp.Rational(21, 29), sp.Rational(20, 29)),
-    ("sin θ = 28/53", sp.Rational(28, 53), sp.Rational(45, 53)),
-    ("sin θ = 45/53", sp.Rational(45, 53), sp.Rational(28, 53)),
-    ("sin θ = 24/25", sp.Rational(24, 25), sp.Rational(7, 25)),
-]
+LAUNCHES = EXACT_ANGLES
 # Ground drawn beyond O and A, as a share of the range (each side drawn independently). Paths of one
 # angle are similar at every speed, so without this every figure of an angle would be the same picture.
 MARGINS = [sp.Rational(1, 12), sp.Rational(1, 8), sp.Rational(1, 6), sp.Rational(1, 5), sp.Rational(1, 4), sp.Rational(1, 3)]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flywheel.generators.scene.elements import Element, Stroke
+from flywheel.generators.scene.elements import Element, Stroke, anchors
 
 if TYPE_CHECKING:
     from flywheel.generators.scene.layout import Layout
@@ -39,8 +39,7 @@ class Hatch(Element):
     tick_px: float = 8.0
 
     def extent(self, scene: Scene) -> list[tuple[float, float]]:
-        pts = scene.floats()
-        return [pts[self.a], pts[self.b]]
+        return anchors(scene, self.a, self.b)
 
     def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
         px = layout.points_px(scene)
@@ -78,8 +77,7 @@ class Lens(Element):
     bulge_px: float = 9.0
 
     def extent(self, scene: Scene) -> list[tuple[float, float]]:
-        pts = scene.floats()
-        return [pts[self.top], pts[self.bottom]]
+        return anchors(scene, self.top, self.bottom)
 
     def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
         px = layout.points_px(scene)
@@ -100,8 +98,7 @@ class Junction(Element):
     radius_px: float = 2.2
 
     def extent(self, scene: Scene) -> list[tuple[float, float]]:
-        pts = scene.floats()
-        return [pts[self.at]]
+        return anchors(scene, self.at)
 
     def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
         px = layout.points_px(scene)
@@ -123,8 +120,7 @@ class Resistor(Element):
     body_px: float = 42.0
 
     def extent(self, scene: Scene) -> list[tuple[float, float]]:
-        pts = scene.floats()
-        return [pts[self.a], pts[self.b]]
+        return anchors(scene, self.a, self.b)
 
     def body(self, px: PxMap) -> tuple[tuple[float, float], tuple[float, float]]:
         """Pixel ends of the zigzag (centred between the terminals)."""
@@ -160,8 +156,7 @@ class Cell(Element):
     gap_px: float = 8.0
 
     def extent(self, scene: Scene) -> list[tuple[float, float]]:
-        pts = scene.floats()
-        return [pts[self.plus], pts[self.minus]]
+        return anchors(scene, self.plus, self.minus)
 
     def plates(self, px: PxMap) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
         """(+ plate centre, − plate centre, unit normal across the plates) in pixels."""
@@ -195,8 +190,7 @@ class Beam(Element):
     half_px: float = 4.5
 
     def extent(self, scene: Scene) -> list[tuple[float, float]]:
-        pts = scene.floats()
-        return [pts[self.a], pts[self.b]]
+        return anchors(scene, self.a, self.b)
 
     def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
         px = layout.points_px(scene)

@@ -84,6 +84,12 @@ class ToolMark(Protocol):
         """Named pixel boxes the edit must put ink in (texts it writes)."""
 
 
+def anchors(scene: Scene, *names: str) -> list[tuple[float, float]]:
+    """The named scene points, in data units: the extent of an element drawn around them."""
+    f = scene.floats()
+    return [f[n] for n in names]
+
+
 def arrow_head_px(tail: tuple[float, float], tip: tuple[float, float]) -> np.ndarray:
     """Filled head triangle (3×2, pixels) whose point is the tip of the vector tail→tip."""
     d = math.dist(tail, tip) or 1.0
