@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from flywheel.catalog import Catalog
 from flywheel.generators import get_generator
 from flywheel.generators.base import draw, render
 
@@ -36,3 +38,16 @@ def flywheel_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> s
     return subprocess.run(
         [sys.executable, "-m", "flywheel.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
     )
+
+
+def clone_catalog(db: Path, to: Path) -> Path:
+    """A copy of a catalog and its image store, so a module-scoped catalog can be changed by one test."""
+    to.mkdir(parents=True, exist_ok=True)
+    shutil.copy(db, to / db.name)
+    shutil.copytree(db.parent / "images", to / "images")
+    return to / db.name
+
+
+def catalog_rows(db: Path, sql: str) -> list[tuple]:
+    with Catalog(db, read_only=True) as cat:
+        return cat.query(sql)[1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from flywheel.evolvers.rounds import EvolveConfig, evolve
 from flywheel.llm.client import LLMConfig
 from flywheel.llm.server import ChatServer, Scripted
 from flywheel.synthesize import SynthesisConfig, synthesize
-from tests.conftest import flywheel_cli
+from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
 
 from .scripts import candidate, rule, solve
 
@@ -56,16 +55,6 @@ def base(tmp_path_factory) -> Path:
     return db
 
 
-def clone(db: Path, to: Path) -> Path:
-    to.mkdir(parents=True, exist_ok=True)
-    shutil.copy(db, to / db.name)
-    shutil.copytree(db.parent / "images", to / "images")
-    return to / db.name
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with Catalog(db, read_only=True) as cat:
-        return cat.query(sql)[1]
 
 
 def run(srv, db: Path, rounds: int = 1, **llm):
@@ -77,7 +66,7 @@ def run(srv, db: Path, rounds: int = 1, **llm):
 def evolved(base, tmp_path_factory):
     """One LLM round over `base` (the test that deletes and replays it restores the same rows)."""
     srv = ChatServer(Scripted(script())).start()
-    db = clone(base, tmp_path_factory.mktemp("evolved"))
+    db = clone_catalog(base, tmp_path_factory.mktemp("evolved"))
     res = run(srv, db)
     assert res.status == "done" and [s["round"] for s in res.rounds] == [1]
     yield srv, db, res
@@ -86,40 +75,40 @@ def evolved(base, tmp_path_factory):
 
 def test_round_adds_proposed_nodes_with_parents_and_samples_for_them(evolved):
     _, db, res = evolved
-    nodes = rows(db, "SELECT id, parents, round, generator, source FROM knowledge WHERE round > 0 ORDER BY id")
+    nodes = catalog_rows(db, "SELECT id, parents, round, generator, source FROM knowledge WHERE round > 0 ORDER BY id")
     assert nodes == [(CHORD, ["plane.pythagoras"], 1, "plane.chord_distance", "llm"),
                      (SPIRAL, ["plane.pythagoras", "plane.law_of_cosines"], 1, None, "llm")]
     k = res.rounds[0]["knowledge_proposals"]
     assert (k["proposed"], k["new"], k["mapped"]) == (3, 2, 1)
     assert k["skipped"] == ["Pythagorean Theorem: same name as plane.pythagoras"]
-    made = rows(db, "SELECT knowledge_id, accepted, generator FROM samples WHERE round = 1 AND parent_id IS NULL ORDER BY 1")
+    made = catalog_rows(db, "SELECT knowledge_id, accepted, generator FROM samples WHERE round = 1 AND parent_id IS NULL ORDER BY 1")
     assert made == [(CHORD, False, "llm:openai/gpt-4o"), (SPIRAL, False, "llm:openai/gpt-4o")]
 
 
 def test_harder_variants_of_symbolic_samples_are_linked_by_lineage(evolved):
     _, db, _ = evolved
-    got = rows(db, """SELECT c.answer, c.accepted, c.difficulty, p.difficulty, p.generator, c.knowledge_id
+    got = catalog_rows(db, """SELECT c.answer, c.accepted, c.difficulty, p.difficulty, p.generator, c.knowledge_id
                       FROM lineage l JOIN samples c ON c.id = l.child_id JOIN samples p ON p.id = l.parent_id
                       WHERE l.relation = 'harder' ORDER BY c.answer""")
     assert [(a, ok) for a, ok, *_ in got] == [("17", True), ("25", True)]
     assert all(cd == pd + 1 and gen == "plane.pythagoras" and kid == "plane.pythagoras" for _, _, cd, pd, gen, kid in got)
-    verdicts = rows(db, """SELECT DISTINCT v.verifier FROM verdicts v JOIN lineage l ON l.child_id = v.sample_id
+    verdicts = catalog_rows(db, """SELECT DISTINCT v.verifier FROM verdicts v JOIN lineage l ON l.child_id = v.sample_id
                            WHERE l.relation = 'harder' ORDER BY 1""")
     assert [v for (v,) in verdicts] == ["answer", "duplicate", "image", "measure", "parse", "tool"]
 
 
 def test_bad_replies_are_repaired_at_most_twice_and_recorded(evolved):
     _, db, _ = evolved
-    repairs = rows(db, """SELECT s.knowledge_id, r.attempt, r.verifier, r.action, r.success, r.round FROM repairs r
+    repairs = catalog_rows(db, """SELECT s.knowledge_id, r.attempt, r.verifier, r.action, r.success, r.round FROM repairs r
                           JOIN samples s ON s.id = r.sample_id ORDER BY 1, 2""")
     assert repairs == [(CHORD, 1, "answer", "llm-repair", True, 1), (SPIRAL, 1, "parse", "llm-repair", False, 1),
                        (SPIRAL, 2, "parse", "llm-repair", False, 1)]
-    fixed = rows(db, """SELECT s.answer, s.accepted, p.answer FROM repairs r JOIN samples s ON s.id = r.repaired_id
+    fixed = catalog_rows(db, """SELECT s.answer, s.accepted, p.answer FROM repairs r JOIN samples s ON s.id = r.repaired_id
                         JOIN lineage l ON l.child_id = s.id AND l.parent_id = r.sample_id AND l.relation = 'repair'
                         JOIN samples p ON p.id = r.sample_id WHERE r.success""")
     assert fixed == [("13", True, "14")]
     # The second attempt repaired the first repair, not the original reject.
-    chain = rows(db, f"""SELECT count(*) FROM repairs a JOIN repairs b ON b.sample_id = a.repaired_id
+    chain = catalog_rows(db, f"""SELECT count(*) FROM repairs a JOIN repairs b ON b.sample_id = a.repaired_id
                          WHERE a.attempt = 1 AND b.attempt = 2 AND a.sample_id IN
                          (SELECT id FROM samples WHERE knowledge_id = '{SPIRAL}' AND parent_id IS NULL)""")
     assert chain == [(1,)]
@@ -131,7 +120,7 @@ def test_runs_rows_per_axis_count_calls_and_a_rerun_makes_none(evolved):
     # expand 1; create 2 + 1 solve (the unparsable one is not solved); harder 2 + 2 solves;
     # repairs: chord 1 + its solve, altitude 2 (first attempt and the repair of that repair).
     assert calls == 12 and res.usage.calls == 12 and res.usage.cache_hits == 0
-    axes = dict(rows(db, "SELECT axis, stats FROM runs WHERE command = 'evolve' AND round = 1 AND status = 'done'"))
+    axes = dict(catalog_rows(db, "SELECT axis, stats FROM runs WHERE command = 'evolve' AND round = 1 AND status = 'done'"))
     assert sorted(axes) == ["difficulty", "diversity", "quality", "round"]
     by_axis = {a: json.loads(s)["llm"]["calls"] for a, s in axes.items()}
     assert by_axis == {"diversity": 4, "difficulty": 4, "quality": 4, "round": 12}
@@ -142,12 +131,12 @@ def test_runs_rows_per_axis_count_calls_and_a_rerun_makes_none(evolved):
                                         "repair2": {"generated": 1, "accepted": 0}}
     assert round_row["repair_attempts"] == 3 and round_row["repaired_rejects"] == 1
 
-    before = rows(db, "SELECT count(*) FROM samples")
+    before = catalog_rows(db, "SELECT count(*) FROM samples")
     again = run(srv, db)
     assert again.rounds == [] and again.usage.calls == 0 and srv.stats["status_200"] == calls
-    assert rows(db, "SELECT count(*) FROM samples") == before
+    assert catalog_rows(db, "SELECT count(*) FROM samples") == before
     # A lost round (rows gone, cache kept) is rebuilt from the cache alone, row for row.
-    snapshot = rows(db, "SELECT id, accepted FROM samples WHERE round = 1 ORDER BY id")
+    snapshot = catalog_rows(db, "SELECT id, accepted FROM samples WHERE round = 1 ORDER BY id")
     with Catalog(db) as cat:
         for sql in ("DELETE FROM repairs", "DELETE FROM lineage WHERE child_id IN (SELECT id FROM samples WHERE round = 1)",
                     "DELETE FROM verdicts WHERE sample_id IN (SELECT id FROM samples WHERE round = 1)",
@@ -155,13 +144,13 @@ def test_runs_rows_per_axis_count_calls_and_a_rerun_makes_none(evolved):
             cat.con.execute(sql)
     replay = run(srv, db)
     assert replay.usage.calls == 0 and replay.usage.cache_hits == 12 and srv.stats["status_200"] == calls
-    assert rows(db, "SELECT id, accepted FROM samples WHERE round = 1 ORDER BY id") == snapshot
+    assert catalog_rows(db, "SELECT id, accepted FROM samples WHERE round = 1 ORDER BY id") == snapshot
 
 
 @pytest.mark.slow
 def test_budget_stops_cleanly_and_a_larger_budget_resumes_without_paying_twice(base, serve, tmp_path):
     srv = serve(script(BIG))
-    db = clone(base, tmp_path)
+    db = clone_catalog(base, tmp_path)
     args = ["evolve", "--creator", "llm", "--model", "openai/gpt-4o", "--api-base", srv.api_base, "--per-round", "4",
             "--max-concurrency", "1", "--catalog", str(db)]
     # $0.06 pays for 5 calls ($0.0625): expand, create, solve, create, harder; then no call may start.
@@ -169,9 +158,9 @@ def test_budget_stops_cleanly_and_a_larger_budget_resumes_without_paying_twice(b
     assert r.returncode == 3, r.stderr
     assert "stopped: budget of $0.06 spent ($0.0625 in 5 calls)" in r.stderr and "Traceback" not in r.stderr
     assert srv.stats["status_200"] == 5
-    status, stats = rows(db, "SELECT status, stats FROM runs WHERE command = 'evolve' AND axis = 'round'")[0]
+    status, stats = catalog_rows(db, "SELECT status, stats FROM runs WHERE command = 'evolve' AND axis = 'round'")[0]
     assert status == "budget" and json.loads(stats)["llm"]["calls"] == 5
-    assert rows(db, "SELECT count(*) FROM knowledge WHERE round = 1") == [(2,)]
+    assert catalog_rows(db, "SELECT count(*) FROM knowledge WHERE round = 1") == [(2,)]
 
     r = flywheel_cli("evolve", "--catalog", str(db), "--workers", "1")  # the symbolic creator may not finish it
     assert r.returncode == 1 and r.stderr.strip() == (
@@ -197,11 +186,11 @@ def test_llm_only_options_need_creator_llm(base):
 
 def test_a_symbolic_round_after_an_llm_round_leaves_model_samples_alone(evolved, tmp_path):
     _, db, _ = evolved
-    db = clone(db, tmp_path)
+    db = clone_catalog(db, tmp_path)
     res = evolve(EvolveConfig(rounds=2, catalog=db, per_round=6, workers=1))
     assert [s["round"] for s in res.rounds] == [2]
-    made = rows(db, "SELECT DISTINCT generator FROM samples WHERE round = 2")
+    made = catalog_rows(db, "SELECT DISTINCT generator FROM samples WHERE round = 2")
     assert made and all(not g.startswith("llm:") for (g,) in made)
-    parents = rows(db, """SELECT count(*) FROM samples c JOIN samples p ON p.id = c.parent_id
+    parents = catalog_rows(db, """SELECT count(*) FROM samples c JOIN samples p ON p.id = c.parent_id
                           WHERE c.round = 2 AND p.generator LIKE 'llm:%'""")
     assert parents == [(0,)]
