@@ -104,6 +104,15 @@ def _add_series(scene: ChartScene, k: int, keys: list[str], positions, heights, 
     scene.extra["series_bars"].append((scene.extra["series"][k], COLORS[k], positions, heights, bottoms))
 
 
+def _value_scale(rng: random.Random, th: SeriesTheme, parts: int) -> tuple[int, int, int, int]:
+    """(step, top, half, lowest): gridline step, a y-axis top of 6–9 steps, the half-step grid of bar
+    values, and the lowest value still readable as a bar at that scale (about top / parts)."""
+    step = rng.choice(th.steps)
+    top = step * rng.randint(6, 9)
+    half = step // 2
+    return step, top, half, math.ceil(top / parts / half) * half
+
+
 def _grid_values(rng: random.Random, count: int, lo: int, hi: int, half: int) -> list[int]:
     return [rng.randrange(lo, hi + 1, half) for _ in range(count)]
 
@@ -114,10 +123,7 @@ def stacked_bar(rng: random.Random) -> Draft:
     th = rng.choice(STACKED_THEMES)
     n = rng.randint(4, 5)
     items = _items(rng, th, n)
-    step = rng.choice(th.steps)
-    top = step * rng.randint(6, 9)
-    half = step // 2
-    lowest = math.ceil(top / 9 / half) * half
+    step, top, half, lowest = _value_scale(rng, th, 9)
     while True:  # both parts tall enough to read, every stack below the top gridline
         lower = _grid_values(rng, n, lowest, top // 2, half)
         upper = _grid_values(rng, n, lowest, top // 2, half)
@@ -176,10 +182,7 @@ def percent_change(rng: random.Random) -> Draft:
     th = rng.choice(GROUPED_THEMES)
     n = rng.randint(3, 5)
     items = _items(rng, th, n)
-    step = rng.choice(th.steps)
-    top = step * rng.randint(6, 9)
-    half = step // 2
-    lowest = math.ceil(top / 8 / half) * half
+    step, top, half, lowest = _value_scale(rng, th, 8)
     grid = range(lowest, top, half)
     k = rng.randrange(n)
     while True:  # item k changes by a round percentage; both of its bars on the half-step grid
