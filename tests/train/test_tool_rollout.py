@@ -2,12 +2,13 @@
 sandbox, and the edited figure comes back as the tool's output — checked once with TRL's own parser
 on the rendered SFT target, and once through a real GRPO step whose generations are the SFT targets.
 
-(A text model: on the tiny Idefics3 VLM, TRL 1.16's tool loop stops with "'list' object has no
-attribute 'size'" while splitting the prompt's pixel values, so a VLM rollout cannot call the tool yet.)
+The GRPO step runs on a text model, on the tiny LLaVA (the edited figure comes back as an image into
+the rollout and the forward pass) and on the tiny SmolVLM (the tool replies in text).
 """
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -92,19 +93,20 @@ def test_sft_target_parses_as_a_tool_call_that_edits_the_figure(interaction, tin
     assert log["ok"] and log["sample_id"] == s.id and log["code"] == call["arguments"]["code"]
 
 
-def test_grpo_rollout_runs_the_models_tool_call_in_the_sandbox(catalog, interaction, tiny_lm, tmp_path,
-                                                                monkeypatch):
-    """One real GRPO step whose generations are replaced by the SFT targets: TRL parses the call, the
-    environment runs it in the sandbox, its reply joins the sequence, and the accuracy and tool
-    rewards see a correct, tool-using completion."""
+def _scripted_rl(model: str, catalog, interaction, out, monkeypatch) -> tuple[dict, list[dict], dict, list]:
+    """One real GRPO step on `model` whose generations are replaced by the SFT targets: TRL parses the
+    call, the environment runs it in the sandbox, and its reply joins the sequence. Returns the stage
+    summary, the sandbox's call log, the step's TRL metrics, and the pixel values of every forward
+    pass that computed log-probs."""
     from trl import GRPOTrainer
 
     from flywheel.train.runner import StageSpec, run_rl
 
-    tok = pc = _tokenizer(tiny_lm)
+    pc = _tokenizer(model)
+    tok = getattr(pc, "tokenizer", pc)
     turns = {}
     for s in interaction:
-        _, first, second = _turns(pc, sft_row(s, vision=False))
+        _, first, second = _turns(tok, sft_row(s, vision=False))
         turns[s.question] = (tok(first, add_special_tokens=False)["input_ids"],
                              tok(second, add_special_tokens=False)["input_ids"])
 
@@ -116,14 +118,71 @@ def test_grpo_rollout_runs_the_models_tool_call_in_the_sandbox(catalog, interact
             out.append(second if "<tool_response>" in text[-400:] else first)
         return out, None
 
+    seen = []
+    logps = GRPOTrainer._get_per_token_logps_and_entropies
+
+    def recording(self, *args, pixel_values=None, **kwargs):
+        seen.append(pixel_values)
+        return logps(self, *args, pixel_values=pixel_values, **kwargs)
+
     monkeypatch.setattr(GRPOTrainer, "_generate_single_turn", scripted)
-    spec = StageSpec(catalog, tiny_lm, tmp_path / "rl", max_steps=1,
+    monkeypatch.setattr(GRPOTrainer, "_get_per_token_logps_and_entropies", recording)
+    spec = StageSpec(catalog, model, out, max_steps=1,
                      config={"num_generations": 2, "max_completion_length": 4096, "log_completions": False})
     summary = run_rl(spec, ["accuracy", "format", "tool"])
+    calls = [json.loads(line) for line in (out / "rollouts.jsonl").read_text().splitlines()]
+    history = [json.loads(line) for line in (out / "trl_log.jsonl").read_text().splitlines()]
+    return summary, calls, next(h for h in history if "tools/call_frequency" in h), seen
+
+
+def _assert_tool_ran(summary: dict, calls: list[dict], step: dict) -> None:
     assert summary["steps"] == 1
-    calls = [json.loads(line) for line in (tmp_path / "rl" / "rollouts.jsonl").read_text().splitlines()]
     assert len(calls) == 2 and all(c["ok"] and c["changed"] > 0 for c in calls)
-    history = [json.loads(line) for line in (tmp_path / "rl" / "trl_log.jsonl").read_text().splitlines()]
-    step = next(h for h in history if "tools/call_frequency" in h)
     assert step["tools/call_frequency"] == 1.0 and step["tools/failure_frequency"] == 0.0
     assert step["rewards/tool_reward/mean"] == 1.0 and step["rewards/accuracy_reward/mean"] == 1.0
+
+
+def test_grpo_rollout_runs_the_models_tool_call_in_the_sandbox(catalog, interaction, tiny_lm, tmp_path,
+                                                                monkeypatch):
+    """Text model: the accuracy and tool rewards see a correct, tool-using completion."""
+    summary, calls, step, _ = _scripted_rl(tiny_lm, catalog, interaction, tmp_path / "rl", monkeypatch)
+    _assert_tool_ran(summary, calls, step)
+
+
+def test_vlm_rollout_sees_the_edited_figure(catalog, interaction, tmp_path, monkeypatch):
+    """VLM with a flat pixel layout (LLaVA): the figure the tool edited comes back as an image, and
+    GRPO's forward pass gets it after the prompt's figure — the very pixels of the sandbox's edit."""
+    from PIL import Image
+
+    from flywheel.train.environment import run_tool
+
+    summary, calls, step, seen = _scripted_rl("local:tiny-vlm", catalog, interaction, tmp_path / "rl", monkeypatch)
+    _assert_tool_ran(summary, calls, step)
+    s = next(s for s in interaction if s.id == calls[0]["sample_id"])
+    edited = run_tool(calls[0]["code"], s.image)
+    assert edited.ok and edited.changed > 0
+    images = _tokenizer("local:tiny-vlm").image_processor
+    figure, tool_image = (images(images=[Image.open(io.BytesIO(png)).convert("RGB")], return_tensors="pt")
+                          ["pixel_values"][0] for png in (s.image, edited.image_png))
+    pixels = seen[0]
+    assert pixels.shape[0] == 4  # two rollouts, each: the prompt's figure, then the tool's edited figure
+    for row in (0, 2):
+        assert torch_allclose(pixels[row], figure) and torch_allclose(pixels[row + 1], tool_image)
+    assert not torch_allclose(figure, tool_image)
+
+
+def test_smolvlm_rollout_calls_the_tool_with_text_replies(catalog, interaction, tmp_path, monkeypatch):
+    """Idefics3/SmolVLM (5-D pixel batches, which TRL 1.16 cannot extend with tool images): the tool
+    still runs in the sandbox on the prompt's figure and replies in text; only the prompts' figures
+    reach the forward pass. (Before flywheel made its image processor return tensors, TRL's tool loop
+    stopped here with "'list' object has no attribute 'size'".)"""
+    summary, calls, step, seen = _scripted_rl("local:tiny-smolvlm", catalog, interaction, tmp_path / "rl",
+                                              monkeypatch)
+    _assert_tool_ran(summary, calls, step)
+    assert tuple(seen[0].shape[:2]) == (2, 1)  # one figure per rollout
+
+
+def torch_allclose(a, b) -> bool:
+    import torch
+
+    return bool(torch.allclose(a.float(), b.float(), atol=1e-5))
