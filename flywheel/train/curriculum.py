@@ -63,7 +63,8 @@ def run_curriculum(catalog: Path, model: str | None, out: Path, cfg: dict[str, A
         stage_out = out / name
         done = stage_out / DONE_FILE
         if name == "perception" and not cfg.get("explicit") and not _has_perception(catalog):
-            on_stage(name, "skipped (the catalog has no perception samples)", None)
+            on_stage(name, "skipped (the catalog has no perception samples: flywheel synthesize --kinds "
+                     "interaction,perception makes them)", None)
             continue
         if done.exists():
             summary = json.loads(done.read_text())

@@ -83,6 +83,9 @@ def load(model: str) -> Loaded:
         raise FlywheelError(f"cannot load model {model!r}: not a local model directory, and the Hugging Face hub "
                             f"{'is switched off (HF_HUB_OFFLINE=1)' if offline else 'is not reachable or has no such repo'}"
                             f" — hub ids work only where the hub is reachable ({str(exc).splitlines()[0][:120]})") from None
+    except ImportError as exc:  # e.g. Qwen-VL processors need torchvision for their video half
+        reason = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise FlywheelError(f"cannot load model {model!r}: {reason.strip()}") from None
     if not vision:
         proc.padding_side = "left"  # GRPO generation needs left padding
     return Loaded(net, prepare_chat(proc), vision, source)

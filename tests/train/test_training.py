@@ -89,3 +89,25 @@ def test_user_errors_are_one_line(catalog, tmp_path):
     r = flywheel_cli("train", "rl", "-c", str(catalog), "--model", "no-such-org/no-such-model", "--out",
                      str(tmp_path / "r"))
     assert r.returncode == 1 and "hub" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_model_needing_a_missing_library_is_a_one_line_error(catalog, tmp_path):
+    """A Qwen2.5-VL directory loads only with torchvision (its processor's video half): without it the
+    user gets transformers' reason in one line, not a traceback."""
+    import importlib.util
+
+    from transformers import AutoTokenizer, Qwen2_5_VLConfig
+
+    from flywheel.train.models import resolve
+    from tests.conftest import flywheel_cli
+
+    if importlib.util.find_spec("torchvision") is not None:
+        pytest.skip("torchvision is installed: the processor would load")
+    model = tmp_path / "qwen"
+    AutoTokenizer.from_pretrained(resolve("local:smollm2-135m")).save_pretrained(model)
+    Qwen2_5_VLConfig().save_pretrained(model)
+    (model / "preprocessor_config.json").write_text(json.dumps(
+        {"image_processor_type": "Qwen2VLImageProcessor", "processor_class": "Qwen2_5_VLProcessor"}))
+    r = flywheel_cli("train", "eval", "--model", str(model), "-c", str(catalog))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "cannot load model" in r.stderr and "Torchvision" in r.stderr
