@@ -27,6 +27,17 @@ class Split(StrEnum):
     all = "all"
 
 
+class EditedFigure(StrEnum):
+    """Where a vision conversation shows the figure the tool edited. `tool_turn` is what GRPO rollouts
+    of LLaVA/Qwen-VL see (the tool's reply is the image and its note); `none` is what Idefics3/SmolVLM
+    rollouts see (the note only); `user_turn` is for stock TRL SFT, whose collator fills images only
+    into user turns (the exports use it)."""
+
+    user_turn = "user_turn"
+    tool_turn = "tool_turn"
+    none = "none"
+
+
 @dataclass(frozen=True)
 class CatalogSample:
     """The columns training needs from one accepted sample."""
@@ -123,31 +134,49 @@ def _tool_reply(s: CatalogSample) -> str:
         return tool_note(0.0)
 
 
-def sft_row(s: CatalogSample, vision: bool) -> dict:
+def sft_row(s: CatalogSample, vision: bool, edited: EditedFigure = EditedFigure.user_turn) -> dict:
     """One conversation: the trace's code blocks become `python` tool calls, their outputs tool turns
-    (the edited image for a vision model, a one-line note for a text-only one). `tools` lists the
-    tool, so the rendered system turn is the one GRPO rollouts see."""
+    (a one-line note, and for a vision model the edited image where `edited` puts it). `tools` lists
+    the tool, so the rendered system turn is the one GRPO rollouts see."""
     messages = [{"role": "system", "content": _text(SYSTEM_PROMPT, vision)}, _user(s.question, vision)]
     images = [_image(s.image, f"{s.id}.png")] if vision else []
     segments = split_trace(s.cot) if s.cot else [Segment("", None)]
     if "<answer>" not in segments[-1].text:  # perception samples may carry no trace: supervise the answer
         segments[-1] = Segment(f"{segments[-1].text}\n<answer>{s.answer}</answer>".strip(), None)
+    show = vision and s.edited_image is not None and edited != EditedFigure.none
     for seg in segments:
         msg = {"role": "assistant", "content": _text(seg.text, vision)}
         if seg.code is not None:
             msg["tool_calls"] = [tool_call(seg.code)]
         messages.append(msg)
-        if seg.code is not None:
-            messages.append({"role": "tool", "name": "python", "content": _text(_tool_reply(s), vision)})
-            if vision and s.edited_image is not None:
-                # TRL's SFT collator takes no images inside tool turns, so the edited figure follows
-                # as a user turn (in RL rollouts the tool reply itself carries it).
-                messages.append({"role": "user", "content": [{"type": "image"}, {"type": "text", "text": EDITED_NOTE}]})
-                images.append(_image(s.edited_image, f"{s.id}-edited.png"))
+        if seg.code is None:
+            continue
+        reply = _text(_tool_reply(s), vision)
+        if show and edited == EditedFigure.tool_turn:
+            reply = [{"type": "image"}, *reply]
+        messages.append({"role": "tool", "name": "python", "content": reply})
+        if show and edited == EditedFigure.user_turn:
+            messages.append({"role": "user", "content": [{"type": "image"}, {"type": "text", "text": EDITED_NOTE}]})
+        if show:
+            images.append(_image(s.edited_image, f"{s.id}-edited.png"))
     row = {"id": s.id, "messages": messages, "tools": TOOLS_JSON}
     if vision:
         row["images"] = images
     return row
+
+
+def place_images(example: dict) -> dict:
+    """`example` with its `images` put into the image parts of its messages, in order, tool turns
+    included, and an empty `images` list. TRL's vision SFT collator fills user turns only; a row
+    built with `EditedFigure.tool_turn` goes through this first."""
+    pictures = iter(example.get("images") or [])
+    messages = []
+    for message in example["messages"]:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = [{**part, "image": next(pictures)} if part.get("type") == "image" else part for part in content]
+        messages.append({**message, "content": content})
+    return {**example, "messages": messages, "images": []}
 
 
 def grpo_row(s: CatalogSample, vision: bool) -> dict:

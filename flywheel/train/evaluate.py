@@ -12,7 +12,7 @@ from pathlib import Path
 from flywheel.catalog import Catalog
 from flywheel.train.data import Split, grpo_row, load_samples, require_samples
 from flywheel.train.environment import SandboxEnvironment
-from flywheel.train.models import load
+from flywheel.train.models import load, tool_replies_with_images
 from flywheel.train.rewards import accuracy_reward, format_reward
 
 
@@ -58,10 +58,11 @@ def evaluate(catalog: Path, model: str, split: Split = Split.heldout, max_sample
         samples = load_samples(cat, "interaction", split, where, heldout_fraction, seed, limit=max_samples)
     require_samples(samples, "interaction", f"in the {split} split of {catalog}")
     loaded = load(model)
+    image_replies = tool_replies_with_images(loaded)
     report, scores, t0 = EvalReport(model, str(split)), {}, time.perf_counter()
     for s in samples:
         row = grpo_row(s, loaded.vision)
-        env = SandboxEnvironment(vision=loaded.vision)
+        env = SandboxEnvironment(vision=image_replies)
         env.reset(**row)
         completion = _rollout(loaded, env, row, max_new_tokens, tool_iterations)
         d = scores.setdefault(s.domain, DomainScore(s.domain))

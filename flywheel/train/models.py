@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,7 @@ def load(model: str) -> Loaded:
         vision = hasattr(config, "vision_config")
         if vision:
             proc = _tensor_images(AutoProcessor.from_pretrained(source))
-            net = AutoModelForImageTextToText.from_pretrained(source, dtype="float32")
+            net = _takes_token_type_ids(AutoModelForImageTextToText.from_pretrained(source, dtype="float32"))
         else:
             proc = AutoTokenizer.from_pretrained(source)
             net = AutoModelForCausalLM.from_pretrained(source, dtype="float32")
@@ -99,6 +100,35 @@ def _tensor_images(processor):
     if images is not None and getattr(images, "return_tensors", None) is None:
         images.return_tensors = "pt"
     return processor
+
+
+def _takes_token_type_ids(model):
+    """Let a VLM without a `token_type_ids` input (LLaVA) take and drop one. Once a tool has returned
+    an image, TRL 1.16 passes `token_type_ids` to `generate` for every VLM whose processor gives no
+    `image_grid_thw` (it assumes Gemma's bidirectional image attention); such a model's `generate`
+    would refuse the whole call ("model_kwargs are not used by the model"). The class is swapped for a
+    same-named subclass, not the instance's `forward`: TRL rewraps `type(model).forward`."""
+    cls = type(model)
+    signature = inspect.signature(cls.forward)
+    if "token_type_ids" in signature.parameters:
+        return model
+
+    def forward(self, *args, token_type_ids=None, **kwargs):
+        return cls.forward(self, *args, **kwargs)
+
+    params = list(signature.parameters.values())
+    extra = inspect.Parameter("token_type_ids", inspect.Parameter.KEYWORD_ONLY, default=None)
+    at = next((i for i, p in enumerate(params) if p.kind is p.VAR_KEYWORD), len(params))
+    forward.__signature__ = signature.replace(parameters=[*params[:at], extra, *params[at:]])
+    model.__class__ = type(cls.__name__, (cls,), {"forward": forward, "__module__": cls.__module__})
+    return model
+
+
+def tool_replies_with_images(loaded: Loaded) -> bool:
+    """Whether the sandbox tool answers this model with the edited figure (else with its note only):
+    the one decision SFT rows, GRPO rollouts and eval share, so a model is trained and measured on
+    the conversations it was fine-tuned on."""
+    return loaded.vision and tool_images_supported(loaded.processing_class)
 
 
 def tool_images_supported(processing_class) -> bool:

@@ -17,8 +17,17 @@ from flywheel.catalog import Catalog
 from flywheel.errors import FlywheelError
 from flywheel.train.chat import with_default_tools
 from flywheel.train.config import GRPO_DEFAULTS, SFT_DEFAULTS, build_config
-from flywheel.train.data import STAGE_KINDS, Split, grpo_row, load_samples, require_samples, sft_row
-from flywheel.train.models import load, require_train, tool_images_supported
+from flywheel.train.data import (
+    STAGE_KINDS,
+    EditedFigure,
+    Split,
+    grpo_row,
+    load_samples,
+    place_images,
+    require_samples,
+    sft_row,
+)
+from flywheel.train.models import load, require_train, tool_replies_with_images
 from flywheel.train.trace import TOOL_SCHEMA
 
 DONE_FILE = "flywheel_stage.json"
@@ -51,6 +60,12 @@ def _dataset(rows: list[dict], vision: bool):
 
     ds = Dataset.from_list(rows)
     return ds.cast_column("images", Sequence(Image())) if vision and "images" in ds.column_names else ds
+
+
+def _edited_figure(loaded) -> EditedFigure:
+    """SFT shows the edited figure where this model's GRPO rollouts will: in the tool's reply when TRL
+    can feed tool images to it, nowhere otherwise (text-only models, Idefics3/SmolVLM)."""
+    return EditedFigure.tool_turn if tool_replies_with_images(loaded) else EditedFigure.none
 
 
 def _peft(lora: bool):
@@ -99,12 +114,16 @@ def run_sft(spec: StageSpec, stage: str) -> dict:
     cfg = build_config(SFTConfig, SFT_DEFAULTS, spec.config, {"output_dir": str(spec.out), "max_steps": spec.max_steps},
                        "the sft config")
     loaded = _load(spec.model)
-    rows = [sft_row(s, loaded.vision) for s in samples]
+    edited = _edited_figure(loaded)
+    rows = [sft_row(s, loaded.vision, edited) for s in samples]
     if loaded.vision:  # its collator drops the `tools` column (see chat.with_default_tools)
         pc = loaded.processing_class
         pc.chat_template = with_default_tools(pc.chat_template, [TOOL_SCHEMA])
     trainer = SFTTrainer(model=loaded.model, args=cfg, train_dataset=_dataset(rows, loaded.vision),
                          processing_class=loaded.processing_class, peft_config=_peft(spec.lora))
+    if edited == EditedFigure.tool_turn:
+        collate = trainer.data_collator
+        trainer.data_collator = lambda examples: collate([place_images(e) for e in examples])
     t0 = time.perf_counter()
     trainer.train()
     return _finish(trainer, loaded, spec, f"sft-{stage}", len(rows), time.perf_counter() - t0)
@@ -119,7 +138,7 @@ def run_rl(spec: StageSpec, rewards: list[str], num_generations: int | None = No
     reward_funcs = get_rewards(rewards)
     samples = _samples(spec, "interaction")
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
-    from trl import GRPOConfig, GRPOTrainer
+    from trl import GRPOConfig
 
     spec.out.mkdir(parents=True, exist_ok=True)
     values = dict(spec.config)
@@ -132,10 +151,36 @@ def run_rl(spec: StageSpec, rewards: list[str], num_generations: int | None = No
     loaded = _load(spec.model)
     rows = [grpo_row(s, loaded.vision) for s in samples]
     log = spec.out / "rollouts.jsonl"
-    image_replies = loaded.vision and tool_images_supported(loaded.processing_class)
-    trainer = GRPOTrainer(model=loaded.model, reward_funcs=reward_funcs, args=cfg,
-                          train_dataset=_dataset(rows, loaded.vision), processing_class=loaded.processing_class,
-                          peft_config=_peft(spec.lora), environment_factory=environment_factory(image_replies, log))
+    image_replies = _edited_figure(loaded) == EditedFigure.tool_turn
+    trainer = _grpo_trainer()(model=loaded.model, reward_funcs=reward_funcs, args=cfg,
+                                train_dataset=_dataset(rows, loaded.vision), processing_class=loaded.processing_class,
+                                peft_config=_peft(spec.lora), environment_factory=environment_factory(image_replies, log))
     t0 = time.perf_counter()
     trainer.train()
     return _finish(trainer, loaded, spec, "rl", len(rows), time.perf_counter() - t0)
+
+
+def _text_content(message: dict) -> dict:
+    """`message` with its content parts joined into one string, an image part as `<image>`."""
+    content = message.get("content")
+    if not isinstance(content, list):
+        return message
+    text = "".join("<image>" if part.get("type") == "image" else part.get("text") or "" for part in content)
+    return {**message, "content": text}
+
+
+def _grpo_trainer():
+    """TRL's GRPOTrainer whose completion log (`OUT/completions/*.parquet`) takes tool turns that carry
+    images: TRL 1.16 writes a rollout's messages as they are, and a tool reply's list of parts next to
+    the assistant's plain-string content makes pyarrow refuse the whole table."""
+    from trl import GRPOTrainer
+
+    class Trainer(GRPOTrainer):
+        def log(self, logs: dict[str, float], start_time: float | None = None) -> None:
+            completions = [[_text_content(m) for m in messages] if isinstance(messages, list) else messages
+                           for messages in self._logs["completion"]]
+            self._logs["completion"].clear()
+            self._logs["completion"].extend(completions)
+            super().log(logs, start_time)
+
+    return Trainer

@@ -9,7 +9,16 @@ import pytest
 
 from flywheel.catalog import Catalog
 from flywheel.errors import FlywheelError
-from flywheel.train.data import Split, _groups, grpo_row, heldout_groups, load_samples, sft_row
+from flywheel.train.data import (
+    EditedFigure,
+    Split,
+    _groups,
+    grpo_row,
+    heldout_groups,
+    load_samples,
+    place_images,
+    sft_row,
+)
 from tests.conftest import flywheel_cli
 from tests.train.conftest import add_perception, copy_catalog
 
@@ -50,6 +59,14 @@ def test_sft_row_turns_code_blocks_into_tool_calls(catalog):
     assert len(vision["images"]) == 2 and vision["images"][1]["bytes"] == s.edited_image
     assert [m["role"] for m in vision["messages"]] == ["system", "user", "assistant", "tool", "user", "assistant"]
     assert vision["messages"][4]["content"][0] == {"type": "image"}
+    in_tool = sft_row(s, vision=True, edited=EditedFigure.tool_turn)  # what LLaVA/Qwen-VL rollouts see
+    assert [m["role"] for m in in_tool["messages"]] == ["system", "user", "assistant", "tool", "assistant"]
+    assert in_tool["messages"][3]["content"][0] == {"type": "image"} and len(in_tool["images"]) == 2
+    placed = place_images({**in_tool, "images": ["figure", "edited"]})
+    assert placed["images"] == [] and placed["messages"][3]["content"][0]["image"] == "edited"
+    assert placed["messages"][1]["content"][0]["image"] == "figure"
+    unseen = sft_row(s, vision=True, edited=EditedFigure.none)  # Idefics3 rollouts: the note only
+    assert len(unseen["images"]) == 1 and unseen["messages"][3]["content"] == [{"type": "text", "text": text[3]["content"]}]
     row = grpo_row(s, vision=False)
     assert row["answer"] == s.answer and "images" not in row and row["figure"]["bytes"] == s.image
 

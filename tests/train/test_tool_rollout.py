@@ -93,11 +93,12 @@ def test_sft_target_parses_as_a_tool_call_that_edits_the_figure(interaction, tin
     assert log["ok"] and log["sample_id"] == s.id and log["code"] == call["arguments"]["code"]
 
 
-def _scripted_rl(model: str, catalog, interaction, out, monkeypatch) -> tuple[dict, list[dict], dict, list]:
-    """One real GRPO step on `model` whose generations are replaced by the SFT targets: TRL parses the
-    call, the environment runs it in the sandbox, and its reply joins the sequence. Returns the stage
-    summary, the sandbox's call log, the step's TRL metrics, and the pixel values of every forward
-    pass that computed log-probs."""
+def _scripted_rl(model: str, catalog, interaction, out, monkeypatch) -> tuple[dict, list[dict], dict, list, list]:
+    """One real GRPO step on `model` whose generated tokens are the SFT targets: TRL parses the call,
+    the environment runs it in the sandbox, and its reply joins the sequence. Returns the stage
+    summary, the sandbox's call log, the step's TRL metrics, the pixel values of every forward pass
+    that computed log-probs, and the token ids (padding dropped) of every sequence the model continued."""
+    from transformers.generation.utils import GenerationMixin
     from trl import GRPOTrainer
 
     from flywheel.train.runner import StageSpec, run_rl
@@ -110,13 +111,24 @@ def _scripted_rl(model: str, catalog, interaction, out, monkeypatch) -> tuple[di
         turns[s.question] = (tok(first, add_special_tokens=False)["input_ids"],
                              tok(second, add_special_tokens=False)["input_ids"])
 
-    def scripted(self, prompt_ids, images, multimodal_fields, num_generations, has_tool_images=False):
-        out = []
-        for ids in prompt_ids:
+    real_generate = GenerationMixin.generate
+    contexts = []
+
+    def scripted(self, input_ids=None, **kwargs):
+        """The real `generate` for one token (it checks every input TRL passes and runs the model on
+        the figures so far), then the scripted turn, padded with end-of-turn as TRL expects."""
+        import torch
+
+        real_generate(self, input_ids=input_ids, **{**kwargs, "max_new_tokens": 1})
+        rows = []
+        for ids, mask in zip(input_ids.tolist(), kwargs["attention_mask"].tolist(), strict=True):
+            contexts.append([i for i, m in zip(ids, mask, strict=True) if m])
             text = tok.decode(ids)
             first, second = next(v for q, v in turns.items() if q in text)
-            out.append(second if "<tool_response>" in text[-400:] else first)
-        return out, None
+            rows.append(second if "<tool_response>" in text[-400:] else first)
+        width = max(map(len, rows))
+        tail = torch.tensor([r + [tok.eos_token_id] * (width - len(r)) for r in rows])
+        return torch.cat([input_ids, tail.to(input_ids.device)], dim=1)
 
     seen = []
     logps = GRPOTrainer._get_per_token_logps_and_entropies
@@ -125,14 +137,14 @@ def _scripted_rl(model: str, catalog, interaction, out, monkeypatch) -> tuple[di
         seen.append(pixel_values)
         return logps(self, *args, pixel_values=pixel_values, **kwargs)
 
-    monkeypatch.setattr(GRPOTrainer, "_generate_single_turn", scripted)
+    monkeypatch.setattr(GenerationMixin, "generate", scripted)
     monkeypatch.setattr(GRPOTrainer, "_get_per_token_logps_and_entropies", recording)
     spec = StageSpec(catalog, model, out, max_steps=1,
-                     config={"num_generations": 2, "max_completion_length": 4096, "log_completions": False})
+                     config={"num_generations": 2, "max_completion_length": 4096})
     summary = run_rl(spec, ["accuracy", "format", "tool"])
     calls = [json.loads(line) for line in (out / "rollouts.jsonl").read_text().splitlines()]
     history = [json.loads(line) for line in (out / "trl_log.jsonl").read_text().splitlines()]
-    return summary, calls, next(h for h in history if "tools/call_frequency" in h), seen
+    return summary, calls, next(h for h in history if "tools/call_frequency" in h), seen, contexts
 
 
 def _assert_tool_ran(summary: dict, calls: list[dict], step: dict) -> None:
@@ -145,7 +157,7 @@ def _assert_tool_ran(summary: dict, calls: list[dict], step: dict) -> None:
 def test_grpo_rollout_runs_the_models_tool_call_in_the_sandbox(catalog, interaction, tiny_lm, tmp_path,
                                                                 monkeypatch):
     """Text model: the accuracy and tool rewards see a correct, tool-using completion."""
-    summary, calls, step, _ = _scripted_rl(tiny_lm, catalog, interaction, tmp_path / "rl", monkeypatch)
+    summary, calls, step, _, _ = _scripted_rl(tiny_lm, catalog, interaction, tmp_path / "rl", monkeypatch)
     _assert_tool_ran(summary, calls, step)
 
 
@@ -156,7 +168,8 @@ def test_vlm_rollout_sees_the_edited_figure(catalog, interaction, tmp_path, monk
 
     from flywheel.train.environment import run_tool
 
-    summary, calls, step, seen = _scripted_rl("local:tiny-vlm", catalog, interaction, tmp_path / "rl", monkeypatch)
+    summary, calls, step, seen, contexts = _scripted_rl("local:tiny-vlm", catalog, interaction, tmp_path / "rl",
+                                                        monkeypatch)
     _assert_tool_ran(summary, calls, step)
     s = next(s for s in interaction if s.id == calls[0]["sample_id"])
     edited = run_tool(calls[0]["code"], s.image)
@@ -169,6 +182,42 @@ def test_vlm_rollout_sees_the_edited_figure(catalog, interaction, tmp_path, monk
     for row in (0, 2):
         assert torch_allclose(pixels[row], figure) and torch_allclose(pixels[row + 1], tool_image)
     assert not torch_allclose(figure, tool_image)
+    # TRL's completion log keeps the rollout, the tool's image turn included
+    import pandas as pd
+
+    logged = pd.read_parquet(tmp_path / "rl" / "completions" / "completions_00001.parquet")
+    turns = list(logged["completion"][0])
+    assert [t["role"] for t in turns] == ["assistant", "tool", "assistant"]
+    assert turns[1]["content"].startswith("<image>") and "<answer>" in turns[2]["content"]
+    # What the model continues after the tool's reply is, token for token, what interaction SFT trained
+    # it on: the same conversation, the edited figure inside the tool turn.
+    after_tool = contexts[2]
+    assert after_tool.count(_image_token_id("local:tiny-vlm")) == 2 * 16  # two figures, 16 tokens each
+    assert _sft_ids("local:tiny-vlm", s)[:len(after_tool)] == after_tool
+
+
+def test_vlm_interaction_sft_shows_the_edited_figure_in_the_tool_turn(catalog, tmp_path, monkeypatch):
+    """Interaction SFT on the tiny LLaVA trains on the conversation its rollouts will have: the batch
+    holds both figures and the tokens `_sft_ids` renders, the edited figure inside the tool's reply."""
+    from trl.trainer.sft_trainer import DataCollatorForVisionLanguageModeling
+
+    from flywheel.train.runner import StageSpec, run_sft
+
+    with Catalog(catalog, read_only=True) as cat:
+        s = load_samples(cat, "interaction", Split.train)[0]
+    batches = []
+    collate = DataCollatorForVisionLanguageModeling.torch_call
+
+    def recording(self, examples):
+        batches.append(collate(self, examples))
+        return batches[-1]
+
+    monkeypatch.setattr(DataCollatorForVisionLanguageModeling, "torch_call", recording)
+    run_sft(StageSpec(catalog, "local:tiny-vlm", tmp_path / "sft", where=f"id = '{s.id}'", max_steps=1,
+                      config={"max_length": 4096}), "interaction")
+    batch = batches[0]
+    assert batch["pixel_values"].shape[0] == 2  # the figure and the edited figure
+    assert batch["input_ids"][0].tolist() == _sft_ids("local:tiny-vlm", s)
 
 
 def test_smolvlm_rollout_calls_the_tool_with_text_replies(catalog, interaction, tmp_path, monkeypatch):
@@ -176,10 +225,30 @@ def test_smolvlm_rollout_calls_the_tool_with_text_replies(catalog, interaction, 
     still runs in the sandbox on the prompt's figure and replies in text; only the prompts' figures
     reach the forward pass. (Before flywheel made its image processor return tensors, TRL's tool loop
     stopped here with "'list' object has no attribute 'size'".)"""
-    summary, calls, step, seen = _scripted_rl("local:tiny-smolvlm", catalog, interaction, tmp_path / "rl",
+    summary, calls, step, seen, _ = _scripted_rl("local:tiny-smolvlm", catalog, interaction, tmp_path / "rl",
                                               monkeypatch)
     _assert_tool_ran(summary, calls, step)
     assert tuple(seen[0].shape[:2]) == (2, 1)  # one figure per rollout
+
+
+def _image_token_id(model: str) -> int:
+    pc = _tokenizer(model)
+    return pc.tokenizer.convert_tokens_to_ids(pc.image_token)
+
+
+def _sft_ids(model: str, s) -> list[int]:
+    """The token ids interaction SFT trains `model` on for sample `s`, rendered as `run_sft` does."""
+    from PIL import Image
+
+    from flywheel.train.chat import with_default_tools
+    from flywheel.train.data import EditedFigure, place_images
+    from flywheel.train.trace import TOOL_SCHEMA
+
+    pc = _tokenizer(model)
+    row = sft_row(s, vision=True, edited=EditedFigure.tool_turn)
+    example = place_images({**row, "images": [Image.open(io.BytesIO(i["bytes"])).convert("RGB") for i in row["images"]]})
+    return pc.apply_chat_template(example["messages"], chat_template=with_default_tools(pc.chat_template, [TOOL_SCHEMA]),
+                                  tokenize=True, return_dict=True)["input_ids"][0]
 
 
 def torch_allclose(a, b) -> bool:
