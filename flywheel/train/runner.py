@@ -151,7 +151,7 @@ def run_rl(spec: StageSpec, rewards: list[str], num_generations: int | None = No
     loaded = _load(spec.model)
     rows = [grpo_row(s, loaded.vision) for s in samples]
     log = spec.out / "rollouts.jsonl"
-    image_replies = _edited_figure(loaded) == EditedFigure.tool_turn
+    image_replies = tool_replies_with_images(loaded)
     trainer = _grpo_trainer()(model=loaded.model, reward_funcs=reward_funcs, args=cfg,
                                 train_dataset=_dataset(rows, loaded.vision), processing_class=loaded.processing_class,
                                 peft_config=_peft(spec.lora), environment_factory=environment_factory(image_replies, log))
