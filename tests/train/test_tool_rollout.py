@@ -28,12 +28,10 @@ def tiny_lm(tmp_path_factory) -> str:
     the tokenizer, the chat template and TRL's loop matter, and a training step is cheap."""
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    from flywheel.train.models import resolve
+    from flywheel.train.models import _text_config, resolve
 
     tok = AutoTokenizer.from_pretrained(resolve("local:smollm2-135m"))
-    config = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=4096,
-                         bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    config = LlamaConfig(**{k: v for k, v in _text_config(tok).items() if k != "model_type"})
     out = tmp_path_factory.mktemp("tiny-lm")
     LlamaForCausalLM(config).save_pretrained(out)
     tok.save_pretrained(out)
