@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from flywheel.catalog import Catalog
-from flywheel.generators import get_generator
-from flywheel.generators.base import draw, render
+from flywheel.domains import get_generator
+from flywheel.render.draft import draw, render
 
 FAST_NODES = ["plane.pythagoras", "plane.chord_distance", "plane.triangle_area_altitude"]
 

@@ -1,6 +1,6 @@
 import sympy as sp
 
-from flywheel.answers import answers_equal, parse_answer, to_latex
+from flywheel.core.answers import answers_equal, parse_answer, to_latex
 
 
 def test_latex_round_trip_of_generator_answers():

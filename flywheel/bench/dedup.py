@@ -12,7 +12,7 @@ import resource
 import time
 from dataclasses import dataclass
 
-from flywheel.verifiers.duplicate import DuplicateIndex
+from flywheel.verify.duplicate import DuplicateIndex
 
 
 @dataclass

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from flywheel.generators import get_generator
-from flywheel.generators.base import Rendered, draw, render
+from flywheel.domains import get_generator
 from flywheel.knowledge.seeds import load_seeds, select
-from flywheel.pipeline import task_seed
+from flywheel.render.draft import Rendered, draw, render
+from flywheel.run.build import task_seed
+from flywheel.run.synthesize import SynthesisConfig, stream_key, synthesize
 from flywheel.sandbox import WorkerPool
-from flywheel.synthesize import SynthesisConfig, stream_key, synthesize
 
 BENCH_SEED = 20251106
 
@@ -47,8 +47,8 @@ class SpeedResult:
 
 
 def _measure(workers: int, n: int, root: Path) -> tuple[float, dict[str, float]]:
-    with WorkerPool(workers, warmup="flywheel.pipeline:warm") as pool:
-        list(pool.imap("flywheel.pipeline:ping", range(workers)))  # wait until every worker is warm
+    with WorkerPool(workers, warmup="flywheel.run.build:warm") as pool:
+        list(pool.imap("flywheel.run.build:ping", range(workers)))  # wait until every worker is warm
         root.mkdir(parents=True, exist_ok=True)
         cfg = SynthesisConfig(n=n, seed=BENCH_SEED, catalog=root / f"bench-{workers}.duckdb", workers=workers)
         t0 = time.perf_counter()

@@ -16,8 +16,8 @@ import pyarrow as pa
 
 from flywheel.catalog.images import ImageStore
 from flywheel.catalog.schema import migrate
-from flywheel.errors import FlywheelError
-from flywheel.records import KnowledgeNode, Sample, Verdict
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import KnowledgeNode, Sample, Verdict
 
 READ_ONLY_TYPES = {"SELECT", "EXPLAIN"}
 

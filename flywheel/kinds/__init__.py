@@ -1,12 +1,12 @@
 """Sample kinds beyond V-Interaction: perception (locate named points) and instruction (draw what is asked).
 
-`interaction` is built by flywheel/pipeline.py; the other kinds reuse its generate → render →
+`interaction` is built by flywheel/run/build.py; the other kinds reuse its generate → render →
 execute path on the *same figure* and differ in question, ground truth and verifiers.
 """
 
 from __future__ import annotations
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 
 KINDS = ("interaction", "perception", "instruction")
 DEFAULT_KINDS = ["interaction"]

@@ -21,14 +21,14 @@ import numpy as np
 import sympy as sp
 from PIL import Image
 
-from flywheel.generators.base import MIN_STROKE_ANGLE, Rendered
-from flywheel.generators.scene import emit, pixels
-from flywheel.generators.scene.exact import midpoint
-from flywheel.generators.scene.layout import label_box, obstacle_segments, place_new_labels
-from flywheel.generators.scene.model import Construction, Point, RightMark, Scene, Segment
 from flywheel.kinds.points import dotted, format_points, has_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
-from flywheel.verifiers.tool import changed_mask
+from flywheel.render.draft import MIN_STROKE_ANGLE, Rendered
+from flywheel.render.scene import emit, pixels
+from flywheel.render.scene.exact import midpoint
+from flywheel.render.scene.layout import label_box, obstacle_segments, place_new_labels
+from flywheel.render.scene.model import Construction, Point, RightMark, Scene, Segment
+from flywheel.verify.tool import changed_mask
 
 TOLERANCE_PX = 3  # drawn pixels this close to the truth count as on it (anti-aliasing, line width)
 NEW_NAMES = "MNPQHKEFGRST"

@@ -11,8 +11,6 @@ import math
 import random
 from dataclasses import replace
 
-from flywheel.generators.base import Rendered
-from flywheel.generators.scene.emit import tool_program
 from flywheel.kinds.points import (
     Points,
     element_attributes,
@@ -22,6 +20,8 @@ from flywheel.kinds.points import (
     point_pixels,
 )
 from flywheel.kinds.variant import KindVariant, Unsupported
+from flywheel.render.draft import Rendered
+from flywheel.render.scene.emit import tool_program
 
 RING_PX = 7  # radius of the ground-truth ring drawn around each point
 SCORE_RADIUS_PX = 20.0  # a prediction this far from the truth (or farther) scores 0 for that point

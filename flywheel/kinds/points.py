@@ -10,9 +10,9 @@ import ast
 import math
 import re
 
-from flywheel.errors import FlywheelError
-from flywheel.generators.base import Rendered
-from flywheel.generators.scene.model import Scene
+from flywheel.core.errors import FlywheelError
+from flywheel.render.draft import Rendered
+from flywheel.render.scene.model import Scene
 
 Points = dict[str, tuple[float, float]]
 

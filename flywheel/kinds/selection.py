@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flywheel.errors import FlywheelError
-from flywheel.generators.registry import GENERATORS
-from flywheel.records import KnowledgeNode
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import KnowledgeNode
+from flywheel.domains.registry import GENERATORS
 
 
 def known_domains(seeds: list[KnowledgeNode]) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flywheel.generators.base import Rendered
 from flywheel.kinds.points import Points
+from flywheel.render.draft import Rendered
 
 
 @dataclass

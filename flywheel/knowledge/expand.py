@@ -13,12 +13,12 @@ import difflib
 import re
 from dataclasses import dataclass, field, replace
 
+from flywheel.core.records import KnowledgeNode
 from flywheel.knowledge.mapping import Rules, normalize
 from flywheel.knowledge.taxonomy import slug
 from flywheel.llm import prompts
 from flywheel.llm.candidate import CandidateError, reply_json
 from flywheel.llm.client import LLMClient
-from flywheel.records import KnowledgeNode
 
 NAME_SIMILARITY = 0.85  # difflib ratio of normalized names at or above which two nodes are one
 TEXT_JACCARD = 0.7  # word-set overlap of name + description at or above which two nodes are one

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from flywheel.errors import FlywheelError
-from flywheel.generators.registry import generator_names
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import KnowledgeNode
+from flywheel.domains.registry import generator_names
 from flywheel.knowledge.seeds import read_structured
-from flywheel.records import KnowledgeNode
 
 BUILTIN_RULES = Path(__file__).with_name("rules.yaml")
 _RULE_KEYS = {"generator", "keywords", "ids"}

@@ -9,11 +9,11 @@ from typing import Any
 
 import yaml
 
-from flywheel.errors import FlywheelError
-from flywheel.generators.registry import generator_names
-from flywheel.records import KnowledgeNode
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import KnowledgeNode
+from flywheel.domains.registry import generator_names
 
-BUILTIN_DIR = Path(__file__).with_name("builtin")  # one YAML file per domain, read in name order
+BUILTIN_DIR = Path(__file__).parent.parent / "domains"  # each domain folder holds its knowledge.yaml; read in name order
 _FIELDS = {f.name for f in fields(KnowledgeNode)}
 _REQUIRED = ("id", "name", "domain")
 
@@ -63,7 +63,7 @@ def load_seeds(path: str | Path | None = None) -> list[KnowledgeNode]:
     A nested taxonomy is accepted too: its points are mapped to generators by the built-in rules.
     """
     if path is None:
-        return _checked([n for f in sorted(BUILTIN_DIR.glob("*.yaml")) for n in _flat(f, read_structured(f))], BUILTIN_DIR)
+        return _checked([n for f in sorted(BUILTIN_DIR.glob("*/knowledge.yaml")) for n in _flat(f, read_structured(f))], BUILTIN_DIR)
     path = Path(path)
     data = read_structured(path)
     if _is_tree(data):

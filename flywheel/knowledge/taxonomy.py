@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import KnowledgeNode
 from flywheel.knowledge.mapping import Rules
 from flywheel.knowledge.seeds import read_structured
-from flywheel.records import KnowledgeNode
 
 CHILD_KEYS = ("children", "principles", "areas", "topics", "points")
 MAX_DEPTH = 32

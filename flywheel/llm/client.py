@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 from flywheel.llm.cache import CachedResponse, ResponseCache, cache_key
 
 

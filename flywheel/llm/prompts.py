@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flywheel.records import KnowledgeNode
+from flywheel.core.records import KnowledgeNode
 
 CREATOR_FIELDS = {
     "question": "the problem text; states every given number the solver needs",

@@ -2,7 +2,7 @@
 
 Both take a sample in any of the shapes the catalog and creator hand around (a `Sample` record, a
 `samples` row as a dict, a `Candidate`) and return a new `Candidate`; the caller checks it with
-`flywheel.generators.llm.check_reply(client, sid, candidate)` like any fresh reply, and records a
+`flywheel.llm.creator.check_reply(client, sid, candidate)` like any fresh reply, and records a
 lineage edge to the parent. A reply that is not a well-formed candidate raises `CandidateError`
 (its message is the parse reason, `exc.raw` the reply).
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from flywheel.core.records import Sample, Verdict
 from flywheel.llm import prompts
 from flywheel.llm.candidate import Candidate, parse_candidate
 from flywheel.llm.client import LLMClient
-from flywheel.records import Sample, Verdict
 
 # Sample/row column → candidate field: symbolic samples can be repaired and hardened too.
 _RENAMES = {"image_code": "figure_code"}

@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 
 
 class Backend(Protocol):

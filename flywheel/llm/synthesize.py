@@ -1,6 +1,6 @@
 """`flywheel synthesize --creator llm`: tasks of a stream through the LLM creator, committed in order.
 
-Same contract as the symbolic run (flywheel/synthesize.py): task i of a stream always sends the same
+Same contract as the symbolic run (flywheel/run/synthesize.py): task i of a stream always sends the same
 prompts, outcomes are committed strictly in task order with the duplicate check, and a rerun
 resumes where the last one stopped. Tasks run on `max_concurrency` threads (the model calls and the
 sandbox processes are where the time goes). Every response is cached in the catalog as it arrives,
@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
-from flywheel.commit import BatchWriter, RunStats, absorb, load_duplicates
-from flywheel.errors import FlywheelError
-from flywheel.generators.llm import create, sample_id, to_outcome
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import KnowledgeNode, content_id
 from flywheel.knowledge.seeds import load_seeds
 from flywheel.llm.cache import ResponseCache
 from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError, Usage
-from flywheel.pipeline import Outcome
-from flywheel.records import KnowledgeNode, content_id
-from flywheel.synthesize import SynthesisConfig, SynthesisStats
-from flywheel.verifiers.duplicate import DuplicateIndex
+from flywheel.llm.creator import create, sample_id, to_outcome
+from flywheel.run.build import Outcome
+from flywheel.run.commit import BatchWriter, RunStats, absorb, load_duplicates
+from flywheel.run.synthesize import SynthesisConfig, SynthesisStats
+from flywheel.verify.duplicate import DuplicateIndex
 
 TASKS_PER_SAMPLE = 5  # model calls cost money: give up sooner than the symbolic creator does
 

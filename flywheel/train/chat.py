@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 
 _CONTENT = (
     "{%- macro render(content) -%}{%- if content is string -%}{{ content }}{%- else -%}"

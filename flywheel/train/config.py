@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 
 SFT_DEFAULTS: dict[str, Any] = {"per_device_train_batch_size": 2, "gradient_accumulation_steps": 1,
                                 "learning_rate": 2e-5, "max_length": 2048, "logging_steps": 1, "save_strategy": "no",

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 from flywheel.train.config import read_yaml
 from flywheel.train.runner import DONE_FILE, StageSpec, run_rl, run_sft
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flywheel.catalog import Catalog
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 from flywheel.train.environment import changed_share, tool_note
 from flywheel.train.trace import SYSTEM_PROMPT, TOOL_SCHEMA, Segment, split_trace, tool_call
 

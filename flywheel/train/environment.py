@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
-from flywheel.verifiers.tool import changed_mask
+from flywheel.verify.tool import changed_mask
 
 TOOL_LIMITS = SandboxLimits(wall_s=20, cpu_s=10)
 _LOG_LOCK = threading.Lock()

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 
 BUILTIN = ("local:smollm2-135m", "local:tiny-vlm", "local:tiny-smolvlm")
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"

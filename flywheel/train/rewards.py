@@ -11,8 +11,8 @@ import math
 import re
 from collections.abc import Callable
 
-from flywheel.answers import answers_equal
-from flywheel.errors import FlywheelError
+from flywheel.core.answers import answers_equal
+from flywheel.core.errors import FlywheelError
 from flywheel.train.trace import CODE_BLOCK, FINAL, code_blocks, completion_text, final_answer
 
 RewardFn = Callable[..., list[float | None]]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flywheel.catalog import Catalog
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 from flywheel.train.chat import with_default_tools
 from flywheel.train.config import GRPO_DEFAULTS, SFT_DEFAULTS, build_config
 from flywheel.train.data import (

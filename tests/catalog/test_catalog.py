@@ -11,9 +11,9 @@ import pytest
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.schema import all_migrations
-from flywheel.errors import FlywheelError
-from flywheel.records import Sample, Verdict
-from flywheel.synthesize import SynthesisConfig, synthesize
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import Sample, Verdict
+from flywheel.run.synthesize import SynthesisConfig, synthesize
 
 
 def accepted_ids(path: Path) -> set[str]:

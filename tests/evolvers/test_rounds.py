@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from flywheel.catalog import Catalog
-from flywheel.evolvers.report import write_report
-from flywheel.evolvers.rounds import EvolveConfig, evolve
-from flywheel.synthesize import SynthesisConfig, synthesize
+from flywheel.evolve.report import write_report
+from flywheel.evolve.rounds import EvolveConfig, evolve
+from flywheel.run.synthesize import SynthesisConfig, synthesize
 from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
 
 
@@ -58,7 +58,7 @@ def test_every_evolved_sample_has_lineage_back_to_round_0(evolved):
                                 OR s.id NOT IN (SELECT child_id FROM lineage))""")[0][0]
     assert orphans == 0
     with Catalog(evolved, read_only=True) as cat:
-        from flywheel.evolvers.report import lineage_to_round0
+        from flywheel.evolve.report import lineage_to_round0
 
         assert lineage_to_round0(cat, 1) == 1.0 and lineage_to_round0(cat, 2) == 1.0
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from flywheel.evolvers.ops import apply_ops, relabel
-from flywheel.evolvers.steps import STEPS, StepFailed, statement, target_kind
-from flywheel.generators import get_generator
-from flywheel.generators.base import draw, render
-from flywheel.pipeline import execute
-from flywheel.verifiers.duplicate import question_key
-from flywheel.verifiers.registry import run_verifiers
+from flywheel.domains import get_generator
+from flywheel.domains.plane_geometry.steps import STEPS, StepFailed, statement, target_kind
+from flywheel.evolve.ops import apply_ops, relabel
+from flywheel.render.draft import draw, render
+from flywheel.run.build import execute
+from flywheel.verify.duplicate import question_key
+from flywheel.verify.registry import run_verifiers
 
 BASES = {"length": "plane.pythagoras", "angle": "plane.parallel_transversal", "area3": "plane.triangle_area_altitude"}
 

@@ -6,8 +6,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flywheel.catalog import Catalog
-from flywheel.export import get_exporter
-from flywheel.synthesize import SynthesisConfig, synthesize
+from flywheel.io import get_exporter
+from flywheel.run.synthesize import SynthesisConfig, synthesize
 from tests.conftest import flywheel_cli
 
 

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from flywheel.catalog import Catalog
-from flywheel.export import get_exporter
-from flywheel.synthesize import SynthesisConfig, synthesize
+from flywheel.io import get_exporter
+from flywheel.run.synthesize import SynthesisConfig, synthesize
 
 COLUMNS = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
 TRACE = re.compile(

@@ -11,18 +11,18 @@ import pytest
 import sympy as sp
 from PIL import Image
 
-from flywheel.generators import generator_names
-from flywheel.generators.analytic.plot import graph_text, poly_text
-from flywheel.generators.scene.coords import X, Y
-from flywheel.generators.scene.measure import agrees, measure_exact
-from flywheel.knowledge.seeds import load_seeds
-from flywheel.pipeline import execute
-from flywheel.verifiers.analytic import (
+from flywheel.domains import generator_names
+from flywheel.domains.analytic_geometry.plot import graph_text, poly_text
+from flywheel.domains.analytic_geometry.verifiers import (
     stated_equations,
     verify_analytic_answer,
     verify_analytic_image,
 )
-from flywheel.verifiers.registry import run_verifiers
+from flywheel.knowledge.seeds import load_seeds
+from flywheel.render.scene.coords import X, Y
+from flywheel.render.scene.measure import agrees, measure_exact
+from flywheel.run.build import execute
+from flywheel.verify.registry import run_verifiers
 from tests.conftest import rendered
 
 ANALYTIC = [g for g in generator_names() if g.startswith("analytic.")]
@@ -60,7 +60,7 @@ def test_every_verifier_passes_on_rendered_samples(name):
 
 
 def _no_render(r):
-    from flywheel.verifiers.registry import VerifyContext
+    from flywheel.verify.registry import VerifyContext
 
     return VerifyContext("t", r, None, "not rendered", None, "analytic_geometry")
 

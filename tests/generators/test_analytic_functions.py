@@ -6,10 +6,10 @@ import re
 
 import sympy as sp
 
-from flywheel.generators.analytic.claims import InverseOf, Sinusoid
-from flywheel.generators.scene.coords import X, Y, graph
-from flywheel.verifiers.analytic import stated_equations, verify_analytic_answer
-from flywheel.verifiers.registry import VerifyContext
+from flywheel.domains.analytic_geometry.claims import InverseOf, Sinusoid
+from flywheel.domains.analytic_geometry.verifiers import stated_equations, verify_analytic_answer
+from flywheel.render.scene.coords import X, Y, graph
+from flywheel.verify.registry import VerifyContext
 from tests.conftest import rendered
 
 NEW = ["analytic.exponential_reading", "analytic.log_reflection", "analytic.sine_reading", "analytic.circle_chord",

@@ -7,14 +7,14 @@ import dataclasses
 import numpy as np
 import pytest
 
-from flywheel.generators import generator_names, get_generator
-from flywheel.generators.base import Rendered, trace
-from flywheel.generators.charts.model import ChartScene, Stated
+from flywheel.domains import generator_names, get_generator
+from flywheel.domains.statistics.model import ChartScene, Stated
+from flywheel.domains.statistics.verifiers import verify_stats_answer
 from flywheel.knowledge.seeds import load_seeds
-from flywheel.pipeline import execute
-from flywheel.sandbox.execute import run_tool_code
-from flywheel.verifiers.charts import verify_stats_answer
-from flywheel.verifiers.registry import VerifyContext, run_verifiers
+from flywheel.render.draft import Rendered, trace
+from flywheel.render.execute import run_tool_code
+from flywheel.run.build import execute
+from flywheel.verify.registry import VerifyContext, run_verifiers
 from tests.conftest import rendered
 
 CHARTS = sorted(n for n in generator_names() if n.startswith("stats."))

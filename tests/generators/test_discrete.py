@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 import sympy as sp
 
-from flywheel.generators.registry import generator_names
-from flywheel.pipeline import execute
-from flywheel.verifiers.duplicate import question_key
-from flywheel.verifiers.registry import run_verifiers
+from flywheel.domains.registry import generator_names
+from flywheel.run.build import execute
+from flywheel.verify.duplicate import question_key
+from flywheel.verify.registry import run_verifiers
 from tests.conftest import rendered
 
 DISCRETE = [n for n in generator_names() if n.startswith("discrete.")]

@@ -7,12 +7,12 @@ from math import comb
 
 import pytest
 
-from flywheel.generators.discrete.dag import path_counts
-from flywheel.generators.discrete.rectangles import l_shape, square_counts
-from flywheel.generators.discrete.symbols import CellShape, DirectedGraph
-from flywheel.generators.scene.diagrams import Edge, GridBoard
-from flywheel.pipeline import execute
-from flywheel.verifiers.registry import run_verifiers
+from flywheel.domains.discrete.dag import path_counts
+from flywheel.domains.discrete.rectangles import l_shape, square_counts
+from flywheel.domains.discrete.symbols import CellShape, DirectedGraph
+from flywheel.render.scene.diagrams import Edge, GridBoard
+from flywheel.run.build import execute
+from flywheel.verify.registry import run_verifiers
 from tests.conftest import rendered
 
 NEW = ["discrete.count_squares", "discrete.count_rectangles", "discrete.dag_paths"]

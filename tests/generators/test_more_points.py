@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from flywheel.generators import get_generator
-from flywheel.generators.base import Rendered, trace
-from flywheel.generators.charts.model import ChartScene
+from flywheel.domains import get_generator
+from flywheel.domains.plane_geometry.verifiers import verify_answer
+from flywheel.domains.statistics.model import ChartScene
+from flywheel.domains.statistics.verifiers import verify_stats_answer
 from flywheel.knowledge.seeds import load_seeds
-from flywheel.pipeline import execute
-from flywheel.sandbox.execute import run_tool_code
-from flywheel.verifiers.answer import verify_answer
-from flywheel.verifiers.charts import verify_stats_answer
-from flywheel.verifiers.registry import VerifyContext, run_verifiers
+from flywheel.render.draft import Rendered, trace
+from flywheel.render.execute import run_tool_code
+from flywheel.run.build import execute
+from flywheel.verify.registry import VerifyContext, run_verifiers
 from tests.conftest import rendered
 
 PLANE = ["plane.thales", "plane.equal_tangents", "plane.rhombus_diagonals", "plane.exterior_angle"]

@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from flywheel.generators import generator_names, get_generator
-from flywheel.generators.base import render
-from flywheel.generators.physics.symbols import Cell
+from flywheel.domains import generator_names, get_generator
+from flywheel.domains.physics.image_check import verify_physics_image
+from flywheel.domains.physics.symbols import Cell
+from flywheel.domains.physics.verifiers import _image_point, stated_values, verify_physics_answer
 from flywheel.knowledge.seeds import load_seeds
-from flywheel.sandbox.execute import run_image_code, run_tool_code
-from flywheel.verifiers.physics import _image_point, stated_values, verify_physics_answer
-from flywheel.verifiers.physics_image import verify_physics_image
-from flywheel.verifiers.registry import VerifyContext, run_verifiers
+from flywheel.render.draft import render
+from flywheel.render.execute import run_image_code, run_tool_code
+from flywheel.verify.registry import VerifyContext, run_verifiers
 from tests.conftest import rendered
 
 PHYSICS = [n for n in generator_names() if n.startswith("physics.")]

@@ -7,15 +7,15 @@ import dataclasses
 import numpy as np
 import pytest
 
-from flywheel.generators.base import render
-from flywheel.pipeline import execute
-from flywheel.verifiers.physics import (
+from flywheel.domains.physics.verifiers import (
     _fermat_point,
     _refracted_exit,
     stated_values,
     verify_physics_answer,
 )
-from flywheel.verifiers.registry import VerifyContext, run_verifiers
+from flywheel.render.draft import render
+from flywheel.run.build import execute
+from flywheel.verify.registry import VerifyContext, run_verifiers
 from tests.conftest import rendered
 
 NEW = ["physics.lever_balance", "physics.plane_mirror", "physics.refraction_block"]

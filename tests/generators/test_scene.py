@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from flywheel.generators import generator_names, get_generator
-from flywheel.generators.base import render
-from flywheel.generators.scene.measure import agrees, measure_exact
+from flywheel.domains import generator_names, get_generator
 from flywheel.knowledge.seeds import load_seeds
-from flywheel.sandbox.execute import run_image_code
+from flywheel.render.draft import render
+from flywheel.render.execute import run_image_code
+from flywheel.render.scene.measure import agrees, measure_exact
 
 GENERATORS = generator_names()
 # Scene measures (length, angle, area) are plane geometry's targets; other domains verify their own.

@@ -8,13 +8,17 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from flywheel.generators import generator_names, get_generator
-from flywheel.generators.base import Rendered, draw, trace
-from flywheel.generators.scene.solid import Edges, SolidScene
+from flywheel.domains import generator_names, get_generator
+from flywheel.domains.solid_geometry.verifiers import (
+    hidden_edges,
+    verify_solid_answer,
+    verify_solid_image,
+)
 from flywheel.knowledge.seeds import load_seeds
-from flywheel.sandbox.execute import run_image_code, run_tool_code
-from flywheel.verifiers.registry import VerifyContext, run_verifiers
-from flywheel.verifiers.solid import hidden_edges, verify_solid_answer, verify_solid_image
+from flywheel.render.draft import Rendered, draw, trace
+from flywheel.render.execute import run_image_code, run_tool_code
+from flywheel.render.scene.solid import Edges, SolidScene
+from flywheel.verify.registry import VerifyContext, run_verifiers
 from tests.conftest import rendered
 
 SOLID = [n for n in generator_names() if n.startswith("solid.")]

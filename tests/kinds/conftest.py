@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from flywheel.kinds.build import MAKERS
-from flywheel.pipeline import execute
+from flywheel.run.build import execute
+from flywheel.run.build_kind import MAKERS
 from tests.conftest import rendered
 
 

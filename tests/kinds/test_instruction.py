@@ -8,8 +8,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from flywheel.kinds.instruction import candidates, make, overlay_mask, score_masks, score_overlay
-from flywheel.pipeline import execute
-from flywheel.verifiers.registry import run_verifiers
+from flywheel.run.build import execute
+from flywheel.verify.registry import run_verifiers
 from tests.conftest import rendered
 from tests.kinds.conftest import executed
 

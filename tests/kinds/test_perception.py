@@ -4,11 +4,11 @@ import math
 
 import pytest
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 from flywheel.kinds.perception import score_points
 from flywheel.kinds.points import format_points, parse_points
-from flywheel.verifiers.kinds import darkness, locate_point, verify_perception
-from flywheel.verifiers.registry import run_verifiers
+from flywheel.verify.kinds import darkness, locate_point, verify_perception
+from flywheel.verify.registry import run_verifiers
 from tests.kinds.conftest import executed
 
 GENERATORS = ["plane.pythagoras", "plane.chord_distance", "plane.inscribed_angle", "plane.midline_varignon",

@@ -8,10 +8,10 @@ import pytest
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.schema import MIGRATIONS
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 from flywheel.kinds import kind_of_task, parse_kinds
-from flywheel.kinds.build import MAKERS
 from flywheel.kinds.variant import Unsupported
+from flywheel.run.build_kind import MAKERS
 from tests.conftest import rendered
 
 

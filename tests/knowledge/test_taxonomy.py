@@ -14,11 +14,11 @@ from PIL import Image
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.schema import MIGRATIONS, all_migrations
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import KnowledgeNode
 from flywheel.knowledge.mapping import Rules
 from flywheel.knowledge.seeds import load_seeds
 from flywheel.knowledge.taxonomy import load_taxonomy, slug
-from flywheel.records import KnowledgeNode
 from tests.conftest import flywheel_cli
 
 # Point names that the built-in rules map, with the generator they must get.
@@ -248,7 +248,7 @@ def test_failed_import_leaves_the_catalog_as_it_was(imported, tmp_path, monkeypa
     assert_one_line_error(flywheel_cli("knowledge", "import", str(bad), "--catalog", str(db)), "needs a 'name'")
     assert rows(db, "SELECT * FROM knowledge ORDER BY id") == before
     # a failure in the middle of the write rolls the whole import back
-    from flywheel.knowledge import commands
+    from flywheel.cli import knowledge as commands
 
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(db.read_bytes())

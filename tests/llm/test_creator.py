@@ -10,7 +10,7 @@ import yaml
 from flywheel.catalog import Catalog
 from flywheel.llm.client import LLMConfig
 from flywheel.llm.synthesize import synthesize_llm
-from flywheel.synthesize import SynthesisConfig
+from flywheel.run.synthesize import SynthesisConfig
 
 from .scripts import HOSTILE_TOOL, candidate, rule, solve
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from flywheel.catalog import Catalog
-from flywheel.evolvers.llm_rounds import evolve_llm
-from flywheel.evolvers.rounds import EvolveConfig, evolve
+from flywheel.evolve.llm_rounds import evolve_llm
+from flywheel.evolve.rounds import EvolveConfig, evolve
 from flywheel.llm.client import LLMConfig
 from flywheel.llm.server import ChatServer, Scripted
-from flywheel.synthesize import SynthesisConfig, synthesize
+from flywheel.run.synthesize import SynthesisConfig, synthesize
 from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
 
 from .scripts import candidate, rule, solve

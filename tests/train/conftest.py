@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flywheel.catalog import Catalog
-from flywheel.records import Sample, Verdict
+from flywheel.core.records import Sample, Verdict
 from tests.conftest import FAST_NODES
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # the tests never download anything
@@ -18,7 +18,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def make_catalog(path: Path, n: int = 9) -> Path:
-    from flywheel.synthesize import SynthesisConfig, synthesize
+    from flywheel.run.synthesize import SynthesisConfig, synthesize
 
     synthesize(SynthesisConfig(n=n, seed=3, catalog=path, knowledge=FAST_NODES, workers=1))
     return path

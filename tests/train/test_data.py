@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from flywheel.catalog import Catalog
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 from flywheel.train.data import (
     EditedFigure,
     Split,

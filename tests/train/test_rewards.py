@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from flywheel.errors import FlywheelError
+from flywheel.core.errors import FlywheelError
 from flywheel.train.rewards import (
     accuracy_reward,
     format_reward,

@@ -2,10 +2,10 @@
 
 import math
 
-from flywheel.generators import generator_names
-from flywheel.generators.scene.layout import label_box
-from flywheel.kinds.build import figure_key
-from flywheel.verifiers.duplicate import DuplicateIndex, question_key
+from flywheel.domains import generator_names
+from flywheel.render.scene.layout import label_box
+from flywheel.run.build_kind import figure_key
+from flywheel.verify.duplicate import DuplicateIndex, question_key
 from tests.conftest import rendered
 
 

@@ -5,10 +5,10 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from flywheel.generators.base import Rendered, trace
-from flywheel.pipeline import execute
-from flywheel.verifiers.duplicate import DuplicateIndex, question_key
-from flywheel.verifiers.registry import run_verifiers
+from flywheel.render.draft import Rendered, trace
+from flywheel.run.build import execute
+from flywheel.verify.duplicate import DuplicateIndex, question_key
+from flywheel.verify.registry import run_verifiers
 from tests.conftest import rendered
 
 
@@ -45,7 +45,7 @@ def test_trace_answer_must_match():
 
 
 def _move_label(r: Rendered, name: str, x: float, y: float) -> Rendered:
-    from flywheel.generators.scene import emit
+    from flywheel.render.scene import emit
 
     r.layout.labels[name] = (x, y)
     return dataclasses.replace(r, image_code=emit.image_code(r.draft.scene, r.layout, "t"))
@@ -84,7 +84,7 @@ def test_degenerate_shape_is_caught():
     scene = r.draft.scene
     scene.points["D"] = scene.points["A"]  # collapse a side to nothing
     scene.__dict__.pop("_floats", None)
-    v = verdicts(dataclasses.replace(r, image_code=__import__("flywheel.generators.scene.emit", fromlist=["x"]).image_code(scene, r.layout, "t")))["image"]
+    v = verdicts(dataclasses.replace(r, image_code=__import__("flywheel.render.scene.emit", fromlist=["x"]).image_code(scene, r.layout, "t")))["image"]
     assert not v.passed
 
 
@@ -155,7 +155,7 @@ def test_fast_phash_matches_imagehash_on_the_same_thumbnail():
     import numpy as np
     from PIL import Image
 
-    from flywheel.verifiers.duplicate import phash_hex
+    from flywheel.verify.duplicate import phash_hex
 
     rng = np.random.default_rng(1)
     for _ in range(20):

@@ -1,0 +1,327 @@
+"""The `flywheel` command line: one small function per command, parsing and printing only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flywheel.cli import llm as llm_cli
+from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
+from flywheel.cli.knowledge import knowledge_app
+from flywheel.cli.train import train_app
+from flywheel.core.errors import FlywheelError
+
+app = typer.Typer(
+    help="Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(train_app, name="train")
+
+
+class Creator(StrEnum):
+    symbolic = "symbolic"
+    llm = "llm"
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+@user_errors
+def synthesize(
+    n: Annotated[int, typer.Option("--n", help="Accepted samples to reach in this stream (seed + knowledge set).")] = 100,
+    seed: Annotated[int, typer.Option(help="Stream seed: the same seed draws the same problems.")] = 0,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    seeds: Annotated[Path | None, typer.Option(help="Knowledge seeds YAML/JSON (default: the built-in set).")] = None,
+    knowledge: Annotated[str | None, typer.Option(help="Comma-separated knowledge ids to use (default: all with a generator).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
+    batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction (a crash loses at most one batch).", min=1)] = 32,
+    kinds: Annotated[str, typer.Option(help=(
+        "Comma-separated sample kinds: interaction (question + tool-code trace), perception (pixel coordinates of "
+        "the labelled points), instruction (draw what an instruction says; ground-truth overlay). With several "
+        "kinds, --n counts accepted samples of all kinds together and the tasks cycle through the kinds figure by "
+        "figure, so each kind gets about n/k samples and the kinds of one figure share its image."))] = "interaction",
+    domains: Annotated[str | None, typer.Option(help="Comma-separated domains to draw from, e.g. plane_geometry (default: all).")] = None,
+    creator: Annotated[Creator, typer.Option(help="symbolic: exact generators, no model. llm: a model writes each "
+                                                  "problem, flywheel verifies it (needs --model).")] = Creator.symbolic,
+    model: Annotated[str | None, typer.Option(help="--creator llm: litellm model string, e.g. openai/gpt-4o.")] = None,
+    api_base: llm_cli.ApiBaseOpt = None,
+    max_concurrency: llm_cli.ConcurrencyOpt = 8,
+    budget_usd: llm_cli.BudgetOpt = None,
+    request_timeout: llm_cli.TimeoutOpt = 120.0,
+    repair_rounds: Annotated[int, typer.Option(help="--creator llm: repair prompts per failing sample, each with "
+                                                    "the verifiers' reasons.", min=0)] = 1,
+) -> None:
+    """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
+    from flywheel.kinds import parse_kinds
+    from flywheel.run.synthesize import SynthesisConfig, plan
+    from flywheel.run.synthesize import synthesize as run
+
+    ids = [k.strip() for k in knowledge.split(",") if k.strip()] if knowledge else None
+    doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
+    cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
+                          kinds=parse_kinds(kinds), domains=doms)
+    if creator is Creator.llm:
+        llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
+        return
+    plan(cfg)  # validate everything before showing progress or touching the catalog
+    with Progress(TextColumn("synthesize"), BarColumn(), MofNCompleteColumn(), TextColumn("accepted · {task.fields[gen]} generated"),
+                  TimeElapsedColumn(), console=err, transient=False) as bar:
+        task = bar.add_task("", total=n, gen=0)
+        stats = run(cfg, on_progress=lambda acc, gen: bar.update(task, completed=acc, gen=gen))
+    if stats.generated == 0 and stats.accepted >= n:
+        out.print(f"{catalog}: already {stats.accepted} accepted samples in this stream; nothing to do")
+        return
+    rates = ", ".join(f"{k} {v:.0%}" for k, v in sorted(stats.as_dict()["verifier_pass_rate"].items()))
+    out.print(f"{stats.accepted} accepted ({stats.accepted - stats.accepted_before} new) from {stats.generated} generated "
+              f"in {stats.seconds:.1f}s → {catalog} (images in {catalog.parent / 'images'})")
+    out.print(f"verifier pass rates: {rates}")
+    if stats.failed_tasks:
+        out.print(f"{stats.failed_tasks} tasks made no sample (a kind that does not fit a figure, or a worker failure)")
+    if stats.accepted < n:
+        raise FlywheelError(f"stopped at {stats.accepted}/{n} accepted: generators reject too much; see `flywheel query` on verdicts")
+
+
+@app.command()
+@user_errors
+def evolve(
+    rounds: Annotated[int, typer.Option(help="Evolve until the catalog has this many finished rounds (synthesize is round 0); "
+                                             "an interrupted round resumes, a finished catalog has nothing to do.", min=1)] = 1,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    axes: Annotated[str, typer.Option(help="Comma-separated axes: diversity (composed knowledge, coverage variants), "
+                                           "quality (repair rejects), difficulty (sequential and parallel expansion).")]
+    = "diversity,quality,difficulty",
+    per_round: Annotated[int | None, typer.Option(help="Tasks planned per round across the diversity and difficulty axes "
+                                                       "(repairs come on top). Default: 300, with --creator llm 10 "
+                                                       "(half new knowledge nodes, half harder variants).", min=1)] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the round plans: the same seed and catalog evolve the same way.")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
+    batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction.", min=1)] = 32,
+    report: Annotated[Path | None, typer.Option(help="Directory for PNG plots across rounds and a Markdown summary.")] = None,
+    creator: Annotated[Creator, typer.Option(help="symbolic: composition, expansion steps and routed repairs, no model. "
+                                                  "llm: a model proposes knowledge nodes, writes harder variants and "
+                                                  "repairs rejects; flywheel verifies everything (needs --model).")]
+    = Creator.symbolic,
+    model: Annotated[str | None, typer.Option(help="--creator llm: litellm model string, e.g. openai/gpt-4o.")] = None,
+    api_base: llm_cli.ApiBaseOpt = None,
+    max_concurrency: llm_cli.EvolveConcurrencyOpt = None,
+    budget_usd: llm_cli.BudgetOpt = None,
+    request_timeout: llm_cli.EvolveTimeoutOpt = None,
+) -> None:
+    """Run rounds of the data flywheel over the catalog: compose knowledge, repair rejects, make harder problems."""
+    from functools import partial
+
+    from flywheel.evolve.report import round_table, write_report
+    from flywheel.evolve.rounds import EvolveConfig, validate
+    from flywheel.evolve.rounds import evolve as run
+
+    cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
+                       per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size)
+    if creator is Creator.llm:
+        run, cfg = llm_cli.llm_evolve(cfg, per_round, workers, model, api_base, max_concurrency, budget_usd, request_timeout)
+    else:
+        llm_cli.refuse_llm_options({"--model": model, "--api-base": api_base, "--max-concurrency": max_concurrency,
+                                    "--budget-usd": budget_usd, "--request-timeout": request_timeout})
+        run = partial(run, cfg)
+    validate(cfg)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        def on_round(stats: dict) -> None:
+            for t in tasks.values():
+                bar.remove_task(t)
+            tasks.clear()
+            bar.console.print(round_table(stats))
+            for line in llm_cli.round_lines(stats):
+                bar.console.print(line, highlight=False)
+
+        result = run(progress=progress, on_round=on_round)
+    if not result.rounds and getattr(result, "status", "done") == "done":
+        out.print(f"{catalog}: already {result.done_before} finished rounds; nothing to do (raise --rounds to go on)")
+    if report:
+        from flywheel.catalog import Catalog
+
+        with Catalog(catalog, read_only=True) as cat:
+            paths = write_report(cat, report)
+        out.print(f"report: {', '.join(str(p) for p in paths)}")
+    if creator is Creator.llm:
+        llm_cli.end_llm_evolve(result)
+
+
+@app.command()
+@user_errors
+def query(
+    sql: Annotated[str, typer.Argument(help="One read-only SQL statement over knowledge, samples, verdicts, lineage, runs.")],
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table (rich), json (list of objects) or csv.")] = QueryFormat.table,
+) -> None:
+    """Run read-only SQL against the catalog."""
+    from flywheel.catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        cols, rows = cat.query(sql)
+    if format is QueryFormat.json:
+        sys.stdout.write(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
+    elif format is QueryFormat.csv:
+        w = csv.writer(sys.stdout, lineterminator="\n")  # plain newlines: friendly to shell pipelines
+        w.writerow(cols)
+        w.writerows(rows)
+    else:
+        t = Table(*cols, show_lines=False)
+        for r in rows:
+            t.add_row(*("" if v is None else str(v) for v in r))
+        out.print(t)
+        out.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+@user_errors
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help=(
+        "Output format: v-interaction (interaction samples, V-Interaction columns), v-perception (perception "
+        "samples, V-Perception columns), vtbench (one row per figure with accepted perception, instruction and "
+        "interaction samples: VTBench's three tasks plus machine-checkable ground truth), trl-sft and trl-grpo "
+        "(TRL conversational datasets with a train/held-out split), sharegpt (ms-swift JSONL with image paths)."))],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into (created if needed).")],
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    where: Annotated[str | None, typer.Option(help="Extra SQL filter on samples, e.g. \"knowledge_id = 'plane.pythagoras'\".")] = None,
+) -> None:
+    """Export accepted samples in a training/benchmark format."""
+    from flywheel.catalog import Catalog
+    from flywheel.io import get_exporter
+
+    exporter = get_exporter(format)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FlywheelError(f"--out {out_dir} is a file, not a directory")
+    with Catalog(catalog, read_only=True) as cat:
+        path = exporter(cat, out_dir, where)
+    import pyarrow.parquet as pq
+
+    rows = pq.ParquetFile(path).metadata.num_rows if path.suffix == ".parquet" else len(path.read_text().splitlines())
+    out.print(f"wrote {rows} rows → {path}")
+
+
+class ImportFormat(StrEnum):
+    v_interaction = "v-interaction"
+
+
+@app.command("import")
+@user_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="Parquet file with V-Interaction columns.")],
+    format: Annotated[ImportFormat, typer.Option("--format", "-f", help="Input format.")] = ImportFormat.v_interaction,
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    workers: Annotated[int | None, typer.Option(help="Parallel sandbox processes (default: one per core).", min=1)] = None,
+) -> None:
+    """Import external samples: their code is re-run in the hardened sandbox and every row gets verdicts."""
+    from flywheel.catalog import Catalog
+    from flywheel.io.importing import import_v_interaction
+
+    if not file.is_file():
+        raise FlywheelError(f"{file} is not a file")
+    with Catalog(catalog) as cat:
+        rows, accepted = import_v_interaction(file, cat, workers)
+    if rows == 0:
+        out.print(f"{file}: every row is already in {catalog}; nothing to do")
+    else:
+        out.print(f"imported {rows} rows from {file}: {accepted} accepted, {rows - accepted} rejected (see verdicts)")
+
+
+@app.command()
+@user_errors
+def show(
+    sample_id: Annotated[str, typer.Argument(help="Sample id (see `flywheel query \"SELECT id FROM samples\"`).")],
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+) -> None:
+    """Show one sample: question, answer, verdicts and the paths of both images."""
+    from flywheel.catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        s = cat.sample(sample_id)
+        if s is None:
+            raise FlywheelError(f"no sample with id {sample_id!r} in {catalog}")
+        verdicts = cat.verdicts(sample_id)
+        image = cat.images.path(s["image"]) if s["image"] else None
+        edited = cat.images.path(s["edited_image"]) if s["edited_image"] else None
+    out.print(f"[bold]{s['id']}[/bold]  {s['knowledge_id']} · {s['kind']} · difficulty {s['difficulty']} "
+              f"({s['difficulty_score']:.2f}) · {'accepted' if s['accepted'] else '[red]rejected[/red]'}")
+    out.print(f"question: {s['question']}", highlight=False)
+    out.print(f"answer:   {s['answer']}", highlight=False)
+    out.print(f"image:    {image}\nedited:   {edited}")
+    t = Table("verifier", "passed", "score", "reason")
+    for name, passed, score, reason in verdicts:
+        t.add_row(name, "yes" if passed else "[red]no[/red]", f"{score:.2f}", reason)
+    out.print(t)
+
+
+@bench_app.command("speed")
+@user_errors
+def bench_speed(
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+    samples: Annotated[int, typer.Option(help="Accepted samples per worker per measurement.", min=8)] = 120,
+    repeats: Annotated[int, typer.Option(help="Runs per configuration; the best is reported.", min=1)] = 3,
+) -> None:
+    """Accepted samples/s/core on 1 worker and on all cores, against a minimal Pillow floor."""
+    from flywheel.bench.speed import run_speed_bench
+
+    res = run_speed_bench(samples, repeats)
+    if json_out:
+        sys.stdout.write(json.dumps(res.summary()) + "\n")
+        return
+    t = Table("measure", "value")
+    for k, v in res.summary().items():
+        t.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
+    out.print(t)
+    p = Table("stage (1 worker)", "ms / sample", "share")
+    total = sum(res.stage_ms.values())
+    for k, v in sorted(res.stage_ms.items(), key=lambda kv: -kv[1]):
+        p.add_row(k, f"{v:.1f}", f"{v / total:.0%}")
+    out.print(p)
+
+
+
+@bench_app.command("dedup")
+@user_errors
+def bench_dedup(
+    size: Annotated[int, typer.Option(help="Accepted samples in the index.", min=1)] = 1_000_000,
+    checks: Annotated[int, typer.Option(help="Duplicate checks to time (half are near copies of indexed samples).", min=2)]
+    = 100_000,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+) -> None:
+    """Near-duplicate checks per second against an index of SIZE accepted samples (what evolve does per sample)."""
+    from flywheel.bench.dedup import run_dedup_bench
+
+    res = run_dedup_bench(size, checks).summary()
+    if json_out:
+        sys.stdout.write(json.dumps(res) + "\n")
+        return
+    t = Table("measure", "value")
+    for k, v in res.items():
+        t.add_row(k, str(v))
+    out.print(t)
+
+app.command("verify")(llm_cli.verify_command)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,153 @@
+"""Exponential and logarithmic functions: read a point off y = a·bˣ⁻ʰ + d, reflect a logarithm in y = x."""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry.claims import InverseOf
+from flywheel.domains.analytic_geometry.plot import (
+    exp_text,
+    leaks,
+    log_text,
+    num,
+    surd,
+    window,
+)
+from flywheel.domains.registry import register_generator
+from flywheel.render.draft import Draft, Given
+from flywheel.render.scene.coords import CoordinatePlane, Curve, OnCurve, T, X, Y, graph
+from flywheel.render.scene.exact import midpoint
+from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
+
+BASES = [sp.Integer(2), sp.Integer(3), sp.Rational(1, 2), sp.Rational(1, 3)]
+
+
+def _exp_curve(rng: random.Random):
+    """(a, b, h, d) with y = a·b^(x − h) + d crossing the y-axis off the origin."""
+    while True:
+        a, b = rng.choice([1, 1, 2, 3]), rng.choice(BASES)
+        h, d = rng.choice([-1, 0, 0, 1]), rng.randint(-3, 3)
+        ya = a * b ** (-h) + d
+        if abs(ya) >= sp.Rational(1, 2) and abs(ya) <= 6:
+            return sp.Integer(a), b, h, d, ya
+
+
+@register_generator("analytic.exponential_reading", domain="analytic_geometry")
+def exponential_reading(rng: random.Random) -> Draft:
+    """P on y = a·b^(x − h) + d with a stated height c: solve b^(x − h) = (c − d)/a from the graph, then AP or ANP."""
+    ask_area = rng.random() < 0.5
+    while True:
+        a, b, h, d, ya = _exp_curve(rng)
+        n = rng.choice([-3, -2, -1, 1, 2, 3])
+        xp, yp = sp.Integer(n + h), a * b**n + d
+        if xp == 0 or yp == 0 or abs(yp) > 9 or abs(yp - ya) < 1 or yp.q > 2:
+            continue
+        f = a * b ** (X - h) + d
+        pts = {"A": (sp.Integer(0), ya), "P": (xp, yp), "M": (xp, sp.Integer(0)), "N": (sp.Integer(0), yp), "O": (sp.Integer(0),) * 2}
+        answer = abs(yp - ya) * abs(xp) / 2 if ask_area else sp.sqrt(xp**2 + (yp - ya) ** 2)
+        x0, x1, y0, y1 = window([(xp, yp), (0, ya), (xp + (2 if b > 1 else -2), 0), (xp - (2 if b > 1 else -2), 0)], pad=1.2)
+        claims = [OnCurve("A", "f"), OnCurve("A", "y-axis"), OnCurve("P", "f"), OnCurve("M", "x-axis"), OnCurve("N", "y-axis")]
+        axes = CoordinatePlane(x0, x1, y0, y1, [graph("f", f, x0, x1)], claims)
+        if not leaks(answer, axes) and max(x1 - x0, y1 - y0) <= 14:
+            break
+    segs = [Segment("P", "M"), Segment("P", "N"), Segment("A", "P")]
+    scene = Scene(
+        points=pts,
+        labeled=["A", "P"],
+        construction=Construction(
+            "drop the perpendiculars PM and PN from P to the axes and join AP",
+            segments=segs, points=["M", "N"],
+            right_marks=[RightMark("O", "M", "P"), RightMark("O", "N", "P")],
+        ),
+        coordinate_plane=axes,
+    )
+    eq = exp_text(a, b, h, d)
+    ask = ("N is the foot of the perpendicular from P to the y-axis. Find the area of triangle ANP." if ask_area
+           else "Find the length AP.")
+    target = Measure("area", ("A", "N", "P")) if ask_area else Measure("length", ("A", "P"))
+    last = (f"Area of ANP = ½·AN·NP = ½·{num(abs(yp - ya))}·{num(abs(xp))} = {num(answer)}." if ask_area
+            else f"AP = √(NP² + AN²) = √({num(xp**2)} + {num((yp - ya) ** 2)}) = {surd(answer)}.")
+    return Draft(
+        title="The graph of an exponential function and a point read off it",
+        scene=scene,
+        question=f"The graph of {eq} meets the y-axis at A. P is the point of the graph with y-coordinate {num(yp)}. {ask}",
+        answer=answer,
+        target=target,
+        givens=[Given(Measure("y", ("P",)), yp)],
+        reasoning=[
+            "A is where x = 0; P is where the graph reaches the stated height, so its x-coordinate solves an "
+            "exponential equation, which the perpendiculars from P to the axes read off.",
+        ],
+        conclusion=[
+            f"At x = 0: y = {num(ya)}, so A = (0, {num(ya)}).",
+            f"P: {exp_text(a, b, h, d)[4:]} = {num(yp)} gives {exp_text(1, b, h, 0)[4:]} = {num((yp - d) / a)} = "
+            f"{num(b) if b.q == 1 else f'({num(b)})'}^{n if n > 0 else f'({num(n)})'}, so x = {num(xp)} and P = ({num(xp)}, {num(yp)}): PN = {num(abs(xp))}, AN = {num(abs(yp - ya))}.",
+            last,
+        ],
+        difficulty=Difficulty(hops=3, constructions=2),
+        params={"a": int(a), "b": str(b), "h": h, "d": d, "n": n, "ask": "area" if ask_area else "length"},
+    )
+
+
+def _log_curve(name: str, b: int, h, k, y0: int, y1: int) -> Curve:
+    """y = log_b(x − h) + k drawn as x = b^(t − k) + h, y = t: evenly spaced in y, so the steep end is smooth."""
+    return Curve(name, b ** (T - k) + h, T, sp.Integer(y0 - 1), sp.Integer(y1 + 1), X - h - b ** (Y - k))
+
+
+@register_generator("analytic.log_reflection", domain="analytic_geometry")
+def log_reflection(rng: random.Random) -> Draft:
+    """P on y = log_b(x − h) + k; its mirror image Q in y = x lies on the inverse y = b^(x − k) + h: PQ or area OPQ."""
+    ask_area = rng.random() < 0.5
+    while True:
+        b, h, k = rng.choice([2, 2, 3]), rng.randint(-4, 4), rng.randint(-4, 4)
+        m = rng.choice([-1, 1, 2, 3] if b == 2 else [-1, 1, 2])
+        xp, yp = h + sp.Integer(b) ** m, sp.Integer(m + k)
+        if abs(xp - yp) < 2 or max(abs(xp), abs(yp)) > 8 or 0 in (xp, yp) or xp == -yp:
+            continue
+        p, q = (xp, yp), (yp, xp)
+        answer = abs(xp**2 - yp**2) / 2 if ask_area else sp.sqrt(2) * abs(xp - yp)
+        x0, x1, y0, y1 = window([p, q, (h + 1, k - 2), (k - 2, h + 1)], pad=1.5, min_ratio=0.95)
+        f = _log_curve("f", b, h, k, y0, y1)
+        g = graph("g", b ** (X - k) + h, x0, x1, stated=False)
+        claims = [OnCurve("P", "f"), OnCurve("Q", "g"), OnCurve("M", "l"), InverseOf("g", "f")]
+        axes = CoordinatePlane(x0, x1, y0, y1, [f, g, graph("l", X, x0, x1)], claims)
+        if not leaks(answer, axes) and max(x1 - x0, y1 - y0) <= 15:
+            break
+    segs = [Segment("P", "Q")] + ([Segment("O", "P"), Segment("O", "Q")] if ask_area else [])
+    scene = Scene(
+        points={"P": p, "Q": q, "M": midpoint(p, q), "O": (sp.Integer(0), sp.Integer(0))},
+        labeled=["P"],
+        construction=Construction(
+            "reflect P in the line y = x: draw PQ perpendicular to y = x, meeting it at M" + (", and join OP, OQ" if ask_area else ""),
+            segments=segs, points=["Q", "M"], right_marks=[RightMark("P", "M", "O")],
+        ),
+        coordinate_plane=axes,
+    )
+    eq = log_text(b, h, k)
+    ask = "Find the area of triangle OPQ, where O is the origin." if ask_area else "Find the length PQ."
+    last = (f"Area of OPQ = ½·|x_P·y_Q − x_Q·y_P| = ½·|{num(xp)}² − {num(yp)}²| = {num(answer)}." if ask_area
+            else f"PQ = √(({num(xp)} − {num(yp)})² + ({num(yp)} − {num(xp)})²) = {surd(answer)}.")
+    return Draft(
+        title="A logarithmic function, the line y = x and the inverse exponential function",
+        scene=scene,
+        question=f"The figure shows the graph of {eq}, the line y = x and the graph of the inverse function. P is the "
+        f"point of the first graph with x-coordinate {num(xp)}, and Q is the mirror image of P in the line y = x. {ask}",
+        answer=answer,
+        target=Measure("area", ("O", "P", "Q")) if ask_area else Measure("length", ("P", "Q")),
+        givens=[Given(Measure("x", ("P",)), xp)],
+        reasoning=[
+            "The graphs of a function and its inverse are mirror images in y = x, so reflecting P swaps its "
+            "coordinates and lands on the inverse's graph.",
+        ],
+        conclusion=[
+            f"At x = {num(xp)}: {log_text(b, h, k)[4:].replace('x', num(xp), 1)} = {num(yp)}, since {b}^{m} = "
+            f"{num(xp - h)}; so P = ({num(xp)}, {num(yp)}).",
+            f"Reflecting in y = x swaps the coordinates: Q = ({num(yp)}, {num(xp)}), on {exp_text(1, b, k, h)}.",
+            last,
+        ],
+        difficulty=Difficulty(hops=3, constructions=2),
+        params={"b": b, "h": h, "k": k, "m": m, "ask": "area" if ask_area else "length"},
+    )

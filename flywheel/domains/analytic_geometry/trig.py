@@ -1,0 +1,99 @@
+"""Trigonometric graphs: amplitude and period read off y = A sin(ωx) or A cos(ωx), then a value of the function."""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry.claims import Sinusoid
+from flywheel.domains.analytic_geometry.plot import (
+    leaks,
+    num,
+    point_givens,
+    point_text,
+    surd,
+    window,
+)
+from flywheel.domains.registry import register_generator
+from flywheel.render.draft import Draft, Given
+from flywheel.render.scene.coords import CoordinatePlane, OnCurve, X, graph
+from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
+
+AMPLITUDES = [sp.Integer(v) for v in (1, 2, 3, 4)] + [sp.Rational(3, 2), sp.Rational(5, 2)]
+# x0 as a fraction r of the half period 2q: the angle ωx0 = rπ has an exact sine and cosine.
+FRACTIONS = [sp.Rational(n, d) for n, d in ((1, 6), (1, 4), (1, 3), (2, 3), (3, 4), (5, 6), (7, 6), (5, 4), (4, 3),
+                                             (5, 3), (7, 4), (11, 6))]
+
+
+@register_generator("analytic.sine_reading", domain="analytic_geometry")
+def sine_reading(rng: random.Random) -> Draft:
+    """A and ω of y = A sin(ωx) (or A cos(ωx)) from a turning point and the adjacent zero, then f(x0)."""
+    while True:
+        amp = rng.choice(AMPLITUDES) * rng.choice([1, -1])
+        q, cosine = rng.choice([1, 2, 3]), rng.random() < 0.4
+        r = rng.choice(FRACTIONS)
+        x0 = 2 * q * r
+        wave = sp.cos if cosine else sp.sin
+        f = amp * wave(sp.pi * X / (2 * q))
+        y0 = amp * wave(r * sp.pi)
+        peak = (sp.Integer(0), amp) if cosine else (sp.Integer(q), amp)
+        zero = (sp.Integer(q), sp.Integer(0)) if cosine else (sp.Integer(0), sp.Integer(0))
+        x_lo, x_hi, y_lo, y_hi = window([(-sp.Rational(1, 2), amp), (4 * q + sp.Rational(1, 2), -amp)], pad=0.8)
+        pts = {"P": peak, "Z" if cosine else "O": zero, "Q": (x0, y0), "H": (x0, sp.Integer(0)),
+               "K": (peak[0], sp.Integer(0))}
+        claims = [OnCurve("P", "f"), OnCurve("Q", "f"), OnCurve("H", "x-axis"),
+                  Sinusoid("f", "P", "Z" if cosine else "O")]
+        axes = CoordinatePlane(x_lo, x_hi, y_lo, y_hi, [graph("f", f, x_lo, x_hi, stated=False)], claims)
+        px_per_unit = 380 / max(x_hi - x_lo, y_hi - y_lo)  # about what the layout gives a plane of this size
+        apart = abs(x0 - peak[0]) * px_per_unit >= 30  # the feet K and H (sine) or P's label and Q keep apart
+        if not leaks(y0, axes) and abs(y0) * px_per_unit >= 30 and apart:
+            break
+    extreme = "highest" if amp > 0 else "lowest"
+    drop = [] if cosine else [Segment("P", "K")]
+    scene = Scene(
+        points=pts,
+        labeled=["P", "Z"] if cosine else ["P"],
+        construction=Construction(
+            ("" if cosine else "drop the perpendicular PK to the x-axis to see the quarter period, and ")
+            + f"draw the vertical line x = {num(x0)} up to the graph at Q",
+            segments=drop + [Segment("H", "Q")], points=(["Q", "H"] if cosine else ["Q", "H", "K"]),
+            right_marks=[] if cosine else [RightMark("O", "K", "P")],
+        ),
+        coordinate_plane=axes,
+    )
+    sign = "A > 0" if amp > 0 else "A < 0"
+    name = "cos" if cosine else "sin"
+    where = (f"{point_text('P', peak)} on the y-axis is a {extreme} point of the graph, and {point_text('Z', zero)} is "
+             "the first point where the graph meets the positive x-axis" if cosine
+             else f"the graph passes through the origin O, and {point_text('P', peak)} is its {extreme} point nearest "
+             "to the y-axis")
+    givens = point_givens("P", peak) + (point_givens("Z", zero) if cosine else []) + [Given(Measure("x", ("Q",)), x0)]
+    return Draft(
+        title=f"The graph of y = A {name}(ωx) with a turning point and a zero marked",
+        scene=scene,
+        question=f"The figure shows part of the graph of f(x) = A {name}(ωx), where {sign} and ω > 0: {where}. Q is the "
+        f"point of the graph with x-coordinate {num(x0)}. Find f({num(x0)}), the y-coordinate of Q.",
+        answer=y0,
+        target=Measure("y", ("Q",)),
+        givens=givens,
+        reasoning=[
+            "A turning point gives the amplitude, and from a turning point to the next zero is a quarter of the "
+            "period, which fixes ω.",
+        ],
+        conclusion=[
+            f"The {extreme} point has y = {num(amp)}, so A = {num(amp)}.",
+            f"From x = {num(min(peak[0], zero[0]))} to x = {num(max(peak[0], zero[0]))} is a quarter period, so the "
+            f"period is {4 * q} and ω = 2π/{4 * q} = {pi_text(sp.Rational(1, 2 * q))}.",
+            f"f({num(x0)}) = {num(amp)}·{name}({pi_text(r)}) = {surd(y0)}.",
+        ],
+        difficulty=Difficulty(hops=3, constructions=2),
+        params={"A": str(amp), "q": q, "wave": name, "r": str(r)},
+    )
+
+
+def pi_text(r: sp.Rational) -> str:
+    """r·π as printed: π/6, 5π/4, π."""
+    top = "π" if r.p == 1 else f"{r.p}π"
+    return top if r.q == 1 else f"{top}/{r.q}"

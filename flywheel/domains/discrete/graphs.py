@@ -1,0 +1,193 @@
+"""Graph diagrams: shortest path (Dijkstra), minimum spanning tree (Kruskal), drawing in strokes (Euler)."""
+
+from __future__ import annotations
+
+import heapq
+import random
+
+from flywheel.core.records import Difficulty
+from flywheel.domains.discrete.common import (
+    DOMAIN,
+    discrete_draft,
+    graph_scene,
+    path_text,
+    random_plane_graph,
+    weights_fit,
+)
+from flywheel.domains.registry import register_generator
+from flywheel.render.draft import Draft
+from flywheel.render.scene.diagrams import VERTEX_R_PX, HighlightSegments, VertexRings
+from flywheel.render.scene.model import Construction
+
+Weights = dict[tuple[str, str], int]
+
+
+def _adjacency(weights: Weights) -> dict[str, list[tuple[str, int]]]:
+    adj: dict[str, list[tuple[str, int]]] = {}
+    for (a, b), w in weights.items():
+        adj.setdefault(a, []).append((b, w))
+        adj.setdefault(b, []).append((a, w))
+    return adj
+
+
+def dijkstra(weights: Weights, source: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Distances from source, and how many shortest paths reach each vertex."""
+    adj = _adjacency(weights)
+    dist, ways = {source: 0}, {source: 1}
+    heap, done = [(0, source)], set()
+    while heap:
+        d, v = heapq.heappop(heap)
+        if v in done:
+            continue
+        done.add(v)
+        for u, w in adj[v]:
+            if u not in dist or d + w < dist[u]:
+                dist[u], ways[u] = d + w, ways[v]
+                heapq.heappush(heap, (d + w, u))
+            elif d + w == dist[u] and u not in done:
+                ways[u] += ways[v]
+    return dist, ways
+
+
+def _trace_back(weights: Weights, dist: dict[str, int], target: str) -> list[str]:
+    adj, path = _adjacency(weights), [target]
+    while dist[path[-1]] != 0:
+        v = path[-1]
+        path.append(next(u for u, w in adj[v] if dist[u] + w == dist[v]))
+    return path[::-1]
+
+
+def _hops(weights: Weights, source: str) -> dict[str, int]:
+    return dijkstra({e: 1 for e in weights}, source)[0]
+
+
+def _edge(weights: Weights, a: str, b: str) -> tuple[str, str]:
+    return (a, b) if (a, b) in weights else (b, a)
+
+
+@register_generator("discrete.shortest_path", domain=DOMAIN)
+def shortest_path(rng: random.Random) -> Draft:
+    while True:
+        g = random_plane_graph(rng, extra=0.55)
+        weights = {e: rng.randint(1, 9) for e in g.edges}
+        hops = _hops(weights, g.names[0])
+        far = max(hops.values())
+        source = g.names[0]
+        target = rng.choice([v for v, h in hops.items() if h == far])
+        dist, ways = dijkstra(weights, source)
+        path = _trace_back(weights, dist, target)
+        # one shortest route of at least three edges, and a length no edge label already shows
+        if ways[target] != 1 or len(path) < 4 or dist[target] in weights.values():
+            continue
+        pairs = [_edge(weights, a, b) for a, b in zip(path, path[1:], strict=False)]
+        construction = Construction(f"highlight the route {path_text(path)}", marks=[HighlightSegments(pairs, VERTEX_R_PX)])
+        scene = graph_scene(g, weights, construction)
+        if weights_fit(scene):
+            break
+    steps = " + ".join(str(weights[e]) for e in pairs)
+    return discrete_draft(
+        title="Weighted graph",
+        scene=scene,
+        question=f"The figure shows a road network; the number beside each road is its length. "
+        f"What is the length of the shortest route from {source} to {target}?",
+        answer=dist[target], target=f"shortest distance from {source} to {target}",
+        reasoning=[
+            f"Work outwards from {source} (Dijkstra): settle the nearest unsettled vertex, then update its "
+            "neighbours with the distance through it.",
+            f"The labels give d({source}) = 0, " + ", ".join(f"d({v}) = {dist[v]}" for v in path[1:-1]) + ".",
+        ],
+        conclusion=[
+            f"The highlighted route {path_text(path)} has length {steps} = {dist[target]}, "
+            f"and every other route to {target} is longer.",
+        ],
+        difficulty=Difficulty(hops=len(path) - 1, constructions=1, distractors=len(g.edges) - len(pairs)),
+        params={"problem": "shortest_path", "edges": [[a, b, weights[(a, b)]] for a, b in g.edges],
+                "source": source, "target": target},
+    )
+
+
+def kruskal(weights: Weights) -> list[tuple[str, str]]:
+    root: dict[str, str] = {}
+
+    def find(v: str) -> str:
+        root.setdefault(v, v)
+        while root[v] != v:
+            v = root[v]
+        return v
+
+    tree = []
+    for (a, b), _ in sorted(weights.items(), key=lambda kv: kv[1]):
+        if find(a) != find(b):
+            root[find(a)] = find(b)
+            tree.append((a, b))
+    return tree
+
+
+@register_generator("discrete.spanning_tree", domain=DOMAIN)
+def spanning_tree(rng: random.Random) -> Draft:
+    while True:
+        g = random_plane_graph(rng, extra=0.6)
+        if len(g.edges) < len(g.names) + 1:
+            continue  # at least two edges to leave out, or there is nothing to decide
+        weights = dict(zip(g.edges, rng.sample(range(1, 21), len(g.edges)), strict=True))  # distinct: one MST
+        tree = kruskal(weights)
+        total = sum(weights[e] for e in tree)
+        construction = Construction("highlight the edges Kruskal's algorithm keeps",
+                                    marks=[HighlightSegments(tree, VERTEX_R_PX)])
+        scene = graph_scene(g, weights, construction)
+        if weights_fit(scene):
+            break
+    kept = sorted(tree, key=lambda e: weights[e])
+    dropped = sorted(set(g.edges) - set(tree), key=lambda e: weights[e])
+    return discrete_draft(
+        title="Weighted graph",
+        scene=scene,
+        question="The figure shows possible cables between the buildings and their costs. "
+        "What is the smallest total cost of cables that connect all the buildings (a minimum spanning tree)?",
+        answer=total, target="weight of a minimum spanning tree",
+        reasoning=[
+            f"A spanning tree of {len(g.names)} vertices has {len(g.names) - 1} edges. Kruskal: take edges "
+            "from the cheapest up, skipping any edge that would close a cycle.",
+        ],
+        conclusion=[
+            "Kept, in order: " + ", ".join(f"{a}{b} ({weights[(a, b)]})" for a, b in kept) + "; "
+            "skipped because they close a cycle: " + ", ".join(f"{a}{b} ({weights[(a, b)]})" for a, b in dropped) + ".",
+            f"Total: {' + '.join(str(weights[e]) for e in kept)} = {total}.",
+        ],
+        difficulty=Difficulty(hops=len(g.edges), constructions=1, distractors=len(dropped)),
+        params={"problem": "spanning_tree", "edges": [[a, b, weights[(a, b)]] for a, b in g.edges]},
+    )
+
+
+@register_generator("discrete.euler_strokes", domain=DOMAIN)
+def euler_strokes(rng: random.Random) -> Draft:
+    while True:
+        g = random_plane_graph(rng, extra=0.6)
+        degree = {v: sum(v in e for e in g.edges) for v in g.names}
+        odd = [v for v in g.names if degree[v] % 2]
+        if 2 <= len(odd) <= 6:
+            break
+    strokes = len(odd) // 2
+    construction = Construction("ring the vertices of odd degree", marks=[VertexRings(odd)])
+    scene = graph_scene(g, None, construction)
+    one = "one stroke" if strokes == 1 else f"{strokes} strokes"
+    return discrete_draft(
+        title="Figure made of points and lines",
+        scene=scene,
+        question=f"The figure has {len(g.names)} points joined by {len(g.edges)} lines. What is the smallest "
+        "number of strokes needed to draw it without lifting the pen between points of a stroke "
+        "and without drawing any line twice?",
+        answer=strokes, target="minimum number of strokes",
+        reasoning=[
+            "Every time a stroke passes through a point it uses two of its lines; only the ends of a stroke "
+            "use one. So each point with an odd number of lines is an end of some stroke.",
+            "Count the lines at every point: " + ", ".join(f"{v}: {degree[v]}" for v in g.names) + ".",
+        ],
+        conclusion=[
+            f"The ringed points {', '.join(odd)} have odd degree: {len(odd)} of them, and each stroke has two ends, "
+            f"so at least {len(odd)}/2 = {strokes} strokes are needed.",
+            f"The figure is connected, so pairing up the odd points works (Euler): it can be drawn in {one}.",
+        ],
+        difficulty=Difficulty(hops=2, constructions=1),
+        params={"problem": "euler_strokes", "edges": [[a, b] for a, b in g.edges]},
+    )

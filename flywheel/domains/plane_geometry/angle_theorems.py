@@ -1,0 +1,65 @@
+"""Angle theorems proved with a parallel: the exterior angle of a triangle."""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from flywheel.core.records import Difficulty
+from flywheel.domains.registry import register_generator
+from flywheel.render.draft import Draft, angle, orient
+from flywheel.render.scene.exact import P, cos_deg, sin_deg
+from flywheel.render.scene.model import AngleMark, Construction, Measure, Scene, Segment
+
+L = Measure
+
+
+@register_generator("plane.exterior_angle", domain="plane_geometry")
+def exterior_angle(rng: random.Random) -> Draft:
+    """BC extended to D: ∠ACD = ∠A + ∠B, seen through the parallel CE to BA."""
+    while True:
+        alpha, beta = rng.randint(30, 85), rng.randint(30, 80)
+        if alpha + beta <= 150:  # ∠ACB ≥ 30°
+            break
+    a = rng.randint(6, 12)  # BC
+    c = a * sin_deg(alpha + beta) / sin_deg(alpha)  # AB, law of sines (∠C = 180° − α − β)
+    pts = {"B": P(0, 0), "C": P(a, 0), "A": (c * cos_deg(beta), c * sin_deg(beta))}
+    pts["D"] = P(a + sp.Rational(rng.randint(5, 8) * a, 10), 0)
+    # E on the parallel through C to BA, on A's side; CE about 0.8·min(BA, BC), a stroke of fair length
+    k = sp.Rational(max(4, min(8, round(8 * a / float(c)))), 10)
+    pts["E"] = (a + pts["A"][0] * k, pts["A"][1] * k)
+    scene = Scene(
+        points=pts,
+        segments=[Segment("A", "B"), Segment("B", "C"), Segment("C", "A"), Segment("C", "D")],
+        angle_marks=[AngleMark("B", "A", "C"), AngleMark("A", "B", "C"), AngleMark("A", "C", "D")],
+        labeled=["A", "B", "C", "D"],
+        construction=Construction("draw the ray CE through C parallel to BA", [Segment("C", "E")], ["E"]),
+    )
+    exterior = alpha + beta
+    if rng.random() < 0.6:
+        question = (f"In triangle ABC, side BC is extended beyond C to D. ∠BAC = {alpha}° and ∠ABC = {beta}°. "
+                    "Find the exterior angle ∠ACD in degrees.")
+        answer, target = sp.Integer(exterior), L("angle", tuple("ACD"))
+        givens = [angle("BAC", alpha), angle("ABC", beta)]
+        last = f"∠ACD = {alpha}° + {beta}° = {exterior}°."
+    else:
+        question = (f"In triangle ABC, side BC is extended beyond C to D. The exterior angle ∠ACD = {exterior}° and "
+                    f"∠BAC = {alpha}°. Find ∠ABC in degrees.")
+        answer, target = sp.Integer(beta), L("angle", tuple("ABC"))
+        givens = [angle("ACD", exterior), angle("BAC", alpha)]
+        last = f"∠ABC = ∠ACD − ∠BAC = {exterior}° − {alpha}° = {beta}°."
+    return Draft(
+        title="Triangle ABC with BC extended to D",
+        scene=orient(scene, rng),
+        question=question,
+        answer=answer,
+        target=target,
+        givens=givens,
+        reasoning=["The exterior angle at C sits next to the triangle; a parallel to BA through C splits it in two."],
+        conclusion=["CE ∥ BA, so ∠ACE = ∠BAC (alternate angles with the transversal AC)",
+                    "and ∠ECD = ∠ABC (corresponding angles with the transversal BD).",
+                    "Hence ∠ACD = ∠ACE + ∠ECD = ∠BAC + ∠ABC.", last],
+        difficulty=Difficulty(hops=2, constructions=1),
+        params={"alpha": alpha, "beta": beta, "a": a},
+    )

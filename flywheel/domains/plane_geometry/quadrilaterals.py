@@ -1,0 +1,148 @@
+"""Quadrilateral problems: parallelogram and trapezoid areas (heights), the midline theorem."""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from flywheel.core.answers import to_latex
+from flywheel.core.records import Difficulty
+from flywheel.domains.registry import register_generator
+from flywheel.render.draft import Draft, angle, length, orient
+from flywheel.render.scene.exact import P, choice_triple, midpoint, polygon_angles_ok
+from flywheel.render.scene.model import (
+    AngleMark,
+    Construction,
+    Measure,
+    RightMark,
+    Scene,
+    Segment,
+)
+
+L = Measure
+SIN_COS = {30: (sp.Rational(1, 2), sp.sqrt(3) / 2), 45: (sp.sqrt(2) / 2, sp.sqrt(2) / 2), 60: (sp.sqrt(3) / 2, sp.Rational(1, 2))}
+
+
+def _quad(names: str) -> list[Segment]:
+    return [Segment(a, b) for a, b in zip(names, names[1:] + names[0], strict=True)]
+
+
+@register_generator("plane.parallelogram_area", domain="plane_geometry")
+def parallelogram_area(rng: random.Random) -> Draft:
+    while True:
+        theta = rng.choice([30, 45, 60])
+        sin, cos = SIN_COS[theta]
+        a, b = rng.randint(4, 18), rng.randint(3, 16)
+        ah = b * float(cos)  # the foot H lies on AB at AH = b·cos A: keep it clear of both A and B
+        if 0.2 * a <= ah <= 0.75 * a and b * float(sin) >= 0.3 * a:
+            break
+    d = (b * cos, b * sin)
+    pts = {"A": P(0, 0), "B": P(a, 0), "C": (a + d[0], d[1]), "D": d, "H": (d[0], sp.Integer(0))}
+    scene = Scene(
+        points=pts,
+        segments=_quad("ABCD"),
+        angle_marks=[AngleMark("B", "A", "D")],
+        labeled=["A", "B", "C", "D"],
+        construction=Construction("drop the height DH from D to AB", [Segment("D", "H")], ["H"],
+                                  [RightMark("D", "H", "B")]),
+    )
+    h = b * sin
+    area = sp.expand(a * h)
+    return Draft(
+        title="Parallelogram ABCD",
+        scene=orient(scene, rng),
+        question=f"In parallelogram ABCD, AB = {a}, AD = {b} and ∠DAB = {theta}°. Find the area of ABCD.",
+        answer=area,
+        target=L("area", ("A", "B", "C", "D")),
+        givens=[length("AB", a), length("AD", b), angle("DAB", theta)],
+        reasoning=["The area of a parallelogram is base × height; the height on AB is not drawn."],
+        conclusion=[
+            f"In right triangle AHD, DH = AD·sin {theta}° = {to_latex(h)}.",
+            f"Area = AB · DH = {a} · {to_latex(h)} = {to_latex(area)}.",
+        ],
+        difficulty=Difficulty(hops=2, constructions=1),
+        params={"a": a, "b": b, "theta": theta},
+    )
+
+
+@register_generator("plane.trapezoid_area", domain="plane_geometry")
+def trapezoid_area(rng: random.Random) -> Draft:
+    while True:
+        o, h, leg = choice_triple(rng, 45)
+        top = rng.randint(3, 30)
+        a = top + 2 * o
+        # base angles 35°–70°, the feet H and K apart, a height neither squat nor towering
+        if 0.7 <= h / o <= 2.75 and top >= 0.2 * a and 0.3 <= h / a <= 1.0 and a <= 80:
+            break
+    pts = {"A": P(0, 0), "B": P(a, 0), "C": P(a - o, h), "D": P(o, h), "H": P(o, 0), "K": P(a - o, 0)}
+    scene = Scene(
+        points=pts,
+        segments=_quad("ABCD"),
+        labeled=["A", "B", "C", "D"],
+        construction=Construction(
+            "drop the heights DH and CK from D and C to AB",
+            [Segment("D", "H"), Segment("C", "K")], ["H", "K"],
+            [RightMark("D", "H", "A"), RightMark("C", "K", "B")],
+        ),
+    )
+    area = sp.Rational((a + top) * h, 2)
+    return Draft(
+        title="Isosceles trapezoid ABCD",
+        scene=orient(scene, rng),
+        question=f"ABCD is an isosceles trapezoid with bases AB = {a} and CD = {top}, and legs AD = BC = {leg}. "
+        "Find its area.",
+        answer=area,
+        target=L("area", ("A", "B", "C", "D")),
+        givens=[length("AB", a), length("CD", top), length("AD", leg)],
+        reasoning=["The area needs the height, which the two heights from D and C show."],
+        conclusion=[
+            f"HK = CD = {top}, so AH = KB = ({a} − {top})/2 = {o}.",
+            f"In right triangle AHD, DH = √({leg}² − {o}²) = {h}.",
+            f"Area = (AB + CD)/2 · DH = ({a} + {top})/2 · {h} = {to_latex(area)}.",
+        ],
+        difficulty=Difficulty(hops=3, constructions=2),
+        params={"a": a, "top": top, "o": o, "h": h},
+    )
+
+
+@register_generator("plane.midline_varignon", domain="plane_geometry")
+def varignon(rng: random.Random) -> Draft:
+    """Midpoints of a quadrilateral's sides: each side of EFGH is half a diagonal (midline theorem)."""
+    while True:
+        ac = rng.randint(6, 48)
+        dx, dy, bd = choice_triple(rng, 60)
+        yb = rng.randint(max(1, round(0.3 * dy)), max(1, round(0.7 * dy)))
+        xb = rng.randint(round(0.2 * ac), round(0.8 * ac))
+        xd = xb + dx if rng.random() < 0.5 else xb - dx
+        pts = {"A": P(0, 0), "B": P(xb, -yb), "C": P(ac, 0), "D": P(xd, dy - yb)}
+        # the diagonals cross at ≥ 40° (EFGH's angles) and every triangle the diagonals cut off is
+        # well shaped: the midlines and diagonals then meet the sides at clear angles, no stubs
+        if (dy >= 0.84 * dx and 0.15 * ac < xd < 0.85 * ac and 0.6 <= bd / ac <= 1.6
+                and all(polygon_angles_ok([pts[k] for k in tri], 22) for tri in ("ABC", "ACD", "ABD", "BCD"))):
+            break
+    for m, (p, q) in zip("EFGH", ["AB", "BC", "CD", "DA"], strict=True):
+        pts[m] = midpoint(pts[p], pts[q])
+    scene = Scene(
+        points=pts,
+        segments=_quad("ABCD") + _quad("EFGH"),
+        labeled=list("ABCDEFGH"),
+        construction=Construction("draw the diagonals AC and BD", [Segment("A", "C"), Segment("B", "D")]),
+    )
+    return Draft(
+        title="Quadrilateral ABCD and the midpoint quadrilateral EFGH",
+        scene=orient(scene, rng),
+        question=f"E, F, G, H are the midpoints of the sides AB, BC, CD, DA of quadrilateral ABCD. "
+        f"The diagonals are AC = {ac} and BD = {bd}. Find the perimeter of EFGH.",
+        answer=sp.Integer(ac + bd),
+        target=L("perimeter", ("E", "F", "G", "H")),
+        givens=[length("AC", ac), length("BD", bd)],
+        reasoning=["Each side of EFGH joins midpoints of two sides of a triangle cut off by a diagonal."],
+        conclusion=[
+            f"In △ABC, EF is a midline, so EF = AC/2 = {to_latex(sp.Rational(ac, 2))}; likewise HG = AC/2.",
+            f"In △ABD and △CBD, EH = FG = BD/2 = {to_latex(sp.Rational(bd, 2))}.",
+            f"Perimeter = AC + BD = {ac} + {bd} = {ac + bd}.",
+        ],
+        difficulty=Difficulty(hops=2, constructions=2),
+        params={"ac": ac, "bd": bd, "xb": xb, "yb": yb, "xd": xd},
+    )

@@ -1,0 +1,123 @@
+"""Round solids: a cylinder's axial section, a cone's height, a sphere's section circle.
+
+Drawn in the elevated orthographic view (scene/solid.py ELEVATED): circles become ellipses whose
+far arcs are dashed, a sphere's outline stays a circle.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import sympy as sp
+
+from flywheel.core.answers import to_latex
+from flywheel.core.records import Difficulty
+from flywheel.domains.registry import register_generator
+from flywheel.domains.solid_geometry.common import DOMAIN, given
+from flywheel.render.draft import Draft
+from flywheel.render.scene.model import CircleEl, Construction, Measure, Segment
+from flywheel.render.scene.solid import ELEVATED, P3, Space, rim, solid_scene
+
+SECTION_CENTRE = "O₁"
+
+
+def _leg_and_hypotenuse(rng: random.Random, legs: range, lo: float, hi: float, scale: int = 1) -> tuple[int, int, sp.Expr]:
+    """(leg, c, √(c² − (scale·leg)²)): an integer hypotenuse c over the integer side scale·leg whose other
+    side is between lo and hi times it; drawn uniformly over all such pairs, so problems rarely repeat."""
+    pairs = [(n, c) for n in legs for c in range(math.ceil(scale * n * math.sqrt(1 + lo * lo)),
+                                                 math.floor(scale * n * math.sqrt(1 + hi * hi)) + 1)]
+    n, c = rng.choice(pairs)
+    return n, c, sp.sqrt(c * c - (scale * n) ** 2)
+
+
+@register_generator("solid.cylinder_volume", domain=DOMAIN)
+def cylinder_volume(rng: random.Random) -> Draft:
+    r, d, h = _leg_and_hypotenuse(rng, range(2, 31), 0.6, 1.8, scale=2)  # AC over the diameter AB
+    width = 2 * r
+    space = Space({"O": P3(0, 0, 0), "T": P3(0, 0, h), "A": P3(-r, 0, 0), "B": P3(r, 0, 0), "C": P3(r, 0, h),
+                   "D": P3(-r, 0, h)}, ELEVATED)
+    rims = [rim(space, "O", r, "_bottom", "side"), rim(space, "T", r, "_top", "cap")]
+    construction = Construction("draw the axial section ABCD: the diameters AB and DC and the diagonal AC",
+                                [Segment("A", "B"), Segment("D", "C"), Segment("A", "C")])
+    scene = solid_scene(space, list("ABCDO"), construction, extra_edges=[("A", "D", False), ("B", "C", False)],
+                        rims=rims, dotted=["O"])
+    vol = sp.pi * r * r * h
+    return Draft(
+        title="Cylinder with its axial section",
+        scene=scene,
+        question=f"A cylinder has base radius OA = {r}, where O is the centre of its base; the diagonal of its "
+        f"axial section ABCD is AC = {d}. Find the volume of the cylinder.",
+        answer=vol,
+        target=Measure("revolution", ("O", "A", "T", "D")),
+        givens=[given("OA", r), given("AC", d)],
+        reasoning=["The axial section ABCD is a rectangle: AB is a diameter of the base and BC a generator, "
+                   "whose length is the height; the diagonal AC closes the right triangle ABC."],
+        conclusion=[f"AB = 2·OA = {width}.",
+                    f"BC = √(AC² − AB²) = √({d}² − {width}²) = {to_latex(h)}.",
+                    f"V = π·OA²·BC = π·{r}²·{to_latex(h)} = {to_latex(vol)}."],
+        difficulty=Difficulty(hops=3, constructions=3),
+        params={"r": r, "h": str(h), "d": d},
+    )
+
+
+@register_generator("solid.cone_volume", domain=DOMAIN)
+def cone_volume(rng: random.Random) -> Draft:
+    r, slant, h = _leg_and_hypotenuse(rng, range(2, 31), 0.8, 2.2)
+    # A and B are where the slant outlines touch the base ellipse: sin t = (5/13)r / ((12/13)h).
+    sin_t = sp.Rational(5, 12) * r / h
+    cos_t = sp.sqrt(1 - sin_t**2)
+    space = Space({"O": P3(0, 0, 0), "S": P3(0, 0, h), "A": (r * cos_t, r * sin_t, sp.Integer(0)),
+                   "B": (-r * cos_t, r * sin_t, sp.Integer(0))}, ELEVATED)
+    rims = [rim(space, "O", r, "_base", "cone", pole="S")]
+    construction = Construction("draw the height SO and the radius OA", [Segment("S", "O"), Segment("O", "A")])
+    scene = solid_scene(space, ["S", "O", "A"], construction, extra_edges=[("S", "A", False), ("S", "B", False)],
+                        rims=rims, dotted=["O"])
+    vol = sp.pi * r * r * h / 3
+    return Draft(
+        title="Right circular cone",
+        scene=scene,
+        question=f"A right circular cone with apex S has slant height SA = {slant} and base radius OA = {r}, "
+        "where O is the centre of the base. Find the volume of the cone.",
+        answer=vol,
+        target=Measure("revolution", ("O", "A", "S", "S")),
+        givens=[given("SA", slant), given("OA", r)],
+        reasoning=["The volume needs the height SO, which is perpendicular to the base: "
+                   "the height, a radius and a slant height form a right triangle SOA."],
+        conclusion=[f"SO = √(SA² − OA²) = √({slant}² − {r}²) = {to_latex(h)}.",
+                    f"V = (1/3)·π·OA²·SO = (1/3)·π·{r}²·{to_latex(h)} = {to_latex(vol)}."],
+        difficulty=Difficulty(hops=2, constructions=2),
+        params={"r": r, "h": str(h), "slant": slant},
+    )
+
+
+@register_generator("solid.sphere_section", domain=DOMAIN)
+def sphere_section(rng: random.Random) -> Draft:
+    big_r, d = rng.choice([(r, d) for r in range(3, 61) for d in range(math.ceil(0.3 * r), math.floor(0.7 * r) + 1)])
+    rho = sp.sqrt(big_r * big_r - d * d)
+    q = SECTION_CENTRE
+    # A on the front-right of the section circle: its radius O₁A and OA stand clear of the outline.
+    space = Space({"O": P3(0, 0, 0), q: P3(0, 0, d), "A": P3(rho * sp.Rational(4, 5), -rho * sp.Rational(3, 5), d)},
+                  ELEVATED)
+    rims = [rim(space, "O", big_r, "_equator", "sphere", pole="O"), rim(space, q, rho, "_section", "sphere", pole="O")]
+    construction = Construction(f"join O to the section's centre {q}, and draw {q}A and OA",
+                                [Segment("O", q), Segment(q, "A"), Segment("O", "A")])
+    scene = solid_scene(space, ["O", q, "A"], construction, rims=rims, circles=[CircleEl("O", "_equatorx")],
+                        dotted=["O", q, "A"])
+    area = sp.pi * rho * rho
+    return Draft(
+        title="Sphere cut by a plane",
+        scene=scene,
+        question=f"A plane at distance O{q} = {d} from the centre O of a sphere of radius OA = {big_r} cuts it in a "
+        f"circle with centre {q}; A is a point of that circle. Find the area of the section circle.",
+        answer=area,
+        target=Measure("disc", (q, "A")),
+        givens=[given("O" + q, d), given("OA", big_r)],
+        reasoning=[f"The segment from the centre of a sphere to the centre of a section is perpendicular to the "
+                   f"section, so triangle O{q}A is right-angled at {q}, with hypotenuse the radius OA."],
+        conclusion=[f"{q}A² = OA² − O{q}² = {big_r}² − {d}² = {big_r * big_r - d * d}.",
+                    f"Area = π·{q}A² = {to_latex(area)}."],
+        difficulty=Difficulty(hops=2, constructions=3),
+        params={"R": big_r, "d": d},
+    )
+

@@ -1,0 +1,128 @@
+"""The chart figure model: a Scene whose points sit in canvas pixels, plus the chart's own data.
+
+A chart is not a geometry scene, but it keeps the Scene vocabulary wherever the generic checks
+apply: its strokes (axes, bar edges, polylines, box edges, the pie's circle) are segments and
+circles, its free texts (title, pie labels) are labelled points, and its auxiliary construction
+is a Construction. So the generic `image` and `tool` verifiers judge charts for real, while the
+chart-only parts (the data table, the axis frame, what the question asks) live in ChartScene.
+
+Coordinates: canvas pixels with y up (origin bottom-left), exact sympy numbers; the Layout is
+the identity square, so `layout.to_px` is the image's pixel grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from flywheel.render.scene.model import Scene
+
+SIZE = 480  # px, square canvas (the generic image verifier expects layout.size × layout.size)
+DPI = 100
+
+Number = sp.Expr | int
+
+
+def exact(v: Number) -> sp.Expr:
+    return sp.nsimplify(v) if isinstance(v, float) else sp.sympify(v)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """An axes box on the canvas (pixels, y up) and its data limits: an exact affine data→canvas map."""
+
+    left: int
+    bottom: int
+    width: int
+    height: int
+    xlim: tuple[sp.Expr, sp.Expr]
+    ylim: tuple[sp.Expr, sp.Expr]
+
+    def x(self, v: Number) -> sp.Expr:
+        x0, x1 = self.xlim
+        return self.left + (exact(v) - x0) * self.width / (x1 - x0)
+
+    def y(self, v: Number) -> sp.Expr:
+        y0, y1 = self.ylim
+        return self.bottom + (exact(v) - y0) * self.height / (y1 - y0)
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def top(self) -> int:
+        return self.bottom + self.height
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A pixel the figure must (or must not) paint in a colour: read by the `image.stats` check."""
+
+    x: float  # canvas px, y up
+    y: float
+    rgb: tuple[int, int, int]
+    present: bool
+    what: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the question asks, in terms the answer verifier recomputes from the figure's geometry.
+
+    op: difference | range | total | mean | median | max_increase | share_count | count_at_least |
+    count_below | iqr | median_difference | count_region | upper_part | part_difference |
+    percent_increase | percent_decrease | freq_mean | freq_median | interpolate.
+    """
+
+    op: str
+    items: tuple[str, ...] = ()
+    threshold: tuple[float, ...] = ()
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A given of the question: `text` appears in the question and the figure must agree with it.
+
+    kind: `item` (a category/group/year the figure shows), `tick` (a value printed on an axis),
+    `value` (item's reading equals `value`), `total` (the sum of all readings equals `value`),
+    `title` (the text is printed in the title), `series` (words naming a series of the legend, any case).
+    """
+
+    kind: str
+    text: str
+    item: str = ""
+    value: float = 0.0
+    index: int = 0  # which of the item's readings `value` is (box plots have five)
+
+
+@dataclass
+class ChartScene(Scene):
+    """A Scene in canvas pixels plus the chart: kind, axis frame, data table, readings and query."""
+
+    kind: str = "bar"  # bar | hist | line | scatter | box | pie
+    frame: Frame | None = None
+    title: str = ""
+    xlabel: str = ""
+    ylabel: str = ""
+    xticks: list[tuple[sp.Expr, str]] = field(default_factory=list)  # data position, text
+    yticks: list[tuple[sp.Expr, str]] = field(default_factory=list)
+    table: dict[str, tuple[sp.Expr, ...]] = field(default_factory=dict)  # item → its data, in order
+    readings: dict[str, list[str]] = field(default_factory=dict)  # item → points encoding its data
+    query: Query = field(default_factory=lambda: Query(""))
+    stated: list[Stated] = field(default_factory=list)
+    colors: dict[str, str] = field(default_factory=dict)  # item → fill colour (pie sectors)
+    probes: list[Probe] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific drawing parameters
+
+    def render_draft(self, draft):  # -> Rendered; the hook generators.base.render dispatches to
+        from flywheel.domains.statistics.emit import render_chart
+
+        return render_chart(draft)
+
+    def texts(self) -> list[str]:
+        """Every text the figure prints: title, free labels and the tick labels of both axes."""
+        return [self.title, self.xlabel, self.ylabel, *self.labeled] + [t for _, t in self.xticks + self.yticks]

@@ -1,0 +1,137 @@
+"""Draft transforms that evolution records as a *recipe* and a worker replays.
+
+A sample made by evolution is `draw(generator, seed)` followed by a list of ops, each a small
+JSON-able tuple ending in its own seed: ("extend", step, seed), ("distract", seed), ("vary", seed),
+("reorient", seed). The recipe is stored in the sample's params, so every evolved sample can be
+rebuilt exactly, its id is a hash of it, and a child's recipe is its parent's plus one op.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+import sympy as sp
+
+from flywheel.domains.plane_geometry.steps import (
+    STEPS,
+    StepFailed,
+    fresh_names,
+    statement,
+    well_placed,
+)
+from flywheel.render.draft import Draft, Given, orient
+from flywheel.render.scene.exact import lerp
+from flywheel.render.scene.model import Construction, Measure, Scene, Segment
+
+Op = tuple  # ("name", *args, seed)
+ASKS = ["Find", "Determine", "Compute", "Work out"]
+KEEP = {"A", "I", "O"}  # never relabelled: "A" and "I" are also words, "O" names a centre by convention
+
+
+def apply_ops(draft: Draft, ops: list[Op]) -> Draft:
+    """Replay a recipe; raises StepFailed when an op finds no well-conditioned placement."""
+    for op in ops:
+        name, *args, seed = op
+        draft = OPS[name](draft, random.Random(seed), *args)
+    if ops:
+        draft = replace(draft, params={**draft.params, "ops": [list(o) for o in ops]})
+    return draft
+
+
+def extend(draft: Draft, rng: random.Random, step: str) -> Draft:
+    """Sequential expansion: one more theorem on top of the solved problem (see steps.py)."""
+    return STEPS.get(step).fn(draft, rng)
+
+
+def distract(draft: Draft, rng: random.Random) -> Draft:
+    """Parallel expansion: a labelled point on a drawn segment joined to a vertex; the answer is unchanged."""
+    scene = draft.scene
+    labeled = set(scene.labeled)
+    (d,) = fresh_names(scene, 1)
+    options = [
+        (s, t, r)
+        for s in scene.segments if {s.a, s.b} <= labeled
+        for t in (sp.Rational(1, 3), sp.Rational(2, 5), sp.Rational(1, 2), sp.Rational(3, 5), sp.Rational(2, 3))
+        for r in sorted(labeled - {s.a, s.b})
+    ]
+    rng.shuffle(options)
+    for s, t, r in options:
+        moved = replace(scene, points={**scene.points, d: lerp(scene.points[s.a], scene.points[s.b], t)},
+                        segments=scene.segments + [Segment(r, d)], labeled=scene.labeled + [d])
+        moved.__dict__.pop("_floats", None)
+        if well_placed(moved, [d], hosts=(s,)) and not _crosses_target(moved, draft.target, d, r):
+            fact = f"Point {d} lies on {s.a}{s.b}, and {r}{d} is drawn."
+            return replace(
+                draft, scene=moved, question=f"{statement(draft.question)} {fact} {_ask(draft.question)}",
+                difficulty=replace(draft.difficulty, distractors=draft.difficulty.distractors + 1),
+            )
+    raise StepFailed("no place for a distractor")
+
+
+def _crosses_target(scene: Scene, target: Measure, d: str, r: str) -> bool:
+    """A distractor must not be one of the target's own points' segments (it would change the reading)."""
+    return target.kind == "length" and {d, r} == set(target.points)
+
+
+def _ask(question: str) -> str:
+    return question[len(statement(question)):].strip()
+
+
+def vary(draft: Draft, rng: random.Random) -> Draft:
+    """Surface form: new point letters, a new orientation and a rephrased ask; the problem is the same."""
+    names = [n for n in draft.scene.points if len(n) == 1 and n.isupper() and n not in KEEP]
+    pool = [c for c in "BCDEFGHJKLMNPQRSTUVWXYZ" if c not in draft.scene.points or c in names]
+    rng.shuffle(pool)
+    mapping = dict(zip(names, pool, strict=False))
+    d = relabel(draft, mapping)
+    ask = _ask(d.question)
+    word = rng.choice(ASKS)
+    ask = re.sub(r"^(Find|Determine|Compute|Work out)", word, ask)
+    return replace(d, question=f"{statement(d.question)} {ask}", scene=orient(d.scene, rng))
+
+
+def reorient(draft: Draft, rng: random.Random) -> Draft:
+    """The same figure turned or mirrored: a new label layout (the image repair)."""
+    return replace(draft, scene=orient(draft.scene, rng))
+
+
+def relabel(draft: Draft, mapping: dict[str, str]) -> Draft:
+    """Rename points everywhere: scene, measures, givens and every text."""
+    if not mapping:
+        return draft
+    token = re.compile(r"(?<![A-Za-z])[A-Z]+(?![a-z])")
+
+    def text(s: str) -> str:
+        return token.sub(lambda m: "".join(mapping.get(c, c) for c in m.group()), s)
+
+    def name(n: str) -> str:
+        return mapping.get(n, n)
+
+    def seg(s: Segment) -> Segment:
+        return replace(s, a=name(s.a), b=name(s.b))
+
+    def marks(items: list) -> list:
+        return [type(m)(*(name(getattr(m, f)) for f in ("a", "v", "b"))) for m in items]
+
+    sc = draft.scene
+    con = sc.construction
+    scene = replace(
+        sc, points={name(k): v for k, v in sc.points.items()}, segments=[seg(s) for s in sc.segments],
+        circles=[replace(c, center=name(c.center), through=name(c.through)) for c in sc.circles],
+        angle_marks=marks(sc.angle_marks), right_marks=marks(sc.right_marks), labeled=[name(n) for n in sc.labeled],
+        construction=Construction(text(con.description), [seg(s) for s in con.segments],
+                                  [name(n) for n in con.points], marks(con.right_marks)),
+    )
+    scene.__dict__.pop("_floats", None)
+    measure = lambda m: Measure(m.kind, tuple(name(n) for n in m.points))  # noqa: E731
+    return replace(
+        draft, scene=scene, title=text(draft.title), question=text(draft.question), target=measure(draft.target),
+        givens=[Given(measure(g.measure), g.value) for g in draft.givens],
+        reasoning=[text(r) for r in draft.reasoning], conclusion=[text(c) for c in draft.conclusion],
+    )
+
+
+OPS: dict[str, Callable[..., Draft]] = {"extend": extend, "distract": distract, "vary": vary, "reorient": reorient}

@@ -1,0 +1,210 @@
+"""`flywheel evolve`: rounds of plan → generate → execute → verify → repair → store.
+
+Round r plans its jobs from rounds < r only (evolvers/state.py), runs them as an ordered stream,
+then repairs rejects in two passes, each its own stream. Every stream commits in task order, so a
+round killed at any point and started again resumes at the next task of the stream it was in and
+ends with the rows of an uninterrupted round. A round is finished when its `runs` row says done.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flywheel.catalog import Catalog
+from flywheel.catalog.store import check_path
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import content_id
+from flywheel.evolve import difficulty, diversity, quality
+from flywheel.evolve.report import axis_stats, round_stats
+from flywheel.evolve.state import SYMBOLIC, CatalogView, Job, _nodes
+from flywheel.run.build import Task
+from flywheel.run.commit import BatchWriter, RunStats, absorb, in_order, load_duplicates
+from flywheel.sandbox import WorkerPool
+
+AXES = ("diversity", "quality", "difficulty")
+# Share of a round's budget per planner; renormalised over the axes a user selects.
+SHARES = {
+    ("difficulty", "sequential"): 0.35, ("difficulty", "parallel"): 0.15,
+    ("diversity", "compose"): 0.20, ("diversity", "coverage"): 0.30,
+}
+PLANNERS = {
+    "sequential": difficulty.sequential, "parallel": difficulty.parallel,
+    "compose": diversity.compose,
+}
+REPAIR_PASSES = 2
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class EvolveConfig:
+    rounds: int
+    catalog: Path = Path("flywheel.duckdb")
+    axes: tuple[str, ...] = AXES
+    per_round: int = 300
+    seed: int = 1
+    workers: int | None = None
+    batch_size: int = 32
+    task_timeout: float = 60.0
+
+
+@dataclass
+class EvolveResult:
+    done_before: int  # rounds finished before this call
+    rounds: list[dict] = field(default_factory=list)  # stats of the rounds this call ran
+
+
+def validate(cfg: EvolveConfig) -> None:
+    if cfg.rounds < 1:
+        raise FlywheelError("--rounds must be at least 1")
+    if cfg.per_round < 1:
+        raise FlywheelError("--per-round must be at least 1")
+    bad = [a for a in cfg.axes if a not in AXES]
+    if bad or not cfg.axes:
+        raise FlywheelError(f"unknown axis {', '.join(bad) or '(none given)'}; choose from {', '.join(AXES)}")
+    check_path(Path(cfg.catalog), must_exist=True)
+    with Catalog(cfg.catalog, read_only=True) as cat:
+        try:
+            (n,) = cat.con.execute("SELECT count(*) FROM samples WHERE accepted").fetchone()
+        except Exception:  # noqa: BLE001 - an empty or foreign DuckDB file
+            n = 0
+    if not n:
+        raise FlywheelError(f"no accepted samples in {cfg.catalog}: run `flywheel synthesize --catalog {cfg.catalog}` first")
+
+
+def evolve(cfg: EvolveConfig, progress: Progress | None = None, on_round: Callable[[dict], None] | None = None) -> EvolveResult:
+    """Run rounds until the catalog has `cfg.rounds` finished evolution rounds."""
+    validate(cfg)
+    pool = WorkerPool(cfg.workers, cfg.task_timeout, warmup="flywheel.run.build:warm")  # fork before DuckDB
+    try:
+        with Catalog(cfg.catalog) as cat:
+            result = EvolveResult(finished_rounds(cat))
+            for r in range(result.done_before + 1, cfg.rounds + 1):
+                stats = run_round(cat, pool, cfg, r, progress)
+                result.rounds.append(stats)
+                if on_round:
+                    on_round(stats)
+            return result
+    finally:
+        pool.close()
+
+
+def finished_rounds(cat: Catalog) -> int:
+    (r,) = cat.con.execute(
+        "SELECT max(round) FROM runs WHERE command = 'evolve' AND axis = 'round' AND status = 'done'").fetchone()
+    return r or 0
+
+
+def round_config(cat: Catalog, cfg: EvolveConfig, r: int, creator: dict | None = None) -> dict:
+    """A resumed round keeps the settings it started with, so it re-plans the same jobs.
+
+    `creator` ({"creator": "llm", "model": …}) marks a round made by a model; symbolic rounds carry
+    no such key, so their config (and stream names) stay what they always were.
+    """
+    row = cat.con.execute(
+        "SELECT config FROM runs WHERE command = 'evolve' AND axis = 'round' AND round = ? ORDER BY started_at LIMIT 1",
+        [r]).fetchone()
+    if row:
+        conf = json.loads(row[0])
+        started, asked = conf.get("creator", "symbolic"), (creator or {}).get("creator", "symbolic")
+        if started != asked:
+            raise FlywheelError(f"round {r} was started with --creator {started}; finish it with --creator {started} "
+                                f"(and the same --model) before running --creator {asked} rounds")
+        return conf
+    return {"seed": cfg.seed, "per_round": cfg.per_round, "axes": sorted(cfg.axes), **(creator or {})}
+
+
+def begin_round(cat: Catalog, conf: dict, r: int) -> tuple[str, str]:
+    """(run id of the round's row, the round's key); earlier unfinished rows of the round are marked.
+
+    The key hashes the round's config: its streams are `evolve:<r>:<key>…`, its plans seeded by it.
+    """
+    cat.con.execute("UPDATE runs SET status = 'interrupted' WHERE command = 'evolve' AND round = ? AND status = 'running'", [r])
+    return cat.start_run("evolve", conf, axis="round", round_=r), content_id("evolve", r, conf)
+
+
+def end_round(cat: Catalog, conf: dict, r: int, run_id: str, t0: float, extra: dict[str, dict] | None = None) -> dict:
+    """Measure the round from the catalog, write one `runs` row per axis, mark the round done.
+
+    `extra` adds figures the catalog cannot tell (an LLM round's usage) to the row of each axis
+    named in it, and `extra["round"]` to the round's row.
+    """
+    extra = extra or {}
+    stats = round_stats(cat, r)
+    stats["seconds"] = round(time.perf_counter() - t0, 1)
+    stats.update(extra.get("round", {}))
+    for axis in conf["axes"]:
+        rid = cat.start_run("evolve", conf, axis=axis, round_=r)
+        cat.finish_run(rid, "done", {**axis_stats(stats, axis), **extra.get(axis, {})})
+    cat.finish_run(run_id, "done", stats)
+    return stats
+
+
+def run_round(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, r: int, progress: Progress | None) -> dict:
+    t0 = time.perf_counter()
+    conf = round_config(cat, cfg, r)
+    run_id, key = begin_round(cat, conf, r)
+    stream = f"evolve:{r}:{key}"
+    view = CatalogView(cat, r)
+    jobs = plan(view, conf, random.Random(content_id(key, "plan")))
+    new_nodes = {j.node.id: j.node for j in jobs if j.node.id not in view.nodes}
+    cat.upsert_knowledge(new_nodes.values())
+    run_jobs(cat, pool, cfg, jobs, stream, r, run_id, _phase(progress, "grow"))
+    if "quality" in conf["axes"]:
+        repair(cat, pool, cfg, conf, stream, r, run_id, progress)
+    return end_round(cat, conf, r, run_id, t0)
+
+
+def plan(view: CatalogView, conf: dict, rng: random.Random) -> list[Job]:
+    shares = {k: v for k, v in SHARES.items() if k[0] in conf["axes"]}
+    total = sum(shares.values())
+    jobs: list[Job] = []
+    for (_, planner), share in shares.items():  # coverage last: it also serves nodes composed just before
+        n = round(conf["per_round"] * share / total)
+        jobs += diversity.coverage(view, n, rng, jobs) if planner == "coverage" else PLANNERS[planner](view, n, rng)
+    return jobs
+
+
+def repair(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, conf: dict, stream: str, r: int, run_id: str,
+           progress: Progress | None) -> None:
+    """Two passes: this round's and older unrepaired rejects, then the repairs that failed again."""
+    source = (f"(s.round < ? OR s.stream = ?) AND s.{SYMBOLIC}", [r, stream])
+    for p in range(1, REPAIR_PASSES + 1):
+        nodes = {n.id: n for n in _nodes(cat, r + 1)}
+        todo = quality.rejects(cat, nodes, r, *source)[: conf["per_round"]]
+        rng = random.Random(content_id(stream, "repair", p))
+        jobs = [j for j in (quality.repair_job(x, r, rng) for x in todo) if j]
+        sub = f"{stream}:repair{p}"
+        run_jobs(cat, pool, cfg, jobs, sub, r, run_id, _phase(progress, f"repair {p}"))
+        source = ("s.stream = ?", [sub])
+
+
+def run_jobs(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, jobs: list[Job], stream: str, r: int, run_id: str,
+             progress: Callable[[int, int], None] | None) -> RunStats:
+    """Run a stream of jobs from where it stopped; outcomes are committed in job order."""
+    stats = RunStats()
+    _, start = cat.stream_state(stream)
+    if start >= len(jobs):
+        return stats
+    root = str(cat.images.root)
+    tasks = (Task(i, j.node, j.seed, stream, round=r, image_root=root, ops=j.ops, parent_id=j.parent_id,
+                  relation=j.relation, meta=j.meta) for i, j in enumerate(jobs) if i >= start)
+    dups = load_duplicates(cat)
+    writer = BatchWriter(cat, run_id, cfg.batch_size)
+    done = start
+    for out in in_order(pool.imap("flywheel.run.build:build", tasks), start):
+        absorb(out, dups, stats, writer)
+        done += 1
+        if progress:
+            progress(done, len(jobs))
+    writer.flush()
+    return stats
+
+
+def _phase(progress: Progress | None, name: str) -> Callable[[int, int], None] | None:
+    return (lambda done, total: progress(name, done, total)) if progress else None

@@ -1,0 +1,139 @@
+"""What a round's planners see of the catalog, and the Job record they return.
+
+A round only ever reads rows of *earlier* rounds, so planning round r gives the same jobs before
+and after a crash in the middle of round r: that is what makes `evolve` resumable.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from flywheel.catalog import Catalog
+from flywheel.core.answers import parse_answer
+from flywheel.core.records import KnowledgeNode
+from flywheel.domains.plane_geometry.steps import STEPS, Step, steps_for, target_kind
+from flywheel.domains.registry import get_generator
+from flywheel.render.draft import draw
+
+# Domains whose figures are free scenes of points: they may be turned, relabelled and given
+# distractors or expansion steps. A chart or a circuit turned 30° is not the same problem.
+RESHAPABLE = {"plane_geometry"}
+# Samples a model wrote (generator `llm:<model>`) have no recipe to replay: symbolic planners and
+# repairs leave them to `evolve --creator llm` (evolvers/llm_rounds.py).
+SYMBOLIC = "generator NOT LIKE 'llm:%'"
+
+
+@dataclass(frozen=True)
+class Parent:
+    """An accepted sample that evolution may build on."""
+
+    id: str
+    knowledge_id: str
+    generator: str
+    seed: int
+    ops: tuple
+    score: float
+    round: int
+    answer: str | None = None  # the answer string (LaTeX)
+    domain: str = "plane_geometry"
+
+    @property
+    def reshapable(self) -> bool:
+        return self.domain in RESHAPABLE
+
+    @property
+    def kind(self) -> str | None:
+        return recipe_kind(self.generator, self.ops)
+
+    @property
+    def distractors(self) -> int:
+        return sum(op[0] == "distract" for op in self.ops)
+
+
+@dataclass
+class Job:
+    """One planned task: replay `ops` on `draw(node.generator, seed)`, linked to its parent."""
+
+    node: KnowledgeNode
+    seed: int
+    ops: tuple
+    parent_id: str | None
+    relation: str
+    axis: str
+    meta: dict = field(default_factory=dict)
+
+
+@cache
+def base_kind(generator: str) -> str | None:
+    return target_kind(draw(get_generator(generator).fn, 0))
+
+
+def recipe_kind(generator: str, ops: tuple) -> str | None:
+    """Target kind after the recipe: the last extension step decides, else the generator's."""
+    kind = base_kind(generator)
+    for op in ops:
+        if op[0] == "extend":
+            kind = STEPS.get(op[1]).makes
+    return kind
+
+
+def reseed(ops: tuple, rng: random.Random) -> tuple:
+    """Same recipe structure, new random choices: a fresh problem of the same (composed) class."""
+    return tuple((*op[:-1], rng.getrandbits(60)) for op in ops)
+
+
+def composed(node: KnowledgeNode, step: Step, steps_node: KnowledgeNode | None, round_: int) -> KnowledgeNode:
+    """The knowledge point 'node, then step': a new node with both as parents."""
+    name = steps_node.name if steps_node else step.knowledge
+    return KnowledgeNode(
+        id=f"{node.id}+{step.knowledge.split('.')[-1]}", domain=node.domain, name=f"{node.name}, then {name.lower()}",
+        description=f"{node.description} Then: {steps_node.description if steps_node else step.name}",
+        generator=node.generator, parents=[node.id, step.knowledge], round=round_,
+        params={"steps": list(node.params.get("steps", [])) + [step.name]},
+        prerequisites=[node.id, step.knowledge],
+    )
+
+
+class CatalogView:
+    """Accepted samples and knowledge of rounds before `round_`."""
+
+    def __init__(self, cat: Catalog, round_: int) -> None:
+        self.round = round_
+        rows = cat.con.execute(
+            "SELECT id, knowledge_id, generator, seed, params, difficulty_score, round, answer, domain FROM samples "
+            f"WHERE accepted AND kind = 'interaction' AND round < ? AND {SYMBOLIC} ORDER BY round, id", [round_]).fetchall()
+        self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, a, dm)
+                        for i, k, g, s, p, sc, r, a, dm in rows]
+        self.nodes = {n.id: n for n in _nodes(cat, round_)}
+        self.counts = Counter(p.knowledge_id for p in self.parents)
+        self._steps: dict[str, list[Step]] = {}
+        self.dup_rate = dict(cat.con.execute(
+            """SELECT s.knowledge_id, avg((NOT v.passed)::INT) FROM samples s
+               JOIN verdicts v ON v.sample_id = s.id AND v.verifier = 'duplicate' WHERE s.round < ? GROUP BY 1""",
+            [round_]).fetchall())
+
+    def node(self, knowledge_id: str) -> KnowledgeNode:
+        return self.nodes[knowledge_id]
+
+    def extensions(self, parent: Parent) -> list[Step]:
+        """Steps that fit the parent's answer (its kind, and what the step accepts of its value)."""
+        if not parent.reshapable:
+            return []
+        if parent.id not in self._steps:
+            answer = parse_answer(parent.answer) if parent.answer else None
+            self._steps[parent.id] = steps_for(parent.kind, answer)
+        return self._steps[parent.id]
+
+
+def _nodes(cat: Catalog, round_: int) -> list[KnowledgeNode]:
+    cur = cat.con.execute(
+        "SELECT id, domain, name, description, prerequisites, generator, params, parents, round FROM knowledge "
+        "WHERE coalesce(round, 0) < ?", [round_])
+    return [KnowledgeNode(id=i, domain=d, name=n, description=desc or "", prerequisites=list(pre or []), generator=g,
+                          params=json.loads(p) if p else {}, parents=list(par or []), round=r or 0)
+            for i, d, n, desc, pre, g, p, par, r in cur.fetchall()]
+

@@ -1,5 +1,0 @@
-"""Exports: one module per output format, registered by name (DESIGN §7)."""
-
-from flywheel.export.registry import export_formats, get_exporter, register_exporter
-
-__all__ = ["export_formats", "get_exporter", "register_exporter"]

@@ -1,3 +1,0 @@
-"""Discrete mathematics and logic: lattice paths, counting figures, graph diagrams (domain `discrete`)."""
-
-from flywheel.generators.discrete import boards, counting, dag, graphs, rectangles  # noqa: F401 - registers the generators

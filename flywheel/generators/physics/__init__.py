@@ -1,3 +1,0 @@
-"""Physics generators (force diagrams, inclines, levers, projectiles, lenses, mirrors, refraction, circuits); importing registers them."""
-
-from flywheel.generators.physics import circuits, forces, lever, motion, optics, rays  # noqa: F401

@@ -1,3 +1,0 @@
-"""Solid geometry generators: polyhedra (cuboids, cubes, pyramids, prisms) and round solids."""
-
-from flywheel.generators.solid import polyhedra, round_solids  # noqa: F401 - registers the generators

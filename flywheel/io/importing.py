@@ -1,0 +1,138 @@
+"""Import external data (V-Interaction parquet) into a catalog, through the same kind of checks.
+
+Nothing in an external file is trusted: its figure code and tool code are re-run in the hardened
+sandbox, the rendered figure must reproduce the stored one, the tool must edit a small region
+and reproduce the stored edited image, the trace must follow the V-Thinker format and its answer
+must parse, and the duplicate index applies. Ids are kept, so an exported file round-trips.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+from PIL import Image
+
+from flywheel.catalog import Catalog
+from flywheel.catalog.images import sha256
+from flywheel.core.answers import answer_value
+from flywheel.core.errors import FlywheelError
+from flywheel.core.records import Sample, Verdict, content_id
+from flywheel.run.commit import load_duplicates
+from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
+from flywheel.verify.duplicate import phash_hex, question_key
+from flywheel.verify.image import MIN_INK, ink_fraction
+from flywheel.verify.tool import MAX_CHANGED, changed_mask
+
+V_INTERACTION = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
+TRACE = re.compile(r"^<think>.*<code>\n```python\n.*\n```\n</code>\n<sandbox_output>.*</sandbox_output>.*</think>\s*"
+                   r"<answer>(.*)</answer>\s*$", re.S)
+LIMITS = SandboxLimits(wall_s=30, cpu_s=20)
+
+
+def _pixels(png: bytes | None) -> np.ndarray | None:
+    return None if png is None else np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def _image_verdict(sid: str, row: dict, fig) -> Verdict:
+    if not fig.ok:
+        return Verdict(sid, "image", False, 0.0, f"figure code failed in the sandbox: {fig.error}")
+    mine, theirs = _pixels(fig.image_png), _pixels((row.get("image") or {}).get("bytes"))
+    if theirs is not None and (mine.shape != theirs.shape or not np.array_equal(mine, theirs)):
+        return Verdict(sid, "image", False, 0.0, "figure code does not reproduce the stored image")
+    if ink_fraction(mine) < MIN_INK:
+        return Verdict(sid, "image", False, 0.0, "figure is blank")
+    return Verdict(sid, "image", True, 1.0, "figure code re-run in the sandbox reproduces the image")
+
+
+def _tool_verdict(sid: str, row: dict, fig, tool) -> Verdict:
+    if not fig.ok:
+        return Verdict(sid, "tool", False, 0.0, "no figure to edit")
+    if not tool.ok:
+        return Verdict(sid, "tool", False, 0.0, f"tool code failed in the sandbox: {tool.error}")
+    before, after = _pixels(fig.image_png), _pixels(tool.image_png)
+    if before.shape != after.shape:
+        return Verdict(sid, "tool", False, 0.0, "edited image has another size")
+    share = float(changed_mask(before, after).mean())
+    if not 0 < share <= MAX_CHANGED:
+        return Verdict(sid, "tool", False, 0.0, f"tool code changed {share:.1%} of the image (expected a small edit)")
+    stored = _pixels((row.get("edited_image") or {}).get("bytes"))
+    if stored is not None and not np.array_equal(stored, after):
+        return Verdict(sid, "tool", False, 0.0, "tool code does not reproduce the stored edited image")
+    return Verdict(sid, "tool", True, 1.0, f"tool code re-run edits {share:.2%} of the image")
+
+
+def _answer_verdict(sid: str, row: dict) -> Verdict:
+    m = TRACE.match(row.get("CoT_with_code") or "")
+    if not m:
+        return Verdict(sid, "answer", False, 0.0, "CoT_with_code does not follow the trace format")
+    if m.group(1).strip() != (row.get("answer") or "").strip():
+        return Verdict(sid, "answer", False, 0.0, "the trace's <answer> differs from the answer column")
+    if answer_value(row["answer"]) is None:
+        return Verdict(sid, "answer", False, 0.0, f"answer {row['answer']!r} is not a number we can check")
+    return Verdict(sid, "answer", True, 1.0, "trace well formed; answer parses and matches the trace")
+
+
+def _check(row: dict) -> tuple[dict, object, object]:
+    fig = run_untrusted(row.get("original_img_code") or "", None, LIMITS, expect_file="image.png")
+    tool = run_untrusted(row.get("tool_code") or "", fig.image_png, LIMITS) if fig.ok else None
+    return row, fig, tool
+
+
+def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None) -> tuple[int, int]:
+    """Import rows not yet in the catalog; returns (rows imported, rows accepted)."""
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
+        raise FlywheelError(f"cannot read {path} as parquet: {exc}") from None
+    missing = [c for c in V_INTERACTION if c not in table.column_names]
+    if missing:
+        raise FlywheelError(f"{path} lacks V-Interaction columns {missing}")
+    rows = table.select(V_INTERACTION).to_pylist()
+    known = {r[0] for r in cat.con.execute("SELECT id FROM samples").fetchall()}
+    rows = [r for r in rows if str(r["id"]) not in known]  # re-importing adds nothing
+    if not rows:
+        return 0, 0
+    stream = "import:" + content_id(path.name, table.num_rows)
+    dups = load_duplicates(cat)
+    run_id = cat.start_run("import", {"file": str(path), "format": "v-interaction", "rows": len(rows)})
+    samples, verdicts, images, accepted = [], [], {}, 0
+    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as ex:  # each check is its own process
+        for i, (row, fig, tool) in enumerate(ex.map(_check, rows)):
+            sid = str(row["id"])
+            vs = [_answer_verdict(sid, row), _image_verdict(sid, row, fig), _tool_verdict(sid, row, fig, tool)]
+            s = _sample(sid, row, fig, tool, stream, i)
+            if fig.ok:
+                images[s.image] = fig.image_png
+                s.phash = phash_hex(_pixels(fig.image_png))
+                passed, reason = dups.check(s.question_key, s.phash, s.answer)
+            else:
+                passed, reason = False, "no image to hash"
+            vs.append(Verdict(sid, "duplicate", passed, float(passed), reason))
+            if tool is not None and tool.ok:
+                images[s.edited_image] = tool.image_png
+            s.accepted = all(v.passed for v in vs)
+            if s.accepted:
+                dups.add(s.question_key, s.phash, s.answer)
+                accepted += 1
+            samples.append(s)
+            verdicts += vs
+    cat.write_batch(samples, verdicts, images, run_id)
+    cat.finish_run(run_id, "done", {"rows": len(rows), "accepted": accepted})
+    return len(rows), accepted
+
+
+def _sample(sid: str, row: dict, fig, tool, stream: str, index: int) -> Sample:
+    return Sample(
+        id=sid, kind="interaction", domain="imported", knowledge_id=f"imported:{stream}", question=row["question"] or "",
+        answer=row["answer"] or "", answer_expr=None, image=sha256(fig.image_png) if fig.ok else "",
+        image_code=row["original_img_code"] or "", tool_code=row["tool_code"] or "",
+        edited_image=sha256(tool.image_png) if tool is not None and tool.ok else None, cot=row["CoT_with_code"] or "",
+        difficulty=0, difficulty_score=0.0, params={}, seed=0, generator="import:v-interaction",
+        stream=stream, task_index=index, question_key=question_key(row["question"] or ""),
+    )

@@ -1,0 +1,1 @@
+"""Drawing: the Draft protocol, the exact scene engine, and running trusted figure/tool code."""

@@ -1,0 +1,109 @@
+"""What a generator returns (Draft) and how a Draft becomes code, trace and layout (Rendered)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from flywheel.core.answers import to_latex
+from flywheel.core.records import Difficulty
+from flywheel.render.scene import emit, layout
+from flywheel.render.scene.model import Measure, Scene, rational_rotation
+
+
+@dataclass
+class Given:
+    """A quantity stated in the question; the answer verifier re-measures it in the scene."""
+
+    measure: Measure
+    value: sp.Expr
+
+
+def length(segment: str, value) -> Given:
+    """`length("AB", 5)`: the question states AB = 5."""
+    return Given(Measure("length", (segment[0], segment[1])), sp.sympify(value))
+
+
+def angle(vertices: str, degrees) -> Given:
+    """`angle("ACB", 40)`: the question states ∠ACB = 40°."""
+    return Given(Measure("angle", tuple(vertices)), sp.sympify(degrees))
+
+
+@dataclass
+class Draft:
+    """A problem built by construction: the answer comes from the theorem, the figure from the scene."""
+
+    title: str
+    scene: Scene
+    question: str
+    answer: sp.Expr
+    target: Measure
+    givens: list[Given]
+    reasoning: list[str]  # before the tool call: what to look at, why the construction helps
+    conclusion: list[str]  # after the tool call: the theorem applied to reach the answer
+    difficulty: Difficulty
+    params: dict[str, Any] = field(default_factory=dict)
+    # Data the figure shows but the question does not state (a graph's weights, a board's blocked
+    # cells): part of the near-duplicate key, since there the same words ask different problems.
+    figure_key: str = ""
+
+    @property
+    def answer_latex(self) -> str:
+        return to_latex(self.answer)
+
+
+@dataclass
+class Rendered:
+    draft: Draft
+    layout: layout.Layout
+    image_code: str
+    tool_code: str
+    cot: str
+
+
+MIN_STROKE_ANGLE = 15.0  # degrees; below this two lines read as one (a sliver)
+MAX_DRAWS = 30
+
+
+def draw(fn, seed: int) -> Draft:
+    """Call a generator with a seeded rng until its scene is well conditioned (no slivers).
+
+    The retries continue the same random stream, so a seed always yields the same draft.
+    """
+    rng = random.Random(seed)
+    for _ in range(MAX_DRAWS):
+        draft = fn(rng)
+        if draft.scene.min_stroke_angle() >= MIN_STROKE_ANGLE:
+            return draft
+    return draft  # the image verifier will reject it with the reason
+
+
+def orient(scene: Scene, rng: random.Random) -> Scene:
+    """Random exact rotation/mirror: the same problem in a new orientation (surface variety)."""
+    cos, sin = rational_rotation(rng)
+    return scene.transformed(cos, sin, mirror=rng.random() < 0.5)
+
+
+def render(draft: Draft) -> Rendered:
+    # A scene kind with its own figure model and emitter (e.g. charts) renders itself.
+    custom = getattr(draft.scene, "render_draft", None)
+    if custom is not None:
+        return custom(draft)
+    lay = layout.place_labels(draft.scene, layout.fit_view(draft.scene))
+    tool = emit.tool_code(draft.scene, lay)
+    return Rendered(draft, lay, emit.image_code(draft.scene, lay, draft.title), tool, trace(draft, tool))
+
+
+def trace(draft: Draft, tool: str) -> str:
+    """The V-Thinker trace: reasoning, the tool call, its output, reasoning on the edited image, answer."""
+    construction = draft.scene.construction.description
+    before = " ".join(draft.reasoning + [f"I will {construction} on the figure."])
+    after = " ".join(draft.conclusion)
+    return (
+        f"<think>{before}\n<code>\n```python\n{tool.rstrip()}\n```\n</code>\n"
+        f"<sandbox_output><image></sandbox_output>\n{after}</think>\n"
+        f"<answer>{draft.answer_latex}</answer>"
+    )

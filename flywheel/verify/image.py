@@ -1,0 +1,107 @@
+"""Image verifier: the figure renders, has ink, readable labels, no degenerate shapes, no leaked answer."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from flywheel.core.answers import answer_value
+from flywheel.render.scene import elements, pixels
+from flywheel.render.scene.layout import label_box, obstacle_segments
+from flywheel.verify.registry import Check, VerifyContext, register_verifier
+
+MIN_INK = 0.004  # fraction of non-white pixels
+MIN_SEGMENT_PX = 22.0
+MIN_ANGLE_DEG = 12.0
+MIN_POINT_GAP_PX = 14.0
+MIN_RADIUS_PX = 25.0
+
+
+def ink_fraction(rgb: np.ndarray) -> float:
+    dark = (rgb[..., 0] < 200) | (rgb[..., 1] < 200) | (rgb[..., 2] < 200)
+    return float(np.count_nonzero(dark)) / dark.size
+
+
+def _label_problems(ctx: VerifyContext) -> str | None:
+    r, scene, lay = ctx.render, ctx.rendered.draft.scene, ctx.rendered.layout
+    boxes = r.labels
+    shown = sorted(b.text for b in boxes)
+    expected = sorted(scene.labeled + [t for t, _, _ in elements.texts(scene, lay)] + [t.text for t in lay.plane_texts])
+    if shown != expected:
+        return f"labels drawn {shown} differ from the scene's {expected}"
+    for b in boxes:
+        if not pixels.inside(b.rect, r.width, r.height, 1.0):
+            return f"label {b.text!r} is clipped by the canvas edge"
+    for a, b in itertools.combinations(boxes, 2):
+        if pixels.rects_overlap(a.rect, b.rect, pad=-1.0):
+            return f"labels {a.text!r} and {b.text!r} overlap"
+    # Labels must stay clear in the edited figure too, so the construction's strokes count.
+    strokes = obstacle_segments(scene, lay, with_construction=True)
+    shown = scene.labeled + scene.construction.points
+    dots = {n: lay.to_px(*scene.floats()[n]) for n in shown}
+    tool_labels = [(n, label_box(*lay.labels[n], n)) for n in scene.construction.points]
+    rects = [(b.text, b.rect) for b in boxes] + tool_labels
+    for text, rect in tool_labels:
+        for other, orect in rects:
+            if other != text and pixels.rects_overlap(rect, orect, pad=-1.0):
+                return f"construction label {text!r} would overlap label {other!r}"
+    for text, rect in rects:
+        shrunk = (rect[0] + 1, rect[1] + 1, rect[2] - 1, rect[3] - 1)
+        if pixels.rect_hits_segments(shrunk, strokes):
+            return f"label {text!r} overlaps a line of the figure"
+        for n, (x, y) in dots.items():
+            if pixels.rects_overlap(shrunk, (x - 2.5, y - 2.5, x + 2.5, y + 2.5)):
+                return f"label {text!r} covers point {n}"
+    return None
+
+
+def _degenerate(ctx: VerifyContext) -> str | None:
+    scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
+    px = {k: lay.to_px(*v) for k, v in scene.floats().items()}
+    # A construction may retrace a drawn segment: one stroke, counted once.
+    segs = list({frozenset((s.a, s.b)): s for s in scene.segments + scene.construction.segments}.values())
+    for s in segs:
+        if math.dist(px[s.a], px[s.b]) < MIN_SEGMENT_PX:
+            return f"segment {s.a}{s.b} is only {math.dist(px[s.a], px[s.b]):.0f} px long"
+    for c in scene.circles:
+        if scene.radius_float(c) * lay.px_per_unit < MIN_RADIUS_PX:
+            return f"circle {c.center} is too small"
+    for name in px:
+        rays = [math.atan2(px[o][1] - px[name][1], px[o][0] - px[name][0])
+                for s in segs if name in (s.a, s.b) for o in [s.b if s.a == name else s.a]]
+        for a, b in itertools.combinations(rays, 2):
+            d = math.degrees(abs((a - b + math.pi) % (2 * math.pi) - math.pi))
+            if d < MIN_ANGLE_DEG:
+                return f"sliver: two lines meet at {name} at {d:.1f}°"
+    shown = scene.labeled + scene.construction.points
+    for a, b in itertools.combinations(shown, 2):
+        if math.dist(px[a], px[b]) < MIN_POINT_GAP_PX:
+            return f"points {a} and {b} are only {math.dist(px[a], px[b]):.0f} px apart"
+    return None
+
+
+def _leaks_answer(ctx: VerifyContext) -> str | None:
+    target = float(ctx.rendered.draft.answer)
+    for b in ctx.render.labels:
+        v = answer_value(b.text) if any(ch.isdigit() for ch in b.text) else None
+        if b.text.strip() == ctx.rendered.draft.answer_latex or (v is not None and abs(v - target) < 1e-6):
+            return f"the figure prints the answer ({b.text!r})"
+    return None
+
+
+@register_verifier("image")
+def verify_image(ctx: VerifyContext) -> Check:
+    if ctx.render is None:
+        return Check(False, ctx.render_error or "the figure did not render")
+    size = ctx.rendered.layout.size
+    if (ctx.render.width, ctx.render.height) != (size, size):
+        return Check(False, f"figure is {ctx.render.width}x{ctx.render.height}, expected {size}x{size}")
+    ink = ink_fraction(ctx.render.rgb)
+    if ink < MIN_INK:
+        return Check(False, f"figure is blank ({ink:.2%} ink)")
+    for problem in (_degenerate(ctx), _label_problems(ctx), _leaks_answer(ctx)):
+        if problem:
+            return Check(False, problem)
+    return Check(True, f"{len(ctx.render.labels)} labels clear, {ink:.1%} ink, no degenerate shapes")
