@@ -18,7 +18,7 @@ BUDGET_EXIT = 3  # distinct from 1 (user error): the run was fine, the money ran
 
 ApiBaseOpt = Annotated[str | None, typer.Option(
     "--api-base", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (vLLM, llama.cpp, "
-                       "`python -m flywheel.llm.server`). API keys come only from the environment.")]
+                       "`python tools/llm_server.py`). API keys come only from the environment.")]
 ConcurrencyOpt = Annotated[int, typer.Option("--max-concurrency", help="Model calls in flight at once.", min=1)]
 TimeoutOpt = Annotated[float, typer.Option(
     "--request-timeout", help="Seconds one model call may take before it is retried (raise it for slow local models).",

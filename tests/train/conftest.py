@@ -1,10 +1,10 @@
-"""A small real catalog for the training tests, built once per module by the synthesizer."""
+"""A small real catalog for the training tests, built once per module by the synthesizer, and the
+random tiny VLMs of tools/tiny_models.py (built once per machine)."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -40,12 +40,22 @@ def add_perception(path: Path, count: int = 2) -> None:
         cat.write_batch(samples, [Verdict(s.id, "answer", True, 1.0, "test") for s in samples], {}, "test")
 
 
-def copy_catalog(catalog: Path, dest: Path) -> Path:
-    """A private copy (catalog file and its image store) a test may write to."""
-    shutil.copytree(catalog.parent, dest / "cat")
-    return dest / "cat" / catalog.name
-
-
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory) -> Path:
     return make_catalog(tmp_path_factory.mktemp("cat") / "flywheel.duckdb")
+
+
+@pytest.fixture(scope="session")
+def tiny_vlm() -> str:
+    """The directory of the random tiny LLaVA (tool replies carry the edited figure)."""
+    from tools.tiny_models import tiny_vlm
+
+    return str(tiny_vlm())
+
+
+@pytest.fixture(scope="session")
+def tiny_smolvlm() -> str:
+    """The directory of the random tiny Idefics3/SmolVLM (tool replies stay text)."""
+    from tools.tiny_models import tiny_smolvlm
+
+    return str(tiny_smolvlm())

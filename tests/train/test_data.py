@@ -19,8 +19,8 @@ from flywheel.train.data import (
     place_images,
     sft_row,
 )
-from tests.conftest import flywheel_cli
-from tests.train.conftest import add_perception, copy_catalog
+from tests.conftest import clone_catalog, flywheel_cli
+from tests.train.conftest import add_perception
 
 
 def test_split_holds_out_whole_knowledge_nodes(catalog):
@@ -33,7 +33,7 @@ def test_split_holds_out_whole_knowledge_nodes(catalog):
 
 
 def test_lineage_never_crosses_the_split(catalog, tmp_path):
-    path = copy_catalog(catalog, tmp_path)
+    path = clone_catalog(catalog, tmp_path / "cat")
     with Catalog(path) as cat:
         ids = dict(cat.con.execute("SELECT knowledge_id, min(id) FROM samples GROUP BY 1").fetchall())
         a, b, c = sorted(ids)
@@ -77,7 +77,7 @@ def test_bad_where_is_a_user_error(catalog):
 
 
 def test_exports_write_the_training_rows(catalog, tmp_path):
-    path = copy_catalog(catalog, tmp_path)
+    path = clone_catalog(catalog, tmp_path / "cat")
     add_perception(path)
     for fmt, name in [("trl-sft", "trl-sft.parquet"), ("trl-grpo", "trl-grpo.parquet"), ("sharegpt", "sharegpt.jsonl")]:
         r = flywheel_cli("export", "-c", str(path), "-f", fmt, "-o", str(tmp_path / "out"))

@@ -28,10 +28,11 @@ def tiny_lm(tmp_path_factory) -> str:
     the tokenizer, the chat template and TRL's loop matter, and a training step is cheap."""
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    from flywheel.train.models import _text_config, resolve
+    from flywheel.train.models import resolve
+    from tools.tiny_models import text_config
 
     tok = AutoTokenizer.from_pretrained(resolve("local:smollm2-135m"))
-    config = LlamaConfig(**{k: v for k, v in _text_config(tok).items() if k != "model_type"})
+    config = LlamaConfig(**{k: v for k, v in text_config(tok).items() if k != "model_type"})
     out = tmp_path_factory.mktemp("tiny-lm")
     LlamaForCausalLM(config).save_pretrained(out)
     tok.save_pretrained(out)
@@ -159,20 +160,20 @@ def test_grpo_rollout_runs_the_models_tool_call_in_the_sandbox(catalog, interact
     _assert_tool_ran(summary, calls, step)
 
 
-def test_vlm_rollout_sees_the_edited_figure(catalog, interaction, tmp_path, monkeypatch):
+def test_vlm_rollout_sees_the_edited_figure(catalog, interaction, tiny_vlm, tmp_path, monkeypatch):
     """VLM with a flat pixel layout (LLaVA): the figure the tool edited comes back as an image, and
     GRPO's forward pass gets it after the prompt's figure — the very pixels of the sandbox's edit."""
     from PIL import Image
 
     from flywheel.train.environment import run_tool
 
-    summary, calls, step, seen, contexts = _scripted_rl("local:tiny-vlm", catalog, interaction, tmp_path / "rl",
+    summary, calls, step, seen, contexts = _scripted_rl(tiny_vlm, catalog, interaction, tmp_path / "rl",
                                                         monkeypatch)
     _assert_tool_ran(summary, calls, step)
     s = next(s for s in interaction if s.id == calls[0]["sample_id"])
     edited = run_tool(calls[0]["code"], s.image)
     assert edited.ok and edited.changed > 0
-    images = _tokenizer("local:tiny-vlm").image_processor
+    images = _tokenizer(tiny_vlm).image_processor
     figure, tool_image = (images(images=[Image.open(io.BytesIO(png)).convert("RGB")], return_tensors="pt")
                           ["pixel_values"][0] for png in (s.image, edited.image_png))
     pixels = seen[0]
@@ -190,11 +191,11 @@ def test_vlm_rollout_sees_the_edited_figure(catalog, interaction, tmp_path, monk
     # What the model continues after the tool's reply is, token for token, what interaction SFT trained
     # it on: the same conversation, the edited figure inside the tool turn.
     after_tool = contexts[2]
-    assert after_tool.count(_image_token_id("local:tiny-vlm")) == 2 * 16  # two figures, 16 tokens each
-    assert _sft_ids("local:tiny-vlm", s)[:len(after_tool)] == after_tool
+    assert after_tool.count(_image_token_id(tiny_vlm)) == 2 * 16  # two figures, 16 tokens each
+    assert _sft_ids(tiny_vlm, s)[:len(after_tool)] == after_tool
 
 
-def test_vlm_interaction_sft_shows_the_edited_figure_in_the_tool_turn(catalog, tmp_path, monkeypatch):
+def test_vlm_interaction_sft_shows_the_edited_figure_in_the_tool_turn(catalog, tiny_vlm, tmp_path, monkeypatch):
     """Interaction SFT on the tiny LLaVA trains on the conversation its rollouts will have: the batch
     holds both figures and the tokens `_sft_ids` renders, the edited figure inside the tool's reply."""
     from trl.trainer.sft_trainer import DataCollatorForVisionLanguageModeling
@@ -211,19 +212,19 @@ def test_vlm_interaction_sft_shows_the_edited_figure_in_the_tool_turn(catalog, t
         return batches[-1]
 
     monkeypatch.setattr(DataCollatorForVisionLanguageModeling, "torch_call", recording)
-    run_sft(StageSpec(catalog, "local:tiny-vlm", tmp_path / "sft", where=f"id = '{s.id}'", max_steps=1,
+    run_sft(StageSpec(catalog, tiny_vlm, tmp_path / "sft", where=f"id = '{s.id}'", max_steps=1,
                       config={"max_length": 4096}), "interaction")
     batch = batches[0]
     assert batch["pixel_values"].shape[0] == 2  # the figure and the edited figure
-    assert batch["input_ids"][0].tolist() == _sft_ids("local:tiny-vlm", s)
+    assert batch["input_ids"][0].tolist() == _sft_ids(tiny_vlm, s)
 
 
-def test_smolvlm_rollout_calls_the_tool_with_text_replies(catalog, interaction, tmp_path, monkeypatch):
+def test_smolvlm_rollout_calls_the_tool_with_text_replies(catalog, interaction, tiny_smolvlm, tmp_path, monkeypatch):
     """Idefics3/SmolVLM (5-D pixel batches, which TRL 1.16 cannot extend with tool images): the tool
     still runs in the sandbox on the prompt's figure and replies in text; only the prompts' figures
     reach the forward pass. (Before flywheel made its image processor return tensors, TRL's tool loop
     stopped here with "'list' object has no attribute 'size'".)"""
-    summary, calls, step, seen, _ = _scripted_rl("local:tiny-smolvlm", catalog, interaction, tmp_path / "rl",
+    summary, calls, step, seen, _ = _scripted_rl(tiny_smolvlm, catalog, interaction, tmp_path / "rl",
                                               monkeypatch)
     _assert_tool_ran(summary, calls, step)
     assert tuple(seen[0].shape[:2]) == (2, 1)  # one figure per rollout

