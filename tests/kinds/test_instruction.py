@@ -9,8 +9,7 @@ from PIL import Image, ImageDraw
 
 from flywheel.kinds.instruction import candidates, make, overlay_mask, score_masks, score_overlay
 from flywheel.run.build import execute
-from flywheel.verify.registry import run_verifiers
-from tests.conftest import rendered
+from tests.conftest import judged, rendered
 from tests.kinds.conftest import executed
 
 
@@ -18,7 +17,7 @@ from tests.kinds.conftest import executed
                                        "plane.similar_triangles"])
 def test_ground_truth_overlay_passes_and_scores_one(generator):
     variant, ctx = executed("instruction", generator, 1)
-    verdicts = {v.verifier: v for v in run_verifiers(ctx)}
+    verdicts = judged(ctx)
     assert set(verdicts) == {"image", "tool", "instruction"}
     assert all(v.passed for v in verdicts.values()), {k: v.reason for k, v in verdicts.items()}
     original, truth = ctx.render.png, ctx.tool.png
@@ -63,7 +62,7 @@ def test_an_overlay_drawn_beyond_the_instruction_is_rejected():
     ImageDraw.Draw(edited).line([(5, 440), (120, 440)], fill=(214, 39, 40), width=3)  # a stroke nobody asked for
     arr = np.asarray(edited)
     ctx.tool.__dict__["rgb"] = arr
-    tool = {v.verifier: v for v in run_verifiers(ctx)}["tool"]
+    tool = judged(ctx)["tool"]
     assert not tool.passed and "away from the expected construction" in tool.reason
     assert overlay_mask(ctx.render.png, ctx.tool.png).sum() > 0
 
@@ -75,7 +74,7 @@ def test_a_graph_with_one_labelled_point_gets_a_perpendicular_to_an_axis():
     assert variant.question.startswith("Drop the perpendicular from P to the ")
     ctx, _ = execute("t", variant.rendered, domain="analytic_geometry")
     ctx.kind, ctx.points = "instruction", variant.points
-    verdicts = {v.verifier: v for v in run_verifiers(ctx)}
+    verdicts = judged(ctx)
     assert all(v.passed for v in verdicts.values()), {k: v.reason for k, v in verdicts.items()}
     # The foot is on the named axis, at P's other coordinate: its pixel is on the axis line.
     foot = next(n for n in variant.points if n != "P")

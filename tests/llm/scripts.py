@@ -1,8 +1,13 @@
-"""Scripted replies for the local test server: valid, malformed, wrong, hostile candidates."""
+"""Scripted replies for the local test server (valid, malformed, wrong, hostile candidates) and the
+client that talks to it."""
 
 from __future__ import annotations
 
 import json
+
+from flywheel.llm.client import LLMClient, LLMConfig
+
+BIG = {"prompt_tokens": 1000, "completion_tokens": 1000}  # $0.0125 a call at gpt-4o prices
 
 FIGURE = """import matplotlib
 matplotlib.use("Agg")
@@ -53,3 +58,8 @@ def rule(match: list[str] | str, obj: dict | None = None, content: str | None = 
     elif content is not None:
         r["content"] = content
     return r
+
+
+def client(srv, **kw) -> LLMClient:
+    """A real litellm client for the scripted server `srv` (retries back off for 10 ms only)."""
+    return LLMClient(LLMConfig("openai/gpt-4o", api_base=srv.api_base, backoff_s=0.01, **kw))

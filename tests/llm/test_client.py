@@ -7,15 +7,9 @@ import pytest
 from flywheel.catalog import Catalog
 from flywheel.llm.cache import ResponseCache
 from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError
-
-from .scripts import rule
+from tests.llm.scripts import BIG, client, rule
 
 MSGS = [{"role": "user", "content": "TASK: solve\nwhat is 2+3?"}]
-BIG = {"prompt_tokens": 1000, "completion_tokens": 1000}  # $0.0125 a call at gpt-4o prices
-
-
-def client(srv, **kw) -> LLMClient:
-    return LLMClient(LLMConfig("openai/gpt-4o", api_base=srv.api_base, backoff_s=0.01, **kw))
 
 
 def test_rate_limits_are_retried_then_succeed(serve):

@@ -11,8 +11,7 @@ from flywheel.catalog import Catalog
 from flywheel.llm.client import LLMConfig
 from flywheel.llm.synthesize import synthesize_llm
 from flywheel.run.synthesize import SynthesisConfig
-
-from .scripts import HOSTILE_TOOL, candidate, rule, solve
+from tests.llm.scripts import HOSTILE_TOOL, candidate, rule, solve
 
 SECRET = "sk-flywheel-test-SECRET-7f3a9"
 NODES = ["t.malformed", "t.wrong", "t.hostile", "t.valid"]

@@ -253,4 +253,4 @@ def test_flywheel_generated_code_passes_and_runs():
 
 def test_worker_pool_still_works_after_the_corpus():
     with WorkerPool(2) as pool:
-        assert dict(pool.imap("tests.sandbox.tasks:square", [3, 4])) == {0: 9, 1: 16}
+        assert dict(pool.imap("tests.run.pool_tasks:square", [3, 4])) == {0: 9, 1: 16}

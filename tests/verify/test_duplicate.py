@@ -1,0 +1,84 @@
+"""Near-duplicates: question keys keep signs and powers but not names or spacing, the index finds every
+near figure with the same answer, kinds do not collide, figures tell instructions apart, and the fast
+perceptual hash is imagehash's."""
+
+import random
+
+from flywheel.run.build_kind import figure_key
+from flywheel.verify.duplicate import DuplicateIndex, question_key
+from tests.conftest import rendered
+
+
+def test_question_key_keeps_signs_and_powers_but_not_names_or_spacing():
+    a = "The parabola y = x² − 5x/2 − 3/2 meets the x-axis at A and B. Find the area of triangle ABV."
+    flipped = "The parabola y = −x² − 5x/2 + 3/2 meets the x-axis at A and B. Find the area of triangle ABV."
+    assert question_key(a) != question_key(flipped)
+    assert question_key(a) != question_key(a.replace("x²", "x"))
+    relabelled = "The parabola y = x²−5x/2−3/2 meets the x-axis at P and Q. Determine the area of triangle PQW."
+    assert question_key(a) == question_key(relabelled)
+
+
+def test_duplicate_index_same_question_or_same_answer_and_figure():
+    idx = DuplicateIndex()
+    idx.add(question_key("In rectangle ABCD, AB = 3 and BC = 4.  Find AC."), "c3a5b1e0f0f0f0f0", "5")
+    # the same question with other point names, spacing or verb of the ask is the same problem
+    assert not idx.check(question_key("In rectangle PQRS,  PQ = 3 and QR = 4. Determine PR."), "0000000000000000", "5")[0]
+    assert idx.check(question_key("In rectangle PQRS, PQ = 3 and QR = 5. Find PR."), "0000000000000000", "5")[0]
+    other = question_key("In rectangle ABCD, AB = 4 and BC = 3. Find AC.")
+    # another question with the same answer and a figure 3 bits away: near-duplicate
+    ok, reason = idx.check(other, "c3a5b1e0f0f0f0f7", "5")
+    assert not ok and "distance 3" in reason
+    # same answer but a clearly different figure, or a near figure with another answer: fine
+    assert idx.check(other, "3c5a4e1f0f0f0f0f", "5")[0]
+    assert idx.check(other, "c3a5b1e0f0f0f0f1", "6")[0]
+
+
+def test_duplicate_index_finds_every_near_neighbour():
+    rng = random.Random(0)
+    idx = DuplicateIndex()
+    stored = [rng.getrandbits(64) for _ in range(2000)]
+    for i, h in enumerate(stored):
+        idx.add(f"q{i}", f"{h:016x}", "1")
+    for h in stored[:200]:
+        flipped = h
+        for bit in rng.sample(range(64), 4):  # 4 bits away: must be found
+            flipped ^= 1 << bit
+        assert not idx.check("new", f"{flipped:016x}", "1")[0]
+
+
+def test_same_answer_and_figure_is_a_duplicate_only_within_one_kind():
+    idx = DuplicateIndex()
+    answer = "{'A': (86, 339), 'B': (178, 339)}"
+    idx.add("k1", "adc48339c43f3e94", answer, "perception")
+    # The instruction "Draw the segment AB" on the same figure has the same answer string by chance.
+    assert idx.check("k2", "adc48339c43f3e94", answer, "instruction")[0]
+    ok, reason = idx.check("k3", "adc48339c43f3e94", answer, "perception")
+    assert not ok and "pHash distance 0" in reason
+
+
+def test_figure_key_tells_apart_figures_that_differ_beyond_the_instruction():
+    keys = {}
+    for seed in range(40):
+        r = rendered("analytic.ellipse_focal_radius", seed)
+        keys.setdefault(figure_key(r), set()).add(tuple(r.draft.params["P"]))
+    # Each key is one figure: the same foci pixels with P elsewhere give another key.
+    assert all(len(ps) == 1 for ps in keys.values())
+    r = rendered("analytic.ellipse_focal_radius", 3)
+    assert figure_key(r) == figure_key(rendered("analytic.ellipse_focal_radius", 3))
+
+
+def test_fast_phash_matches_imagehash_on_the_same_thumbnail():
+    import imagehash
+    import numpy as np
+    from PIL import Image
+
+    from flywheel.verify.duplicate import phash_hex
+
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        a = np.full((448, 448, 3), 255, np.uint8)
+        for _ in range(6):
+            x, y = rng.integers(0, 400, 2)
+            a[y : y + rng.integers(2, 40), x : x + rng.integers(2, 40)] = 0
+        thumb = np.floor(a[..., 1].reshape(32, 14, 32, 14).mean(axis=(1, 3))).astype(np.uint8)
+        assert phash_hex(a) == str(imagehash.phash(Image.fromarray(thumb)))
