@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 MIGRATIONS: list[str] = [
-    # 1: the five tables of DESIGN §7.
+    # 1: the five tables of docs/architecture.md (knowledge, samples, verdicts, lineage, runs).
     """
     CREATE TABLE knowledge (
         id VARCHAR PRIMARY KEY, domain VARCHAR, name VARCHAR, description VARCHAR,

@@ -1,4 +1,4 @@
-"""The small typed records that flow between flywheel's stages (DESIGN §2)."""
+"""The small typed records that flow between flywheel's stages (docs/architecture.md, "Records")."""
 
 from __future__ import annotations
 

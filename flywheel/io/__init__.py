@@ -1,4 +1,4 @@
-"""Exports: one module per output format, registered by name (DESIGN §7)."""
+"""Exports: one module per output format, registered by name (docs/architecture.md, "Add an export format")."""
 
 from flywheel.io.registry import export_formats, get_exporter, register_exporter
 

@@ -2,7 +2,7 @@
 caches and scripted test servers can tell them apart.
 
 The creator is asked for one JSON object (CREATOR_FIELDS) whose code follows the sandbox contract
-of DESIGN §5 and whose `cot` follows the V-Thinker trace format; the solver and the judge never see
+of render/execute.py and whose `cot` follows the V-Thinker trace format; the solver and the judge never see
 the creator's answer.
 """
 

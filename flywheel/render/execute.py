@@ -1,7 +1,7 @@
 """Execute trusted figure code and contract tool code inside a worker, in a private temp dir.
 
 `run_image_code` returns the PNG and the pixel extents of every text artist (the image verifier
-checks labels against them); `run_tool_code` follows DESIGN §5: `image_path` and
+checks labels against them); `run_tool_code` follows the V-Interaction tool contract: `image_path` and
 `temp_output_dir` are defined, the code saves a PNG and prints its path.
 """
 

@@ -1,4 +1,4 @@
-"""The trace format of DESIGN §5 as data: split a V-Thinker trace at its code blocks, and read
+"""The trace format of render/draft.py::trace as data: split a V-Thinker trace at its code blocks, and read
 answers and code back out of model output (plain text or TRL's conversational messages).
 
 A `<code>` block in a stored trace becomes a call of the `python` tool in training data, and the

@@ -2,7 +2,7 @@
 
 The code reads like a textbook plot (ax.bar, ax.plot, ax.bxp, Wedge …) with the data written
 out, yet every pixel position is fixed: the axes sit in a fixed box with fixed limits, so the
-data→pixel map is exactly the Frame's. Tool code and trace are the generic ones (DESIGN §5).
+data→pixel map is exactly the Frame's. Tool code and trace are the generic ones (render/draft.py::trace).
 """
 
 from __future__ import annotations
