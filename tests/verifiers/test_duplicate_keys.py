@@ -4,7 +4,7 @@ import math
 
 from flywheel.domains import generator_names
 from flywheel.render.scene.layout import label_box
-from flywheel.run.build_kind import figure_key
+from flywheel.run.build import figure_key
 from flywheel.verify.duplicate import DuplicateIndex, question_key
 from tests.conftest import rendered
 
