@@ -72,7 +72,7 @@ def run_llm_synthesis(cfg, llm, repair_rounds: int) -> None:
               f"rejected, from {s.generated} generated in {s.seconds:.1f}s → {cfg.catalog}")
     out.print(f"verifier pass rates: {rates or 'none'}")
     out.print(usage_line(run.usage))
-    for e in sorted(set(run.extra.get("errors", [])))[:3]:
+    for e in sorted(s.failures)[:3]:
         err.print(f"a creator call failed: {e}", highlight=False)
     if run.status == "budget":
         err.print(f"[red]stopped:[/red] {run.message}", highlight=False)

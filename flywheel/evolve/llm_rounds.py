@@ -30,15 +30,16 @@ from functools import partial
 from typing import Any
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.runs import finished_rounds, hardest_unvaried, phase_counts
 from flywheel.core.records import KnowledgeNode, Verdict, content_id
 from flywheel.evolve import quality
 from flywheel.evolve.rounds import (
     EvolveConfig,
     Progress,
+    _done_of,
     _phase,
     begin_round,
     end_round,
-    finished_rounds,
     round_config,
     validate,
 )
@@ -48,10 +49,8 @@ from flywheel.llm.cache import ResponseCache
 from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError, Usage
 from flywheel.llm.creator import SKIPPED, Checked, check_made, create, to_outcome
 from flywheel.llm.repair import harder_variant, repair
-from flywheel.llm.synthesize import drive, take_outcome
 from flywheel.run.build import Outcome
-from flywheel.run.commit import BatchWriter, RunStats, load_duplicates
-from flywheel.verify.duplicate import DuplicateIndex
+from flywheel.run.stream import RunStats, in_threads, listed, run_stream
 
 DEFAULT_PER_ROUND = 10  # model calls cost money: far fewer tasks than a symbolic round's 300
 SHARES = {"diversity": 0.5, "difficulty": 0.5}  # of --per-round: new nodes (one sample each), harder variants
@@ -94,7 +93,6 @@ class Round:
     r: int
     run_id: str
     key: str
-    dups: DuplicateIndex
     progress: Progress | None
     errors: list[str] = field(default_factory=list)
 
@@ -135,7 +133,7 @@ def run_round(cat: Catalog, client: LLMClient, cfg: EvolveConfig, r: int, progre
     t0 = time.perf_counter()
     conf = round_config(cat, cfg, r, {"creator": "llm", "model": client.cfg.model})
     run_id, key = begin_round(cat, conf, r)
-    rnd = Round(cat, client, cfg, conf, r, run_id, key, load_duplicates(cat), progress)
+    rnd = Round(cat, client, cfg, conf, r, run_id, key, progress)
     start = client.usage.copy()
     by_axis: dict[str, dict] = {}
     try:
@@ -147,7 +145,7 @@ def run_round(cat: Catalog, client: LLMClient, cfg: EvolveConfig, r: int, progre
     except BudgetExceeded:
         cat.finish_run(run_id, "budget", {"llm": client.usage.since(start).as_dict(), "by_axis": by_axis})
         raise
-    totals = {"llm": client.usage.since(start).as_dict(), "llm_streams": stream_figures(cat, rnd),
+    totals = {"llm": client.usage.since(start).as_dict(), "llm_streams": phase_counts(cat, f"evolve:{r}:{key}"),
               "knowledge_proposals": by_axis.get("diversity", {}).get("knowledge", {}), "errors": rnd.errors[:20]}
     return end_round(cat, conf, r, run_id, t0, {**by_axis, "round": totals})
 
@@ -178,7 +176,7 @@ def grow_knowledge(rnd: Round) -> dict:
     # The round that made a node is its round (as for composed nodes), not one more than its parents'.
     new = [replace(n, round=rnd.r, prerequisites=list(n.parents)) for n in proposal.nodes]
     rnd.cat.upsert_knowledge(new)
-    run_stream(rnd, "diversity", [create_job(rnd, n) for n in new])
+    run_phase(rnd, "diversity", [create_job(rnd, n) for n in new])
     skipped = [(name, why) for name, why in proposal.skipped if name != "(reply)"]
     return {"knowledge": {"proposed": len(new) + len(skipped), "new": len(new),
                           "mapped": sum(n.generator is not None for n in new),
@@ -194,10 +192,11 @@ def create_job(rnd: Round, node: KnowledgeNode) -> LLMJob:
 # -- difficulty: harder variants of accepted samples -----------------------------------------------
 
 def grow_harder(rnd: Round) -> dict:
-    rows = hardest(rnd.cat, rnd.r, _share(rnd.conf, "difficulty"))
+    # The freshest round first, so variants of variants climb.
+    rows = hardest_unvaried(rnd.cat, rnd.r, _share(rnd.conf, "difficulty"))
     nodes = {n.id: n for n in _nodes(rnd.cat, rnd.r)}
     jobs = [harder_job(rnd, row, nodes.get(row["knowledge_id"])) for row in rows]
-    run_stream(rnd, "difficulty", jobs)
+    run_phase(rnd, "difficulty", jobs)
     return {"harder": {"planned": len(jobs), "parents": [j.parent_id for j in jobs]}}
 
 
@@ -210,25 +209,6 @@ def harder_job(rnd: Round, row: dict, node: KnowledgeNode | None) -> LLMJob:
                   difficulty=(row["difficulty"] + 1, row["difficulty_score"] + 1.0))
 
 
-def hardest(cat: Catalog, r: int, n: int) -> list[dict]:
-    """Up to n accepted interaction samples of earlier rounds not made harder before: the freshest
-    round first (so variants of variants climb), hardest first within it."""
-    if n <= 0:
-        return []
-    cur = cat.con.execute("""
-        SELECT id, knowledge_id, domain, question, answer, image_code, tool_code, cot, params, difficulty,
-               difficulty_score FROM samples s
-        WHERE accepted AND kind = 'interaction' AND round < ? AND id NOT IN (
-            SELECT l.parent_id FROM lineage l JOIN samples c ON c.id = l.child_id
-            WHERE l.relation = 'harder' AND c.round < ?)
-        ORDER BY round DESC, difficulty_score DESC, id LIMIT ?""", [r, r, n])
-    cols = [d[0] for d in cur.description]
-    rows = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-    for row in rows:
-        row["params"] = json.loads(row["params"] or "{}")
-    return rows
-
-
 # -- quality: repair this round's rejected LLM samples ------------------------------------------------
 
 def repair_rejects(rnd: Round) -> dict:
@@ -238,7 +218,7 @@ def repair_rejects(rnd: Round) -> dict:
     for p in range(1, quality.MAX_ATTEMPTS + 1):
         nodes = {n.id: n for n in _nodes(rnd.cat, rnd.r + 1)}
         jobs = [repair_job(rnd, x) for x in quality.rejects(rnd.cat, nodes, rnd.r, *where)]
-        run_stream(rnd, f"repair{p}", jobs)
+        run_phase(rnd, f"repair{p}", jobs)
         planned.append(len(jobs))
         where = ("s.stream = ?", [rnd.stream(f"repair{p}")])
     return {"repairs_planned": planned}
@@ -264,44 +244,24 @@ def repair_job(rnd: Round, reject: quality.Reject) -> LLMJob:
 
 # -- running a stream ---------------------------------------------------------------------------
 
-def run_stream(rnd: Round, phase: str, jobs: list[LLMJob]) -> RunStats:
+def run_phase(rnd: Round, phase: str, jobs: list[LLMJob]) -> RunStats:
     """Run the jobs of one phase from where its stream stopped, committing in job order."""
     stream = rnd.stream(phase)
-    stats = RunStats()
-    _, start = rnd.cat.stream_state(stream)
-    if start >= len(jobs):
-        return stats
-    writer = BatchWriter(rnd.cat, rnd.run_id, rnd.cfg.batch_size)
-    report = _phase(rnd.progress, phase)
-    extra: dict = {}
-    done = [start]
 
-    def take(fut) -> bool:
-        take_outcome(fut, stats, extra, rnd.dups, writer)
-        done[0] += 1
-        if report:
-            report(done[0], len(jobs))
-        return False
+    def task(i: int, job: LLMJob) -> Callable[[], Outcome]:
+        return partial(outcome, rnd, job, stream, i)
 
-    try:
-        drive(lambda i: outcome(rnd, jobs[i], stream, i), range(start, len(jobs)), rnd.client.cfg.max_concurrency, take)
-    finally:
-        writer.flush()
-        rnd.errors += extra.get("errors", [])
+    stats = run_stream(rnd.cat, stream, listed(jobs, task),
+                       in_threads(rnd.client.cfg.max_concurrency, failures=(LLMError,)), run=rnd.run_id,
+                       batch_size=rnd.cfg.batch_size, progress=_done_of(_phase(rnd.progress, phase), len(jobs)),
+                       halts={BudgetExceeded: "budget"})
+    rnd.errors += list(stats.failures.elements())
+    if stats.status == "budget":  # the stream kept what it made; the round stops here
+        raise BudgetExceeded(stats.message)
     return stats
 
 
 def outcome(rnd: Round, job: LLMJob, stream: str, index: int) -> Outcome:
-    out = to_outcome(job.make(rnd.client), job.node, rnd.generator, rnd.conf["seed"], 0, stream, index,
-                     round_=rnd.r, parent_id=job.parent_id)
-    out.sample.difficulty, out.sample.difficulty_score = job.difficulty
-    out.relation, out.meta = job.relation, job.meta
-    return out
-
-
-def stream_figures(cat: Catalog, rnd: Round) -> dict[str, dict[str, int]]:
-    """Generated/accepted per phase of the round, from the catalog (the same after a resume)."""
-    rows = cat.con.execute("""SELECT split_part(stream, ':', 4), count(*), count(*) FILTER (WHERE accepted)
-                              FROM samples WHERE stream LIKE ? GROUP BY 1 ORDER BY 1""",
-                           [f"evolve:{rnd.r}:{rnd.key}:%"]).fetchall()
-    return {phase: {"generated": g, "accepted": a} for phase, g, a in rows}
+    return to_outcome(job.make(rnd.client), job.node, rnd.generator, rnd.conf["seed"], 0, stream, index,
+                      round_=rnd.r, parent_id=job.parent_id, difficulty=job.difficulty, relation=job.relation,
+                      meta=job.meta)

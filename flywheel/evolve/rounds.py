@@ -8,7 +8,6 @@ ends with the rows of an uninterrupted round. A round is finished when its `runs
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Callable
@@ -16,6 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.runs import (
+    accepted_count,
+    finished_rounds,
+    mark_interrupted,
+    round_config_row,
+)
 from flywheel.catalog.store import check_path
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import content_id
@@ -23,8 +28,8 @@ from flywheel.evolve import difficulty, diversity, quality
 from flywheel.evolve.report import axis_stats, round_stats
 from flywheel.evolve.state import SYMBOLIC, CatalogView, Job, _nodes
 from flywheel.run.build import Task
-from flywheel.run.commit import BatchWriter, RunStats, absorb, in_order, load_duplicates
-from flywheel.sandbox import WorkerPool
+from flywheel.run.pool import WorkerPool
+from flywheel.run.stream import RunStats, in_processes, listed, run_stream
 
 AXES = ("diversity", "quality", "difficulty")
 # Share of a round's budget per planner; renormalised over the axes a user selects.
@@ -69,10 +74,7 @@ def validate(cfg: EvolveConfig) -> None:
         raise FlywheelError(f"unknown axis {', '.join(bad) or '(none given)'}; choose from {', '.join(AXES)}")
     check_path(Path(cfg.catalog), must_exist=True)
     with Catalog(cfg.catalog, read_only=True) as cat:
-        try:
-            (n,) = cat.con.execute("SELECT count(*) FROM samples WHERE accepted").fetchone()
-        except Exception:  # noqa: BLE001 - an empty or foreign DuckDB file
-            n = 0
+        n = accepted_count(cat)
     if not n:
         raise FlywheelError(f"no accepted samples in {cfg.catalog}: run `flywheel synthesize --catalog {cfg.catalog}` first")
 
@@ -94,23 +96,14 @@ def evolve(cfg: EvolveConfig, progress: Progress | None = None, on_round: Callab
         pool.close()
 
 
-def finished_rounds(cat: Catalog) -> int:
-    (r,) = cat.con.execute(
-        "SELECT max(round) FROM runs WHERE command = 'evolve' AND axis = 'round' AND status = 'done'").fetchone()
-    return r or 0
-
-
 def round_config(cat: Catalog, cfg: EvolveConfig, r: int, creator: dict | None = None) -> dict:
     """A resumed round keeps the settings it started with, so it re-plans the same jobs.
 
     `creator` ({"creator": "llm", "model": …}) marks a round made by a model; symbolic rounds carry
     no such key, so their config (and stream names) stay what they always were.
     """
-    row = cat.con.execute(
-        "SELECT config FROM runs WHERE command = 'evolve' AND axis = 'round' AND round = ? ORDER BY started_at LIMIT 1",
-        [r]).fetchone()
-    if row:
-        conf = json.loads(row[0])
+    conf = round_config_row(cat, r)
+    if conf is not None:
         started, asked = conf.get("creator", "symbolic"), (creator or {}).get("creator", "symbolic")
         if started != asked:
             raise FlywheelError(f"round {r} was started with --creator {started}; finish it with --creator {started} "
@@ -124,7 +117,7 @@ def begin_round(cat: Catalog, conf: dict, r: int) -> tuple[str, str]:
 
     The key hashes the round's config: its streams are `evolve:<r>:<key>…`, its plans seeded by it.
     """
-    cat.con.execute("UPDATE runs SET status = 'interrupted' WHERE command = 'evolve' AND round = ? AND status = 'running'", [r])
+    mark_interrupted(cat, r)
     return cat.start_run("evolve", conf, axis="round", round_=r), content_id("evolve", r, conf)
 
 
@@ -187,23 +180,19 @@ def repair(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, conf: dict, stream
 def run_jobs(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, jobs: list[Job], stream: str, r: int, run_id: str,
              progress: Callable[[int, int], None] | None) -> RunStats:
     """Run a stream of jobs from where it stopped; outcomes are committed in job order."""
-    stats = RunStats()
-    _, start = cat.stream_state(stream)
-    if start >= len(jobs):
-        return stats
     root = str(cat.images.root)
-    tasks = (Task(i, j.node, j.seed, stream, round=r, image_root=root, ops=j.ops, parent_id=j.parent_id,
-                  relation=j.relation, meta=j.meta) for i, j in enumerate(jobs) if i >= start)
-    dups = load_duplicates(cat)
-    writer = BatchWriter(cat, run_id, cfg.batch_size)
-    done = start
-    for out in in_order(pool.imap("flywheel.run.build:build", tasks), start):
-        absorb(out, dups, stats, writer)
-        done += 1
-        if progress:
-            progress(done, len(jobs))
-    writer.flush()
-    return stats
+
+    def task(i: int, j: Job) -> Task:
+        return Task(i, j.node, j.seed, stream, round=r, image_root=root, ops=j.ops, parent_id=j.parent_id,
+                    relation=j.relation, meta=j.meta)
+
+    return run_stream(cat, stream, listed(jobs, task), in_processes(pool), run=run_id, batch_size=cfg.batch_size,
+                      progress=_done_of(progress, len(jobs)))
+
+
+def _done_of(progress: Callable[[int, int], None] | None, total: int) -> Callable[[RunStats], None] | None:
+    """Report a stream's progress as (tasks done, tasks planned)."""
+    return (lambda s: progress(s.next_task, total)) if progress else None
 
 
 def _phase(progress: Progress | None, name: str) -> Callable[[int, int], None] | None:

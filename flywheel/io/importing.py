@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -19,13 +20,13 @@ import pyarrow.parquet as pq
 from PIL import Image
 
 from flywheel.catalog import Catalog
-from flywheel.catalog.images import sha256
+from flywheel.catalog.runs import known_ids
 from flywheel.core.answers import answer_value
 from flywheel.core.errors import FlywheelError
-from flywheel.core.records import Sample, Verdict, content_id
-from flywheel.run.commit import load_duplicates
+from flywheel.core.records import Verdict, content_id
+from flywheel.run.build import Outcome, Png, assemble, store_images
+from flywheel.run.stream import NewRun, in_threads, run_stream
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
-from flywheel.verify.duplicate import phash_hex, question_key
 from flywheel.verify.image import MIN_INK, ink_fraction
 from flywheel.verify.tool import MAX_CHANGED, changed_mask
 
@@ -33,6 +34,8 @@ V_INTERACTION = ["id", "question", "image", "original_img_code", "edited_image",
 TRACE = re.compile(r"^<think>.*<code>\n```python\n.*\n```\n</code>\n<sandbox_output>.*</sandbox_output>.*</think>\s*"
                    r"<answer>(.*)</answer>\s*$", re.S)
 LIMITS = SandboxLimits(wall_s=30, cpu_s=20)
+GENERATOR = "import:v-interaction"
+BATCH_SIZE = 32  # rows per catalog transaction: an interrupted import keeps what it committed
 
 
 def _pixels(png: bytes | None) -> np.ndarray | None:
@@ -78,14 +81,30 @@ def _answer_verdict(sid: str, row: dict) -> Verdict:
     return Verdict(sid, "answer", True, 1.0, "trace well formed; answer parses and matches the trace")
 
 
-def _check(row: dict) -> tuple[dict, object, object]:
+def _outcome(row: dict, stream: str, index: int) -> Outcome:
+    """Re-run one row's code in the sandbox (each run its own process) and judge it."""
+    sid = str(row["id"])
     fig = run_untrusted(row.get("original_img_code") or "", None, LIMITS, expect_file="image.png")
     tool = run_untrusted(row.get("tool_code") or "", fig.image_png, LIMITS) if fig.ok else None
-    return row, fig, tool
+    verdicts = [_answer_verdict(sid, row), _image_verdict(sid, row, fig), _tool_verdict(sid, row, fig, tool)]
+    figure = Png(fig.image_png) if fig.ok else None
+    edited = Png(tool.image_png) if tool is not None and tool.ok else None
+    sample = assemble(
+        sid=sid, kind="interaction", domain="imported", knowledge_id=f"imported:{stream}", generator=GENERATOR,
+        seed=0, params={}, question=row["question"] or "", answer=row["answer"] or "", answer_expr=None,
+        image_code=row["original_img_code"] or "", tool_code=row["tool_code"] or "", cot=row["CoT_with_code"] or "",
+        difficulty=0, difficulty_score=0.0, figure=figure, edited=edited, key=row["question"] or "",
+        verdicts=verdicts, stream=stream, index=index,
+    )
+    return Outcome(index, sample, verdicts, store_images([figure, edited]))
 
 
 def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None) -> tuple[int, int]:
-    """Import rows not yet in the catalog; returns (rows imported, rows accepted)."""
+    """Import rows not yet in the catalog; returns (rows imported, rows accepted).
+
+    The rows are a stream committed in row order: an interrupted import run again resumes after
+    the rows it committed (they are known by then, so the rows left are the stream's rest).
+    """
     try:
         table = pq.read_table(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
@@ -93,46 +112,16 @@ def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None) -
     missing = [c for c in V_INTERACTION if c not in table.column_names]
     if missing:
         raise FlywheelError(f"{path} lacks V-Interaction columns {missing}")
-    rows = table.select(V_INTERACTION).to_pylist()
-    known = {r[0] for r in cat.con.execute("SELECT id FROM samples").fetchall()}
-    rows = [r for r in rows if str(r["id"]) not in known]  # re-importing adds nothing
+    known = known_ids(cat)
+    rows = [r for r in table.select(V_INTERACTION).to_pylist() if str(r["id"]) not in known]  # re-importing adds nothing
     if not rows:
         return 0, 0
     stream = "import:" + content_id(path.name, table.num_rows)
-    dups = load_duplicates(cat)
-    run_id = cat.start_run("import", {"file": str(path), "format": "v-interaction", "rows": len(rows)})
-    samples, verdicts, images, accepted = [], [], {}, 0
-    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as ex:  # each check is its own process
-        for i, (row, fig, tool) in enumerate(ex.map(_check, rows)):
-            sid = str(row["id"])
-            vs = [_answer_verdict(sid, row), _image_verdict(sid, row, fig), _tool_verdict(sid, row, fig, tool)]
-            s = _sample(sid, row, fig, tool, stream, i)
-            if fig.ok:
-                images[s.image] = fig.image_png
-                s.phash = phash_hex(_pixels(fig.image_png))
-                passed, reason = dups.check(s.question_key, s.phash, s.answer)
-            else:
-                passed, reason = False, "no image to hash"
-            vs.append(Verdict(sid, "duplicate", passed, float(passed), reason))
-            if tool is not None and tool.ok:
-                images[s.edited_image] = tool.image_png
-            s.accepted = all(v.passed for v in vs)
-            if s.accepted:
-                dups.add(s.question_key, s.phash, s.answer)
-                accepted += 1
-            samples.append(s)
-            verdicts += vs
-    cat.write_batch(samples, verdicts, images, run_id)
-    cat.finish_run(run_id, "done", {"rows": len(rows), "accepted": accepted})
-    return len(rows), accepted
 
+    def tasks(start: int, _accepted: int) -> Iterator[Callable[[], Outcome]]:
+        return (partial(_outcome, row, stream, i) for i, row in enumerate(rows, start))
 
-def _sample(sid: str, row: dict, fig, tool, stream: str, index: int) -> Sample:
-    return Sample(
-        id=sid, kind="interaction", domain="imported", knowledge_id=f"imported:{stream}", question=row["question"] or "",
-        answer=row["answer"] or "", answer_expr=None, image=sha256(fig.image_png) if fig.ok else "",
-        image_code=row["original_img_code"] or "", tool_code=row["tool_code"] or "",
-        edited_image=sha256(tool.image_png) if tool is not None and tool.ok else None, cot=row["CoT_with_code"] or "",
-        difficulty=0, difficulty_score=0.0, params={}, seed=0, generator="import:v-interaction",
-        stream=stream, task_index=index, question_key=question_key(row["question"] or ""),
-    )
+    run = NewRun("import", {"file": str(path), "format": "v-interaction", "rows": len(rows)},
+                 extra=lambda: {"rows": len(rows)})
+    stats = run_stream(cat, stream, tasks, in_threads(workers or os.cpu_count() or 1), run=run, batch_size=BATCH_SIZE)
+    return len(rows), stats.accepted - stats.accepted_before

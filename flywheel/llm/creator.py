@@ -26,15 +26,13 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from flywheel.catalog.images import sha256
 from flywheel.core.answers import answer_value, parse_answer
-from flywheel.core.records import KnowledgeNode, Sample, Verdict, content_id
+from flywheel.core.records import KnowledgeNode, Verdict, content_id
 from flywheel.llm import prompts
 from flywheel.llm.candidate import Candidate, CandidateError, final_answer, parse_candidate
 from flywheel.llm.client import LLMClient, LLMError
-from flywheel.run.build import Outcome
+from flywheel.run.build import Outcome, Png, assemble, store_images
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
-from flywheel.verify.duplicate import phash_hex, question_key
 from flywheel.verify.image import MIN_INK, ink_fraction
 from flywheel.verify.tool import MAX_CHANGED, changed_mask
 
@@ -213,27 +211,31 @@ def create(client: LLMClient, node: KnowledgeNode, sid: str, variant: int, repai
 
 
 def to_outcome(checked: Checked, node: KnowledgeNode, generator: str, seed: int, variant: int,
-               stream: str, index: int, round_: int = 0, parent_id: str | None = None) -> Outcome:
-    """The Sample record and images of a checked reply, as the batch writer takes them."""
-    c, sid = checked.candidate, checked.sid
-    images = {sha256(p): p for p in (checked.figure_png, checked.edited_png) if p}
+               stream: str, index: int, round_: int = 0, parent_id: str | None = None,
+               difficulty: tuple[int, float] = (1, 1.0), relation: str = "", meta: dict | None = None) -> Outcome:
+    """The Sample record and images of a checked reply, as the batch writer takes them.
+
+    `difficulty` is what the task claims (a harder variant: one step more than its parent).
+    """
+    c = checked.candidate
+    figure = Png(checked.figure_png) if checked.figure_png else None
+    edited = Png(checked.edited_png) if checked.edited_png else None
     expr = parse_answer(c.answer) if c else None
     params: dict[str, Any] = {"variant": variant, "repairs": checked.repairs}
     if c and c.measure:
         params["measure"] = c.measure
     if c is None:
         params["raw_reply"] = checked.raw[:4000]  # what the model said, for whoever debugs the prompt
-    sample = Sample(
-        id=sid, kind="interaction", domain=node.domain, knowledge_id=node.id,
-        question=c.question if c else "", answer=c.answer if c else "", answer_expr=None if expr is None else str(expr),
-        image=sha256(checked.figure_png) if checked.figure_png else "", image_code=c.figure_code if c else "",
-        tool_code=c.tool_code if c else "", edited_image=sha256(checked.edited_png) if checked.edited_png else None,
-        cot=c.cot if c else "", difficulty=1, difficulty_score=1.0, params=params, seed=seed, generator=generator,
-        round=round_, parent_id=parent_id, accepted=checked.passed, stream=stream, task_index=index,
-        phash=phash_hex(_pixels(checked.figure_png)) if checked.figure_png else "",
-        question_key=question_key(c.question) if c else "",
+    sample = assemble(
+        sid=checked.sid, kind="interaction", domain=node.domain, knowledge_id=node.id, generator=generator, seed=seed,
+        params=params, question=c.question if c else "", answer=c.answer if c else "",
+        answer_expr=None if expr is None else str(expr), image_code=c.figure_code if c else "",
+        tool_code=c.tool_code if c else "", cot=c.cot if c else "", difficulty=difficulty[0],
+        difficulty_score=difficulty[1], figure=figure, edited=edited, key=c.question if c else None,
+        verdicts=checked.verdicts, stream=stream, index=index, round_=round_, parent_id=parent_id,
     )
-    return Outcome(index, sample, list(checked.verdicts), images)
+    return Outcome(index, sample, list(checked.verdicts), store_images([figure, edited]), relation=relation,
+                   meta=meta or {})
 
 
 def sample_id(generator: str, node: KnowledgeNode, seed: int, variant: int) -> str:

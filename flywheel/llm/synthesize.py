@@ -10,11 +10,9 @@ carries the call, cache-hit, retry, token and cost counts.
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
@@ -25,20 +23,18 @@ from flywheel.llm.cache import ResponseCache
 from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError, Usage
 from flywheel.llm.creator import create, sample_id, to_outcome
 from flywheel.run.build import Outcome
-from flywheel.run.commit import BatchWriter, RunStats, absorb, load_duplicates
+from flywheel.run.stream import NewRun, in_threads, run_stream
 from flywheel.run.synthesize import SynthesisConfig, SynthesisStats
-from flywheel.verify.duplicate import DuplicateIndex
 
 TASKS_PER_SAMPLE = 5  # model calls cost money: give up sooner than the symbolic creator does
 
 
 @dataclass
 class LLMRun:
-    stats: SynthesisStats
+    stats: SynthesisStats  # stats.failures: the creator calls that failed for good, by reason
     usage: Usage
     status: str = "done"  # done | exhausted | budget | nothing-to-do
     message: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def llm_nodes(cfg: SynthesisConfig) -> tuple[list[KnowledgeNode], list[KnowledgeNode]]:
@@ -77,25 +73,10 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
     seeds, nodes = check_llm_config(cfg, llm, repair_rounds)
     generator = f"llm:{llm.model}"
     stream = content_id("llm", llm.model, cfg.seed, sorted(n.id for n in nodes))
-    run = LLMRun(SynthesisStats(), Usage())
-    t0 = time.perf_counter()
     with Catalog(cfg.catalog) as cat:
         cat.upsert_knowledge(seeds)
-        run.stats.accepted_before, start = cat.stream_state(stream)
-        run.stats.accepted = run.stats.accepted_before
-        if run.stats.accepted >= cfg.n:
-            run.status = "nothing-to-do"
-            return run
-        # The config row names the model and limits, never the endpoint's key.
-        run_id = cat.start_run("synthesize", {"creator": "llm", "model": llm.model, "n": cfg.n, "seed": cfg.seed,
-                                              "stream": stream, "knowledge": [n.id for n in nodes],
-                                              "max_concurrency": llm.max_concurrency, "budget_usd": llm.budget_usd,
-                                              "repair_rounds": repair_rounds})
         cache = ResponseCache(cat.con)
         client = LLMClient(llm, cache)
-        run.usage = client.usage
-        dups = load_duplicates(cat)
-        writer = BatchWriter(cat, run_id, cfg.batch_size)
 
         def task(i: int) -> Outcome:
             node = nodes[i % len(nodes)]
@@ -104,65 +85,21 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
             checked = create(client, node, sid, variant, repair_rounds, cfg.seed)
             return to_outcome(checked, node, generator, cfg.seed, variant, stream, i)
 
-        limit = start + (max_tasks if max_tasks is not None else (cfg.n - run.stats.accepted) * TASKS_PER_SAMPLE + 2)
-        run.status = "interrupted"
+        def tasks(start: int, accepted: int) -> Iterator[Callable[[], Outcome]]:
+            limit = start + (max_tasks if max_tasks is not None else (cfg.n - accepted) * TASKS_PER_SAMPLE + 2)
+            return (partial(task, i) for i in range(start, limit))
+
+        # The config row names the model and limits, never the endpoint's key.
+        run = NewRun("synthesize", {"creator": "llm", "model": llm.model, "n": cfg.n, "seed": cfg.seed,
+                                    "stream": stream, "knowledge": [n.id for n in nodes],
+                                    "max_concurrency": llm.max_concurrency, "budget_usd": llm.budget_usd,
+                                    "repair_rounds": repair_rounds},
+                     extra=lambda: {"llm": client.usage.as_dict()})
+        progress = (lambda s: on_progress(s.accepted, s.generated)) if on_progress else None
         try:
-            run.status = _drive(task, range(start, limit), llm.max_concurrency, cfg.n, run, dups, writer, on_progress)
-        except BudgetExceeded as exc:
-            run.status, run.message = "budget", str(exc)
+            stats = run_stream(cat, stream, tasks, in_threads(llm.max_concurrency, failures=(LLMError,)), run=run,
+                               batch_size=cfg.batch_size, stop_at=cfg.n, progress=progress,
+                               halts={BudgetExceeded: "budget"})
         finally:
-            writer.flush()
-            run.stats.seconds = time.perf_counter() - t0
-            cat.finish_run(run_id, run.status, {**run.stats.as_dict(), "llm": client.usage.as_dict()})
             cache.close()
-    return run
-
-
-def _drive(task: Callable[[int], Outcome], indices: range, width: int, n: int, run: LLMRun,
-           dups: DuplicateIndex, writer: BatchWriter, on_progress: Callable[[int, int], None] | None) -> str:
-    """Run tasks `width` at a time, absorbing results in index order; returns the run status."""
-    stop = drive(task, indices, width, lambda fut: _take(fut, run, dups, writer, n, on_progress))
-    return "done" if stop else "exhausted"
-
-
-def drive(task: Callable[[int], Outcome], indices: Iterable[int], width: int,
-          take: Callable[[Future[Outcome]], bool]) -> bool:
-    """Run tasks on `width` threads and hand their futures to `take` strictly in index order.
-
-    Stops early (True) when `take` returns True. An exception of a task (BudgetExceeded) reaches the
-    caller through `take`; the tasks still in flight are finished or cancelled first.
-    """
-    todo = iter(indices)
-    window: deque[Future[Outcome]] = deque()
-    ex = ThreadPoolExecutor(max(1, width), thread_name_prefix="llm-task")
-    try:
-        for i in todo:
-            window.append(ex.submit(task, i))
-            # Keep the threads busy, but commit strictly in order.
-            if len(window) >= width and take(window.popleft()):
-                return True
-        while window:
-            if take(window.popleft()):
-                return True
-        return False
-    finally:
-        ex.shutdown(wait=True, cancel_futures=True)
-
-
-def _take(fut: Future[Outcome], run: LLMRun, dups: DuplicateIndex, writer: BatchWriter, n: int,
-          on_progress: Callable[[int, int], None] | None) -> bool:
-    if take_outcome(fut, run.stats, run.extra, dups, writer) and on_progress:
-        on_progress(run.stats.accepted, run.stats.generated)
-    return run.stats.accepted >= n
-
-
-def take_outcome(fut: Future[Outcome], stats: RunStats, extra: dict, dups: DuplicateIndex, writer: BatchWriter) -> bool:
-    """Absorb one task's outcome (False when its creator call failed for good: counted, not fatal)."""
-    try:
-        out = fut.result()
-    except LLMError as exc:
-        stats.failed_tasks += 1
-        extra.setdefault("errors", []).append(str(exc))
-        return False
-    absorb(out, dups, stats, writer)
-    return True
+    return LLMRun(stats, client.usage, stats.status, stats.message)

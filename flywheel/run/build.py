@@ -1,23 +1,43 @@
 """One sample end to end inside a worker: generate → render → run tool → verify → hash.
 
-`build(task)` is the task function the worker pool runs; it returns plain records and PNG bytes,
-so the parent only has to check duplicates and write the catalog.
+`build(task)` is the task function the worker pool runs, for every kind: an interaction sample is
+the generator's problem itself; a perception or instruction sample is a variant of the same figure
+(flywheel/kinds), drawn from the same seed, so all kinds of one figure share its image. It returns
+plain records, so the parent only has to check duplicates and write the catalog.
+
+`assemble` is the one place a Sample record is made (here, by the LLM creator and by the importer):
+the figure's sha and pHash, the edited figure's sha, the duplicate key and acceptance are derived
+the same way for every creator. `store_images` is the one way a sample's PNGs reach the store.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import random
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-from flywheel.catalog.images import ImageStore
+import numpy as np
+
+from flywheel.catalog.images import ImageStore, sha256
 from flywheel.core.records import KnowledgeNode, Sample, Verdict, content_id
 from flywheel.domains import get_generator
+from flywheel.kinds import instruction, perception
+from flywheel.kinds.points import format_points, point_pixels
+from flywheel.kinds.variant import KindVariant, Unsupported
 from flywheel.render.draft import Rendered, draw, render
-from flywheel.render.execute import CodeError, run_image_code, run_tool_code
+from flywheel.render.execute import CodeError, decode_rgb, run_image_code, run_tool_code
 from flywheel.verify.duplicate import phash_hex, question_key
 from flywheel.verify.registry import VerifyContext, run_verifiers
+
+MAKERS: dict[str, Callable[[Rendered, random.Random], KindVariant]] = {
+    "perception": perception.make,
+    "instruction": instruction.make,
+}
 
 
 @dataclass(frozen=True)
@@ -43,8 +63,36 @@ class Outcome:
     images: dict[str, bytes] = field(default_factory=dict)  # PNGs not yet in the store
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for `bench speed`
     relation: str = ""
-    error: str = ""  # why no sample came out (an evolution op found no well-conditioned placement)
+    error: str = ""  # why no sample came out (an evolution op found no placement, a kind that does not fit)
     meta: dict = field(default_factory=dict)
+
+
+class Picture(Protocol):
+    """A PNG as a sample records it: its sha names it in the store, its pixels give the pHash."""
+
+    @property
+    def png(self) -> bytes | None: ...
+
+    @property
+    def sha(self) -> str | None: ...
+
+    @property
+    def rgb(self) -> np.ndarray | None: ...
+
+
+@dataclass
+class Png:
+    """PNG bytes made outside a worker's renderer (a model's figure code, an imported row)."""
+
+    png: bytes
+
+    @functools.cached_property
+    def sha(self) -> str:
+        return sha256(self.png)
+
+    @functools.cached_property
+    def rgb(self) -> np.ndarray:
+        return decode_rgb(self.png)
 
 
 def task_seed(stream: str, index: int) -> int:
@@ -72,11 +120,19 @@ def ping(_: object = None) -> bool:
     return True
 
 
-def build(task: Task) -> Outcome:
-    if task.kind != "interaction":
-        from flywheel.run.build_kind import build_kind
+@dataclass(frozen=True)
+class _Problem:
+    """What a sample of one kind asks of a figure: the code the sandbox runs and the verifiers judge."""
 
-        return build_kind(task)
+    rendered: Rendered
+    question: str
+    answer: str
+    answer_expr: str | None
+    key: str  # text of the duplicate key
+    variant: KindVariant | None = None
+
+
+def build(task: Task) -> Outcome:
     clock = _Clock()
     node = task.node
     spec = get_generator(node.generator)
@@ -87,37 +143,98 @@ def build(task: Task) -> Outcome:
         try:
             draft = apply_ops(draft, list(task.ops))
         except StepFailed as exc:
-            return Outcome(task.index, None, relation=task.relation, error=str(exc), meta=task.meta)
+            return _no_sample(task, str(exc))
     clock.lap("generate")
     rendered = render(draft)
     clock.lap("layout+emit")
-    sid = content_id(spec.name, node.id, draft.params, task.seed)
-    ctx, images = execute(sid, rendered, clock, spec.domain)
-    if task.image_root:
-        # Content-addressed, atomic writes: safe from any worker, and it keeps PNG bytes out of
-        # the pipe to the parent (which would otherwise do all the file I/O on one core).
-        store = ImageStore(Path(task.image_root))
-        for digest, data in images.items():
-            store.put(data, digest)
-        images = {}
-        clock.lap("store")
+    if task.kind == "interaction":
+        sid = content_id(spec.name, node.id, draft.params, task.seed)
+        problem = _Problem(rendered, draft.question, draft.answer_latex, str(draft.answer),
+                           f"{draft.question} {draft.figure_key}")
+    else:
+        # The kind is part of the id, so the three tasks of one figure are three samples.
+        sid = content_id(task.kind, spec.name, node.id, draft.params, task.seed)
+        try:
+            variant = MAKERS[task.kind](rendered, random.Random(task.seed))
+        except Unsupported as exc:
+            # Not a rejected sample either: per-domain acceptance counts only real attempts.
+            return _no_sample(task, f"no {task.kind} task for {spec.name}: {exc}")
+        # Perception and instruction questions repeat across figures; the answer (the coordinates) and
+        # the figure (where its labelled points are drawn, and what it shows unstated) tell them apart.
+        problem = _Problem(variant.rendered, variant.question, variant.answer, None,
+                           f"{task.kind} {variant.question} {variant.answer} {figure_key(rendered)}", variant)
+    ctx, _ = execute(sid, problem.rendered, clock, spec.domain)
+    overlay = None
+    if problem.variant is not None:
+        ctx.kind, ctx.points = task.kind, problem.variant.points
+        if task.kind == "instruction" and ctx.render and ctx.tool and ctx.tool.png:
+            overlay = Png(instruction.mask_png(instruction.overlay_mask(ctx.render.png, ctx.tool.png)))
+    images = store_images([ctx.render, ctx.tool, overlay], task.image_root)
+    clock.lap("store")
     verdicts = run_verifiers(ctx)
     clock.lap("verify")
-    render_result, tool_result = ctx.render, ctx.tool
-    image_sha = render_result.sha if render_result else ""
-    edited_sha = tool_result.sha if tool_result else None
-    phash = phash_hex(render_result.rgb) if render_result else ""
-    clock.lap("phash")
-    sample = Sample(
-        id=sid, kind="interaction", domain=spec.domain, knowledge_id=node.id,
-        question=draft.question, answer=draft.answer_latex, answer_expr=str(draft.answer),
-        image=image_sha, image_code=rendered.image_code, tool_code=rendered.tool_code,
-        edited_image=edited_sha, cot=rendered.cot, difficulty=draft.difficulty.hops,
-        difficulty_score=draft.difficulty.score, params=draft.params, seed=task.seed,
-        generator=spec.name, round=task.round, parent_id=task.parent_id, accepted=all(v.passed for v in verdicts),
-        stream=task.stream, task_index=task.index, phash=phash, question_key=question_key(f"{draft.question} {draft.figure_key}"),
+    v = problem.variant
+    sample = assemble(
+        sid=sid, kind=task.kind, domain=spec.domain, knowledge_id=node.id, generator=spec.name, seed=task.seed,
+        params=draft.params, question=problem.question, answer=problem.answer, answer_expr=problem.answer_expr,
+        image_code=problem.rendered.image_code, tool_code=problem.rendered.tool_code, cot=problem.rendered.cot,
+        difficulty=draft.difficulty.hops, difficulty_score=draft.difficulty.score, figure=ctx.render, edited=ctx.tool,
+        key=problem.key, verdicts=verdicts, stream=task.stream, index=task.index, round_=task.round,
+        parent_id=task.parent_id, points={k: list(p) for k, p in v.points.items()} if v else None,
+        elements=v.elements if v else None, overlay=overlay.sha if overlay else None,
     )
+    clock.lap("phash")
     return Outcome(task.index, sample, verdicts, images, clock.laps, task.relation, meta=task.meta)
+
+
+def _no_sample(task: Task, why: str) -> Outcome:
+    return Outcome(task.index, None, relation=task.relation, error=why, meta=task.meta)
+
+
+def figure_key(rendered: Rendered) -> str:
+    """What makes a figure itself: its labelled points' pixels and the draft's unstated data. "Draw the
+    segment F₁F₂" asks the same of every ellipse drawn with its foci at the same pixels, but on two
+    figures whose point P sits elsewhere it is two tasks."""
+    scene = rendered.draft.scene
+    return f"{format_points(point_pixels(rendered, list(scene.labeled)))} {rendered.draft.figure_key}"
+
+
+def assemble(
+    *, sid: str, kind: str, domain: str, knowledge_id: str, generator: str, seed: int, params: dict[str, Any],
+    question: str, answer: str, answer_expr: str | None, image_code: str, tool_code: str, cot: str,
+    difficulty: int, difficulty_score: float, figure: Picture | None, edited: Picture | None, key: str | None,
+    verdicts: list[Verdict], stream: str, index: int, round_: int = 0, parent_id: str | None = None,
+    points: dict[str, list[float]] | None = None, elements: list[str] | None = None, overlay: str | None = None,
+) -> Sample:
+    """The Sample record of one task. `figure`/`edited` are the drawn and the tool-edited PNG (None
+    when there is none), `key` the text of the duplicate key (None: no question to key), and
+    acceptance is every verdict so far (the commit adds the duplicate verdict and decides again)."""
+    return Sample(
+        id=sid, kind=kind, domain=domain, knowledge_id=knowledge_id, question=question, answer=answer,
+        answer_expr=answer_expr, image=(figure.sha or "") if figure else "", image_code=image_code,
+        tool_code=tool_code, edited_image=edited.sha if edited else None, cot=cot, difficulty=difficulty,
+        difficulty_score=difficulty_score, params=params, seed=seed, generator=generator, round=round_,
+        parent_id=parent_id, accepted=all(v.passed for v in verdicts), stream=stream, task_index=index,
+        phash=phash_hex(figure.rgb) if figure else "", question_key=question_key(key) if key is not None else "",
+        points=points, elements=elements, overlay=overlay,
+    )
+
+
+def store_images(pictures: Iterable[Picture | None], root: str | None = None) -> dict[str, bytes]:
+    """A sample's PNGs by sha, for the image store.
+
+    With the store's `root` they are written here and now — content-addressed, atomic writes, safe
+    from any worker, and the PNG bytes stay out of the pipe to the parent (which would otherwise do
+    all the file I/O on one core) — and nothing is left to write. Without it they come back for the
+    batch writer, which writes them with the sample's rows.
+    """
+    images = {p.sha: p.png for p in pictures if p is not None and p.png and p.sha}
+    if root is None:
+        return images
+    store = ImageStore(Path(root))
+    for digest, data in images.items():
+        store.put(data, digest)
+    return {}
 
 
 def execute(
@@ -125,19 +242,16 @@ def execute(
 ) -> tuple[VerifyContext, dict[str, bytes]]:
     """Run the image code, then the tool code on its output; the context the verifiers judge."""
     clock = clock or _Clock()
-    images: dict[str, bytes] = {}
     render_result = tool_result = render_error = None
     try:
         render_result = run_image_code(rendered.image_code)
-        images[render_result.sha] = render_result.png
         clock.lap("image_code")
         tool_result = run_tool_code(rendered.tool_code, render_result.png)
-        if tool_result.png:
-            images[tool_result.sha] = tool_result.png
         clock.lap("tool_code")
     except CodeError as exc:
         render_error = str(exc)
-    return VerifyContext(sid, rendered, render_result, render_error, tool_result, domain), images
+    ctx = VerifyContext(sid, rendered, render_result, render_error, tool_result, domain)
+    return ctx, store_images([render_result, tool_result])
 
 
 class _Clock:

@@ -7,8 +7,7 @@ exactly the accepted ids of an uninterrupted one, and rerunning a finished comma
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +19,8 @@ from flywheel.kinds import kind_of_task
 from flywheel.kinds.selection import select_domains
 from flywheel.knowledge.seeds import load_seeds, select
 from flywheel.run.build import Task, task_seed
-from flywheel.run.commit import BatchWriter, RunStats, absorb, in_order, load_duplicates
-from flywheel.sandbox import WorkerPool
+from flywheel.run.pool import WorkerPool
+from flywheel.run.stream import NewRun, RunStats, in_processes, run_stream
 
 MAX_TASKS_PER_SAMPLE = 20  # give up when generators reject far more than they accept
 
@@ -86,37 +85,19 @@ def synthesize(
 
 
 def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[[int, int], None] | None) -> SynthesisStats:
-    nodes, stream = p.nodes, p.stream
-    stats = SynthesisStats()
-    t0 = time.perf_counter()
     with Catalog(cfg.catalog) as cat:
         cat.upsert_knowledge(p.seeds)
-        stats.accepted_before, start = cat.stream_state(stream)
-        stats.accepted = stats.accepted_before
-        if stats.accepted >= cfg.n:
-            return stats
-        run_id = cat.start_run("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": stream,
-                                              "knowledge": [n.id for n in nodes], "workers": pool.size})
-        dups = load_duplicates(cat)
-        limit = start + (cfg.n - stats.accepted) * MAX_TASKS_PER_SAMPLE + 50
         root = str(cat.images.root)
-        tasks = (_task(i, nodes, stream, root, cfg.kinds) for i in range(start, limit))
-        writer = BatchWriter(cat, run_id, cfg.batch_size)
-        status = "interrupted"
-        try:
-            for out in in_order(pool.imap("flywheel.run.build:build", tasks), start):
-                if absorb(out, dups, stats, writer) and stats.accepted >= cfg.n:
-                    break
-                if on_progress:
-                    on_progress(stats.accepted, stats.generated)
-            writer.flush()
-            status = "done" if stats.accepted >= cfg.n else "exhausted"
-        finally:
-            stats.seconds = time.perf_counter() - t0
-            cat.finish_run(run_id, status, stats.as_dict())
-    if on_progress:
-        on_progress(stats.accepted, stats.generated)
-    return stats
+
+        def tasks(start: int, accepted: int) -> Iterator[Task]:
+            limit = start + (cfg.n - accepted) * MAX_TASKS_PER_SAMPLE + 50
+            return (_task(i, p.nodes, p.stream, root, cfg.kinds) for i in range(start, limit))
+
+        run = NewRun("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": p.stream,
+                                    "knowledge": [n.id for n in p.nodes], "workers": pool.size})
+        progress = (lambda s: on_progress(s.accepted, s.generated)) if on_progress else None
+        return run_stream(cat, p.stream, tasks, in_processes(pool), run=run, batch_size=cfg.batch_size, stop_at=cfg.n,
+                          progress=progress)
 
 
 def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str]) -> Task:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import random
 
-from flywheel.run.build import execute
-from flywheel.run.build_kind import MAKERS
+from flywheel.run.build import MAKERS, execute
 from tests.conftest import rendered
 
 

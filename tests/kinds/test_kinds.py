@@ -8,7 +8,7 @@ import pytest
 from flywheel.core.errors import FlywheelError
 from flywheel.kinds import kind_of_task, parse_kinds
 from flywheel.kinds.variant import Unsupported
-from flywheel.run.build_kind import MAKERS
+from flywheel.run.build import MAKERS
 from tests.conftest import rendered
 
 

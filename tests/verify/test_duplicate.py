@@ -4,7 +4,7 @@ perceptual hash is imagehash's."""
 
 import random
 
-from flywheel.run.build_kind import figure_key
+from flywheel.run.build import figure_key
 from flywheel.verify.duplicate import DuplicateIndex, question_key
 from tests.conftest import rendered
 

@@ -1,0 +1,271 @@
+"""Run a stream: tasks from where it stopped, outcomes committed strictly in task order.
+
+A *stream* is a named sequence of tasks in which task i is always the same task (the same seed,
+the same prompt, the same imported row). Every command that makes samples — `synthesize` (symbolic
+and LLM), the rounds of `evolve` (symbolic and LLM) and `import` — runs its tasks through
+`run_stream`, which owns what they share:
+
+- resume: the stream's next task index and accepted count come from the catalog;
+- the duplicate index of every accepted sample, extended as samples are accepted;
+- in-order commit: outcomes arrive from an executor in task order, each is judged for duplicates,
+  accepted or not, and queued as one unit (sample, verdicts, images, lineage edge, repair record)
+  in a batch written in one transaction;
+- the stop condition (`stop_at` accepted samples), progress callbacks, and the run's `runs` row.
+
+Because nothing is committed out of order, a run killed at any point and started again ends with
+exactly the rows of an uninterrupted run, and rerunning a finished stream adds nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flywheel.catalog import Catalog
+from flywheel.core.records import Sample, Verdict
+from flywheel.run.build import Outcome
+from flywheel.run.pool import TaskFailure, WorkerPool
+from flywheel.verify.duplicate import DuplicateIndex
+
+T = TypeVar("T")
+_END = object()
+Result = Outcome | TaskFailure
+# Payloads in task order → their results in the same order (see in_processes, in_threads).
+Executor = Callable[[Iterable[Any]], Iterator[Result]]
+
+
+@dataclass
+class RunStats:
+    accepted_before: int = 0
+    accepted: int = 0
+    generated: int = 0
+    failed_tasks: int = 0
+    failures: Counter[str] = field(default_factory=Counter)  # first line of why a task made no sample
+    verifier_pass: Counter = field(default_factory=Counter)
+    verifier_seen: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    next_task: int = 0  # the stream's next task index: where a later run resumes
+    status: str = ""  # done | exhausted | interrupted | nothing-to-do, or the status of a halt (budget)
+    message: str = ""  # what halted the stream
+
+    def as_dict(self) -> dict:
+        rates = {k: self.verifier_pass[k] / n for k, n in self.verifier_seen.items() if n}
+        return {"accepted_before": self.accepted_before, "accepted": self.accepted, "generated": self.generated,
+                "failed_tasks": self.failed_tasks, "failures": dict(self.failures.most_common()),
+                "verifier_pass_rate": rates, "seconds": round(self.seconds, 2)}
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """A `runs` row the stream opens once it has work to do and closes with its status and stats."""
+
+    command: str
+    config: dict[str, Any]
+    extra: Callable[[], dict[str, Any]] | None = None  # figures the stream cannot count (model usage)
+
+
+def run_stream(
+    cat: Catalog,
+    stream: str,
+    tasks: Callable[[int, int], Iterable[Any]],
+    executor: Executor,
+    *,
+    run: str | NewRun,
+    batch_size: int,
+    stop_at: int | None = None,
+    progress: Callable[[RunStats], None] | None = None,
+    halts: dict[type[Exception], str] | None = None,
+) -> RunStats:
+    """Run the stream from where it stopped: `tasks(start, accepted)` gives the payloads of tasks
+    start, start+1, … (`accepted`: the stream's accepted samples so far; `listed` makes it of a list).
+
+    `run` is the id of an open `runs` row the samples belong to (an evolution round's), or a NewRun
+    to open when there is work and to close at the end. The stream stops once `stop_at` samples of
+    it are accepted, or when the tasks run out. An exception whose type is in `halts` (a spent
+    budget) ends the stream like running out of tasks — the committed prefix kept, the row closed
+    with the mapped status — and is reported in `status` and `message` instead of raised; any
+    other exception leaves the queued batch uncommitted and the row `interrupted`.
+    """
+    t0 = time.perf_counter()
+    halts = halts or {}
+    stats = RunStats()
+    stats.accepted_before, stats.next_task = cat.stream_state(stream)
+    stats.accepted = stats.accepted_before
+    reached = stop_at is not None and stats.accepted >= stop_at
+    payloads = iter(() if reached else tasks(stats.next_task, stats.accepted))
+    first = next(payloads, _END)
+    if first is _END:  # a finished stream: no row, no duplicate index to load
+        stats.status = "nothing-to-do"
+        return stats
+    run_id = run if isinstance(run, str) else cat.start_run(run.command, run.config)
+    dups = load_duplicates(cat)
+    writer = BatchWriter(cat, run_id, batch_size)
+    stats.status = "interrupted"
+    try:
+        try:
+            _commit_in_order(executor(itertools.chain([first], payloads)), dups, stats, writer, stop_at, progress)
+            stats.status = "done" if stop_at is None or stats.accepted >= stop_at else "exhausted"
+        except tuple(halts) as exc:
+            stats.status, stats.message = next(s for t, s in halts.items() if isinstance(exc, t)), str(exc)
+        writer.flush()
+    finally:
+        stats.seconds = time.perf_counter() - t0
+        if isinstance(run, NewRun):
+            cat.finish_run(run_id, stats.status, {**stats.as_dict(), **(run.extra() if run.extra else {})})
+    return stats
+
+
+def listed(items: Sequence[T], make: Callable[[int, T], Any]) -> Callable[[int, int], Iterator[Any]]:
+    """The tasks of a stream planned as a list: `make(i, items[i])` from the resume point on."""
+    return lambda start, _accepted: (make(i, items[i]) for i in range(start, len(items)))
+
+
+def _commit_in_order(results: Iterator[Result], dups: DuplicateIndex, stats: RunStats, writer: BatchWriter,
+                     stop_at: int | None, progress: Callable[[RunStats], None] | None) -> None:
+    try:
+        for res in results:
+            absorb(res, dups, stats, writer)
+            stats.next_task += 1
+            if progress:
+                progress(stats)
+            if stop_at is not None and stats.accepted >= stop_at:
+                return
+    finally:
+        close = getattr(results, "close", None)
+        if close:
+            close()  # a stopped executor finishes or cancels the tasks still in flight now, not at GC
+
+
+def load_duplicates(cat: Catalog) -> DuplicateIndex:
+    dups = DuplicateIndex()
+    for key, ph, answer, kind in cat.accepted_hashes():
+        dups.add(key, ph, answer, kind)
+    return dups
+
+
+def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWriter) -> bool:
+    """Add the duplicate verdict, decide acceptance, queue the task's rows. Returns True if accepted.
+
+    A task that made no sample is counted with its reason (a worker failure, an evolution op that
+    found no placement, a kind that does not fit the figure, a model call that failed for good).
+    """
+    if isinstance(res, TaskFailure) or res.sample is None:
+        stats.failed_tasks += 1
+        why = res.reason if isinstance(res, TaskFailure) else res.error
+        stats.failures[(why.strip().splitlines() or ["(no reason given)"])[0]] += 1
+        if isinstance(res, Outcome):
+            writer.add(res, [])  # a failed repair attempt is still on record
+        return False
+    s = res.sample
+    stats.generated += 1
+    passed, reason = dups.check(s.question_key, s.phash, s.answer, s.kind) if s.phash else (False, "no image to hash")
+    stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in res.timings.items()})
+    verdicts = res.verdicts + [Verdict(s.id, "duplicate", passed, float(passed), reason)]
+    for v in verdicts:
+        stats.verifier_seen[v.verifier] += 1
+        stats.verifier_pass[v.verifier] += v.passed
+    s.accepted = all(v.passed for v in verdicts)
+    if s.accepted:
+        dups.add(s.question_key, s.phash, s.answer, s.kind)
+        stats.accepted += 1
+    writer.add(res, verdicts)
+    return s.accepted
+
+
+class BatchWriter:
+    """Queues each task's rows as one unit — its sample, verdicts and images, its lineage edge and its
+    repair record — and writes a batch of units in one transaction, so no flush can separate them."""
+
+    def __init__(self, cat: Catalog, run_id: str, size: int) -> None:
+        self.cat, self.run_id, self.size = cat, run_id, size
+        self._reset()
+
+    def _reset(self) -> None:
+        self.samples: list[Sample] = []
+        self.verdicts: list[Verdict] = []
+        self.images: dict[str, bytes] = {}
+        self.extra: dict[str, list[dict[str, Any]]] = {"lineage": [], "repairs": []}
+
+    def add(self, out: Outcome, verdicts: list[Verdict]) -> None:
+        """Queue one outcome (with its final verdicts), then write the batch if it is full."""
+        s = out.sample
+        if s is not None:
+            self.samples.append(s)
+            self.verdicts += verdicts
+            self.images.update(out.images)
+            if s.parent_id:
+                self.extra["lineage"].append({"child_id": s.id, "parent_id": s.parent_id, "relation": out.relation})
+        repair = out.meta.get("repair")
+        if repair:  # the outcome of a repair attempt, also when it failed
+            self.extra["repairs"].append({**repair, "repaired_id": s.id if s else None,
+                                          "success": bool(s and s.accepted), "note": out.error or None})
+        if len(self.samples) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.samples or any(self.extra.values()):
+            self.cat.write_batch(self.samples, self.verdicts, self.images, self.run_id, self.extra)
+        self._reset()
+
+
+# -- executors ------------------------------------------------------------------------------------
+
+def in_processes(pool: WorkerPool, fn: str = "flywheel.run.build:build") -> Executor:
+    """Run `fn` on each payload in the pool's worker processes; results re-sequenced into task order.
+
+    A task that hangs, crashes its worker or raises comes back as a TaskFailure.
+    """
+    return lambda payloads: in_order(pool.imap(fn, payloads))
+
+
+def in_order(results: Iterator[tuple[int, Any]], start: int = 0) -> Iterator[Any]:
+    """Re-sequence unordered (index, result) pairs by index, counting from `start`."""
+    pending: dict[int, Any] = {}
+    nxt = start
+    try:
+        for i, res in results:
+            pending[start + i] = res
+            while nxt in pending:
+                yield pending.pop(nxt)
+                nxt += 1
+    finally:
+        close = getattr(results, "close", None)
+        if close:
+            close()
+
+
+def in_threads(width: int, failures: tuple[type[Exception], ...] = ()) -> Executor:
+    """Call each payload (a function of no arguments) on `width` threads; results in task order.
+
+    At most `width` tasks are in flight: the threads stay busy while outcomes are still committed
+    strictly in order. A task's exception of a type in `failures` (a model call that failed for
+    good) is that task's TaskFailure; any other ends the stream once the tasks in flight are
+    finished or cancelled.
+    """
+    def run(payloads: Iterable[Callable[[], Outcome]]) -> Iterator[Result]:
+        window: deque[Future[Outcome]] = deque()
+        ex = ThreadPoolExecutor(max(1, width), thread_name_prefix="stream-task")
+        try:
+            for payload in payloads:
+                window.append(ex.submit(payload))
+                if len(window) >= width:
+                    yield _result(window.popleft(), failures)
+            while window:
+                yield _result(window.popleft(), failures)
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)
+
+    return run
+
+
+def _result(fut: Future[Outcome], failures: tuple[type[Exception], ...]) -> Result:
+    try:
+        return fut.result()
+    except failures as exc:
+        return TaskFailure(str(exc))
