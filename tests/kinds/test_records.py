@@ -1,4 +1,4 @@
-"""Catalog columns of the kinds (migration 5) and figures that cannot carry a kind."""
+"""Catalog columns of the kinds (migration `kind_ground_truth`) and figures that cannot carry a kind."""
 
 import random
 from dataclasses import replace
@@ -19,8 +19,8 @@ def test_a_catalog_from_before_the_kinds_gains_their_columns(tmp_path):
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     con.execute("CREATE TABLE schema_version (version INTEGER)")
-    for version, sql in enumerate(MIGRATIONS[:2], start=1):  # the schema as it was before the kinds
-        con.execute(sql)
+    for version, m in enumerate(MIGRATIONS[:2], start=1):  # the schema as it was before the kinds
+        con.execute(m.sql)
         con.execute("INSERT INTO schema_version VALUES (?)", [version])
     con.close()
     with Catalog(db) as cat:
