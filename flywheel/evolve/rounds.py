@@ -24,7 +24,7 @@ from flywheel.evolve.report import axis_stats, round_stats
 from flywheel.evolve.state import SYMBOLIC, CatalogView, Job, _nodes
 from flywheel.run.build import Task
 from flywheel.run.commit import BatchWriter, RunStats, absorb, in_order, load_duplicates
-from flywheel.sandbox import WorkerPool
+from flywheel.run.pool import WorkerPool
 
 AXES = ("diversity", "quality", "difficulty")
 # Share of a round's budget per planner; renormalised over the axes a user selects.

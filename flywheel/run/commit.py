@@ -15,7 +15,7 @@ from typing import Any
 from flywheel.catalog import Catalog
 from flywheel.core.records import Sample, Verdict
 from flywheel.run.build import Outcome
-from flywheel.sandbox import TaskFailure
+from flywheel.run.pool import TaskFailure
 from flywheel.verify.duplicate import DuplicateIndex
 
 

@@ -21,7 +21,7 @@ from flywheel.kinds.selection import select_domains
 from flywheel.knowledge.seeds import load_seeds, select
 from flywheel.run.build import Task, task_seed
 from flywheel.run.commit import BatchWriter, RunStats, absorb, in_order, load_duplicates
-from flywheel.sandbox import WorkerPool
+from flywheel.run.pool import WorkerPool
 
 MAX_TASKS_PER_SAMPLE = 20  # give up when generators reject far more than they accept
 

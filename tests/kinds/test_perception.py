@@ -7,7 +7,7 @@ import pytest
 from flywheel.core.errors import FlywheelError
 from flywheel.kinds.perception import score_points
 from flywheel.kinds.points import format_points, parse_points
-from flywheel.verify.kinds import darkness, locate_point, verify_perception
+from flywheel.kinds.verifiers import darkness, locate_point, verify_perception
 from flywheel.verify.registry import run_verifiers
 from tests.kinds.conftest import executed
 

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from flywheel.core.records import KnowledgeNode, Verdict
-from flywheel.knowledge.expand import propose, propose_nodes
 from flywheel.llm.candidate import CandidateError, parse_candidate
 from flywheel.llm.client import LLMClient, LLMConfig
+from flywheel.llm.expand import propose, propose_nodes
 from flywheel.llm.repair import harder_variant, repair
 
 from .scripts import candidate, rule
