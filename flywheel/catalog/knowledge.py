@@ -46,3 +46,14 @@ def knowledge_before_round(cat: Catalog, round_: int) -> list[KnowledgeNode]:
     return [KnowledgeNode(id=i, domain=d, name=n, description=desc or "", prerequisites=list(pre or []), generator=g,
                           params=json.loads(p) if p else {}, parents=list(par or []), round=r or 0)
             for i, d, n, desc, pre, g, p, par, r in cur.fetchall()]
+
+
+def write_knowledge(cat: Catalog, nodes: list[KnowledgeNode]) -> None:
+    """Store `nodes` (replacing stored nodes of the same id) in one transaction: all of them or none."""
+    cat.con.execute("BEGIN")
+    try:
+        cat.upsert_knowledge(nodes)
+        cat.con.execute("COMMIT")
+    except BaseException:
+        cat.con.execute("ROLLBACK")
+        raise

@@ -70,7 +70,7 @@ def _upsert(cat: Catalog, nodes: list[KnowledgeNode]) -> tuple[int, int, int]:
     """Write the nodes that are new or differ, in one transaction; (new, updated, unchanged)."""
     import json
 
-    from flywheel.catalog.knowledge import knowledge_columns
+    from flywheel.catalog.knowledge import knowledge_columns, write_knowledge
 
     before = knowledge_columns(cat, _COMPARED)
 
@@ -84,7 +84,7 @@ def _upsert(cat: Catalog, nodes: list[KnowledgeNode]) -> tuple[int, int, int]:
 
     todo = [n for n in nodes if n.id not in before or stored(before[n.id]) != row(n)]
     new = sum(n.id not in before for n in todo)
-    cat.upsert_knowledge(todo)  # one INSERT statement: all the nodes or none
+    write_knowledge(cat, todo)
     return new, len(todo) - new, len(nodes) - len(todo)
 
 
