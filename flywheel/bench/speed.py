@@ -20,8 +20,8 @@ from flywheel.domains import get_generator
 from flywheel.knowledge.seeds import load_seeds, select
 from flywheel.render.draft import Rendered, draw, render
 from flywheel.run.build import task_seed
+from flywheel.run.pool import WorkerPool
 from flywheel.run.synthesize import SynthesisConfig, stream_key, synthesize
-from flywheel.sandbox import WorkerPool
 
 BENCH_SEED = 20251106
 

@@ -1,12 +1,30 @@
-"""Catalog schema as numbered migrations, so catalogs written by older versions keep opening."""
+"""Catalog schema as named migrations, so catalogs written by older versions keep opening.
+
+Each migration is stored by its name in `schema_migrations` once applied; a catalog gets every
+migration of the list whose name it lacks, in list order. Names, not numbers: two branches that
+each add a migration cannot both claim "migration 6". Every table of the catalog is created here,
+`llm_cache` included: the catalog owns the tables and the statements that read and write them.
+
+Catalogs written before names kept a `schema_version` table of numbers 1…5; those numbers are
+read as the first five names below, so such a catalog opens and gets only the steps it lacks.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
-MIGRATIONS: list[str] = [
-    # 1: the five tables of docs/architecture.md (knowledge, samples, verdicts, lineage, runs).
-    """
+
+@dataclass(frozen=True)
+class Migration:
+    name: str  # recorded in schema_migrations; never renamed once released
+    sql: str
+
+
+MIGRATIONS: list[Migration] = [
+    # the five tables: knowledge, samples, verdicts, lineage, runs.
+    Migration("tables", """
     CREATE TABLE knowledge (
         id VARCHAR PRIMARY KEY, domain VARCHAR, name VARCHAR, description VARCHAR,
         prerequisites VARCHAR[], generator VARCHAR, params JSON, parents VARCHAR[], round INTEGER
@@ -31,54 +49,80 @@ MIGRATIONS: list[str] = [
         started_at TIMESTAMP, finished_at TIMESTAMP, status VARCHAR, stats JSON
     );
     CREATE INDEX samples_stream ON samples (stream, task_index);
-    """,
-    # 2: imported taxonomies keep their hierarchy and whether each point maps to a generator.
-    """
+    """),
+    # imported taxonomies keep their hierarchy and whether each point maps to a generator.
+    Migration("taxonomy_hierarchy", """
     ALTER TABLE knowledge ADD COLUMN taxonomy_parent VARCHAR;
     ALTER TABLE knowledge ADD COLUMN level VARCHAR DEFAULT 'point';
     ALTER TABLE knowledge ADD COLUMN mapped BOOLEAN;
     ALTER TABLE knowledge ADD COLUMN source VARCHAR;
-    """,
-    # 3: evolution. Every repair attempt of a rejected sample, and what became of it.
-    """
+    """),
+    # evolution. Every repair attempt of a rejected sample, and what became of it.
+    Migration("repairs", """
     CREATE TABLE repairs (
         sample_id VARCHAR, round INTEGER, attempt INTEGER, verifier VARCHAR, action VARCHAR,
         repaired_id VARCHAR, success BOOLEAN, note VARCHAR, PRIMARY KEY (sample_id, attempt)
     );
     CREATE INDEX samples_round ON samples (round);
-    """,
-    # 4: perception/instruction ground truth (IF NOT EXISTS: catalogs of a pre-release branch had it as 5).
-    """
+    """),
+    # perception/instruction ground truth (IF NOT EXISTS: catalogs of a pre-release branch already have it).
+    Migration("kind_ground_truth", """
     ALTER TABLE samples ADD COLUMN IF NOT EXISTS points JSON;
     ALTER TABLE samples ADD COLUMN IF NOT EXISTS elements JSON;
     ALTER TABLE samples ADD COLUMN IF NOT EXISTS overlay VARCHAR;
-    """,
-    # 5: the LLM response cache, keyed by sha256 of (model, messages, params): reruns cost nothing.
-    """
+    """),
+    # the LLM response cache, keyed by sha256 of (model, messages, params): reruns cost nothing.
+    Migration("llm_cache", """
     CREATE TABLE IF NOT EXISTS llm_cache (
         key VARCHAR PRIMARY KEY, model VARCHAR, messages JSON, params JSON, response VARCHAR,
         prompt_tokens INTEGER, completion_tokens INTEGER, cost_usd DOUBLE,
         created_at TIMESTAMP DEFAULT current_timestamp
     );
-    """,
+    """),
 ]
 
-def all_migrations() -> dict[int, str]:
-    """Every migration by its number (its position in the list)."""
-    return dict(enumerate(MIGRATIONS, start=1))
+# What the numbered scheme called the first five migrations (its number was the list position).
+LEGACY_NUMBERS = {1: "tables", 2: "taxonomy_hierarchy", 3: "repairs", 4: "kind_ground_truth", 5: "llm_cache"}
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations in one transaction each; returns the schema version."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-    # A set, not a max: a migration merged later with a lower number than one applied still runs.
-    applied = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
-    pending = all_migrations()
-    for version, sql in pending.items():
-        if version in applied:
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations the catalog lacks, one transaction each; returns the names applied now."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
+    _adopt_numbered(con)
+    # A set of names, not a high-water mark: a migration merged later than one applied still runs.
+    applied = applied_migrations(con)
+    done = []
+    for m in MIGRATIONS:
+        if m.name in applied:
             continue
         con.execute("BEGIN")
-        con.execute(sql)
-        con.execute("INSERT INTO schema_version VALUES (?)", [version])
-        con.execute("COMMIT")
-    return max(pending)
+        try:
+            con.execute(m.sql)
+            con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [m.name])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        done.append(m.name)
+    return done
+
+
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the migrations recorded in the catalog."""
+    return {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
+
+
+def _adopt_numbered(con: duckdb.DuckDBPyConnection) -> None:
+    """Record under their names the steps a numbered `schema_version` says were applied.
+
+    The old table is left as it was, so a flywheel from before names still opens the catalog.
+    """
+    legacy = con.execute("SELECT count(*) FROM information_schema.tables "
+                         "WHERE table_schema = 'main' AND table_name = 'schema_version'").fetchone()[0]
+    if not legacy:
+        return
+    numbers = [r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()]
+    names = [LEGACY_NUMBERS[n] for n in sorted(set(numbers)) if n in LEGACY_NUMBERS]
+    if names:
+        con.execute("INSERT OR IGNORE INTO schema_migrations (name) SELECT unnest(?)", [names])

@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
 knowledge_app = typer.Typer(help="Knowledge taxonomies: import, browse, coverage.", no_args_is_help=True)
 
-# Columns the commands read; older catalogs (before migration 2) lack the last four.
-_COLS = {"id": None, "domain": None, "name": None, "description": "''", "generator": None,
-         "taxonomy_parent": "NULL", "level": "'point'", "mapped": "NULL", "source": "NULL"}
 _COMPARED = ("domain", "name", "description", "prerequisites", "generator", "params",
              "taxonomy_parent", "level", "mapped", "source")
 UNMAPPED_SHOWN = 20
@@ -73,9 +70,9 @@ def _upsert(cat: Catalog, nodes: list[KnowledgeNode]) -> tuple[int, int, int]:
     """Write the nodes that are new or differ, in one transaction; (new, updated, unchanged)."""
     import json
 
-    cols = ", ".join(("id", *_COMPARED))
-    cur = cat.con.execute(f"SELECT {cols} FROM knowledge")
-    before = {r[0]: r[1:] for r in cur.fetchall()}
+    from flywheel.catalog.knowledge import knowledge_columns, write_knowledge
+
+    before = knowledge_columns(cat, _COMPARED)
 
     def row(n: KnowledgeNode) -> tuple:
         return tuple(json.loads(json.dumps(n.params)) if c == "params" else getattr(n, c) for c in _COMPARED)
@@ -87,13 +84,7 @@ def _upsert(cat: Catalog, nodes: list[KnowledgeNode]) -> tuple[int, int, int]:
 
     todo = [n for n in nodes if n.id not in before or stored(before[n.id]) != row(n)]
     new = sum(n.id not in before for n in todo)
-    cat.con.execute("BEGIN")
-    try:
-        cat.upsert_knowledge(todo)
-        cat.con.execute("COMMIT")
-    except BaseException:
-        cat.con.execute("ROLLBACK")
-        raise
+    write_knowledge(cat, todo)
     return new, len(todo) - new, len(nodes) - len(todo)
 
 
@@ -125,15 +116,10 @@ def _natural(text: str) -> list:
 
 def _load(catalog: Path) -> _Tree:
     from flywheel.catalog import Catalog
+    from flywheel.catalog.knowledge import knowledge_tree_rows, samples_per_knowledge
     with Catalog(catalog, read_only=True) as cat:
-        have = {r[0] for r in cat.con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'knowledge'").fetchall()}
-        sel = ", ".join(c if c in have or d is None else f"{d} AS {c}" for c, d in _COLS.items())
-        cur = cat.con.execute(f"SELECT {sel} FROM knowledge")
-        cols = [d[0] for d in cur.description]
-        nodes = {r[0]: dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
-        per_node = cat.con.execute(
-            "SELECT knowledge_id, count(*) FILTER (WHERE accepted), count(*) FROM samples GROUP BY 1").fetchall()
+        nodes = knowledge_tree_rows(cat)
+        per_node = samples_per_knowledge(cat)
     if not nodes:
         raise FlywheelError(f"no knowledge nodes in {catalog} (add some with `flywheel knowledge import FILE --catalog {catalog}`)")
     t = _Tree(nodes)

@@ -1,7 +1,7 @@
 """`flywheel evolve --creator llm`: rounds in which a model is creator, checker and repairer.
 
 Round r, as in V-Thinker's flywheel:
-- diversity: the model proposes new knowledge nodes from the taxonomy (`knowledge.expand.propose`:
+- diversity: the model proposes new knowledge nodes from the taxonomy (`llm.expand.propose`:
   parents kept, repeats of any node dropped, mapped to a symbolic generator when a rule fits),
   stored with `round = r`; the LLM creator then writes one problem for each new node;
 - difficulty: `harder_variant` of the freshest, hardest accepted samples of earlier rounds
@@ -44,10 +44,10 @@ from flywheel.evolve.rounds import (
     validate,
 )
 from flywheel.evolve.state import _nodes
-from flywheel.knowledge.expand import propose
 from flywheel.llm.cache import ResponseCache
 from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError, Usage
 from flywheel.llm.creator import SKIPPED, Checked, check_made, create, to_outcome
+from flywheel.llm.expand import propose
 from flywheel.llm.repair import harder_variant, repair
 from flywheel.run.build import Outcome
 from flywheel.run.stream import RunStats, in_threads, listed, run_stream

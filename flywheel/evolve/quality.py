@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.evolution import unrepaired_rejects
 from flywheel.core.records import KnowledgeNode
 from flywheel.evolve.state import RESHAPABLE, Job, reseed
 
@@ -84,13 +85,7 @@ def rejects(cat: Catalog, nodes: dict[str, KnowledgeNode], round_: int, where: s
 
     Only earlier rounds' attempts count, so re-planning a half-done repair pass gives the same list.
     """
-    rows = cat.con.execute(
-        f"""SELECT s.id, s.knowledge_id, s.seed, s.params, s.round,
-                   list(v.verifier ORDER BY v.verifier), list(v.reason ORDER BY v.verifier),
-                   coalesce((SELECT max(attempt) FROM repairs r WHERE r.repaired_id = s.id), 0) + 1
-            FROM samples s JOIN verdicts v ON v.sample_id = s.id AND NOT v.passed
-            WHERE NOT s.accepted AND s.kind = 'interaction' AND s.id NOT IN (SELECT sample_id FROM repairs WHERE round < ?) AND ({where})
-            GROUP BY ALL ORDER BY s.round, s.id""", [round_, *args]).fetchall()
+    rows = unrepaired_rejects(cat, round_, where, args)
     out = []
     for sid, kid, seed, params, _, verifiers, reasons, attempt in rows:
         if kid not in nodes or attempt > MAX_ATTEMPTS:

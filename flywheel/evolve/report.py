@@ -1,17 +1,17 @@
 """What each round did, measured from the catalog: the round table, `runs` rows and report plots.
 
-Everything here is computed by SQL over the catalog (not from in-memory counters), so the figures
-of a round that was interrupted and resumed are the same as those of an uninterrupted one.
+Every figure comes from the catalog's queries (flywheel/catalog/evolution.py), not from in-memory
+counters, so the figures of a round that was interrupted and resumed are those of an uninterrupted one.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rich.table import Table
 
 from flywheel.catalog import Catalog
+from flywheel.catalog import evolution as q
 from flywheel.verify.duplicate import DuplicateIndex
 
 COVERED = 10  # a knowledge node counts as covered with at least this many accepted samples
@@ -25,42 +25,19 @@ AXIS_KEYS = {
 }
 
 
-def _one(cat: Catalog, sql: str, args: list) -> tuple:
-    return cat.con.execute(sql, args).fetchone()
-
-
 def round_stats(cat: Catalog, r: int) -> dict:
-    gen, acc, dup_fail = _one(cat, """
-        SELECT count(*), count(*) FILTER (WHERE accepted),
-               count(*) FILTER (WHERE id IN (SELECT sample_id FROM verdicts WHERE verifier = 'duplicate' AND NOT passed))
-        FROM samples WHERE round = ?""", [r])
-    mean, p50, p90, hops = _one(cat, """
-        SELECT avg(difficulty_score), quantile_cont(difficulty_score, 0.5), quantile_cont(difficulty_score, 0.9),
-               avg(difficulty) FROM samples WHERE accepted AND round = ?""", [r])
-    new, new_used, total, drawable = _one(cat, """
-        SELECT count(*) FILTER (WHERE coalesce(round, 0) = ?),
-               count(*) FILTER (WHERE coalesce(round, 0) = ? AND id IN (SELECT knowledge_id FROM samples WHERE accepted)),
-               count(*) FILTER (WHERE coalesce(round, 0) <= ?),
-               count(*) FILTER (WHERE generator IS NOT NULL AND coalesce(round, 0) <= ?) FROM knowledge""", [r, r, r, r])
-    (covered,) = _one(cat, """
-        SELECT count(*) FROM (SELECT knowledge_id FROM samples WHERE accepted AND round <= ?
-                              GROUP BY 1 HAVING count(*) >= ?)""", [r, COVERED])
-    passes = cat.con.execute("""
-        SELECT v.verifier, avg(v.passed::INT) FROM verdicts v JOIN samples s ON s.id = v.sample_id
-        WHERE s.round = ? GROUP BY 1 ORDER BY 1""", [r]).fetchall()
-    relations = cat.con.execute("""
-        SELECT coalesce(l.relation, 'seed'), count(*) FROM samples s LEFT JOIN lineage l ON l.child_id = s.id
-        WHERE s.accepted AND s.round = ? GROUP BY 1 ORDER BY 1""", [r]).fetchall()
+    gen, acc, dup_fail = q.round_counts(cat, r)
+    mean, p50, p90, hops, depth = q.round_difficulty(cat, r)
+    new, new_used, total, drawable, covered = q.knowledge_counts(cat, r, COVERED)
     stats = {
         "round": r, "generated": gen, "accepted": acc, "rejected": gen - acc,
         "nodes_new": new, "nodes_new_with_samples": new_used, "nodes_total": total,
         "covered_nodes": covered, "coverage": covered / drawable if drawable else 0.0,
         "near_dup_rate": dup_fail / gen if gen else 0.0, "near_dup_accepted": near_dups_among_accepted(cat, r),
         "difficulty_mean": mean, "difficulty_p50": p50, "difficulty_p90": p90, "hops_mean": hops,
-        "max_depth": _one(cat, "SELECT max(len(json_extract(params, '$.ops')::JSON[])) FROM samples WHERE accepted AND round = ?",
-                          [r])[0] or 0,
-        "verifier_pass_rate": {k: round(v, 4) for k, v in passes},
-        "by_relation": dict(relations),
+        "max_depth": depth,
+        "verifier_pass_rate": {k: round(v, 4) for k, v in q.verifier_pass_rates(cat, r)},
+        "by_relation": dict(q.accepted_by_relation(cat, r)),
         "lineage_to_round0": lineage_to_round0(cat, r),
     }
     stats.update(repair_stats(cat, r, acc))
@@ -69,22 +46,13 @@ def round_stats(cat: Catalog, r: int) -> dict:
 
 def repair_stats(cat: Catalog, r: int, accepted: int) -> dict:
     """A reject is repaired when its first repair, or the repair of that repair, was accepted."""
-    attempts, repairable, repaired = _one(cat, """
-        WITH first AS (SELECT * FROM repairs WHERE round = ? AND attempt = 1),
-             second AS (SELECT * FROM repairs WHERE round = ? AND attempt = 2)
-        SELECT (SELECT count(*) FROM repairs WHERE round = ?), count(*),
-               count(*) FILTER (WHERE first.success OR coalesce(second.success, false))
-        FROM first LEFT JOIN second ON second.sample_id = first.repaired_id""", [r, r, r])
-    by_verifier = cat.con.execute("""
-        SELECT verifier, count(*), count(*) FILTER (WHERE success) FROM repairs WHERE round = ? GROUP BY 1 ORDER BY 1""",
-        [r]).fetchall()
-    (fixed,) = _one(cat, """SELECT count(*) FROM samples s JOIN lineage l ON l.child_id = s.id
-                            WHERE s.accepted AND s.round = ? AND l.relation = 'repair'""", [r])
+    attempts, repairable, repaired, fixed = q.repair_counts(cat, r)
     return {
         "repair_attempts": attempts, "repairable_rejects": repairable, "repaired_rejects": repaired,
         "repaired_share_of_repairable": repaired / repairable if repairable else 0.0,
         "repaired_accepted": fixed, "repaired_share_of_accepted": fixed / accepted if accepted else 0.0,
-        "repair_success_by_verifier": {v: {"attempts": n, "repaired": k, "rate": k / n} for v, n, k in by_verifier},
+        "repair_success_by_verifier": {v: {"attempts": n, "repaired": k, "rate": k / n}
+                                       for v, n, k in q.repairs_by_verifier(cat, r)},
     }
 
 
@@ -92,24 +60,16 @@ def lineage_to_round0(cat: Catalog, r: int) -> float:
     """Share of the round's accepted samples whose parent chain ends in a round-0 sample."""
     if r == 0:
         return 1.0
-    total, rooted = _one(cat, """
-        WITH RECURSIVE chain(start, id, parent, round) AS (
-            SELECT s.id, s.id, s.parent_id, s.round FROM samples s WHERE s.accepted AND s.round = ?
-            UNION ALL
-            SELECT c.start, p.id, p.parent_id, p.round FROM chain c JOIN samples p ON p.id = c.parent
-        )
-        SELECT count(DISTINCT start), count(DISTINCT start) FILTER (WHERE round = 0 AND parent IS NULL) FROM chain""", [r])
+    total, rooted = q.lineage_roots(cat, r)
     return rooted / total if total else 1.0
 
 
 def near_dups_among_accepted(cat: Catalog, r: int) -> float:
     """Re-check the round's accepted samples against all earlier accepted ones, in commit order."""
     idx = DuplicateIndex()
-    for key, ph, ans, kind in cat.con.execute(
-            "SELECT question_key, phash, answer, kind FROM samples WHERE accepted AND round < ? AND phash <> ''", [r]).fetchall():
+    for key, ph, ans, kind in q.accepted_hashes_before(cat, r):
         idx.add(key, ph, ans, kind)
-    rows = cat.con.execute("""SELECT question_key, phash, answer, kind FROM samples WHERE accepted AND round = ?
-                              ORDER BY stream, task_index""", [r]).fetchall()
+    rows = q.accepted_hashes_in_round(cat, r)
     dup = 0
     for key, ph, ans, kind in rows:
         ok, _ = idx.check(key, ph, ans, kind)
@@ -158,9 +118,7 @@ def round_table(stats: dict) -> Table:
 
 def history(cat: Catalog) -> list[dict]:
     """Round 0 measured now, then the stats each finished evolution round stored."""
-    rows = cat.con.execute("""SELECT stats FROM runs WHERE command = 'evolve' AND axis = 'round' AND status = 'done'
-                              ORDER BY round""").fetchall()
-    return [round_stats(cat, 0)] + [json.loads(s) for (s,) in rows]
+    return [round_stats(cat, 0), *q.finished_round_stats(cat)]
 
 
 def write_report(cat: Catalog, out: Path) -> list[Path]:

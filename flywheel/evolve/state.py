@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.evolution import accepted_parents, duplicate_rate_by_node
+from flywheel.catalog.knowledge import knowledge_before_round
 from flywheel.core.answers import parse_answer
 from flywheel.core.records import KnowledgeNode
 from flywheel.domains.plane_geometry.steps import STEPS, Step, steps_for, target_kind
@@ -103,18 +105,13 @@ class CatalogView:
 
     def __init__(self, cat: Catalog, round_: int) -> None:
         self.round = round_
-        rows = cat.con.execute(
-            "SELECT id, knowledge_id, generator, seed, params, difficulty_score, round, answer, domain FROM samples "
-            f"WHERE accepted AND kind = 'interaction' AND round < ? AND {SYMBOLIC} ORDER BY round, id", [round_]).fetchall()
+        rows = accepted_parents(cat, round_, SYMBOLIC)
         self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, a, dm)
                         for i, k, g, s, p, sc, r, a, dm in rows]
         self.nodes = {n.id: n for n in _nodes(cat, round_)}
         self.counts = Counter(p.knowledge_id for p in self.parents)
         self._steps: dict[str, list[Step]] = {}
-        self.dup_rate = dict(cat.con.execute(
-            """SELECT s.knowledge_id, avg((NOT v.passed)::INT) FROM samples s
-               JOIN verdicts v ON v.sample_id = s.id AND v.verifier = 'duplicate' WHERE s.round < ? GROUP BY 1""",
-            [round_]).fetchall())
+        self.dup_rate = duplicate_rate_by_node(cat, round_)
 
     def node(self, knowledge_id: str) -> KnowledgeNode:
         return self.nodes[knowledge_id]
@@ -130,10 +127,4 @@ class CatalogView:
 
 
 def _nodes(cat: Catalog, round_: int) -> list[KnowledgeNode]:
-    cur = cat.con.execute(
-        "SELECT id, domain, name, description, prerequisites, generator, params, parents, round FROM knowledge "
-        "WHERE coalesce(round, 0) < ?", [round_])
-    return [KnowledgeNode(id=i, domain=d, name=n, description=desc or "", prerequisites=list(pre or []), generator=g,
-                          params=json.loads(p) if p else {}, parents=list(par or []), round=r or 0)
-            for i, d, n, desc, pre, g, p, par, r in cur.fetchall()]
-
+    return knowledge_before_round(cat, round_)

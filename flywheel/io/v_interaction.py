@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.samples import interaction_export_rows
 from flywheel.io.parquet import IMAGE, hf_schema, write_rows
 from flywheel.io.registry import register_exporter
 
@@ -18,22 +19,16 @@ SCHEMA = hf_schema([
 
 @register_exporter("v-interaction")
 def export_v_interaction(cat: Catalog, out: Path, where: str | None = None) -> Path:
-    sql = (
-        "SELECT id, question, image, image_code, edited_image, tool_code, cot, answer FROM samples "
-        f"WHERE accepted AND kind = 'interaction' {f'AND ({where})' if where else ''} ORDER BY id"
-    )
-    cat.query(f"SELECT * FROM ({sql}) LIMIT 0")  # validates the filter (read-only, parses) before any file is written
-    cur = cat.con.execute(sql)
+    found = interaction_export_rows(cat, where)  # checks the filter before any file is written
 
     def rows():
-        while batch := cur.fetchmany(256):
-            for sid, q, img, code, edited, tool, cot, ans in batch:
-                yield {
-                    "id": sid, "question": q, "original_img_code": code, "tool_code": tool,
-                    "CoT_with_code": cot, "answer": ans,
-                    "image": {"bytes": cat.images.get(img), "path": f"{img}.png"},
-                    "edited_image": {"bytes": cat.images.get(edited), "path": f"{edited}.png"},
-                }
+        for sid, q, img, code, edited, tool, cot, ans in found:
+            yield {
+                "id": sid, "question": q, "original_img_code": code, "tool_code": tool,
+                "CoT_with_code": cot, "answer": ans,
+                "image": {"bytes": cat.images.get(img), "path": f"{img}.png"},
+                "edited_image": {"bytes": cat.images.get(edited), "path": f"{edited}.png"},
+            }
 
     path = Path(out) / "v-interaction.parquet"
     write_rows(path, SCHEMA, rows())

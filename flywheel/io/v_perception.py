@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.samples import perception_export_rows
 from flywheel.io.parquet import IMAGE, hf_schema, image_cell, write_rows
 from flywheel.io.registry import register_exporter
 
@@ -22,18 +23,12 @@ SCHEMA = hf_schema([
 
 @register_exporter("v-perception")
 def export_v_perception(cat: Catalog, out: Path, where: str | None = None) -> Path:
-    sql = (
-        "SELECT id, image, question, answer, image_code, elements FROM samples "
-        f"WHERE accepted AND kind = 'perception' {f'AND ({where})' if where else ''} ORDER BY id"
-    )
-    cat.query(f"SELECT * FROM ({sql}) LIMIT 0")  # validates the filter before any file is written
-    cur = cat.con.execute(sql)
+    found = perception_export_rows(cat, where)  # checks the filter before any file is written
 
     def rows():
-        while batch := cur.fetchmany(256):
-            for sid, img, q, ans, code, elements in batch:
-                yield {"id": sid, "image": image_cell(cat.images, img), "question": q, "answer": ans,
-                       "python_code": code, "element_arrtibute": json.loads(elements) if elements else []}
+        for sid, img, q, ans, code, elements in found:
+            yield {"id": sid, "image": image_cell(cat.images, img), "question": q, "answer": ans,
+                   "python_code": code, "element_arrtibute": json.loads(elements) if elements else []}
 
     path = Path(out) / "v-perception.parquet"
     write_rows(path, SCHEMA, rows())

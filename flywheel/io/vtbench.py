@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.samples import vtbench_rows
 from flywheel.io.parquet import IMAGE, hf_schema, image_cell, write_rows
 from flywheel.io.registry import register_exporter
 
@@ -31,41 +32,21 @@ SCHEMA = hf_schema([
 ])
 
 
-def _sql(where: str | None) -> str:
-    filt = f"AND ({where})" if where else ""
-    return f"""
-        WITH s AS (SELECT * FROM samples WHERE accepted {filt})
-        SELECT DISTINCT ON (p.image)
-            p.image, p.domain, p.question, p.edited_image, i.question, i.edited_image, r.question, r.answer,
-            p.answer, CAST(p.points AS VARCHAR), i.answer, CAST(i.points AS VARCHAR), i.overlay, i.tool_code,
-            p.id, i.id, r.id
-        FROM s p
-        JOIN s i ON i.image = p.image AND i.kind = 'instruction'
-        JOIN s r ON r.image = p.image AND r.kind = 'interaction'
-        WHERE p.kind = 'perception'
-        ORDER BY p.image, p.id, i.id, r.id
-    """
-
-
 @register_exporter("vtbench")
 def export_vtbench(cat: Catalog, out: Path, where: str | None = None) -> Path:
-    sql = _sql(where)
-    cat.query(f"SELECT * FROM ({sql}) LIMIT 0")  # validates the filter before any file is written
-    cur = cat.con.execute(sql)
+    found = vtbench_rows(cat, where)  # checks the filter before any file is written
 
     def rows():
-        while batch := cur.fetchmany(128):
-            for r in batch:
-                img, domain, qp, ann_p, qi, ann_i, qr, ar, ap, pp, ai, pi, overlay, tool, idp, idi, idr = r
-                yield {
-                    "id": img[:16], "domain": domain, "image": image_cell(cat.images, img),
-                    "question_perception": qp, "annotation_perception": image_cell(cat.images, ann_p),
-                    "question_instruction": qi, "annotation_instruction": image_cell(cat.images, ann_i),
-                    "question_reasoning": qr, "answer_reasoning": ar,
-                    "answer_perception": ap, "points_perception": pp, "answer_instruction": ai, "points_instruction": pi,
-                    "overlay_instruction": image_cell(cat.images, overlay), "overlay_sha": overlay,
-                    "tool_code_instruction": tool, "id_perception": idp, "id_instruction": idi, "id_reasoning": idr,
-                }
+        for img, domain, qp, ann_p, qi, ann_i, qr, ar, ap, pp, ai, pi, overlay, tool, idp, idi, idr in found:
+            yield {
+                "id": img[:16], "domain": domain, "image": image_cell(cat.images, img),
+                "question_perception": qp, "annotation_perception": image_cell(cat.images, ann_p),
+                "question_instruction": qi, "annotation_instruction": image_cell(cat.images, ann_i),
+                "question_reasoning": qr, "answer_reasoning": ar,
+                "answer_perception": ap, "points_perception": pp, "answer_instruction": ai, "points_instruction": pi,
+                "overlay_instruction": image_cell(cat.images, overlay), "overlay_sha": overlay,
+                "tool_code_instruction": tool, "id_perception": idp, "id_instruction": idi, "id_reasoning": idr,
+            }
 
     path = Path(out) / "vtbench.parquet"
     write_rows(path, SCHEMA, rows())

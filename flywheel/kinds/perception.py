@@ -1,13 +1,13 @@
-"""Perception samples: "where are the labelled points?" answered with pixel coordinates, and its scorer.
+"""Perception samples: "where are the labelled points?" answered with pixel coordinates.
 
 The figure is the interaction sample's figure (same image code, same PNG); the ground-truth
 annotation (the figure with every point ringed) is drawn by tool code run in the sandbox, the
-same way the interaction tool code is, and becomes VTBench's `annotation_perception`.
+same way the interaction tool code is, and becomes VTBench's `annotation_perception`. Answers
+are scored by `points.score_points`.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import replace
 
@@ -16,7 +16,6 @@ from flywheel.kinds.points import (
     element_attributes,
     format_points,
     has_points,
-    parse_points,
     point_pixels,
 )
 from flywheel.kinds.variant import KindVariant, Unsupported
@@ -24,7 +23,6 @@ from flywheel.render.draft import Rendered
 from flywheel.render.scene.emit import tool_program
 
 RING_PX = 7  # radius of the ground-truth ring drawn around each point
-SCORE_RADIUS_PX = 20.0  # a prediction this far from the truth (or farther) scores 0 for that point
 
 
 def make(rendered: Rendered, rng: random.Random) -> KindVariant:
@@ -52,22 +50,3 @@ def annotation_code(points: Points) -> str:
         body.append(f"draw.ellipse(({x - RING_PX:g}, {y - RING_PX:g}, {x + RING_PX:g}, {y + RING_PX:g}), "
                     f"outline=RED, width=2)  # {n}")
     return tool_program(body)
-
-
-def score_points(predicted: str | dict, truth: str | dict, radius: float = SCORE_RADIUS_PX) -> float:
-    """Mean over the true points of max(0, 1 - distance / radius); a missing point scores 0.
-
-    1.0 only when every point is exact; an unreadable answer scores 0. Extra names are ignored.
-    """
-    want = parse_points(truth)
-    try:
-        got = parse_points(predicted)
-    except Exception:  # noqa: BLE001 - an unreadable prediction is simply wrong
-        return 0.0
-    if not want:
-        return 0.0
-    total = 0.0
-    for name, (x, y) in want.items():
-        if name in got:
-            total += max(0.0, 1.0 - math.dist((x, y), got[name]) / radius)
-    return total / len(want)

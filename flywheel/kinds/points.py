@@ -15,6 +15,9 @@ from flywheel.render.draft import Rendered
 from flywheel.render.scene.model import Scene
 
 Points = dict[str, tuple[float, float]]
+SCORE_RADIUS_PX = 20.0  # a prediction this far from a true point (or farther) scores 0 for that point
+# One `name: (x, y)` pair in text that is no dict literal (unquoted names, `A = (3, 4)`).
+_PAIR = re.compile(r"['\"]?([A-Za-z][A-Za-z0-9_']*)['\"]?\s*[:=]\s*[(\[]\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*[)\]]")
 
 
 def dotted(scene: Scene) -> list[str]:
@@ -48,7 +51,8 @@ def format_points(points: Points) -> str:
 
 
 def parse_points(text: str | dict) -> Points:
-    """Read a model's answer back: a dict literal (Python or JSON) of name → (x, y)."""
+    """Read a model's answer back: name → (x, y), from a dict literal (Python or JSON) or, where the
+    text is no literal (`{A: (3, 4)}`, `A = (3, 4)`), from its `name: (x, y)` pairs. No eval."""
     if isinstance(text, dict):
         raw = text
     else:
@@ -58,6 +62,8 @@ def parse_points(text: str | dict) -> Points:
         except (ValueError, SyntaxError):
             raw = None
         if not isinstance(raw, dict):
+            raw = {p.group(1): (p.group(2), p.group(3)) for p in _PAIR.finditer(text or "")}
+        if not raw:
             raise FlywheelError(f"cannot read point coordinates from {str(text)[:60]!r}")
     out: Points = {}
     for k, v in raw.items():
@@ -68,6 +74,26 @@ def parse_points(text: str | dict) -> Points:
         if math.isfinite(x) and math.isfinite(y):
             out[str(k)] = (x, y)
     return out
+
+
+def score_points(predicted: str | dict, truth: str | dict, radius: float = SCORE_RADIUS_PX) -> float:
+    """Mean over the true points of max(0, 1 - distance / radius); a missing point scores 0.
+
+    The one perception scorer: benchmarks and the GRPO perception reward both call it. 1.0 only
+    when every point is exact; an unreadable answer scores 0. Extra names are ignored.
+    """
+    want = parse_points(truth)
+    try:
+        got = parse_points(predicted)
+    except Exception:  # noqa: BLE001 - an unreadable prediction is simply wrong
+        return 0.0
+    if not want:
+        return 0.0
+    total = 0.0
+    for name, (x, y) in want.items():
+        if name in got:
+            total += max(0.0, 1.0 - math.dist((x, y), got[name]) / radius)
+    return total / len(want)
 
 
 def element_attributes(rendered: Rendered) -> list[str]:

@@ -1,10 +1,10 @@
-"""Knowledge expansion: the LLM proposes new knowledge points built on existing ones.
+"""Knowledge expansion, the model-free part: which proposed knowledge points become new nodes.
 
-`propose_nodes(client, nodes, n)` is what `flywheel evolve` calls on its diversity axis. Each
-proposal must name at least one existing node as a parent; proposals that repeat a node (the same
-normalized name, or a name/description too similar by plain text similarity — no embeddings) are
-dropped, and each new node is mapped to a symbolic generator when a rule of rules.yaml fits it, so
-the symbolic creator can serve it too; otherwise it is left for the LLM creator (generator None).
+A model proposes the points (flywheel/llm/expand.py asks it); `screen` keeps a proposal only if it
+names at least one existing node as a parent and repeats no node (the same normalized name, or a
+name/description too similar by plain text similarity — no embeddings). Each new node is mapped to
+a symbolic generator when a rule of rules.yaml fits it, so the symbolic creator can serve it too;
+otherwise it is left for the LLM creator (generator None).
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ from dataclasses import dataclass, field, replace
 from flywheel.core.records import KnowledgeNode
 from flywheel.knowledge.mapping import Rules, normalize
 from flywheel.knowledge.taxonomy import slug
-from flywheel.llm import prompts
-from flywheel.llm.candidate import CandidateError, reply_json
-from flywheel.llm.client import LLMClient
 
 NAME_SIMILARITY = 0.85  # difflib ratio of normalized names at or above which two nodes are one
 TEXT_JACCARD = 0.7  # word-set overlap of name + description at or above which two nodes are one
@@ -64,21 +61,16 @@ def _node(item: object, known: dict[str, KnowledgeNode]) -> KnowledgeNode | str:
                          round=1 + max(known[p].round for p in parents), source="llm")
 
 
-def propose(client: LLMClient, nodes: list[KnowledgeNode], n: int, rules: Rules | None = None,
-            taxonomy: list[KnowledgeNode] | None = None) -> Proposal:
-    """Like `propose_nodes`, also saying why each dropped proposal was dropped.
+def screen(items: object, nodes: list[KnowledgeNode], n: int, rules: Rules | None = None,
+           taxonomy: list[KnowledgeNode] | None = None) -> Proposal:
+    """Up to `n` new nodes from a parsed list of proposals (the model's JSON reply), and why each
+    dropped one was dropped.
 
-    `taxonomy` (default: `nodes`) is every node a proposal may not repeat and may name as a parent;
-    the prompt shows only `nodes`, so a large taxonomy need not fit into one prompt.
+    `taxonomy` (default: `nodes`) is every node a proposal may not repeat and may name as a parent.
     """
     taxonomy = taxonomy if taxonomy is not None else nodes
     known = {k.id: k for k in [*taxonomy, *nodes]}
     out = Proposal()
-    try:
-        items = reply_json(client.complete(prompts.expand(nodes, n)))
-    except CandidateError as exc:
-        out.skipped.append(("(reply)", str(exc)))
-        return out
     if not isinstance(items, list):
         out.skipped.append(("(reply)", f"reply is a JSON {type(items).__name__}, expected a list"))
         return out
@@ -98,14 +90,3 @@ def propose(client: LLMClient, nodes: list[KnowledgeNode], n: int, rules: Rules 
         if len(out.nodes) >= n:
             break
     return out
-
-
-def propose_nodes(client: LLMClient, nodes: list[KnowledgeNode], n: int) -> list[KnowledgeNode]:
-    """Up to `n` new knowledge nodes proposed by the model from `nodes`.
-
-    Every returned node has `parents` (ids among `nodes`), `round` one more than its newest parent,
-    `source="llm"`, an id `<domain>.llm.<slug of name>`, and `generator` set (with `mapped=True`)
-    when a built-in rule maps it to a symbolic generator. Proposals duplicating a node of `nodes`
-    or each other are dropped. Store them with `Catalog.upsert_knowledge`.
-    """
-    return propose(client, nodes, n).nodes

@@ -1,4 +1,5 @@
-"""Response cache in the catalog (table `llm_cache`): a rerun of the same prompt costs nothing.
+"""Response cache in the catalog (table `llm_cache`, read and written by catalog/llm_cache.py): a rerun
+of the same prompt costs nothing.
 
 The key is sha256 of (model, messages, params); API keys and endpoints are never part of it, so
 nothing secret is written. Entries are committed one by one, as soon as a response arrives: a
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+
+from flywheel.catalog.llm_cache import cached_response, store_response
 
 
 def cache_key(model: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> str:
@@ -38,20 +41,14 @@ class ResponseCache:
 
     def get(self, key: str) -> CachedResponse | None:
         with self._lock:
-            row = self._con.execute(
-                "SELECT response, prompt_tokens, completion_tokens, cost_usd FROM llm_cache WHERE key = ?", [key]
-            ).fetchone()
+            row = cached_response(self._con, key)
         return None if row is None else CachedResponse(row[0], row[1] or 0, row[2] or 0, row[3] or 0.0)
 
     def put(self, key: str, model: str, messages: list[dict[str, Any]], params: dict[str, Any],
             resp: CachedResponse) -> None:
         with self._lock:
-            self._con.execute(
-                "INSERT OR REPLACE INTO llm_cache (key, model, messages, params, response, prompt_tokens, "
-                "completion_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [key, model, json.dumps(messages, default=str), json.dumps(params, default=str), resp.text,
-                 resp.prompt_tokens, resp.completion_tokens, resp.cost_usd],
-            )
+            store_response(self._con, key, model, json.dumps(messages, default=str), json.dumps(params, default=str),
+                           resp.text, resp.prompt_tokens, resp.completion_tokens, resp.cost_usd)
 
     def close(self) -> None:
         self._con.close()

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.samples import replace_verdicts
 from flywheel.core.answers import answer_value
 from flywheel.core.records import Verdict
 from flywheel.llm import prompts
@@ -83,17 +84,4 @@ def _record(cat: Catalog, verdicts: list[Verdict], reject: bool, res: JudgeResul
         res.no_answer += no_answer
         res.agree += v.passed
         res.disagree += not v.passed and not no_answer
-    cat.con.execute("BEGIN")
-    try:
-        cat.con.executemany("INSERT OR REPLACE INTO verdicts (sample_id, verifier, passed, score, reason) VALUES (?, ?, ?, ?, ?)",
-                            [[v.sample_id, v.verifier, v.passed, v.score, v.reason] for v in verdicts])
-        if reject:
-            bad = [v.sample_id for v in verdicts if not v.passed]
-            if bad:
-                res.rejected = cat.con.execute("SELECT count(*) FROM samples WHERE accepted AND list_contains(?, id)",
-                                               [bad]).fetchone()[0]
-                cat.con.execute("UPDATE samples SET accepted = false WHERE list_contains(?, id)", [bad])
-        cat.con.execute("COMMIT")
-    except BaseException:
-        cat.con.execute("ROLLBACK")
-        raise
+    res.rejected = replace_verdicts(cat, verdicts, reject_failed=reject)

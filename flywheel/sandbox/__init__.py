@@ -1,5 +1,5 @@
-"""Sandbox: a warm worker pool (pool.py) and in-worker execution of figure/tool code (execute.py)."""
+"""Sandbox: the hardened runner for untrusted code (hardened.py, jail.py, static_check.py).
 
-from flywheel.run.pool import TaskFailure, WorkerPool
-
-__all__ = ["TaskFailure", "WorkerPool"]
+The warm worker pool that runs tasks is flywheel.run.pool: it sits in a higher layer, so it is
+imported from there, not re-exported here.
+"""

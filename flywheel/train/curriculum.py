@@ -84,6 +84,7 @@ def run_curriculum(catalog: Path, model: str | None, out: Path, cfg: dict[str, A
 
 def _has_perception(catalog: Path) -> bool:
     from flywheel.catalog import Catalog
+    from flywheel.catalog.samples import count_accepted
 
     with Catalog(catalog, read_only=True) as cat:
-        return bool(cat.con.execute("SELECT count(*) FROM samples WHERE accepted AND kind = 'perception'").fetchone()[0])
+        return count_accepted(cat, "perception") > 0

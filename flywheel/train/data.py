@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.samples import knowledge_lineage_pairs, sample_knowledge_ids, training_rows
 from flywheel.core.errors import FlywheelError
 from flywheel.train.environment import changed_share, tool_note
 from flywheel.train.trace import SYSTEM_PROMPT, TOOL_SCHEMA, Segment, split_trace, tool_call
@@ -56,12 +57,8 @@ class CatalogSample:
 def _groups(cat: Catalog) -> dict[str, str]:
     """knowledge id → split group: knowledge nodes joined by any lineage edge (parent_id or the
     lineage table) share a group, so an evolved child never lands on the other side of its parent."""
-    edges = cat.con.execute(
-        "SELECT c.knowledge_id, p.knowledge_id FROM samples c JOIN samples p ON c.parent_id = p.id "
-        "UNION SELECT c.knowledge_id, p.knowledge_id FROM lineage l "
-        "JOIN samples c ON l.child_id = c.id JOIN samples p ON l.parent_id = p.id"
-    ).fetchall()
-    nodes = [r[0] for r in cat.con.execute("SELECT DISTINCT knowledge_id FROM samples").fetchall()]
+    edges = knowledge_lineage_pairs(cat)
+    nodes = sample_knowledge_ids(cat)
     parent = {n: n for n in nodes}
 
     def find(x: str) -> str:
@@ -90,13 +87,11 @@ def heldout_groups(groups: dict[str, str], fraction: float, seed: int = 0) -> se
 def load_samples(cat: Catalog, kind: str, split: Split = Split.all, where: str | None = None,
                  heldout_fraction: float = 0.2, seed: int = 0, limit: int | None = None) -> list[CatalogSample]:
     """Accepted samples of one kind on one side of the split, ordered by id."""
-    sql = (f"SELECT id, kind, domain, knowledge_id, question, answer, cot, image, edited_image FROM samples "
-           f"WHERE accepted AND kind = '{kind}' {f'AND ({where})' if where else ''} ORDER BY id")
-    cat.query(f"SELECT * FROM ({sql}) LIMIT 0")  # a bad --where is a one-line user error, before any work
+    found = training_rows(cat, kind, where)  # a bad --where is a one-line user error, before any work
     groups = _groups(cat)
     held = heldout_groups(groups, heldout_fraction, seed)
     rows = []
-    for sid, k, domain, kid, q, a, cot, img, edited in cat.con.execute(sql).fetchall():
+    for sid, k, domain, kid, q, a, cot, img, edited in found:
         if split is not Split.all and (groups[kid] in held) != (split is Split.heldout):
             continue
         rows.append(CatalogSample(sid, k, domain, kid, q, a, cot or "", cat.images.get(img),

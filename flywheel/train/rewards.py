@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import ast
 import io
-import math
-import re
 from collections.abc import Callable
 
 from flywheel.core.answers import answers_equal
 from flywheel.core.errors import FlywheelError
+from flywheel.kinds.points import Points, parse_points, score_points
 from flywheel.train.trace import CODE_BLOCK, FINAL, code_blocks, completion_text, final_answer
 
 RewardFn = Callable[..., list[float | None]]
-POINT = re.compile(r"['\"]?([A-Za-z][A-Za-z0-9_']*)['\"]?\s*[:=]\s*[(\[]\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*[)\]]")
-PERCEPTION_SCALE_PX = 40.0  # a point this far off (or farther) earns nothing
 
 
 def _per_sample(values, n: int) -> list:
@@ -103,26 +100,23 @@ def figure_png(figure) -> bytes | None:
     return None
 
 
-def parse_points(text: str) -> dict[str, tuple[float, float]]:
-    """Named pixel points from `{'O': (93.5, 91), 'A': (33.5, 160)}`-like text (no eval)."""
-    return {m.group(1): (float(m.group(2)), float(m.group(3))) for m in POINT.finditer(text or "")}
-
-
 def perception_reward(completions: list, answer: list[str], kind: list[str] | None = None, **_) -> list[float | None]:
-    """Mean over the reference points of max(0, 1 - distance / 40 px), a missing point scoring 0;
-    None for samples that are not perception samples."""
+    """The perception scorer (`kinds.points.score_points`, the one benchmarks use) on the final
+    answer: mean over the reference points of max(0, 1 - distance / SCORE_RADIUS_PX), a missing
+    point scoring 0; None for samples that are not perception samples (or whose reference holds no points)."""
     kinds = _per_sample(kind, len(completions)) if kind is not None else ["perception"] * len(completions)
     out: list[float | None] = []
     for completion, ref, k in zip(completions, answer, kinds, strict=True):
-        truth = parse_points(ref)
-        if k != "perception" or not truth:
-            out.append(None)
-            continue
-        pred = parse_points(final_answer(completion) or "")
-        scores = [max(0.0, 1.0 - math.dist(p, pred[name]) / PERCEPTION_SCALE_PX) if name in pred else 0.0
-                  for name, p in truth.items()]
-        out.append(sum(scores) / len(scores))
+        truth = _points_or_none(ref) if k == "perception" else None
+        out.append(None if not truth else score_points(final_answer(completion) or "", truth))
     return out
+
+
+def _points_or_none(ref: str) -> Points | None:
+    try:
+        return parse_points(ref)
+    except FlywheelError:
+        return None
 
 
 REWARDS: dict[str, RewardFn] = {

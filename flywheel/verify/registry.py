@@ -48,7 +48,7 @@ class VerifierSpec:
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verify",
     [
-        "flywheel.domains.plane_geometry.verifiers", "flywheel.verify.image", "flywheel.verify.tool", "flywheel.verify.kinds",
+        "flywheel.domains.plane_geometry.verifiers", "flywheel.verify.image", "flywheel.verify.tool", "flywheel.kinds.verifiers",
         "flywheel.domains.physics.verifiers", "flywheel.domains.physics.image_check",
         "flywheel.domains.statistics.verifiers",
         "flywheel.domains.discrete.verifiers",

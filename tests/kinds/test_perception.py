@@ -5,9 +5,8 @@ import math
 import pytest
 
 from flywheel.core.errors import FlywheelError
-from flywheel.kinds.perception import score_points
-from flywheel.kinds.points import format_points, parse_points
-from flywheel.verify.kinds import darkness, locate_point, verify_perception
+from flywheel.kinds.points import format_points, parse_points, score_points
+from flywheel.kinds.verifiers import darkness, locate_point, verify_perception
 from flywheel.verify.registry import run_verifiers
 from tests.kinds.conftest import executed
 
@@ -69,3 +68,5 @@ def test_point_scorer():
     assert score_points({"A": (400, 400), "B": (0, 0)}, truth) == 0.0
     with pytest.raises(FlywheelError):
         parse_points("no dict here")
+    assert parse_points('{"B": [3.5, -2]}') == {"B": (3.5, -2.0)}
+    assert parse_points("A = (3, 4) and B: [5.5, -6]") == {"A": (3.0, 4.0), "B": (5.5, -6.0)}  # no literal: the pairs

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from flywheel.core.records import KnowledgeNode
-from flywheel.knowledge.expand import propose, propose_nodes
+from flywheel.llm.expand import propose, propose_nodes
 from tests.llm.scripts import client, rule
 
 PYTH = KnowledgeNode("plane.pythagoras", "plane_geometry", "Pythagorean theorem",

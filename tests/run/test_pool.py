@@ -1,6 +1,6 @@
 """The warm pool survives crashing, hanging and raising tasks and keeps its workers."""
 
-from flywheel.sandbox import TaskFailure, WorkerPool
+from flywheel.run.pool import TaskFailure, WorkerPool
 
 
 def test_results_come_back_for_every_task():

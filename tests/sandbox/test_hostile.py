@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 import flywheel.sandbox.hardened as hardened_module
-from flywheel.sandbox import WorkerPool
+from flywheel.run.pool import WorkerPool
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
 from flywheel.sandbox.static_check import check_code
 

@@ -8,11 +8,11 @@ import pytest
 from PIL import Image, ImageDraw
 
 from flywheel.core.errors import FlywheelError
+from flywheel.kinds.points import SCORE_RADIUS_PX, score_points
 from flywheel.train.rewards import (
     accuracy_reward,
     format_reward,
     get_rewards,
-    parse_points,
     perception_reward,
     tool_reward,
 )
@@ -81,17 +81,22 @@ def test_tool_reward_reads_the_rollout_environment():
     assert tool_reward(["", ""], environments=[Env(1), Env(0)]) == [1.0, 0.0]
 
 
-def test_perception_reward_scales_distance():
+def test_perception_reward_is_the_perception_scorer():
     ref = "{'O': (100, 100), 'A': (40, 160)}"
     completions = ["<answer>{'O': (100, 100), 'A': (40, 160)}</answer>",
-                   "<answer>{'O': (120, 100), 'A': (40, 160)}</answer>",
+                   "<answer>{'O': (110, 100), 'A': (40, 160)}</answer>",
+                   "<answer>{O: (100, 100), A: (40, 160)}</answer>",  # unquoted names: not a literal, still read
                    "<answer>{'O': (100, 100)}</answer>",
                    "<answer>{'O': (900, 900), 'A': (-40, 0)}</answer>",
                    "garbage", trace("7")]
-    got = perception_reward(completions, answer=[ref] * 6, kind=["perception"] * 6)
-    assert got == [1.0, 0.75, 0.5, 0.0, 0.0, 0.0]
+    got = perception_reward(completions, answer=[ref] * 7, kind=["perception"] * 7)
+    assert got == [1.0, 0.75, 1.0, 0.5, 0.0, 0.0, 0.0]
+    assert got == [score_points(c.removeprefix("<answer>").removesuffix("</answer>"), ref) for c in completions[:5]] + [0.0, 0.0]
+    # One radius: a point SCORE_RADIUS_PX off earns nothing, in the reward as in the benchmark scorer.
+    assert perception_reward([f"<answer>{{'O': (100, {100 + SCORE_RADIUS_PX}), 'A': (40, 160)}}</answer>"],
+                             answer=[ref], kind=["perception"]) == [0.5]
     assert perception_reward(["x"], answer=["7"], kind=["interaction"]) == [None]
-    assert parse_points('{"B": [3.5, -2]}') == {"B": (3.5, -2.0)}
+    assert perception_reward(["x"], answer=["7"], kind=["perception"]) == [None]  # a reference without points
 
 
 def test_unknown_reward_is_a_user_error():

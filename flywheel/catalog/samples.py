@@ -1,0 +1,120 @@
+"""Reads of accepted samples for exports and training, and the judge's verdict write.
+
+`where` arguments are the user's SQL filter over `samples` (`--where`); each read checks it
+(one read-only statement that parses) before returning, so a bad filter is a one-line error
+before any file is written or any work is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from flywheel.core.records import Verdict
+
+if TYPE_CHECKING:
+    from flywheel.catalog.store import Catalog
+
+
+def _and(where: str | None) -> str:
+    return f"AND ({where})" if where else ""
+
+
+def _checked_rows(cat: Catalog, sql: str, batch: int) -> Iterator[tuple]:
+    """The rows of `sql`, fetched `batch` at a time; the statement is checked before this returns."""
+    cat.query(f"SELECT * FROM ({sql}) LIMIT 0")
+    cur = cat.con.execute(sql)
+
+    def rows() -> Iterator[tuple]:
+        while chunk := cur.fetchmany(batch):
+            yield from chunk
+
+    return rows()
+
+
+# -- exports --------------------------------------------------------------------------------------
+def interaction_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
+    """Accepted interaction samples matching `where`, by id: (id, question, image sha, image_code,
+    edited_image sha, tool_code, cot, answer)."""
+    return _checked_rows(cat, (
+        "SELECT id, question, image, image_code, edited_image, tool_code, cot, answer FROM samples "
+        f"WHERE accepted AND kind = 'interaction' {_and(where)} ORDER BY id"), 256)
+
+
+def perception_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
+    """Accepted perception samples matching `where`, by id: (id, image sha, question, answer,
+    image_code, elements JSON)."""
+    return _checked_rows(cat, (
+        "SELECT id, image, question, answer, image_code, elements FROM samples "
+        f"WHERE accepted AND kind = 'perception' {_and(where)} ORDER BY id"), 256)
+
+
+def vtbench_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
+    """One row per figure (image sha) with an accepted perception, instruction and interaction sample
+    matching `where`, by image sha (the lowest ids where a figure has several):
+    (image, domain, perception question, its annotation image, instruction question, its annotation,
+    interaction question, its answer, perception answer, its points JSON, instruction answer, its
+    points JSON, instruction overlay sha, instruction tool code, the three sample ids)."""
+    return _checked_rows(cat, f"""
+        WITH s AS (SELECT * FROM samples WHERE accepted {_and(where)})
+        SELECT DISTINCT ON (p.image)
+            p.image, p.domain, p.question, p.edited_image, i.question, i.edited_image, r.question, r.answer,
+            p.answer, CAST(p.points AS VARCHAR), i.answer, CAST(i.points AS VARCHAR), i.overlay, i.tool_code,
+            p.id, i.id, r.id
+        FROM s p
+        JOIN s i ON i.image = p.image AND i.kind = 'instruction'
+        JOIN s r ON r.image = p.image AND r.kind = 'interaction'
+        WHERE p.kind = 'perception'
+        ORDER BY p.image, p.id, i.id, r.id
+    """, 128)
+
+
+# -- training -------------------------------------------------------------------------------------
+def training_rows(cat: Catalog, kind: str, where: str | None = None) -> list[tuple]:
+    """Accepted samples of `kind` matching `where`, by id: (id, kind, domain, knowledge_id,
+    question, answer, cot, image sha, edited_image sha)."""
+    return list(_checked_rows(cat, (
+        "SELECT id, kind, domain, knowledge_id, question, answer, cot, image, edited_image FROM samples "
+        f"WHERE accepted AND kind = '{kind}' {_and(where)} ORDER BY id"), 1024))
+
+
+def knowledge_lineage_pairs(cat: Catalog) -> list[tuple[str, str]]:
+    """(child's knowledge id, parent's knowledge id) for every lineage edge between two stored
+    samples, by `parent_id` or by the `lineage` table; distinct pairs, unordered."""
+    return cat.con.execute(
+        "SELECT c.knowledge_id, p.knowledge_id FROM samples c JOIN samples p ON c.parent_id = p.id "
+        "UNION SELECT c.knowledge_id, p.knowledge_id FROM lineage l "
+        "JOIN samples c ON l.child_id = c.id JOIN samples p ON l.parent_id = p.id"
+    ).fetchall()
+
+
+def sample_knowledge_ids(cat: Catalog) -> list[str]:
+    """Every knowledge id that some stored sample (accepted or not) has, unordered."""
+    return [r[0] for r in cat.con.execute("SELECT DISTINCT knowledge_id FROM samples").fetchall()]
+
+
+def count_accepted(cat: Catalog, kind: str) -> int:
+    """How many accepted samples of `kind` the catalog holds."""
+    return int(cat.con.execute("SELECT count(*) FROM samples WHERE accepted AND kind = ?", [kind]).fetchone()[0])
+
+
+# -- verdicts added after synthesis ------------------------------------------------------------------
+def replace_verdicts(cat: Catalog, verdicts: list[Verdict], reject_failed: bool) -> int:
+    """In one transaction, store `verdicts` (replacing earlier ones of the same sample and verifier)
+    and, with `reject_failed`, mark the samples of failed ones not accepted; returns how many
+    accepted samples that rejected (0 without `reject_failed`)."""
+    rejected = 0
+    cat.con.execute("BEGIN")
+    try:
+        cat.con.executemany("INSERT OR REPLACE INTO verdicts (sample_id, verifier, passed, score, reason) VALUES (?, ?, ?, ?, ?)",
+                            [[v.sample_id, v.verifier, v.passed, v.score, v.reason] for v in verdicts])
+        bad = [v.sample_id for v in verdicts if not v.passed] if reject_failed else []
+        if bad:
+            rejected = cat.con.execute("SELECT count(*) FROM samples WHERE accepted AND list_contains(?, id)",
+                                       [bad]).fetchone()[0]
+            cat.con.execute("UPDATE samples SET accepted = false WHERE list_contains(?, id)", [bad])
+        cat.con.execute("COMMIT")
+    except BaseException:
+        cat.con.execute("ROLLBACK")
+        raise
+    return rejected
