@@ -7,9 +7,10 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -19,7 +20,14 @@ from flywheel.catalog.schema import migrate
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, Sample, Verdict
 
+T = TypeVar("T")
 READ_ONLY_TYPES = {"SELECT", "EXPLAIN"}
+# Reading connections run the user's SQL (`query`, `--where`): they may see the catalog's tables and
+# nothing else — no files (read_text, read_csv, glob, COPY, ATTACH), no URLs, no extension installs —
+# and the SQL cannot switch that back on. Writers never run user SQL and need Arrow scans, which the
+# same setting blocks, so they keep the defaults.
+GUARD = {"enable_external_access": False, "autoinstall_known_extensions": False,
+         "autoload_known_extensions": False, "lock_configuration": True}
 
 
 def check_path(path: Path, must_exist: bool) -> None:
@@ -35,11 +43,12 @@ class Catalog:
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         check_path(self.path, must_exist=read_only)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=GUARD if read_only else {})
         except duckdb.Error as exc:
             held = re.search(r"PID (\d+)", str(exc))
             if "lock" in str(exc).lower() and held:
@@ -139,10 +148,24 @@ class Catalog:
         if kind not in READ_ONLY_TYPES:
             raise FlywheelError(f"query is read-only: {kind} statements are not allowed")
         try:
-            cur = self.con.execute(sql)
-            return [d[0] for d in cur.description], cur.fetchall()
+            return self.interruptible(lambda: _run(self.con, sql))
         except duckdb.Error as exc:
             raise FlywheelError(f"bad SQL: {_first_line(exc)}") from None
+
+    def interruptible(self, fn: Callable[[], T]) -> T:
+        """Run `fn` (a DuckDB call) so that Ctrl-C stops it at once instead of when it ends.
+
+        Python runs its Ctrl-C handler only between bytecodes, and a DuckDB query is one long C
+        call, so the query runs on a helper thread while this one waits and, on Ctrl-C, interrupts
+        the connection.
+        """
+        with ThreadPoolExecutor(1, thread_name_prefix="duckdb-query") as ex:
+            fut = ex.submit(fn)
+            try:
+                return fut.result()
+            except KeyboardInterrupt:
+                self.con.interrupt()
+                raise
 
     def sample(self, sample_id: str) -> dict[str, Any] | None:
         cur = self.con.execute("SELECT * FROM samples WHERE id = ?", [sample_id])
@@ -153,6 +176,11 @@ class Catalog:
         return self.con.execute(
             "SELECT verifier, passed, score, reason FROM verdicts WHERE sample_id = ? ORDER BY verifier", [sample_id]
         ).fetchall()
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
+    cur = con.execute(sql)
+    return [d[0] for d in cur.description], cur.fetchall()
 
 
 def _json_or_none(value: Any) -> str | None:
