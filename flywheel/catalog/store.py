@@ -59,6 +59,11 @@ class Catalog:
             # Writes are small batches; one thread keeps DuckDB off the cores the workers use.
             self.con.execute("SET threads TO 1")
             migrate(self.con)
+            damaged = self.unreadable_tables()
+            if damaged:
+                # Writing on would add rows to a file that cannot be read back (exports fail later).
+                raise FlywheelError(f"catalog {self.path} is damaged: {damaged[0][0]}: {damaged[0][1]} "
+                                    "(`flywheel doctor` checks it; restore it from a copy)")
         self.images = ImageStore(self.path.parent / "images")
 
     def close(self) -> None:
@@ -124,6 +129,22 @@ class Catalog:
         self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch")
 
     # -- reads ----------------------------------------------------------------------------------
+    def unreadable_tables(self) -> list[tuple[str, str]]:
+        """(table, DuckDB's error) for every table whose rows do not read back.
+
+        Hashing each whole row makes DuckDB read, and checksum, every block of every column; a
+        plain count(*) would be answered from metadata and miss a damaged block.
+        """
+        bad = []
+        tables = [r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
+        for t in tables:
+            try:
+                self.con.execute(f'SELECT bit_xor(hash(r)) FROM "{t}" AS r').fetchone()
+            except duckdb.Error as exc:
+                bad.append((t, _first_line(exc)))
+        return bad
+
     def stream_state(self, stream: str) -> tuple[int, int]:
         """(accepted so far, next task index) of a synthesis stream: where a resumed run picks up."""
         acc, last = self.con.execute(

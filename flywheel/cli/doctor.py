@@ -34,5 +34,6 @@ def doctor(
     if after.healthy:
         out.print(f"{catalog}: healthy ({after.images_checked} images checked)", highlight=False)
         return
-    hint = "" if repair else "; `flywheel doctor --repair` fixes the repairable ones"
+    fixable = not repair and any(f.repairable for f in after.findings)
+    hint = "; `flywheel doctor --repair` fixes the repairable ones" if fixable else ""
     raise FlywheelError(f"{catalog}: {len(after.findings)} problem(s) remain{hint}")

@@ -103,3 +103,18 @@ def test_query_cannot_reach_outside_the_catalog(made):
     r = flywheel_cli("export", "--format", "v-interaction", "--out", "/tmp/never", "--catalog", str(made),
                      "--where", "id IN (SELECT content FROM read_text('/etc/passwd'))")
     assert r.returncode == 1 and "root:" not in r.stdout + r.stderr
+
+
+def test_a_damaged_catalog_file_takes_no_writes(made, tmp_path):
+    db = clone_catalog(made, tmp_path / "c")
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:  # garbage over the middle half: data blocks of every table are hit
+        fh.seek(size // 4)
+        fh.write(b"\xa5" * (size // 2))
+    before = db.read_bytes()
+    r = flywheel_cli("synthesize", "--n", "12", "--seed", "4", "--workers", "1", "--catalog", str(db))
+    assert r.returncode == 1
+    assert "is damaged" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert db.read_bytes() == before  # nothing was added to a file that does not read back
+    r = flywheel_cli("doctor", "--catalog", str(db))
+    assert r.returncode == 1 and "integrity:" in r.stdout and "Traceback" not in r.stderr
