@@ -4,14 +4,13 @@ Checks, each a list of findings:
 - the DuckDB file itself: every table is read in full, so a damaged block shows as DuckDB's checksum
   error here rather than half-way through an export;
 - the schema: every migration applied;
-- runs left `running` by a killed process (only when doctor holds the write lock, which proves no
-  writer is alive);
 - rows that point nowhere: verdicts without their sample, lineage edges without their child, and
   evolved samples whose lineage edge is missing;
 - the image store: every PNG a sample references is present and hashes to its name; PNGs no sample
   references and `*.tmp` debris from killed writes.
 
-Repair marks stale runs interrupted, deletes orphan rows and debris, and writes back missing or
+Runs left `running` by a killed process need no doctor: the next process that opens the catalog
+for writing marks them interrupted (Catalog). Repair deletes orphan rows and debris, and writes back missing or
 damaged images that a `rerender` callback rebuilds from the sample's stored code: an image is only
 written when the rebuilt bytes hash to the name the catalog records, so a repair can never store a
 different figure under an old name.
@@ -59,7 +58,6 @@ def examine(cat: Catalog, repair: bool = False, rerender: Rerender | None = None
     if not _integrity(cat, rep):
         return rep  # nothing else can be trusted on a file whose blocks do not read back
     _schema(cat, rep)
-    _runs(cat, rep, repair)
     _rows(cat, rep, repair)
     _images(cat, rep, repair, rerender, on_progress)
     return rep
@@ -82,17 +80,6 @@ def _schema(cat: Catalog, rep: Report) -> None:
     if missing:
         # Opening the catalog for writing applies them (Catalog.__init__ migrates).
         rep.add("schema", f"schema migrations not applied: {missing} (doctor --repair applies them)")
-
-
-def _runs(cat: Catalog, rep: Report, repair: bool) -> None:
-    if cat.read_only:
-        return  # a writer may be alive; only the write lock proves a `running` row is stale
-    stale = [r[0] for r in cat.con.execute("SELECT id FROM runs WHERE status = 'running'").fetchall()]
-    if stale:
-        rep.add("runs", f"{len(stale)} run(s) left 'running' by a killed process: {', '.join(stale[:5])}")
-        if repair:
-            cat.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-            rep.repaired.append(f"marked {len(stale)} stale run(s) interrupted")
 
 
 ORPHANS = {

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import re
+import signal
+import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +24,7 @@ from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, Sample, Verdict
 
 T = TypeVar("T")
+_WRITERS: dict[Path, int] = {}  # catalogs this process holds open for writing, and how many times
 READ_ONLY_TYPES = {"SELECT", "EXPLAIN"}
 # Reading connections run the user's SQL (`query`, `--where`): they may see the catalog's tables and
 # nothing else — no files (read_text, read_csv, glob, COPY, ATTACH), no URLs, no extension installs —
@@ -58,15 +62,52 @@ class Catalog:
         if not read_only:
             # Writes are small batches; one thread keeps DuckDB off the cores the workers use.
             self.con.execute("SET threads TO 1")
+            if not self._has_table("schema_version") and self._has_tables():
+                self.con.close()  # never add flywheel's tables to somebody else's database
+                raise FlywheelError(f"{self.path} is a DuckDB file but not a flywheel catalog")
             migrate(self.con)
             damaged = self.unreadable_tables()
             if damaged:
                 # Writing on would add rows to a file that cannot be read back (exports fail later).
+                self.con.close()
                 raise FlywheelError(f"catalog {self.path} is damaged: {damaged[0][0]}: {damaged[0][1]} "
                                     "(`flywheel doctor` checks it; restore it from a copy)")
+            self._close_stale_runs()
+        elif not self._has_table("samples"):
+            self.con.close()
+            raise FlywheelError(f"{self.path} is not a flywheel catalog (no samples table; was its creation "
+                                "interrupted? rerun the command that makes it)")
         self.images = ImageStore(self.path.parent / "images")
 
+    def _has_tables(self) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'").fetchone()[0])
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+            [name]).fetchone()[0])
+
+    def _close_stale_runs(self) -> None:
+        """Runs left 'running' by a killed process are marked interrupted by the next writer.
+
+        DuckDB's file lock admits one writing process, so once this process holds it every
+        'running' row belongs to a process that is gone — unless this process opened the catalog
+        for writing before and still has it open (an evolve round opens nested writers).
+        """
+        key = self.path.resolve()
+        if key not in _WRITERS:
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        _WRITERS[key] = _WRITERS.get(key, 0) + 1
+        self._writer_key = key
+
     def close(self) -> None:
+        key = getattr(self, "_writer_key", None)
+        if key is not None:
+            _WRITERS[key] -= 1
+            if not _WRITERS[key]:
+                del _WRITERS[key]
+            self._writer_key = None
         self.con.close()
 
     def __enter__(self) -> Catalog:
@@ -107,21 +148,24 @@ class Catalog:
         """
         for digest, data in images.items():
             self.images.put(data, digest)
-        self.con.execute("BEGIN")
-        try:
-            if samples:
-                rows = [{**dataclasses.asdict(s), "params": json.dumps(s.params), "run_id": run_id,
-                         "points": _json_or_none(s.points), "elements": _json_or_none(s.elements)} for s in samples]
-                self._insert("samples", rows)
-            if verdicts:
-                self._insert("verdicts", [dataclasses.asdict(v) for v in verdicts])
-            for table, rows in (extra or {}).items():
-                if rows:
-                    self._insert(table, rows)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+        # Ctrl-C or SIGTERM waits the few milliseconds of the transaction: DuckDB would otherwise turn
+        # it into a "Query interrupted" error mid-commit; afterwards it stops the run at a clean point.
+        with _signals_deferred():
+            self.con.execute("BEGIN")
+            try:
+                if samples:
+                    rows = [{**dataclasses.asdict(s), "params": json.dumps(s.params), "run_id": run_id,
+                             "points": _json_or_none(s.points), "elements": _json_or_none(s.elements)} for s in samples]
+                    self._insert("samples", rows)
+                if verdicts:
+                    self._insert("verdicts", [dataclasses.asdict(v) for v in verdicts])
+                for table, rows in (extra or {}).items():
+                    if rows:
+                        self._insert(table, rows)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
 
     def _insert(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:
         batch = pa.Table.from_pylist(rows)  # noqa: F841 - referenced by name in the SQL below
@@ -197,6 +241,20 @@ class Catalog:
         return self.con.execute(
             "SELECT verifier, passed, score, reason FROM verdicts WHERE sample_id = ? ORDER BY verifier", [sample_id]
         ).fetchall()
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM back while the block runs (main thread only); they arrive right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:

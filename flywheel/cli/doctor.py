@@ -15,8 +15,7 @@ from flywheel.core.errors import FlywheelError
 def doctor(
     catalog: CatalogOpt = DEFAULT_CATALOG,
     repair: Annotated[bool, typer.Option("--repair", help=(
-        "Fix what can be fixed: mark runs left 'running' by a killed process interrupted, delete rows that "
-        "point nowhere, remove *.tmp debris and PNGs no sample references, and re-render missing or damaged "
+        "Fix what can be fixed: delete rows that point nowhere, remove *.tmp debris and PNGs no sample references, and re-render missing or damaged "
         "images from their stored code in the sandbox (kept only if they hash to the recorded name)."))] = False,
 ) -> None:
     """Check the catalog file, its schema, runs, rows and every image; exit 1 while a problem remains."""
