@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import json
+import os
 import re
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +27,8 @@ from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, Sample, Verdict
 
 T = TypeVar("T")
-_WRITERS: dict[Path, int] = {}  # catalogs this process holds open for writing, and how many times
+READ_WAIT_S = 30.0  # a reader waits this long for a writer to end its batch
+WRITE_WAIT_S = 600.0  # a writer waits this long for readers to let go
 READ_ONLY_TYPES = {"SELECT", "EXPLAIN"}
 # Reading connections run the user's SQL (`query`, `--where`): they may see the catalog's tables and
 # nothing else — no files (read_text, read_csv, glob, COPY, ATTACH), no URLs, no extension installs —
@@ -43,41 +47,92 @@ def check_path(path: Path, must_exist: bool) -> None:
 
 
 class Catalog:
-    """One open catalog. Writes go through `write_batch`, one transaction per batch."""
+    """One open catalog. Writes go through `write_batch`, one transaction per batch.
+
+    A writer lets go of DuckDB's file lock after every batch (`release`), so `query`, `show` and
+    `export` can read while a long run writes; its own lock file (`<catalog>.lock`) keeps other
+    writers out for the whole run. `con` reopens the connection on first use after a release.
+    """
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
         check_path(self.path, must_exist=read_only)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._writer = False
+        self._pins = 0
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            first = _WriterLock.take(self.path)
+            self._writer = True
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only, config=GUARD if read_only else {})
+            if read_only:
+                if not self._has_table("samples"):
+                    raise FlywheelError(f"{self.path} is not a flywheel catalog (no samples table; was its "
+                                        "creation interrupted? rerun the command that makes it)")
+            else:
+                self._prepare(first)
         except duckdb.Error as exc:
-            held = re.search(r"PID (\d+)", str(exc))
-            if "lock" in str(exc).lower() and held:
-                raise FlywheelError(f"catalog {self.path} is in use by another process (PID {held.group(1)}); "
-                                    "wait for it to finish") from None
-            raise FlywheelError(f"cannot open catalog {self.path}: {_first_line(exc)}") from None
-        if not read_only:
-            # Writes are small batches; one thread keeps DuckDB off the cores the workers use.
-            self.con.execute("SET threads TO 1")
-            if not self._has_table("schema_version") and self._has_tables():
-                self.con.close()  # never add flywheel's tables to somebody else's database
-                raise FlywheelError(f"{self.path} is a DuckDB file but not a flywheel catalog")
-            migrate(self.con)
-            damaged = self.unreadable_tables()
-            if damaged:
-                # Writing on would add rows to a file that cannot be read back (exports fail later).
-                self.con.close()
-                raise FlywheelError(f"catalog {self.path} is damaged: {damaged[0][0]}: {damaged[0][1]} "
-                                    "(`flywheel doctor` checks it; restore it from a copy)")
-            self._close_stale_runs()
-        elif not self._has_table("samples"):
-            self.con.close()
-            raise FlywheelError(f"{self.path} is not a flywheel catalog (no samples table; was its creation "
-                                "interrupted? rerun the command that makes it)")
+            self.close()
+            raise FlywheelError(f"catalog {self.path} is damaged: {_first_line(exc)} "
+                                "(`flywheel doctor` checks it; restore it from a copy)") from None
+        except BaseException:
+            self.close()
+            raise
         self.images = ImageStore(self.path.parent / "images")
+
+    def _prepare(self, first: bool) -> None:
+        if not self._has_table("schema_version") and self._has_tables():
+            raise FlywheelError(f"{self.path} is a DuckDB file but not a flywheel catalog")  # never add ours
+        migrate(self.con)
+        damaged = self.unreadable_tables()
+        if damaged:
+            # Writing on would add rows to a file that cannot be read back (exports fail later).
+            raise FlywheelError(f"catalog {self.path} is damaged: {damaged[0][0]}: {damaged[0][1]} "
+                                "(`flywheel doctor` checks it; restore it from a copy)")
+        if first:
+            # The lock file admits one writing process, so every 'running' row now belongs to a process
+            # that is gone (an outer writer of this same process would still be running: not `first`).
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = self._connect()
+        return self._con
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        # A reader waits for the writer's current batch; a writer waits for readers to finish.
+        deadline = time.monotonic() + (READ_WAIT_S if self.read_only else WRITE_WAIT_S)
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=self.read_only, config=GUARD if self.read_only else {})
+                break
+            except duckdb.Error as exc:
+                held = re.search(r"PID (\d+)", str(exc))
+                if "lock" in str(exc).lower() and held:
+                    if time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
+                    raise FlywheelError(f"catalog {self.path} is in use by another process (PID {held.group(1)}); "
+                                        "wait for it to finish") from None
+                raise FlywheelError(f"cannot open catalog {self.path}: {_first_line(exc)}") from None
+        if not self.read_only:
+            con.execute("SET threads TO 1")  # small batches; one thread keeps DuckDB off the workers' cores
+        return con
+
+    def pin(self) -> None:
+        """Keep the connection open across batches (threads hold cursors of it) until `unpin`."""
+        self._pins += 1
+
+    def unpin(self) -> None:
+        self._pins -= 1
+
+    def release(self) -> None:
+        """Close the connection (and DuckDB's file lock) until the next use; writers call it between batches."""
+        if self._con is not None and not self._pins:
+            self._con.close()
+            self._con = None
 
     def _has_tables(self) -> bool:
         return bool(self.con.execute(
@@ -88,27 +143,12 @@ class Catalog:
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
             [name]).fetchone()[0])
 
-    def _close_stale_runs(self) -> None:
-        """Runs left 'running' by a killed process are marked interrupted by the next writer.
-
-        DuckDB's file lock admits one writing process, so once this process holds it every
-        'running' row belongs to a process that is gone — unless this process opened the catalog
-        for writing before and still has it open (an evolve round opens nested writers).
-        """
-        key = self.path.resolve()
-        if key not in _WRITERS:
-            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-        _WRITERS[key] = _WRITERS.get(key, 0) + 1
-        self._writer_key = key
-
     def close(self) -> None:
-        key = getattr(self, "_writer_key", None)
-        if key is not None:
-            _WRITERS[key] -= 1
-            if not _WRITERS[key]:
-                del _WRITERS[key]
-            self._writer_key = None
-        self.con.close()
+        self._pins = 0
+        self.release()
+        if self._writer:
+            _WriterLock.drop(self.path)
+            self._writer = False
 
     def __enter__(self) -> Catalog:
         return self
@@ -137,6 +177,7 @@ class Catalog:
             "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
             [dt.datetime.now(), status, json.dumps(stats), run_id],
         )
+        self.release()
 
     def write_batch(
         self, samples: list[Sample], verdicts: list[Verdict], images: dict[str, bytes], run_id: str,
@@ -166,6 +207,7 @@ class Catalog:
             except BaseException:
                 self.con.execute("ROLLBACK")
                 raise
+        self.release()
 
     def _insert(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:
         batch = pa.Table.from_pylist(rows)  # noqa: F841 - referenced by name in the SQL below
@@ -268,3 +310,57 @@ def _json_or_none(value: Any) -> str | None:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
+
+
+class _WriterLock:
+    """One writing process per catalog, held for a whole run (DuckDB's lock is let go between batches).
+
+    An exclusive `flock` on `<catalog>.lock`, which holds the owner's PID for the error message.
+    Nested writers of one process (a command that opens the catalog again while writing) count up.
+    """
+
+    _held: dict[Path, tuple[int, int]] = {}  # resolved path -> (fd, nesting)
+
+    @classmethod
+    def take(cls, path: Path) -> bool:
+        """Take the lock; True for the process's first writer of this catalog."""
+        key = path.resolve()
+        if key in cls._held:
+            fd, n = cls._held[key]
+            cls._held[key] = (fd, n + 1)
+            return False
+        lock = key.with_name(key.name + ".lock")
+        while True:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                owner = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+                os.close(fd)
+                raise FlywheelError(f"catalog {path} is in use by another process (PID {owner}); "
+                                    "wait for it to finish") from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # else the owner removed the file between our open and our lock: take the new one
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        cls._held[key] = (fd, 1)
+        return True
+
+    @classmethod
+    def drop(cls, path: Path) -> None:
+        key = path.resolve()
+        fd, n = cls._held[key]
+        if n > 1:
+            cls._held[key] = (fd, n - 1)
+            return
+        del cls._held[key]
+        # Unlink while still holding the lock: a process that opened the old file finds it unlinked
+        # after locking (the inode check above) and retries on a fresh one.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(key.with_name(key.name + ".lock"))
+        os.close(fd)

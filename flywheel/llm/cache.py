@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
+from flywheel.catalog import Catalog
 
 
 def cache_key(model: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> str:
@@ -32,8 +32,12 @@ class CachedResponse:
 class ResponseCache:
     """Thread-safe get/put over its own DuckDB cursor (outside the catalog's batch transactions)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con.cursor()
+    def __init__(self, cat: Catalog) -> None:
+        # Model calls run on threads while the main one commits batches: the catalog keeps its
+        # connection open (no release between batches) for as long as this cache lives.
+        cat.pin()
+        self._cat = cat
+        self._con = cat.con.cursor()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> CachedResponse | None:
@@ -55,3 +59,4 @@ class ResponseCache:
 
     def close(self) -> None:
         self._con.close()
+        self._cat.unpin()

@@ -91,7 +91,7 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
                                               "stream": stream, "knowledge": [n.id for n in nodes],
                                               "max_concurrency": llm.max_concurrency, "budget_usd": llm.budget_usd,
                                               "repair_rounds": repair_rounds})
-        cache = ResponseCache(cat.con)
+        cache = ResponseCache(cat)
         client = LLMClient(llm, cache)
         run.usage = client.usage
         dups = load_duplicates(cat)

@@ -96,7 +96,12 @@ def test_sigterm_stops_like_ctrl_c_keeping_committed_batches(tmp_path):
     proc = _start(["synthesize", "--n", "3000", "--seed", "2", "--workers", "2", "--batch-size", "4",
                    "--catalog", "c.duckdb"], tmp_path)
     db = tmp_path / "c.duckdb"
-    assert _wait_for(lambda: db.exists() and db.stat().st_size > 0 and time.sleep(4) is None, 120)
+
+    def committed() -> bool:  # readers get in between the run's batches
+        r = flywheel_cli("query", "SELECT count(*) FROM samples", "--format", "csv", "--catalog", str(db))
+        return r.returncode == 0 and int(r.stdout.splitlines()[1]) > 0
+
+    assert _wait_for(lambda: db.exists() and committed(), 180)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
