@@ -6,6 +6,12 @@ import hashlib
 import os
 from pathlib import Path
 
+from flywheel.core.errors import FlywheelError
+
+
+class StoreError(FlywheelError):
+    """An image that cannot be written or read back intact; the message names the file."""
+
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -23,11 +29,23 @@ class ImageStore:
         digest = digest or sha256(data)
         dest = self.path(digest)
         if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
             tmp = dest.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, dest)
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_bytes(data)
+                os.replace(tmp, dest)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)  # a full disk must not leave debris behind
+                raise StoreError(f"cannot write image {dest}: {exc.strerror or exc}") from None
         return digest
 
     def get(self, digest: str) -> bytes:
-        return self.path(digest).read_bytes()
+        """The PNG stored under `digest`, checked: a missing or altered file is a StoreError."""
+        path = self.path(digest)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"image {path} cannot be read: {exc.strerror or exc}") from None
+        if sha256(data) != digest:
+            raise StoreError(f"image {path} is damaged: its bytes do not hash to its name")
+        return data

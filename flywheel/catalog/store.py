@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import json
+import os
 import re
+import signal
+import threading
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -19,7 +26,16 @@ from flywheel.catalog.schema import migrate
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, Sample, Verdict
 
+T = TypeVar("T")
+READ_WAIT_S = 30.0  # a reader waits this long for a writer to end its batch
+WRITE_WAIT_S = 600.0  # a writer waits this long for readers to let go
 READ_ONLY_TYPES = {"SELECT", "EXPLAIN"}
+# Reading connections run the user's SQL (`query`, `--where`): they may see the catalog's tables and
+# nothing else — no files (read_text, read_csv, glob, COPY, ATTACH), no URLs, no extension installs —
+# and the SQL cannot switch that back on. Writers never run user SQL and need Arrow scans, which the
+# same setting blocks, so they keep the defaults.
+GUARD = {"enable_external_access": False, "autoinstall_known_extensions": False,
+         "autoload_known_extensions": False, "lock_configuration": True}
 
 
 def check_path(path: Path, must_exist: bool) -> None:
@@ -31,29 +47,108 @@ def check_path(path: Path, must_exist: bool) -> None:
 
 
 class Catalog:
-    """One open catalog. Writes go through `write_batch`, one transaction per batch."""
+    """One open catalog. Writes go through `write_batch`, one transaction per batch.
+
+    A writer lets go of DuckDB's file lock after every batch (`release`), so `query`, `show` and
+    `export` can read while a long run writes; its own lock file (`<catalog>.lock`) keeps other
+    writers out for the whole run. `con` reopens the connection on first use after a release.
+    """
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         check_path(self.path, must_exist=read_only)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._writer = False
+        self._pins = 0
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            first = _WriterLock.take(self.path)
+            self._writer = True
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            if read_only:
+                if not self.has_table("samples"):
+                    raise FlywheelError(f"{self.path} is not a flywheel catalog (no samples table; was its "
+                                        "creation interrupted? rerun the command that makes it)")
+            else:
+                self._prepare(first)
         except duckdb.Error as exc:
-            held = re.search(r"PID (\d+)", str(exc))
-            if "lock" in str(exc).lower() and held:
-                raise FlywheelError(f"catalog {self.path} is in use by another process (PID {held.group(1)}); "
-                                    "wait for it to finish") from None
-            raise FlywheelError(f"cannot open catalog {self.path}: {_first_line(exc)}") from None
-        if not read_only:
-            # Writes are small batches; one thread keeps DuckDB off the cores the workers use.
-            self.con.execute("SET threads TO 1")
-            migrate(self.con)
+            self.close()
+            raise FlywheelError(f"catalog {self.path} is damaged: {_first_line(exc)} "
+                                "(`flywheel doctor` checks it; restore it from a copy)") from None
+        except BaseException:
+            self.close()
+            raise
         self.images = ImageStore(self.path.parent / "images")
 
+    def _prepare(self, first: bool) -> None:
+        if not (self.has_table("schema_migrations") or self.has_table("schema_version")) and self._has_tables():
+            raise FlywheelError(f"{self.path} is a DuckDB file but not a flywheel catalog")  # never add ours
+        migrate(self.con)
+        damaged = self.unreadable_tables()
+        if damaged:
+            # Writing on would add rows to a file that cannot be read back (exports fail later).
+            raise FlywheelError(f"catalog {self.path} is damaged: {damaged[0][0]}: {damaged[0][1]} "
+                                "(`flywheel doctor` checks it; restore it from a copy)")
+        if first:
+            # The lock file admits one writing process, so every 'running' row now belongs to a process
+            # that is gone (an outer writer of this same process would still be running: not `first`).
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = self._connect()
+        return self._con
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        # A reader waits for the writer's current batch; a writer waits for readers to finish.
+        deadline = time.monotonic() + (READ_WAIT_S if self.read_only else WRITE_WAIT_S)
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=self.read_only, config=GUARD if self.read_only else {})
+                break
+            except duckdb.Error as exc:
+                held = re.search(r"PID (\d+)", str(exc))
+                if "lock" in str(exc).lower() and held:
+                    if time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
+                    raise FlywheelError(f"catalog {self.path} is in use by another process (PID {held.group(1)}); "
+                                        "wait for it to finish") from None
+                raise FlywheelError(f"cannot open catalog {self.path}: {_first_line(exc)}") from None
+        if not self.read_only:
+            con.execute("SET threads TO 1")  # small batches; one thread keeps DuckDB off the workers' cores
+        return con
+
+    def pin(self) -> None:
+        """Keep the connection open across batches (threads hold cursors of it) until `unpin`."""
+        self._pins += 1
+
+    def unpin(self) -> None:
+        self._pins -= 1
+
+    def release(self) -> None:
+        """Close the connection (and DuckDB's file lock) until the next use; writers call it between batches."""
+        if self._con is not None and not self._pins:
+            self._con.close()
+            self._con = None
+
+    def _has_tables(self) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'").fetchone()[0])
+
+    def has_table(self, name: str) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+            [name]).fetchone()[0])
+
     def close(self) -> None:
-        self.con.close()
+        self._pins = 0
+        self.release()
+        if self._writer:
+            _WriterLock.drop(self.path)
+            self._writer = False
 
     def __enter__(self) -> Catalog:
         return self
@@ -82,6 +177,7 @@ class Catalog:
             "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
             [dt.datetime.now(), status, json.dumps(stats), run_id],
         )
+        self.release()
 
     def write_batch(
         self, samples: list[Sample], verdicts: list[Verdict], images: dict[str, bytes], run_id: str,
@@ -93,21 +189,25 @@ class Catalog:
         """
         for digest, data in images.items():
             self.images.put(data, digest)
-        self.con.execute("BEGIN")
-        try:
-            if samples:
-                rows = [{**dataclasses.asdict(s), "params": json.dumps(s.params), "run_id": run_id,
-                         "points": _json_or_none(s.points), "elements": _json_or_none(s.elements)} for s in samples]
-                self._insert("samples", rows)
-            if verdicts:
-                self._insert("verdicts", [dataclasses.asdict(v) for v in verdicts])
-            for table, rows in (extra or {}).items():
-                if rows:
-                    self._insert(table, rows)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+        # Ctrl-C or SIGTERM waits the few milliseconds of the transaction: DuckDB would otherwise turn
+        # it into a "Query interrupted" error mid-commit; afterwards it stops the run at a clean point.
+        with _signals_deferred():
+            self.con.execute("BEGIN")
+            try:
+                if samples:
+                    rows = [{**dataclasses.asdict(s), "params": json.dumps(s.params), "run_id": run_id,
+                             "points": _json_or_none(s.points), "elements": _json_or_none(s.elements)} for s in samples]
+                    self._insert("samples", rows)
+                if verdicts:
+                    self._insert("verdicts", [dataclasses.asdict(v) for v in verdicts])
+                for table, rows in (extra or {}).items():
+                    if rows:
+                        self._insert(table, rows)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+        self.release()
 
     def _insert(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:
         batch = pa.Table.from_pylist(rows)  # noqa: F841 - referenced by name in the SQL below
@@ -115,6 +215,22 @@ class Catalog:
         self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM batch")
 
     # -- reads ----------------------------------------------------------------------------------
+    def unreadable_tables(self) -> list[tuple[str, str]]:
+        """(table, DuckDB's error) for every table whose rows do not read back.
+
+        Hashing each whole row makes DuckDB read, and checksum, every block of every column; a
+        plain count(*) would be answered from metadata and miss a damaged block.
+        """
+        bad = []
+        tables = [r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
+        for t in tables:
+            try:
+                self.con.execute(f'SELECT bit_xor(hash(r)) FROM "{t}" AS r').fetchone()
+            except duckdb.Error as exc:
+                bad.append((t, _first_line(exc)))
+        return bad
+
     def stream_state(self, stream: str) -> tuple[int, int]:
         """(accepted so far, next task index) of a synthesis stream: where a resumed run picks up."""
         acc, last = self.con.execute(
@@ -139,10 +255,24 @@ class Catalog:
         if kind not in READ_ONLY_TYPES:
             raise FlywheelError(f"query is read-only: {kind} statements are not allowed")
         try:
-            cur = self.con.execute(sql)
-            return [d[0] for d in cur.description], cur.fetchall()
+            return self.interruptible(lambda: _run(self.con, sql))
         except duckdb.Error as exc:
             raise FlywheelError(f"bad SQL: {_first_line(exc)}") from None
+
+    def interruptible(self, fn: Callable[[], T]) -> T:
+        """Run `fn` (a DuckDB call) so that Ctrl-C stops it at once instead of when it ends.
+
+        Python runs its Ctrl-C handler only between bytecodes, and a DuckDB query is one long C
+        call, so the query runs on a helper thread while this one waits and, on Ctrl-C, interrupts
+        the connection.
+        """
+        with ThreadPoolExecutor(1, thread_name_prefix="duckdb-query") as ex:
+            fut = ex.submit(fn)
+            try:
+                return fut.result()
+            except KeyboardInterrupt:
+                self.con.interrupt()
+                raise
 
     def sample(self, sample_id: str) -> dict[str, Any] | None:
         cur = self.con.execute("SELECT * FROM samples WHERE id = ?", [sample_id])
@@ -155,9 +285,82 @@ class Catalog:
         ).fetchall()
 
 
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM back while the block runs (main thread only); they arrive right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
+    cur = con.execute(sql)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
 def _json_or_none(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
+
+
+class _WriterLock:
+    """One writing process per catalog, held for a whole run (DuckDB's lock is let go between batches).
+
+    An exclusive `flock` on `<catalog>.lock`, which holds the owner's PID for the error message.
+    Nested writers of one process (a command that opens the catalog again while writing) count up.
+    """
+
+    _held: dict[Path, tuple[int, int]] = {}  # resolved path -> (fd, nesting)
+
+    @classmethod
+    def take(cls, path: Path) -> bool:
+        """Take the lock; True for the process's first writer of this catalog."""
+        key = path.resolve()
+        if key in cls._held:
+            fd, n = cls._held[key]
+            cls._held[key] = (fd, n + 1)
+            return False
+        lock = key.with_name(key.name + ".lock")
+        while True:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                owner = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+                os.close(fd)
+                raise FlywheelError(f"catalog {path} is in use by another process (PID {owner}); "
+                                    "wait for it to finish") from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # else the owner removed the file between our open and our lock: take the new one
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        cls._held[key] = (fd, 1)
+        return True
+
+    @classmethod
+    def drop(cls, path: Path) -> None:
+        key = path.resolve()
+        fd, n = cls._held[key]
+        if n > 1:
+            cls._held[key] = (fd, n - 1)
+            return
+        del cls._held[key]
+        # Unlink while still holding the lock: a process that opened the old file finds it unlinked
+        # after locking (the inode check above) and retries on a fresh one.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(key.with_name(key.name + ".lock"))
+        os.close(fd)

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from flywheel.cli import llm as llm_cli
 from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
+from flywheel.cli.doctor import doctor as doctor_command
 from flywheel.cli.knowledge import knowledge_app
 from flywheel.cli.train import train_app
 from flywheel.core.errors import FlywheelError
@@ -321,6 +322,7 @@ def bench_dedup(
     out.print(t)
 
 app.command("verify")(llm_cli.verify_command)
+app.command("doctor")(doctor_command)
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def evolve_llm(cfg: EvolveConfig, llm: LLMConfig, progress: Progress | None = No
     validate(cfg)
     with Catalog(cfg.catalog) as cat:
         res = LLMEvolution(finished_rounds(cat))
-        cache = ResponseCache(cat.con)
+        cache = ResponseCache(cat)
         client = LLMClient(llm, cache)
         res.usage = client.usage
         try:

@@ -14,8 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
+from flywheel.catalog import Catalog
 from flywheel.catalog.llm_cache import cached_response, store_response
 
 
@@ -35,8 +34,12 @@ class CachedResponse:
 class ResponseCache:
     """Thread-safe get/put over its own DuckDB cursor (outside the catalog's batch transactions)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con.cursor()
+    def __init__(self, cat: Catalog) -> None:
+        # Model calls run on threads while the main one commits batches: the catalog keeps its
+        # connection open (no release between batches) for as long as this cache lives.
+        cat.pin()
+        self._cat = cat
+        self._con = cat.con.cursor()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> CachedResponse | None:
@@ -52,3 +55,4 @@ class ResponseCache:
 
     def close(self) -> None:
         self._con.close()
+        self._cat.unpin()

@@ -52,7 +52,7 @@ def judge_samples(cat: Catalog, llm: LLMConfig, where: str | None = None,
     res = JudgeResult()
     run_id = cat.start_run("verify", {"judge": llm.model, "where": where, "samples": len(rows),
                                       "reject_on_disagreement": reject_on_disagreement})
-    cache = ResponseCache(cat.con)
+    cache = ResponseCache(cat)
     client = LLMClient(llm, cache)
     res.usage = client.usage
 

@@ -75,7 +75,7 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
     stream = content_id("llm", llm.model, cfg.seed, sorted(n.id for n in nodes))
     with Catalog(cfg.catalog) as cat:
         cat.upsert_knowledge(seeds)
-        cache = ResponseCache(cat.con)
+        cache = ResponseCache(cat)
         client = LLMClient(llm, cache)
 
         def task(i: int) -> Outcome:

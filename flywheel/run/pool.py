@@ -11,11 +11,14 @@ import contextlib
 import importlib
 import multiprocessing as mp
 import os
+import signal
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
+
+from flywheel.core.process import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,12 @@ def _resolve(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def _worker_main(conn: Connection, warmup: str | None) -> None:
+def _worker_main(conn: Connection, warmup: str | None, parent: int) -> None:
+    die_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent stops the run and closes the pool, so a
+    # worker must not print its own traceback for it; SIGTERM kills a worker as it always did.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         _serve(conn, warmup)
     finally:
@@ -80,7 +88,7 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(child, self.warmup), daemon=True)
+        proc = self._ctx.Process(target=_worker_main, args=(child, self.warmup, os.getpid()), daemon=True)
         proc.start()
         child.close()
         return _Worker(proc, parent)

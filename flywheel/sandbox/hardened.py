@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import glob
 import json
 import os
 import shutil
@@ -135,6 +137,28 @@ def _result_image(work: str, printed: str, stdout: str, limits: SandboxLimits) -
     return SandboxResult(True, stdout, None, data, printed)
 
 
+JAIL_PREFIX = "fw-jail-"  # + the owner's PID: a dir whose owner is gone is debris of a killed run
+
+
+@functools.cache
+def _sweep_stale_jails() -> None:
+    """Once per process: remove private dirs left behind by runs that were killed mid-task."""
+    for d in glob.glob(os.path.join(tempfile.gettempdir(), JAIL_PREFIX + "*")):
+        owner = os.path.basename(d)[len(JAIL_PREFIX):].split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def run_untrusted(
     code: str,
     image_png: bytes | None = None,
@@ -156,13 +180,14 @@ def run_untrusted(
         return _fail(f"rejected before running: {problem}")
     work = None
     try:
-        work = tempfile.mkdtemp(prefix="fw-jail-")
+        _sweep_stale_jails()
+        work = tempfile.mkdtemp(prefix=f"{JAIL_PREFIX}{os.getpid()}-")
         image_path = os.path.join(work, "input.png")
         if image_png is not None:
             with open(image_path, "wb") as fh:
                 fh.write(image_png)
         _seed_font_cache(work)
-        job = json.dumps({"code": code, "dir": work, "image_path": image_path, "home": os.path.expanduser("~"),
+        job = json.dumps({"code": code, "dir": work, "image_path": image_path, "home": os.path.expanduser("~"), "parent": os.getpid(),
                           "limits": dataclasses.asdict(limits)}).encode()
         # stdout/stderr go to unlinked files: outside the private dir, capped by RLIMIT_FSIZE.
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

@@ -20,6 +20,8 @@ import os
 import resource
 import sys
 
+from flywheel.core.process import die_with_parent
+
 CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS = 38
@@ -99,6 +101,7 @@ def confine(job: dict) -> None:
         # A user namespace mapping few uids: the chown fails before anything changed; stay root.
         with contextlib.suppress(OSError):
             _drop_root(job["dir"])
+    die_with_parent(job["parent"])  # after the uid change, which clears the parent-death signal
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     os.chdir(job["dir"])
 

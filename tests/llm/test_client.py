@@ -39,13 +39,13 @@ def test_cache_in_the_catalog_makes_a_repeat_free_and_survives_reopening(serve, 
     srv = serve([rule("TASK", content="<answer>5</answer>", usage=BIG)])
     db = tmp_path / "c.duckdb"
     with Catalog(db) as cat:
-        c = LLMClient(LLMConfig("openai/gpt-4o", api_base=srv.api_base), ResponseCache(cat.con))
+        c = LLMClient(LLMConfig("openai/gpt-4o", api_base=srv.api_base), ResponseCache(cat))
         assert c.complete(MSGS) == c.complete(MSGS) == "<answer>5</answer>"
         assert (c.usage.calls, c.usage.cache_hits, c.usage.prompt_tokens) == (1, 1, 1000)
         assert c.usage.cost_usd == pytest.approx(0.0125)
         c.complete(MSGS, temperature=0.3)  # other params: another key
     with Catalog(db) as cat:
-        again = LLMClient(LLMConfig("openai/gpt-4o", api_base=srv.api_base), ResponseCache(cat.con))
+        again = LLMClient(LLMConfig("openai/gpt-4o", api_base=srv.api_base), ResponseCache(cat))
         again.complete(MSGS)
         assert again.usage.calls == 0 and again.usage.cache_hits == 1
         rows = cat.query("SELECT model, prompt_tokens, completion_tokens, cost_usd FROM llm_cache")[1]
