@@ -74,8 +74,11 @@ class Catalog:
                 self._prepare(first)
         except duckdb.Error as exc:
             self.close()
-            raise FlywheelError(f"catalog {self.path} is damaged: {_first_line(exc)} "
-                                "(`flywheel doctor` checks it; restore it from a copy)") from None
+            line = _first_line(exc)
+            if "corrupt" in line.lower() or line.startswith("IO Error"):
+                raise FlywheelError(f"catalog {self.path} is damaged: {line} "
+                                    "(`flywheel doctor` checks it; restore it from a copy)") from None
+            raise FlywheelError(f"cannot open catalog {self.path}: {line}") from None
         except BaseException:
             self.close()
             raise

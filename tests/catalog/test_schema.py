@@ -8,6 +8,7 @@ import pytest
 
 from flywheel.catalog import Catalog, schema
 from flywheel.catalog.schema import MIGRATIONS, Migration, applied_migrations, migrate
+from flywheel.core.errors import FlywheelError
 
 NAMES = {m.name for m in MIGRATIONS}
 
@@ -85,7 +86,7 @@ def test_a_failing_step_leaves_nothing_behind(tmp_path, monkeypatch):
     Catalog(db).close()
     broken = Migration("broken", "CREATE TABLE half (a INT); SELECT * FROM no_such_table;")
     monkeypatch.setattr(schema, "MIGRATIONS", [*MIGRATIONS, broken])
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(FlywheelError, match="cannot open catalog .*no_such_table"):
         Catalog(db)
     monkeypatch.undo()
     with Catalog(db) as cat:
