@@ -6,8 +6,9 @@ import pytest
 import sympy as sp
 
 from flywheel.domains import get_generator
+from flywheel.domains.evolution import apply_ops
 from flywheel.domains.plane_geometry.steps import STEPS, StepFailed, statement, target_kind
-from flywheel.evolve.ops import apply_ops, relabel
+from flywheel.domains.plane_geometry.variants import relabel
 from flywheel.render.draft import draw, render
 from flywheel.run.build import execute
 from flywheel.verify.duplicate import question_key
@@ -17,7 +18,7 @@ BASES = {"length": "plane.pythagoras", "angle": "plane.parallel_transversal", "a
 
 
 def verdicts(draft):
-    ctx, _ = execute("t", render(draft))
+    ctx, _ = execute("t", render(draft), None, "plane_geometry")
     return {v.verifier: v for v in run_verifiers(ctx)}
 
 
@@ -25,7 +26,7 @@ def extended(step: str, seed: int):
     s = STEPS.get(step)
     base = draw(get_generator(BASES[next(iter(s.reads))]).fn, seed)
     try:
-        return base, apply_ops(base, [("extend", step, seed)])
+        return base, apply_ops(base, [("extend", step, seed)], "plane_geometry")
     except StepFailed:
         return base, None
 
@@ -55,12 +56,12 @@ def test_a_wrong_extended_answer_is_caught_by_the_answer_verifier():
     from dataclasses import replace
 
     broken = replace(d, answer=d.answer + 1)
-    assert not verdicts(broken)["answer"].passed
+    assert not verdicts(broken)["answer.plane_geometry"].passed
 
 
 def test_distractor_keeps_the_answer_and_adds_an_element():
     base = draw(get_generator("plane.pythagoras").fn, 4)
-    d = apply_ops(base, [("distract", 9)])
+    d = apply_ops(base, [("distract", 9)], "plane_geometry")
     assert d.answer == base.answer and d.difficulty.distractors == 1
     assert len(d.scene.labeled) == len(base.scene.labeled) + 1
     assert all(v.passed for v in verdicts(d).values())
@@ -68,7 +69,7 @@ def test_distractor_keeps_the_answer_and_adds_an_element():
 
 def test_vary_is_the_same_problem_in_a_new_surface_form():
     base = draw(get_generator("plane.law_of_cosines").fn, 2)
-    d = apply_ops(base, [("vary", 5)])
+    d = apply_ops(base, [("vary", 5)], "plane_geometry")
     assert d.answer == base.answer and d.question != base.question
     assert question_key(d.question) == question_key(base.question), "a relabelled copy is a near-duplicate"
     assert all(v.passed for v in verdicts(d).values())

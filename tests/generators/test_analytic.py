@@ -29,7 +29,7 @@ ANALYTIC = [g for g in generator_names() if g.startswith("analytic.")]
 
 
 def _verdicts(r):
-    ctx, _ = execute("t", r, domain="analytic_geometry")
+    ctx, _ = execute("t", r, None, "analytic_geometry")
     return ctx, {v.verifier: v for v in run_verifiers(ctx)}
 
 
@@ -55,7 +55,7 @@ def test_every_verifier_passes_on_rendered_samples(name):
         _, verdicts = _verdicts(rendered(name, seed))
         failed = {k: v.reason for k, v in verdicts.items() if not v.passed}
         assert not failed, (seed, failed)
-        assert {"answer.analytic", "image.analytic", "image", "tool"} <= set(verdicts)
+        assert {"answer.analytic_geometry", "image.analytic_geometry", "image", "tool"} <= set(verdicts)
         assert "answer" not in verdicts  # the plane-geometry answer check does not judge this domain
 
 
@@ -113,19 +113,19 @@ def test_stated_equations_parse_the_question_text_back():
 def test_image_check_rejects_a_tampered_curve_and_a_mislabelled_tick():
     r = rendered("analytic.parabola_vertex_triangle", 3)
     ctx, verdicts = _verdicts(r)
-    assert verdicts["image.analytic"].passed
+    assert verdicts["image.analytic_geometry"].passed
     # Lift every curve vertex by 0.3 units: the image still looks like a parabola, but the wrong one.
     def lift(m):
         ys = ", ".join(str(round(float(v) + 0.3, 3)) for v in m.group(2).split(", "))
         return f"Line2D([{m.group(1)}], [{ys}], color"
     tampered = re.sub(r"Line2D\(\[([^\]]*)\], \[([^\]]*)\], color", lift, r.image_code)
     assert tampered != r.image_code
-    ctx2, _ = execute("t", dataclasses.replace(r, image_code=tampered), domain="analytic_geometry")
+    ctx2, _ = execute("t", dataclasses.replace(r, image_code=tampered), None, "analytic_geometry")
     check = verify_analytic_image(ctx2)
     assert not check.passed and "curve f" in check.reason
     tick = next(t for t in r.layout.plane_texts if t.tick)
     relabelled = r.image_code.replace(f", {tick.text!r}, fontsize=10", ", '7', fontsize=10", 1)
-    ctx3, _ = execute("t", dataclasses.replace(r, image_code=relabelled), domain="analytic_geometry")
+    ctx3, _ = execute("t", dataclasses.replace(r, image_code=relabelled), None, "analytic_geometry")
     check = verify_analytic_image(ctx3)
     assert not check.passed and "'7'" in check.reason, check.reason
 
@@ -137,7 +137,7 @@ def _red(png: bytes) -> np.ndarray:
 
 def test_tangent_tool_draws_through_p_to_t_on_the_x_axis():
     r = rendered("analytic.tangent_length", 5)
-    ctx, _ = execute("t", r, domain="analytic_geometry")
+    ctx, _ = execute("t", r, None, "analytic_geometry")
     red = _red(ctx.tool.png)
     assert not _red(ctx.render.png).any()
     pts = r.draft.scene.floats()
@@ -150,7 +150,7 @@ def test_tangent_tool_draws_through_p_to_t_on_the_x_axis():
 
 def test_hatch_tool_fills_the_region_between_the_curves_and_nothing_outside():
     r = rendered("analytic.area_parabola_line", 6)
-    ctx, _ = execute("t", r, domain="analytic_geometry")
+    ctx, _ = execute("t", r, None, "analytic_geometry")
     red = _red(ctx.tool.png)
     scene, lay = r.draft.scene, r.layout
     a, b = scene.floats()["A"], scene.floats()["B"]

@@ -51,7 +51,7 @@ def test_answer_is_exact_over_30_seeds(gen):
 def test_rendered_samples_pass_every_verifier(gen):
     for seed in (0, 1):
         v = verdicts(rendered(gen, seed))
-        assert {"answer.stats", "image.stats", "image", "tool"} <= set(v)
+        assert {"answer.statistics", "image.statistics", "image", "tool"} <= set(v)
         assert "answer" not in v  # the plane verifier does not judge charts
         assert all(x.passed for x in v.values()), (seed, {k: x.reason for k, x in v.items() if not x.passed})
 
@@ -101,14 +101,14 @@ def test_tampered_bar_heights_are_caught_in_the_pixels():
     raised = [v + max(values) // 4 if v == min(values) else v for v in values]  # the lowest bar, off by a quarter
     tampered = r.image_code.replace(f"values = {values}", f"values = {raised}")
     assert tampered != r.image_code
-    v = verdicts(dataclasses.replace(r, image_code=tampered))["image.stats"]
+    v = verdicts(dataclasses.replace(r, image_code=tampered))["image.statistics"]
     assert not v.passed and "bar" in v.reason
 
 
 def test_tampered_pie_sectors_are_caught_in_the_pixels():
     r = rendered("stats.pie_percent", 7)
     tampered = r.image_code.replace("for t1, t2, color in sectors:", "for t1, t2, color in sectors:\n    t1 += 12")
-    v = verdicts(dataclasses.replace(r, image_code=tampered))["image.stats"]
+    v = verdicts(dataclasses.replace(r, image_code=tampered))["image.statistics"]
     assert not v.passed and "sector" in v.reason
 
 

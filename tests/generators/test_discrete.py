@@ -18,7 +18,7 @@ DISCRETE = [n for n in generator_names() if n.startswith("discrete.")]
 
 
 def verdicts(r):
-    ctx, _ = execute("t", r, domain="discrete")
+    ctx, _ = execute("t", r, None, "discrete")
     return {v.verifier: v for v in run_verifiers(ctx)}
 
 

@@ -19,7 +19,7 @@ NEW = ["discrete.count_squares", "discrete.count_rectangles", "discrete.dag_path
 
 
 def verdicts(r):
-    ctx, _ = execute("t", r, domain="discrete")
+    ctx, _ = execute("t", r, None, "discrete")
     return {v.verifier: v for v in run_verifiers(ctx)}
 
 

@@ -64,7 +64,7 @@ def test_thirty_seeds_pass_every_verifier(gen):
     for seed in range(30):
         r = rendered(gen, seed)
         v = verdicts(r, domain(gen))
-        expected = {"answer", "image", "tool"} if gen in PLANE else {"answer.stats", "image.stats", "image", "tool"}
+        expected = {"answer.plane_geometry", "image", "tool"} if gen in PLANE else {"answer.statistics", "image.statistics", "image", "tool"}
         assert expected <= set(v)
         assert all(x.passed for x in v.values()), (seed, r.draft.question, {k: x.reason for k, x in v.items()
                                                                               if not x.passed})
@@ -185,7 +185,7 @@ def test_figure_code_drawn_off_its_table_is_caught_in_the_pixels(gen):
                       lambda m: m.group(1) + "[" + ", ".join(repr(round(float(x) * 1.3, 3))
                                                              for x in m.group(2).split(", ")) + "]", tampered)
     assert tampered != code
-    v = verdicts(dataclasses.replace(r, image_code=tampered), "statistics")["image.stats"]
+    v = verdicts(dataclasses.replace(r, image_code=tampered), "statistics")["image.statistics"]
     assert not v.passed and ("bar" in v.reason or "marker" in v.reason), v.reason
 
 

@@ -40,7 +40,7 @@ def moved(r, name: str, dx: float, dy: float):
 @pytest.mark.parametrize("name", NEW)
 def test_every_verifier_passes_over_thirty_seeds(name):
     for seed in range(30):
-        ctx, _ = execute("t", rendered(name, seed), domain="physics")
+        ctx, _ = execute("t", rendered(name, seed), None, "physics")
         verdicts = run_verifiers(ctx)
         assert {"answer.physics", "image.physics", "image", "tool"} <= {v.verifier for v in verdicts}
         failed = [(v.verifier, v.reason) for v in verdicts if not v.passed]
@@ -79,7 +79,7 @@ def test_mirror_reflection_point_is_where_the_path_is_shortest_and_the_tool_mark
     scene = r.draft.scene
     fermat = _fermat_point(scene, ("A", "E", "M1", "M2"))
     assert np.allclose(fermat, scene.floats()["P"], atol=1e-6)
-    ctx, _ = execute("t", r, domain="physics")
+    ctx, _ = execute("t", r, None, "physics")
     x, y = r.layout.to_px(*fermat)
     win = ctx.tool.rgb[int(y) - 2 : int(y) + 3, int(x) - 2 : int(x) + 3].astype(int)
     assert ((win[..., 0] > 150) & (win[..., 1] < 110)).any()  # red ink at P in the edited figure

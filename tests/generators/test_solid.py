@@ -56,7 +56,7 @@ def test_answers_are_exact_over_thirty_seeds(name):
 def test_every_verifier_passes_on_the_rendered_figures(name):
     for seed in range(30, 32):
         verdicts = run_verifiers(context(rendered(name, seed)))
-        assert {v.verifier for v in verdicts} >= {"answer.solid", "image.solid", "image", "tool"}
+        assert {v.verifier for v in verdicts} >= {"answer.solid_geometry", "image.solid_geometry", "image", "tool"}
         failed = [(v.verifier, v.reason) for v in verdicts if not v.passed]
         assert not failed, (seed, failed)
 

@@ -13,7 +13,7 @@ from tests.conftest import rendered
 
 
 def verdicts(r: Rendered) -> dict[str, object]:
-    ctx, _ = execute("test", r)
+    ctx, _ = execute("test", r, None, "plane_geometry")
     return {v.verifier: v for v in run_verifiers(ctx)}
 
 
@@ -26,7 +26,7 @@ def test_good_samples_pass_every_verifier(gen):
 def test_wrong_answer_is_caught_by_remeasuring():
     r = rendered("plane.pythagoras", 1)
     wrong = dataclasses.replace(r.draft, answer=r.draft.answer + 1)
-    v = verdicts(dataclasses.replace(r, draft=wrong, cot=trace(wrong, r.tool_code)))["answer"]
+    v = verdicts(dataclasses.replace(r, draft=wrong, cot=trace(wrong, r.tool_code)))["answer.plane_geometry"]
     assert not v.passed and "measures" in v.reason
 
 
@@ -34,13 +34,13 @@ def test_given_that_disagrees_with_the_figure_is_caught():
     r = rendered("plane.pythagoras", 1)
     a = r.draft.params["a"]
     bad = dataclasses.replace(r.draft, question=r.draft.question.replace(f"AB = {a}", f"AB = {a + 1}"))
-    v = verdicts(dataclasses.replace(r, draft=bad))["answer"]
+    v = verdicts(dataclasses.replace(r, draft=bad))["answer.plane_geometry"]
     assert not v.passed and "not stated" in v.reason
 
 
 def test_trace_answer_must_match():
     r = rendered("plane.chord_distance", 2)
-    v = verdicts(dataclasses.replace(r, cot=r.cot.replace("<answer>", "<answer>1")))["answer"]
+    v = verdicts(dataclasses.replace(r, cot=r.cot.replace("<answer>", "<answer>1")))["answer.plane_geometry"]
     assert not v.passed and "<answer>" in v.reason
 
 
