@@ -79,9 +79,10 @@ def _forget(name: str) -> None:
 
 
 def _registered(domain: Domain, what: str) -> Domain:
-    if not isinstance(domain, Domain) or not DOMAINS.registered(domain.name):
-        raise FlywheelError(f"{what}: domain {getattr(domain, 'name', domain)!r} is not registered "
-                            "(pass the Domain object its package registers with register_domain)")
+    if not isinstance(domain, Domain):
+        raise FlywheelError(f"{what}: {domain!r} is not a Domain (pass the DOMAIN its package registers)")
+    if not DOMAINS.registered(domain.name):
+        raise FlywheelError(f"{what}: domain {domain.name!r} is not registered (call register_domain first)")
     return domain
 
 

@@ -7,7 +7,7 @@
   draw of the node's recipe (new numbers) in a new surface form (letters, orientation, phrasing)
   where its domain offers one.
 
-Near-duplicates are rejected at commit time against everything accepted (verifiers/duplicate.py).
+Near-duplicates are rejected at commit time against everything accepted (verify/duplicate.py).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from flywheel.domains.evolution import recipe_kind
 from flywheel.domains.registry import evolution_of
 
 # Samples a model wrote (generator `llm:<model>`) have no recipe to replay: symbolic planners and
-# repairs leave them to `evolve --creator llm` (evolvers/llm_rounds.py).
+# repairs leave them to `evolve --creator llm` (evolve/llm_rounds.py).
 SYMBOLIC = "generator NOT LIKE 'llm:%'"
 
 

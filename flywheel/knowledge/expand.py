@@ -3,7 +3,7 @@
 `propose_nodes(client, nodes, n)` is what `flywheel evolve` calls on its diversity axis. Each
 proposal must name at least one existing node as a parent; proposals that repeat a node (the same
 normalized name, or a name/description too similar by plain text similarity — no embeddings) are
-dropped, and each new node is mapped to a symbolic generator when a rule of rules.yaml fits it, so
+dropped, and each new node is mapped to a symbolic generator when a domain's mapping rule fits it, so
 the symbolic creator can serve it too; otherwise it is left for the LLM creator (generator None).
 """
 
