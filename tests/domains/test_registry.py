@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from flywheel.core.errors import FlywheelError
+from flywheel.core.registry import Registry
 from flywheel.domains import (
     Domain,
     domain_names,
@@ -26,6 +27,15 @@ def test_a_domain_without_an_answer_verifier_is_refused_and_leaves_nothing_behin
         register("tests.domains.unverified")
     assert not DOMAINS.registered("unverified")
     assert not GENERATORS.registered("unverified.nothing") and not VERIFIERS.registered("image.unverified")
+
+
+def test_a_refused_plugin_fails_every_use_not_only_the_first(register):
+    with pytest.raises(FlywheelError, match="is refused"):
+        register("tests.domains.unverified")
+    plugins = Registry("plugin", "flywheel.no_such_group", ["tests.domains.unverified"])
+    for _ in range(2):  # a registry that raised while discovering is not left half-loaded
+        with pytest.raises(FlywheelError, match="is refused"):
+            plugins.names()
 
 
 def test_a_domain_without_an_image_verifier_is_refused(register, monkeypatch):
