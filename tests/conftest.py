@@ -89,7 +89,7 @@ def judged(ctx: VerifyContext) -> dict[str, Verdict]:
 
 def verdicts(r: Rendered, domain: str = "plane_geometry") -> dict[str, Verdict]:
     """Run the sample's figure and tool code in the sandbox as the pipeline does, then judge it."""
-    ctx, _ = execute("t", r, domain=domain)
+    ctx, _ = execute("t", r, None, domain)
     return judged(ctx)
 
 

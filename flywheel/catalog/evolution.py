@@ -40,11 +40,12 @@ def duplicate_rate_by_node(cat: Catalog, round_: int) -> dict[str, float]:
 def unrepaired_rejects(cat: Catalog, round_: int, where: str, args: list) -> list[tuple]:
     """Rejected interaction samples matching `where` (SQL over `samples s`, its `?` bound to `args`)
     with no repair attempt recorded before round `round_`, ordered by round and id: (id,
-    knowledge_id, seed, params JSON, round, failing verifiers, their reasons (same order), the
-    attempt a repair of it would be: 1 + the attempt that made it, if a repair did)."""
+    knowledge_id, seed, params JSON, round, failing verifiers, their reasons and their codes (same
+    order), the attempt a repair of it would be: 1 + the attempt that made it, if a repair did)."""
     return cat.con.execute(
         f"""SELECT s.id, s.knowledge_id, s.seed, s.params, s.round,
                    list(v.verifier ORDER BY v.verifier), list(v.reason ORDER BY v.verifier),
+                   list(v.code ORDER BY v.verifier),
                    coalesce((SELECT max(attempt) FROM repairs r WHERE r.repaired_id = s.id), 0) + 1
             FROM samples s JOIN verdicts v ON v.sample_id = s.id AND NOT v.passed
             WHERE NOT s.accepted AND s.kind = 'interaction' AND s.id NOT IN (SELECT sample_id FROM repairs WHERE round < ?) AND ({where})

@@ -79,6 +79,21 @@ MIGRATIONS: list[Migration] = [
         created_at TIMESTAMP DEFAULT current_timestamp
     );
     """),
+    # A verdict's machine-readable failure code (repair routes on it, not on the reason's words), and
+    # domain verifiers named <role>.<domain>. Old image rejects get the code their reason implied; the
+    # importer's and LLM creator's own `answer` verdicts keep their name.
+    Migration("verdict_codes", """
+    ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS code VARCHAR DEFAULT '';
+    UPDATE verdicts SET code = 'degenerate' WHERE verifier = 'image' AND NOT passed
+        AND regexp_matches(reason, 'sliver|px long|too small|apart|degenerate|blank', 'i');
+    UPDATE verdicts SET verifier = 'answer.plane_geometry' WHERE verifier = 'answer'
+        AND sample_id IN (SELECT id FROM samples WHERE domain = 'plane_geometry' AND generator NOT LIKE 'llm:%');
+    UPDATE verdicts SET verifier = CASE verifier
+        WHEN 'answer.stats' THEN 'answer.statistics' WHEN 'image.stats' THEN 'image.statistics'
+        WHEN 'answer.analytic' THEN 'answer.analytic_geometry' WHEN 'image.analytic' THEN 'image.analytic_geometry'
+        WHEN 'answer.solid' THEN 'answer.solid_geometry' WHEN 'image.solid' THEN 'image.solid_geometry' END
+    WHERE verifier IN ('answer.stats', 'image.stats', 'answer.analytic', 'image.analytic', 'answer.solid', 'image.solid');
+    """),
 ]
 
 # What the numbered scheme called the first five migrations (its number was the list position).

@@ -92,3 +92,4 @@ class Verdict:
     passed: bool
     score: float
     reason: str
+    code: str = ""  # machine-readable kind of failure (verify/registry.py Check.code); repair routes on it

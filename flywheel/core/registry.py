@@ -1,4 +1,4 @@
-"""A tiny name → object registry with entry-point discovery, shared by generators, verifiers, exports.
+"""A tiny name → object registry with entry-point discovery, shared by domains, generators, verifiers, exports.
 
 Built-ins register themselves when their modules are imported (`builtins`); third-party packages
 add theirs through an entry-point group, so nothing in flywheel's core needs editing.
@@ -21,9 +21,22 @@ class Registry(Generic[T]):
         self.kind, self.group, self.builtins = kind, group, builtins
         self._items: dict[str, T] = {}
         self._loaded = False
+        self._loading = False
 
     def add(self, name: str, item: T) -> None:
         self._items[name] = item
+
+    def remove(self, name: str) -> None:
+        """Take a registration back (a refused domain leaves nothing behind)."""
+        self._items.pop(name, None)
+
+    def registered(self, name: str) -> bool:
+        """Whether `name` is registered so far, without discovering anything (safe during imports)."""
+        return name in self._items
+
+    def registered_items(self) -> list[tuple[str, T]]:
+        """What is registered so far, without discovering anything."""
+        return sorted(self._items.items())
 
     def decorator(self, name: str, wrap: Callable[[Callable], T] = lambda f: f) -> Callable[[Callable], Callable]:
         def deco(fn: Callable) -> Callable:
@@ -33,19 +46,29 @@ class Registry(Generic[T]):
         return deco
 
     def _load(self) -> None:
-        if self._loaded:
+        # Marked loaded only once every module imported: a module that raised (a refused plugin)
+        # raises again on the next use instead of leaving a half-filled registry behind.
+        if self._loaded or self._loading:
             return
-        self._loaded = True
-        for module in self.builtins:
-            importlib.import_module(module)
-        for ep in entry_points(group=self.group):
-            ep.load()
+        self._loading = True
+        try:
+            for module in self.builtins:
+                importlib.import_module(module)
+            for ep in entry_points(group=self.group):
+                ep.load()
+            self._loaded = True
+        finally:
+            self._loading = False
 
     def get(self, name: str) -> T:
         self._load()
         if name not in self._items:
             raise FlywheelError(f"unknown {self.kind} {name!r} (known: {', '.join(self.names())})")
         return self._items[name]
+
+    def find(self, name: str) -> T | None:
+        self._load()
+        return self._items.get(name)
 
     def names(self) -> list[str]:
         self._load()

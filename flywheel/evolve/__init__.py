@@ -1,6 +1,7 @@
 """The data-evolution flywheel: rounds that grow the catalog along diversity, quality and difficulty.
 
-`steps` (one more theorem on a solved problem) and `ops` (draft transforms a task replays in a
-worker) are the mechanics; `diversity`, `difficulty` and `quality` plan a round's tasks from the
-catalog; `rounds` runs and resumes rounds; `report` prints and plots what each round did.
+The mechanics belong to the domains: what each offers (expansion steps, distractors, surface
+variants, reshaping) is its Evolution, and a worker replays recipes with domains/evolution.py.
+`diversity`, `difficulty` and `quality` plan a round's tasks from the catalog by asking a sample's
+domain; `rounds` runs and resumes rounds; `report` prints and plots what each round did.
 """

@@ -4,6 +4,9 @@
   (an expansion step, sometimes with one more construction) is needed: hops + 1, depth + 1.
 - *Parallel* expansion: a distractor element in the same figure: distractors + 1.
 
+Both are what a parent's domain offers (its Evolution): a domain without steps or distractors
+gets no difficulty jobs.
+
 The structural score is `Difficulty.score` (records.py): hops + 0.5·constructions +
 0.25·distractors + 0.5·(composition depth − 1).
 """
@@ -36,7 +39,7 @@ def sequential(view: CatalogView, n: int, rng: random.Random) -> list[Job]:
 
 
 def parallel(view: CatalogView, n: int, rng: random.Random) -> list[Job]:
-    parents = hardest(view, n, lambda p: p.reshapable and p.distractors < MAX_DISTRACTORS)
+    parents = hardest(view, n, lambda p: p.evolution.parallel is not None and p.distractors < MAX_DISTRACTORS)
     return [
         Job(view.node(p.knowledge_id), p.seed, p.ops + (("distract", rng.getrandbits(60)),), p.id, "distract", "difficulty")
         for p in (parents[i % len(parents)] for i in range(n if parents else 0))

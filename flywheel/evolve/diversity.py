@@ -4,9 +4,10 @@
   with both as parents (stored in `knowledge` with its round); its first samples extend an
   accepted sample of the first parent.
 - *Coverage*: the budget goes to the nodes with the fewest accepted samples; each job is a fresh
-  draw of the node's recipe (new numbers) in a new surface form (letters, orientation, phrasing).
+  draw of the node's recipe (new numbers) in a new surface form (letters, orientation, phrasing)
+  where its domain offers one.
 
-Near-duplicates are rejected at commit time against everything accepted (verifiers/duplicate.py).
+Near-duplicates are rejected at commit time against everything accepted (verify/duplicate.py).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def coverage(view: CatalogView, n: int, rng: random.Random, planned: list[Job] =
         if j.node.id not in view.nodes and j.parent_id:
             nodes[j.node.id] = j.node
             templates.setdefault(j.node.id, []).append(
-                Parent(j.parent_id, j.node.id, j.node.generator, j.seed, j.ops, 0.0, view.round, domain=j.node.domain))
+                Parent(j.parent_id, j.node.id, j.node.generator, j.seed, j.ops, 0.0, view.round, j.node.domain))
     if not templates:
         return []
     counts = {k: view.counts.get(k, 0) for k in templates}
@@ -63,6 +64,6 @@ def coverage(view: CatalogView, n: int, rng: random.Random, planned: list[Job] =
         counts[kid] += 1
         t = templates[kid][counts[kid] % len(templates[kid])]
         kept = tuple(op for op in reseed(t.ops, rng) if op[0] not in SURFACE)
-        ops = kept + ((("vary", rng.getrandbits(60)),) if t.reshapable else ())
+        ops = kept + ((("vary", rng.getrandbits(60)),) if t.evolution.surface is not None else ())
         jobs.append(Job(nodes[kid], rng.getrandbits(60), ops, t.id, "variant", "diversity"))
     return jobs

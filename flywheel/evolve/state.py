@@ -10,22 +10,18 @@ import json
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.evolution import accepted_parents, duplicate_rate_by_node
 from flywheel.catalog.knowledge import knowledge_before_round
 from flywheel.core.answers import parse_answer
 from flywheel.core.records import KnowledgeNode
-from flywheel.domains.plane_geometry.steps import STEPS, Step, steps_for, target_kind
-from flywheel.domains.registry import get_generator
-from flywheel.render.draft import draw
+from flywheel.domains.base import Evolution, Step
+from flywheel.domains.evolution import recipe_kind
+from flywheel.domains.registry import evolution_of
 
-# Domains whose figures are free scenes of points: they may be turned, relabelled and given
-# distractors or expansion steps. A chart or a circuit turned 30° is not the same problem.
-RESHAPABLE = {"plane_geometry"}
 # Samples a model wrote (generator `llm:<model>`) have no recipe to replay: symbolic planners and
-# repairs leave them to `evolve --creator llm` (evolvers/llm_rounds.py).
+# repairs leave them to `evolve --creator llm` (evolve/llm_rounds.py).
 SYMBOLIC = "generator NOT LIKE 'llm:%'"
 
 
@@ -40,12 +36,13 @@ class Parent:
     ops: tuple
     score: float
     round: int
+    domain: str
     answer: str | None = None  # the answer string (LaTeX)
-    domain: str = "plane_geometry"
 
     @property
-    def reshapable(self) -> bool:
-        return self.domain in RESHAPABLE
+    def evolution(self) -> Evolution:
+        """What its domain offers: expansion steps, distractors, surface variants, reshaping."""
+        return evolution_of(self.domain)
 
     @property
     def kind(self) -> str | None:
@@ -67,20 +64,6 @@ class Job:
     relation: str
     axis: str
     meta: dict = field(default_factory=dict)
-
-
-@cache
-def base_kind(generator: str) -> str | None:
-    return target_kind(draw(get_generator(generator).fn, 0))
-
-
-def recipe_kind(generator: str, ops: tuple) -> str | None:
-    """Target kind after the recipe: the last extension step decides, else the generator's."""
-    kind = base_kind(generator)
-    for op in ops:
-        if op[0] == "extend":
-            kind = STEPS.get(op[1]).makes
-    return kind
 
 
 def reseed(ops: tuple, rng: random.Random) -> tuple:
@@ -106,7 +89,7 @@ class CatalogView:
     def __init__(self, cat: Catalog, round_: int) -> None:
         self.round = round_
         rows = accepted_parents(cat, round_, SYMBOLIC)
-        self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, a, dm)
+        self.parents = [Parent(i, k, g, s, tuple(tuple(o) for o in json.loads(p or "{}").get("ops", [])), sc, r, dm, a)
                         for i, k, g, s, p, sc, r, a, dm in rows]
         self.nodes = {n.id: n for n in _nodes(cat, round_)}
         self.counts = Counter(p.knowledge_id for p in self.parents)
@@ -117,12 +100,12 @@ class CatalogView:
         return self.nodes[knowledge_id]
 
     def extensions(self, parent: Parent) -> list[Step]:
-        """Steps that fit the parent's answer (its kind, and what the step accepts of its value)."""
-        if not parent.reshapable:
+        """Steps of its domain that fit the parent's answer (its kind, and what the step accepts of its value)."""
+        if parent.evolution.steps is None:
             return []
         if parent.id not in self._steps:
             answer = parse_answer(parent.answer) if parent.answer else None
-            self._steps[parent.id] = steps_for(parent.kind, answer)
+            self._steps[parent.id] = parent.evolution.steps_for(parent.kind, answer)
         return self._steps[parent.id]
 
 

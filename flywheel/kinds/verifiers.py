@@ -113,7 +113,7 @@ def _annotation_problem(ctx: VerifyContext) -> str | None:
     return None
 
 
-@register_verifier("perception", kinds=["perception"])
+@register_verifier("perception", role="kind", kinds=["perception"])
 def verify_perception(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render")
@@ -136,7 +136,7 @@ def verify_perception(ctx: VerifyContext) -> Check:
     return Check(True, f"{len(ctx.points)} points found at drawn dots by their labels (max {err:.2f} px off)")
 
 
-@register_verifier("instruction", kinds=["instruction"])
+@register_verifier("instruction", role="kind", kinds=["instruction"])
 def verify_instruction(ctx: VerifyContext) -> Check:
     if ctx.render is None or ctx.tool is None or ctx.tool.rgb is None:
         return Check(False, "no ground-truth overlay to score")

@@ -3,7 +3,7 @@
 A model proposes the points (flywheel/llm/expand.py asks it); `screen` keeps a proposal only if it
 names at least one existing node as a parent and repeats no node (the same normalized name, or a
 name/description too similar by plain text similarity — no embeddings). Each new node is mapped to
-a symbolic generator when a rule of rules.yaml fits it, so the symbolic creator can serve it too;
+a symbolic generator when a domain's mapping rule fits it, so the symbolic creator can serve it too;
 otherwise it is left for the LLM creator (generator None).
 """
 

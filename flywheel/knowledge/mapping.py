@@ -1,10 +1,19 @@
 """Map knowledge points to generators: an explicit `generator:` wins, else the rule table.
 
-A rule is `{generator, keywords: [...], ids: [...]}`. A point matches a rule when its id equals
-(or glob-matches, e.g. `*/pythagorean_theorem`) one of `ids`, or when one of `keywords` occurs
-in its name or description: case-insensitive, whole words (a trailing plural `s`/`es` allowed;
-hyphens, underscores and runs of spaces count as one space). Rules are tried in order, the user's
-(`--rules FILE`) before the built-in ones (rules.yaml); the first match wins.
+Each domain folder holds the rules for its own generators (`rules.yaml`, named by its Domain
+record); a user adds more with `flywheel knowledge import FILE --rules my_rules.yaml` (same format,
+tried before the built-in ones, and may name any registered generator, plugins' included).
+
+A rule is `{generator, keywords: [...], ids: [...], priority: N}`:
+- ids: node ids, exact or glob patterns (`*/pythagorean_theorem`);
+- keywords: phrases found in the point's name or description — case-insensitive, whole words, a
+  trailing plural s/es allowed, hyphens/underscores/runs of spaces read as one space. Write them in
+  the singular. CJK phrases match anywhere in the text;
+- priority (default 0): rules are tried by descending priority, equal priorities by domain name,
+  then in file order; the first match wins. Plane geometry's rules have 0: a phrase of another
+  domain that contains a plane keyword ("tangent to a curve") needs a higher one, a general phrase
+  that a plane rule should win against ("intercept") a lower one.
+Built-in rules naming a generator that is not registered in this installation are skipped.
 """
 
 from __future__ import annotations
@@ -16,11 +25,10 @@ from pathlib import Path
 
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode
-from flywheel.domains.registry import generator_names
+from flywheel.domains.registry import DOMAINS, generator_names
 from flywheel.knowledge.seeds import read_structured
 
-BUILTIN_RULES = Path(__file__).with_name("rules.yaml")
-_RULE_KEYS = {"generator", "keywords", "ids"}
+_RULE_KEYS = {"generator", "keywords", "ids", "priority"}
 
 
 def normalize(text: str) -> str:
@@ -42,6 +50,7 @@ class Rule:
     pattern: re.Pattern | None
     ids: tuple[str, ...]
     origin: str
+    priority: int = 0
 
     def matches(self, node: KnowledgeNode, text: str) -> bool:
         if any(i == node.id or fnmatch.fnmatchcase(node.id, i) for i in self.ids):
@@ -59,7 +68,9 @@ class Rules:
     def __init__(self, extra: Path | None = None) -> None:
         self.known = frozenset(generator_names())
         user = self._load(Path(extra), strict=True) if extra else []
-        self.rules = user + self._load(BUILTIN_RULES, strict=False)
+        builtin = [r for _, d in DOMAINS.items() if d.rules for r in self._load(d.rules, strict=False)]
+        # Stable sorts: equal priorities keep domain-name order (DOMAINS.items is sorted), then file order.
+        self.rules = sorted(user, key=lambda r: -r.priority) + sorted(builtin, key=lambda r: -r.priority)
 
     def _load(self, path: Path, strict: bool) -> list[Rule]:
         data = read_structured(path, "rules file")
@@ -74,7 +85,10 @@ class Rules:
                 raise FlywheelError(f"{where} needs a 'generator' name")
             unknown = sorted(set(r) - _RULE_KEYS)
             if unknown:
-                raise FlywheelError(f"{where} has unknown keys {unknown} (allowed: generator, keywords, ids)")
+                raise FlywheelError(f"{where} has unknown keys {unknown} (allowed: generator, keywords, ids, priority)")
+            priority = r.get("priority", 0)
+            if not isinstance(priority, int) or isinstance(priority, bool):
+                raise FlywheelError(f"{where}: 'priority' must be an integer")
             lists = {}
             for key in ("keywords", "ids"):
                 val = r.get(key) or []
@@ -90,7 +104,7 @@ class Rules:
                 continue  # a built-in generator that is not registered in this installation
             words = sorted({normalize(k) for k in lists["keywords"]}, key=len, reverse=True)
             pattern = re.compile("|".join(_keyword_pattern(w) for w in words)) if words else None
-            out.append(Rule(gen, pattern, tuple(lists["ids"]), str(path)))
+            out.append(Rule(gen, pattern, tuple(lists["ids"]), str(path), priority))
         return out
 
     def match(self, node: KnowledgeNode) -> str | None:

@@ -11,9 +11,8 @@ import yaml
 
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode
-from flywheel.domains.registry import generator_names
+from flywheel.domains.registry import DOMAINS, generator_names
 
-BUILTIN_DIR = Path(__file__).parent.parent / "domains"  # each domain folder holds its knowledge.yaml; read in name order
 _FIELDS = {f.name for f in fields(KnowledgeNode)}
 _REQUIRED = ("id", "name", "domain")
 
@@ -58,12 +57,13 @@ def _is_tree(data: Any) -> bool:
 
 
 def load_seeds(path: str | Path | None = None) -> list[KnowledgeNode]:
-    """Nodes of a seeds file (the built-in set when path is None), checked for consistency.
+    """Nodes of a seeds file (the registered domains' when path is None), checked for consistency.
 
     A nested taxonomy is accepted too: its points are mapped to generators by the built-in rules.
     """
-    if path is None:
-        return _checked([n for f in sorted(BUILTIN_DIR.glob("*/knowledge.yaml")) for n in _flat(f, read_structured(f))], BUILTIN_DIR)
+    if path is None:  # every registered domain's knowledge.yaml, in domain-name order
+        nodes = [n for _, d in DOMAINS.items() for n in _domain_nodes(d.name, d.knowledge)]
+        return _checked(nodes, "built-in knowledge")
     path = Path(path)
     data = read_structured(path)
     if _is_tree(data):
@@ -74,6 +74,14 @@ def load_seeds(path: str | Path | None = None) -> list[KnowledgeNode]:
     return _checked(_flat(path, data), path)
 
 
+def _domain_nodes(domain: str, path: Path) -> list[KnowledgeNode]:
+    nodes = _flat(path, read_structured(path))
+    stray = [n.id for n in nodes if n.domain != domain]
+    if stray:
+        raise FlywheelError(f"{path}: nodes {stray} are not of domain {domain!r}, whose knowledge this is")
+    return nodes
+
+
 def _flat(path: Path, data: Any) -> list[KnowledgeNode]:
     if isinstance(data, dict) and "nodes" in data:
         data = data["nodes"]
@@ -82,7 +90,7 @@ def _flat(path: Path, data: Any) -> list[KnowledgeNode]:
     return [_node(e, i, path) for i, e in enumerate(data)]
 
 
-def _checked(nodes: list[KnowledgeNode], path: Path) -> list[KnowledgeNode]:
+def _checked(nodes: list[KnowledgeNode], path: Path | str) -> list[KnowledgeNode]:
     ids = [n.id for n in nodes]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

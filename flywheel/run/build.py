@@ -26,6 +26,7 @@ import numpy as np
 from flywheel.catalog.images import ImageStore, sha256
 from flywheel.core.records import KnowledgeNode, Sample, Verdict, content_id
 from flywheel.domains import get_generator
+from flywheel.domains.evolution import StepFailed, apply_ops
 from flywheel.kinds import instruction, perception
 from flywheel.kinds.points import format_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
@@ -48,7 +49,7 @@ class Task:
     stream: str
     round: int = 0
     image_root: str | None = None  # workers write PNGs straight into the catalog's store
-    ops: tuple = ()  # evolution recipe replayed on the drawn problem (evolvers/ops.py)
+    ops: tuple = ()  # evolution recipe replayed on the drawn problem (domains/evolution.py)
     parent_id: str | None = None  # the sample this one was evolved or repaired from
     relation: str = ""  # lineage edge to the parent: extend | distract | variant | compose | repair
     meta: dict = field(default_factory=dict, hash=False, compare=False)  # passed through to the Outcome
@@ -138,10 +139,8 @@ def build(task: Task) -> Outcome:
     spec = get_generator(node.generator)
     draft = draw(spec.fn, task.seed)
     if task.ops:
-        from flywheel.evolve.ops import StepFailed, apply_ops
-
         try:
-            draft = apply_ops(draft, list(task.ops))
+            draft = apply_ops(draft, list(task.ops), spec.domain)
         except StepFailed as exc:
             return _no_sample(task, str(exc))
     clock.lap("generate")
@@ -238,7 +237,7 @@ def store_images(pictures: Iterable[Picture | None], root: str | None = None) ->
 
 
 def execute(
-    sid: str, rendered: Rendered, clock: _Clock | None = None, domain: str = "plane_geometry"
+    sid: str, rendered: Rendered, clock: _Clock | None, domain: str
 ) -> tuple[VerifyContext, dict[str, bytes]]:
     """Run the image code, then the tool code on its output; the context the verifiers judge."""
     clock = clock or _Clock()

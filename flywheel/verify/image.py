@@ -1,4 +1,10 @@
-"""Image verifier: the figure renders, has ink, readable labels, no degenerate shapes, no leaked answer."""
+"""Image verifier: the figure renders, has ink, readable labels, no degenerate shapes, no leaked answer.
+
+It judges every domain's figure (all of them are scenes with labels and strokes); a domain adds its
+own image verifier for what only it can read (a chart's bars, a circuit's symbols).
+Failure codes: render, size, degenerate (blank, a sliver, a collapsed segment: other numbers are
+needed), labels (clipped or overlapping: a new layout helps), leak.
+"""
 
 from __future__ import annotations
 
@@ -91,17 +97,17 @@ def _leaks_answer(ctx: VerifyContext) -> str | None:
     return None
 
 
-@register_verifier("image")
+@register_verifier("image", role="image")
 def verify_image(ctx: VerifyContext) -> Check:
     if ctx.render is None:
-        return Check(False, ctx.render_error or "the figure did not render")
+        return Check(False, ctx.render_error or "the figure did not render", code="render")
     size = ctx.rendered.layout.size
     if (ctx.render.width, ctx.render.height) != (size, size):
-        return Check(False, f"figure is {ctx.render.width}x{ctx.render.height}, expected {size}x{size}")
+        return Check(False, f"figure is {ctx.render.width}x{ctx.render.height}, expected {size}x{size}", code="size")
     ink = ink_fraction(ctx.render.rgb)
     if ink < MIN_INK:
-        return Check(False, f"figure is blank ({ink:.2%} ink)")
-    for problem in (_degenerate(ctx), _label_problems(ctx), _leaks_answer(ctx)):
+        return Check(False, f"figure is blank ({ink:.2%} ink)", code="degenerate")  # nothing to lay out anew
+    for problem, code in ((_degenerate(ctx), "degenerate"), (_label_problems(ctx), "labels"), (_leaks_answer(ctx), "leak")):
         if problem:
-            return Check(False, problem)
+            return Check(False, problem, code=code)
     return Check(True, f"{len(ctx.render.labels)} labels clear, {ink:.1%} ink, no degenerate shapes")

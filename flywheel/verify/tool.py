@@ -1,4 +1,8 @@
-"""Tool verifier: the tool code runs under the contract and draws the construction where it belongs."""
+"""Tool verifier: the tool code runs under the contract and draws the construction where it belongs.
+
+Failure codes: render (no figure to edit), run (the code failed or wrote no readable image),
+unchanged, stray (it drew too much or elsewhere), missing (part of the construction is not drawn).
+"""
 
 from __future__ import annotations
 
@@ -57,35 +61,35 @@ def coverage(mask: np.ndarray, stroke: tuple[float, float, float, float], r: int
     return hit / len(pts)
 
 
-@register_verifier("tool", kinds=["interaction", "instruction"])
+@register_verifier("tool", role="tool", kinds=["interaction", "instruction"])
 def verify_tool(ctx: VerifyContext) -> Check:
     if ctx.render is None:
-        return Check(False, "no original figure to edit")
+        return Check(False, "no original figure to edit", code="render")
     t = ctx.tool
     if t is None or t.error:
-        return Check(False, t.error if t else "tool code did not run")
+        return Check(False, t.error if t else "tool code did not run", code="run")
     try:
         mask = changed_mask(ctx.render.rgb, t.rgb)
     except Exception as exc:  # noqa: BLE001 - unreadable output is a failed tool call
-        return Check(False, f"edited image unreadable: {exc}")
+        return Check(False, f"edited image unreadable: {exc}", code="run")
     changed = int(mask.sum())
     if changed == 0:
-        return Check(False, "the tool code drew nothing: edited image equals the original")
+        return Check(False, "the tool code drew nothing: edited image equals the original", code="unchanged")
     share = changed / mask.size
     if share > MAX_CHANGED:
-        return Check(False, f"the tool code changed {share:.1%} of the image (max {MAX_CHANGED:.0%})")
+        return Check(False, f"the tool code changed {share:.1%} of the image (max {MAX_CHANGED:.0%})", code="stray")
     stray = int((mask & ~expected_region(ctx, mask.shape)).sum())
     if stray > 0.02 * changed:
-        return Check(False, f"{stray} changed pixels lie away from the expected construction")
+        return Check(False, f"{stray} changed pixels lie away from the expected construction", code="stray")
     scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
     for s, stroke in zip(scene.construction.segments, expected_tool_strokes(scene, lay), strict=True):
         cov = coverage(mask, stroke)
         if cov < MIN_COVER:
-            return Check(False, f"construction {s.a}{s.b} is drawn along only {cov:.0%} of its length")
+            return Check(False, f"construction {s.a}{s.b} is drawn along only {cov:.0%} of its length", code="missing")
     for name, stroke in elements.tool_strokes(scene, lay):
         if (cov := coverage(mask, stroke)) < MIN_COVER:
-            return Check(False, f"construction {name} is drawn along only {cov:.0%} of its length")
+            return Check(False, f"construction {name} is drawn along only {cov:.0%} of its length", code="missing")
     for name, (x0, y0, x1, y1) in elements.tool_boxes(scene, lay):
         if mask[max(0, int(y0)) : int(y1) + 1, max(0, int(x0)) : int(x1) + 1].sum() < MIN_BOX_INK:
-            return Check(False, f"construction {name} is not drawn in its place")
+            return Check(False, f"construction {name} is not drawn in its place", code="missing")
     return Check(True, f"construction drawn where expected ({share:.2%} of pixels changed)", score=1.0)

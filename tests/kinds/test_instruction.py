@@ -29,12 +29,12 @@ def test_ground_truth_overlay_passes_and_scores_one(generator):
 def test_wrong_overlays_score_low():
     fig = rendered("plane.pythagoras", 3)
     variant = make(fig, random.Random(0))
-    ctx, _ = execute("t", variant.rendered)
+    ctx, _ = execute("t", variant.rendered, None, "plane_geometry")
     original, truth = ctx.render.png, ctx.tool.png
     # Another instruction on the same figure (a different construction) is a wrong answer.
     assert len(candidates(fig.draft.scene)) > 3
     wrong = next(w for w in (make(fig, random.Random(s)) for s in range(1, 50)) if w.question != variant.question)
-    wrong_ctx, _ = execute("w", wrong.rendered)
+    wrong_ctx, _ = execute("w", wrong.rendered, None, "plane_geometry")
     assert score_overlay(wrong_ctx.tool.png, original, truth) < 0.5, (variant.question, wrong.question)
     # A scribble far from the construction, and a resized image, score near or at 0.
     img = Image.open(io.BytesIO(original)).convert("RGB")
@@ -72,7 +72,7 @@ def test_a_graph_with_one_labelled_point_gets_a_perpendicular_to_an_axis():
     assert fig.draft.scene.labeled == ["P"]  # no segment to draw, no side to halve
     variant = make(fig, random.Random(1))
     assert variant.question.startswith("Drop the perpendicular from P to the ")
-    ctx, _ = execute("t", variant.rendered, domain="analytic_geometry")
+    ctx, _ = execute("t", variant.rendered, None, "analytic_geometry")
     ctx.kind, ctx.points = "instruction", variant.points
     verdicts = judged(ctx)
     assert all(v.passed for v in verdicts.values()), {k: v.reason for k, v in verdicts.items()}

@@ -8,6 +8,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import MINUS, leaks, num, surd
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft
@@ -25,7 +26,7 @@ def line_text(a: int, b: int, c: int) -> str:
     return f"{left} = {num(c)}"
 
 
-@register_generator("analytic.circle_chord", domain="analytic_geometry")
+@register_generator("analytic.circle_chord", DOMAIN)
 def circle_chord(rng: random.Random) -> Draft:
     """Distance d = |c|/√(a² + b²) from O to the line; the chord is 2√(r² − d²), the triangle OAB has area d·√(r² − d²)."""
     ask_area = rng.random() < 0.5

@@ -7,6 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import leaks, num, point_givens, point_text, window
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft
@@ -29,7 +30,7 @@ def _point(rng: random.Random, a: int, b: int) -> tuple[sp.Rational, sp.Rational
     return (u * rng.choice([1, -1]), b * 2 * t / (1 + t * t))
 
 
-@register_generator("analytic.ellipse_focal_radius", domain="analytic_geometry")
+@register_generator("analytic.ellipse_focal_radius", DOMAIN)
 def ellipse_focal_radius(rng: random.Random) -> Draft:
     """P on an ellipse: PF₁ = 2a − PF₂, with c² = a² − b² locating the foci."""
     while True:

@@ -7,6 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import (
     graph_text,
     leaks,
@@ -39,7 +40,7 @@ def _ends(p, q, box) -> tuple:
     return tuple(out)
 
 
-@register_generator("analytic.cubic_tangent", domain="analytic_geometry")
+@register_generator("analytic.cubic_tangent", DOMAIN)
 def cubic_tangent(rng: random.Random) -> Draft:
     """f = g + k(x − x0)²(x − x1) touches the line g at P (x0) and crosses it at Q (x1): PQ or area OPQ."""
     ask_area = rng.random() < 0.5

@@ -7,6 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.claims import InverseOf
 from flywheel.domains.analytic_geometry.plot import (
     exp_text,
@@ -35,7 +36,7 @@ def _exp_curve(rng: random.Random):
             return sp.Integer(a), b, h, d, ya
 
 
-@register_generator("analytic.exponential_reading", domain="analytic_geometry")
+@register_generator("analytic.exponential_reading", DOMAIN)
 def exponential_reading(rng: random.Random) -> Draft:
     """P on y = a·b^(x − h) + d with a stated height c: solve b^(x − h) = (c − d)/a from the graph, then AP or ANP."""
     ask_area = rng.random() < 0.5
@@ -97,7 +98,7 @@ def _log_curve(name: str, b: int, h, k, y0: int, y1: int) -> Curve:
     return Curve(name, b ** (T - k) + h, T, sp.Integer(y0 - 1), sp.Integer(y1 + 1), X - h - b ** (Y - k))
 
 
-@register_generator("analytic.log_reflection", domain="analytic_geometry")
+@register_generator("analytic.log_reflection", DOMAIN)
 def log_reflection(rng: random.Random) -> Draft:
     """P on y = log_b(x − h) + k; its mirror image Q in y = x lies on the inverse y = b^(x − k) + h: PQ or area OPQ."""
     ask_area = rng.random() < 0.5

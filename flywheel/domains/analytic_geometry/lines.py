@@ -7,6 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import (
     graph_text,
     leaks,
@@ -43,7 +44,7 @@ def _draw_line(rng: random.Random):
             return a, b, m, p, q
 
 
-@register_generator("analytic.line_axes_triangle", domain="analytic_geometry")
+@register_generator("analytic.line_axes_triangle", DOMAIN)
 def line_axes_triangle(rng: random.Random) -> Draft:
     """The line through A and B meets the axes at P and Q: area of OPQ = |OP|·|OQ|/2 (slope from rise over run)."""
     while True:

@@ -8,6 +8,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import leaks, num, poly_text, window
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft
@@ -33,7 +34,7 @@ def _condition(a: int, b: int) -> str:
     return f"{num(a)} ≤ x ≤ {num(b)}"
 
 
-@register_generator("analytic.piecewise_area", domain="analytic_geometry")
+@register_generator("analytic.piecewise_area", DOMAIN)
 def piecewise_area(rng: random.Random) -> Draft:
     """Area under a continuous piecewise-linear f: split by perpendiculars into trapezoids, add them up."""
     while True:

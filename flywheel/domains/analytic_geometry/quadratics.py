@@ -7,6 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import graph_text, leaks, num, plane, surd
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft
@@ -29,7 +30,7 @@ def _factored(a: sp.Expr, p, q) -> str:
     return lead + factor(p) + factor(q)
 
 
-@register_generator("analytic.parabola_vertex_triangle", domain="analytic_geometry")
+@register_generator("analytic.parabola_vertex_triangle", DOMAIN)
 def parabola_vertex_triangle(rng: random.Random) -> Draft:
     """y = a(x − p)(x − q): roots A, B and vertex V on the axis of symmetry; area ABV = ½·AB·|k|, VA² = (AB/2)² + k²."""
     asks_side = rng.random() < 0.5
@@ -85,7 +86,7 @@ def parabola_vertex_triangle(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("analytic.area_parabola_line", domain="analytic_geometry")
+@register_generator("analytic.area_parabola_line", DOMAIN)
 def area_parabola_line(rng: random.Random) -> Draft:
     """A parabola and a line meeting at A and B: the enclosed area is |a|(x_B − x_A)³/6."""
     while True:

@@ -7,6 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import (
     graph_text,
     leaks,
@@ -24,7 +25,7 @@ from flywheel.render.scene.model import Construction, Measure, RightMark, Scene,
 LEADING = [sp.Rational(s * n, d) for s in (1, -1) for n, d in ((1, 1), (1, 2), (1, 4), (3, 4), (1, 3), (2, 3))]
 
 
-@register_generator("analytic.tangent_length", domain="analytic_geometry")
+@register_generator("analytic.tangent_length", DOMAIN)
 def tangent_length(rng: random.Random) -> Draft:
     """Tangent at P(x0, y0) meets the x-axis at T: PT² = y0² + (y0/f'(x0))² (drop PH to the axis)."""
     while True:

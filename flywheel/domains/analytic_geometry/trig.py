@@ -7,6 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.claims import Sinusoid
 from flywheel.domains.analytic_geometry.plot import (
     leaks,
@@ -27,7 +28,7 @@ FRACTIONS = [sp.Rational(n, d) for n, d in ((1, 6), (1, 4), (1, 3), (2, 3), (3, 
                                              (5, 3), (7, 4), (11, 6))]
 
 
-@register_generator("analytic.sine_reading", domain="analytic_geometry")
+@register_generator("analytic.sine_reading", DOMAIN)
 def sine_reading(rng: random.Random) -> Draft:
     """A and ω of y = A sin(ωx) (or A cos(ωx)) from a turning point and the adjacent zero, then f(x0)."""
     while True:

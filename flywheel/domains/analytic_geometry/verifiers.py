@@ -1,10 +1,10 @@
 """Analytic-geometry verifiers: re-derive the answer from the plotted data and read the figure's pixels.
 
-`answer.analytic` never uses a generator's formula: it parses the equations the question states
+`answer.analytic_geometry` never uses a generator's formula: it parses the equations the question states
 and tests them against the curve actually drawn, re-reads stated coordinates from the text,
 checks every claim of the figure numerically (a point on a curve, a tangent, a vertex, a pair of
 foci) and measures the target from the coordinates (areas between graphs by Gauss–Legendre
-quadrature). `image.analytic` checks the rendered pixels: ink along each curve at points computed
+quadrature). `image.analytic_geometry` checks the rendered pixels: ink along each curve at points computed
 from its exact parametrisation, tick marks at their pixels, tick labels beside their ticks.
 """
 
@@ -23,8 +23,9 @@ from sympy.parsing.sympy_parser import (
 )
 
 from flywheel.core.answers import answer_value
+from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.claims import InverseOf, Sinusoid
-from flywheel.domains.plane_geometry.verifiers import answer_text_problem, close, measure
+from flywheel.domains.registry import domain_verifier
 from flywheel.render.scene.coords import (
     AXES,
     CLIP,
@@ -40,7 +41,8 @@ from flywheel.render.scene.coords import (
     tick_text,
 )
 from flywheel.render.scene.model import Measure, Scene
-from flywheel.verify.registry import Check, VerifyContext, register_verifier
+from flywheel.verify.answer import answer_text_problem, close, measure
+from flywheel.verify.registry import Check, VerifyContext
 
 # An equation's side: digits, x, y, operators, superscript exponents (2ˣ⁻¹, x³), π, sin, cos, log₂.
 _SIDE = r"(?:[0-9xy+\-−/^()·π ²³¹⁰⁴-⁹⁺⁻ˣ]|(?<![A-Za-z])(?:sin|cos)|(?<![A-Za-z])log[₀-₉]*)*"
@@ -207,7 +209,7 @@ def _curves_problem(question: str, plane: CoordinatePlane) -> str | None:
     return None
 
 
-@register_verifier("answer.analytic", domains=["analytic_geometry"], kinds=["interaction"])
+@domain_verifier(DOMAIN, "answer", kinds=["interaction"])
 def verify_analytic_answer(ctx: VerifyContext) -> Check:
     d = ctx.rendered.draft
     plane = d.scene.coordinate_plane
@@ -284,7 +286,7 @@ def _tick_label_problem(labels, where: dict) -> str | None:
     return None
 
 
-@register_verifier("image.analytic", domains=["analytic_geometry"])
+@domain_verifier(DOMAIN, "image")
 def verify_analytic_image(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from flywheel.core.records import Difficulty
-from flywheel.domains.discrete.common import DOMAIN, discrete_draft
+from flywheel.domains.discrete import DOMAIN
+from flywheel.domains.discrete.common import discrete_draft
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft
 from flywheel.render.scene.diagrams import CellNumbers, GridBoard
@@ -43,7 +44,7 @@ def _draw_board(rng: random.Random) -> tuple[int, int, frozenset[Cell], dict[Cel
             return cols, rows, blocked, ways
 
 
-@register_generator("discrete.lattice_paths", domain=DOMAIN)
+@register_generator("discrete.lattice_paths", DOMAIN)
 def lattice_paths(rng: random.Random) -> Draft:
     cols, rows, blocked, ways = _draw_board(rng)
     start, end = (0, 0), (cols - 1, rows - 1)

@@ -15,7 +15,6 @@ from flywheel.render.scene.exact import P
 from flywheel.render.scene.layout import fit_view
 from flywheel.render.scene.model import Construction, Measure, Scene
 
-DOMAIN = "discrete"
 SPACING_X, SPACING_Y, JITTER = 10, 9, 2  # data units between grid slots of a graph's vertices
 MIN_EDGE_ANGLE = 32.0  # degrees between two edges at a vertex: room for the weight labels
 MIN_VERTEX_CLEARANCE = 2.6  # data units from an edge to any vertex it does not join

@@ -8,7 +8,8 @@ from math import comb
 import sympy as sp
 
 from flywheel.core.records import Difficulty
-from flywheel.domains.discrete.common import DOMAIN, discrete_draft
+from flywheel.domains.discrete import DOMAIN
+from flywheel.domains.discrete.common import discrete_draft
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft
 from flywheel.render.scene.diagrams import HighlightSegments
@@ -22,7 +23,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-@register_generator("discrete.count_triangles", domain=DOMAIN)
+@register_generator("discrete.count_triangles", DOMAIN)
 def count_triangles(rng: random.Random) -> Draft:
     cevians = rng.randint(1, 3)  # inner segments from the apex
     parallels = rng.randint(0, 2)

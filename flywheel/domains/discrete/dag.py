@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.discrete import DOMAIN
 from flywheel.domains.discrete.common import (
-    DOMAIN,
     PlaneGraph,
     _cross,
     _well_drawn,
@@ -77,7 +77,7 @@ def _staircase(rng: random.Random, left: list[str], right: list[str]) -> list[tu
     return out
 
 
-@register_generator("discrete.dag_paths", domain=DOMAIN)
+@register_generator("discrete.dag_paths", DOMAIN)
 def dag_paths(rng: random.Random) -> Draft:
     while True:
         g, order = _random_dag(rng)

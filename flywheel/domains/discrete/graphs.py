@@ -6,8 +6,8 @@ import heapq
 import random
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.discrete import DOMAIN
 from flywheel.domains.discrete.common import (
-    DOMAIN,
     discrete_draft,
     graph_scene,
     path_text,
@@ -65,7 +65,7 @@ def _edge(weights: Weights, a: str, b: str) -> tuple[str, str]:
     return (a, b) if (a, b) in weights else (b, a)
 
 
-@register_generator("discrete.shortest_path", domain=DOMAIN)
+@register_generator("discrete.shortest_path", DOMAIN)
 def shortest_path(rng: random.Random) -> Draft:
     while True:
         g = random_plane_graph(rng, extra=0.55)
@@ -123,7 +123,7 @@ def kruskal(weights: Weights) -> list[tuple[str, str]]:
     return tree
 
 
-@register_generator("discrete.spanning_tree", domain=DOMAIN)
+@register_generator("discrete.spanning_tree", DOMAIN)
 def spanning_tree(rng: random.Random) -> Draft:
     while True:
         g = random_plane_graph(rng, extra=0.6)
@@ -159,7 +159,7 @@ def spanning_tree(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("discrete.euler_strokes", domain=DOMAIN)
+@register_generator("discrete.euler_strokes", DOMAIN)
 def euler_strokes(rng: random.Random) -> Draft:
     while True:
         g = random_plane_graph(rng, extra=0.6)

@@ -14,7 +14,8 @@ import random
 from math import comb
 
 from flywheel.core.records import Difficulty
-from flywheel.domains.discrete.common import DOMAIN, discrete_draft
+from flywheel.domains.discrete import DOMAIN
+from flywheel.domains.discrete.common import discrete_draft
 from flywheel.domains.discrete.symbols import CellShape
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft
@@ -37,7 +38,7 @@ def square_counts(cols: int, rows: int, blocked: frozenset[Cell]) -> dict[Cell, 
     return n
 
 
-@register_generator("discrete.count_squares", domain=DOMAIN)
+@register_generator("discrete.count_squares", DOMAIN)
 def count_squares(rng: random.Random) -> Draft:
     while True:
         cols, rows = rng.randint(4, 7), rng.randint(3, 6)
@@ -85,7 +86,7 @@ def l_shape(wide: int, low: int, narrow: int, high: int, start: int, flip: bool)
     return frozenset((c, rows - 1 - r) if flip else (c, r) for c, r in cells)
 
 
-@register_generator("discrete.count_rectangles", domain=DOMAIN)
+@register_generator("discrete.count_rectangles", DOMAIN)
 def count_rectangles(rng: random.Random) -> Draft:
     wide, low = rng.randint(3, 7), rng.randint(1, 3)
     narrow, high = rng.randint(1, wide - 1), rng.randint(1, 4)

@@ -21,14 +21,14 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw
 
+from flywheel.domains.discrete import DOMAIN
 from flywheel.domains.discrete.symbols import CellShape, DirectedGraph
-from flywheel.domains.plane_geometry.verifiers import answer_text_problem
+from flywheel.domains.registry import domain_verifier
 from flywheel.render.scene import pixels
 from flywheel.render.scene.diagrams import VERTEX_R_PX, GraphDiagram, GridBoard
 from flywheel.render.scene.layout import obstacle_segments
-from flywheel.verify.registry import Check, VerifyContext, register_verifier
-
-DOMAIN = "discrete"
+from flywheel.verify.answer import answer_text_problem
+from flywheel.verify.registry import Check, VerifyContext
 
 
 class Mismatch(Exception):
@@ -304,7 +304,7 @@ SOLVERS: dict[str, Callable[[VerifyContext], int]] = {
 }
 
 
-@register_verifier("answer.discrete", domains=[DOMAIN], kinds=["interaction"])
+@domain_verifier(DOMAIN, "answer", kinds=["interaction"])
 def verify_discrete_answer(ctx: VerifyContext) -> Check:
     d = ctx.rendered.draft
     solver = SOLVERS.get(d.params.get("problem"))
@@ -408,7 +408,7 @@ def _cells(ctx: VerifyContext, rgb: np.ndarray) -> str | None:
     return None
 
 
-@register_verifier("image.discrete", domains=[DOMAIN])
+@domain_verifier(DOMAIN, "image")
 def verify_discrete_image(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render")

@@ -12,6 +12,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import quantity, sub, target
 from flywheel.domains.physics.symbols import Cell, Junction, Resistor
 from flywheel.domains.registry import register_generator
@@ -61,7 +62,7 @@ def _circuit(width: sp.Rational, height: sp.Rational, gap: sp.Rational, s: int, 
     )
 
 
-@register_generator("physics.series_parallel", domain="physics")
+@register_generator("physics.series_parallel", DOMAIN)
 def series_parallel(rng: random.Random) -> Draft:
     r1, r2, r3 = rng.randint(1, 12), rng.randint(2, 15), rng.randint(2, 15)
     volts = rng.choice([3, 6, 9, 12, 18, 24, 36])

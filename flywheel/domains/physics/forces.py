@@ -11,6 +11,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import num, quantity, sub, target
 from flywheel.domains.physics.symbols import Hatch
 from flywheel.domains.registry import register_generator
@@ -22,7 +23,7 @@ F1, F2 = sub("F", 1), sub("F", 2)
 INCLINES = [(3, 4, 5), (4, 3, 5), (5, 12, 13), (8, 15, 17), (20, 21, 29), (21, 20, 29)]  # rise, run, incline
 
 
-@register_generator("physics.resultant_force", domain="physics")
+@register_generator("physics.resultant_force", DOMAIN)
 def resultant_force(rng: random.Random) -> Draft:
     theta = rng.choice([60, 90, 120])
     a = rng.randint(3, 24)  # wide ranges: (a, b, θ) is the whole question, so a narrow one repeats at scale
@@ -112,7 +113,7 @@ def _incline_scene(rise: int, run: int, hyp: int, k: int, mirror: bool) -> Scene
     return scene
 
 
-@register_generator("physics.incline_components", domain="physics")
+@register_generator("physics.incline_components", DOMAIN)
 def incline_components(rng: random.Random) -> Draft:
     rise, run, hyp = rng.choice(INCLINES)
     k = rng.randint(1, 4) if hyp < 10 else rng.randint(1, 3)

@@ -12,10 +12,12 @@ from dataclasses import replace
 
 import numpy as np
 
+from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.symbols import Cell, Resistor
+from flywheel.domains.registry import domain_verifier
 from flywheel.render.scene.elements import HEAD_HALF_PX, HEAD_LEN_PX
 from flywheel.render.scene.layout import obstacle_segments
-from flywheel.verify.registry import Check, VerifyContext, register_verifier
+from flywheel.verify.registry import Check, VerifyContext
 
 INK = 140  # a pixel darker than this (0–255, darkest channel) is ink
 CLEAR_PX = 6.0  # probes this close to another stroke or a label are skipped: they would read its ink
@@ -99,7 +101,7 @@ def _symbol_problem(px: _Pixels, ctx: VerifyContext, item) -> str | None:
     return None
 
 
-@register_verifier("image.physics", domains=["physics"])
+@domain_verifier(DOMAIN, "image")
 def verify_physics_image(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render")

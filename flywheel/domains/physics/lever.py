@@ -13,6 +13,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import EXACT_ANGLES, num, quantity, target
 from flywheel.domains.physics.symbols import Beam, Pivot
 from flywheel.domains.registry import register_generator
@@ -85,7 +86,7 @@ def _draw_values(rng: random.Random) -> tuple[int, int, bool, tuple, int, int, s
             return a, b, same_side, (stated, sin, cos), weight, rng.choice([1, -1]), force
 
 
-@register_generator("physics.lever_balance", domain="physics")
+@register_generator("physics.lever_balance", DOMAIN)
 def lever_balance(rng: random.Random) -> Draft:
     a, b, same_side, (stated, sin, cos), weight, s, force = _draw_values(rng)
     # Beam ends drawn at random: figures of one OA : OB ratio would otherwise be the same picture.

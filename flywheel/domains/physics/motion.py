@@ -8,6 +8,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import EXACT_ANGLES, num, quantity, target
 from flywheel.domains.physics.symbols import Curve, Hatch
 from flywheel.domains.registry import register_generator
@@ -33,7 +34,7 @@ def _trajectory(vx: sp.Expr, vy: sp.Expr, d: int) -> Curve:
     return Curve(tuple(pts))
 
 
-@register_generator("physics.projectile", domain="physics")
+@register_generator("physics.projectile", DOMAIN)
 def projectile(rng: random.Random) -> Draft:
     stated, sin, cos = rng.choice(LAUNCHES)
     ask = rng.choice(["height", "range", "time"])

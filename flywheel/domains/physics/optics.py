@@ -9,6 +9,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import quantity, target
 from flywheel.domains.physics.symbols import Lens
 from flywheel.domains.registry import register_generator
@@ -32,7 +33,7 @@ def lens_cases() -> list[tuple[int, int, sp.Rational]]:
     return out
 
 
-@register_generator("physics.thin_lens", domain="physics")
+@register_generator("physics.thin_lens", DOMAIN)
 def thin_lens(rng: random.Random) -> Draft:
     u, f, v = rng.choice(lens_cases())
     s = rng.choice([1, -1])  # object on the left or, mirrored, on the right

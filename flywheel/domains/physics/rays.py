@@ -15,6 +15,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import num, quantity, target
 from flywheel.domains.physics.symbols import Hatch
 from flywheel.domains.registry import register_generator
@@ -68,7 +69,7 @@ def _turned(scene: Scene, rng: random.Random) -> Scene:
     return moved
 
 
-@register_generator("physics.plane_mirror", domain="physics")
+@register_generator("physics.plane_mirror", DOMAIN)
 def plane_mirror(rng: random.Random) -> Draft:
     if rng.random() < 0.5:  # a + e and CD the legs of a Pythagorean triple: a whole-metre path
         while True:
@@ -127,7 +128,7 @@ def snell_cases() -> list[tuple[sp.Rational, sp.Rational, sp.Rational]]:
     return out
 
 
-@register_generator("physics.refraction_block", domain="physics")
+@register_generator("physics.refraction_block", DOMAIN)
 def refraction_block(rng: random.Random) -> Draft:
     si, sr, n = rng.choice(snell_cases())
     ci, cr = _cos(si), _cos(sr)

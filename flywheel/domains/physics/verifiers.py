@@ -16,11 +16,13 @@ from fractions import Fraction
 
 import numpy as np
 
+from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.symbols import Cell, Curve, Resistor
-from flywheel.domains.plane_geometry.verifiers import answer_text_problem, close
-from flywheel.domains.plane_geometry.verifiers import measure as plane_measure
+from flywheel.domains.registry import domain_verifier
 from flywheel.render.scene.model import Measure, Scene
-from flywheel.verify.registry import Check, VerifyContext, register_verifier
+from flywheel.verify.answer import answer_text_problem, close
+from flywheel.verify.answer import measure as plane_measure
+from flywheel.verify.registry import Check, VerifyContext
 
 Stated = dict[str, float]
 _STATEMENT = re.compile(r"((?:(?:sin )?[^\s=,;:()]+ = )+)(\d+(?:\.\d+)?(?:/\d+)?)")
@@ -291,7 +293,7 @@ def _statement_problem(m: Measure, value: float, question: str, stated: Stated) 
     return None if ok else f"the question does not state {m.kind} {''.join(m.points)} = {value:g}"
 
 
-@register_verifier("answer.physics", domains=["physics"], kinds=["interaction"])
+@domain_verifier(DOMAIN, "answer", kinds=["interaction"])
 def verify_physics_answer(ctx: VerifyContext) -> Check:
     d = ctx.rendered.draft
     stated = stated_values(d.question)

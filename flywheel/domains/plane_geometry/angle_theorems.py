@@ -7,6 +7,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, angle, orient
 from flywheel.render.scene.exact import P, cos_deg, sin_deg
@@ -15,7 +16,7 @@ from flywheel.render.scene.model import AngleMark, Construction, Measure, Scene,
 L = Measure
 
 
-@register_generator("plane.exterior_angle", domain="plane_geometry")
+@register_generator("plane.exterior_angle", DOMAIN)
 def exterior_angle(rng: random.Random) -> Draft:
     """BC extended to D: ∠ACD = ∠A + ∠B, seen through the parallel CE to BA."""
     while True:

@@ -9,6 +9,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, Given, length, orient
 from flywheel.render.scene.exact import P, intersect, on_circle, param_for_angle
@@ -25,7 +26,7 @@ L = Measure
 TANGENT_SLOPES = sorted({sp.Rational(m, n) for n in range(2, 13) for m in range(1, n) if 0.466 <= m / n <= 0.7})
 
 
-@register_generator("plane.thales", domain="plane_geometry")
+@register_generator("plane.thales", DOMAIN)
 def thales(rng: random.Random) -> Draft:
     """AB a diameter, C on the circle: ∠ACB = 90°, so BC (or the area of ABC) follows by Pythagoras."""
     while True:
@@ -68,7 +69,7 @@ def thales(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.equal_tangents", domain="plane_geometry")
+@register_generator("plane.equal_tangents", DOMAIN)
 def equal_tangents(rng: random.Random) -> Draft:
     """PA, PB tangent at A and B; the tangent at C on the minor arc cuts off triangle PDE of perimeter 2·PA."""
     t = rng.randint(4, 60)  # PA: the only length the question states

@@ -8,6 +8,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, angle, length, orient
 from flywheel.render.scene.exact import UNIT_DIRECTIONS, P, dist, polar, polygon_angles_ok
@@ -24,7 +25,7 @@ from flywheel.render.scene.model import (
 L = Measure
 
 
-@register_generator("plane.chord_distance", domain="plane_geometry")
+@register_generator("plane.chord_distance", DOMAIN)
 def chord_distance(rng: random.Random) -> Draft:
     r = rng.randint(5, 20)
     chord = rng.randint(round(0.9 * r), int(1.9 * r))  # half-chord between 0.45 r and 0.95 r
@@ -60,7 +61,7 @@ def chord_distance(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.inscribed_angle", domain="plane_geometry")
+@register_generator("plane.inscribed_angle", DOMAIN)
 def inscribed_angle(rng: random.Random) -> Draft:
     theta = rng.randint(25, 70)
     r, phi = 5, rng.randint(0, 359)
@@ -105,7 +106,7 @@ def inscribed_angle(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.tangent_radius", domain="plane_geometry")
+@register_generator("plane.tangent_radius", DOMAIN)
 def tangent_length(rng: random.Random) -> Draft:
     r = rng.randint(3, 15)
     d = rng.randint(int(r / 0.8) + 1, int(r / 0.35))
@@ -136,7 +137,7 @@ def tangent_length(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.power_of_point", domain="plane_geometry")
+@register_generator("plane.power_of_point", DOMAIN)
 def intersecting_chords(rng: random.Random) -> Draft:
     """A = −a·u, B = b·u, C = −c·v, D = d·v with ab = cd are concyclic (converse of the theorem)."""
     while True:

@@ -8,6 +8,7 @@ import random
 import sympy as sp
 
 from flywheel.core.records import Difficulty
+from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, angle, orient
 from flywheel.render.scene.exact import P, cot_deg
@@ -16,7 +17,7 @@ from flywheel.render.scene.model import AngleMark, Construction, Measure, Scene,
 L = Measure
 
 
-@register_generator("plane.parallel_transversal", domain="plane_geometry")
+@register_generator("plane.parallel_transversal", DOMAIN)
 def zigzag(rng: random.Random) -> Draft:
     """AB ∥ CD with a point E between them: ∠BED = ∠ABE + ∠CDE (draw the parallel through E)."""
     while True:  # keep BE and ED of comparable length: neither stroke a stub

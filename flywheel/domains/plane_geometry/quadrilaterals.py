@@ -8,6 +8,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, angle, length, orient
 from flywheel.render.scene.exact import P, choice_triple, midpoint, polygon_angles_ok
@@ -28,7 +29,7 @@ def _quad(names: str) -> list[Segment]:
     return [Segment(a, b) for a, b in zip(names, names[1:] + names[0], strict=True)]
 
 
-@register_generator("plane.parallelogram_area", domain="plane_geometry")
+@register_generator("plane.parallelogram_area", DOMAIN)
 def parallelogram_area(rng: random.Random) -> Draft:
     while True:
         theta = rng.choice([30, 45, 60])
@@ -66,7 +67,7 @@ def parallelogram_area(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.trapezoid_area", domain="plane_geometry")
+@register_generator("plane.trapezoid_area", DOMAIN)
 def trapezoid_area(rng: random.Random) -> Draft:
     while True:
         o, h, leg = choice_triple(rng, 45)
@@ -106,7 +107,7 @@ def trapezoid_area(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.midline_varignon", domain="plane_geometry")
+@register_generator("plane.midline_varignon", DOMAIN)
 def varignon(rng: random.Random) -> Draft:
     """Midpoints of a quadrilateral's sides: each side of EFGH is half a diagonal (midline theorem)."""
     while True:

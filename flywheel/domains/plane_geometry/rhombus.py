@@ -8,6 +8,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, length, orient
 from flywheel.render.scene.exact import P
@@ -16,7 +17,7 @@ from flywheel.render.scene.model import Construction, Measure, RightMark, Scene,
 L = Measure
 
 
-@register_generator("plane.rhombus_diagonals", domain="plane_geometry")
+@register_generator("plane.rhombus_diagonals", DOMAIN)
 def rhombus_diagonals(rng: random.Random) -> Draft:
     """Side AB and diagonal AC given: the diagonals give right triangle AOB, hence BD and the area."""
     while True:

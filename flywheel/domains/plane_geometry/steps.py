@@ -17,13 +17,13 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.registry import Registry
+from flywheel.domains.base import Step, StepFailed
 from flywheel.render.draft import Draft, Given, angle, length
 from flywheel.render.scene.model import (
     AngleMark,
@@ -38,21 +38,6 @@ MIN_STROKE_ANGLE = 15.0  # same bar as base.draw: below it two strokes read as o
 MIN_POINT_GAP = 0.12  # new points keep this share of the figure's size from every other point
 MIN_LINE_GAP = 0.05  # …and from every segment they are not on
 FRESH_LETTERS = "PQRSTUVWKLMNXYZEFGHJ"
-
-
-class StepFailed(Exception):
-    """No well-conditioned placement of the step's new elements was found."""
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    knowledge: str  # the knowledge node the step applies (a composition parent)
-    reads: frozenset[str]  # target kinds it extends
-    makes: str  # target kind of the extended draft
-    fn: Callable[[Draft, random.Random], Draft]
-    accepts: Callable[[sp.Expr], bool] = lambda answer: True  # e.g. keep radicals from nesting deeper
-
 
 STEPS: Registry[Step] = Registry("expansion step", "flywheel.steps", [])
 
@@ -77,10 +62,6 @@ def target_kind(draft: Draft) -> str | None:
     if t.kind == "area" and len(t.points) == 3 and set(t.points) <= labeled:
         return "area3"
     return None
-
-
-def steps_for(kind: str | None, answer: sp.Expr | None = None) -> list[Step]:
-    return [s for _, s in STEPS.items() if kind in s.reads and (answer is None or s.accepts(answer))]
 
 
 # -- shared mechanics --------------------------------------------------------------------------

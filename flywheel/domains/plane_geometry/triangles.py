@@ -10,6 +10,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, angle, length, orient
 from flywheel.render.scene.exact import (
@@ -64,7 +65,7 @@ ACUTE_BASE_HERONIAN = [
 ]
 
 
-@register_generator("plane.pythagoras", domain="plane_geometry")
+@register_generator("plane.pythagoras", DOMAIN)
 def rectangle_diagonal(rng: random.Random) -> Draft:
     a = rng.randint(3, 28)
     b = rng.randint(max(3, round(a * 0.5)), min(36, round(a * 2)))
@@ -95,7 +96,7 @@ def rectangle_diagonal(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.triangle_area_altitude", domain="plane_geometry")
+@register_generator("plane.triangle_area_altitude", DOMAIN)
 def area_by_altitude(rng: random.Random) -> Draft:
     a, c2, c1 = rng.choice(ACUTE_BASE_HERONIAN)  # BC, CA, AB
     pts = place_triangle(a, c2, c1)
@@ -132,7 +133,7 @@ def area_by_altitude(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.similar_triangles", domain="plane_geometry")
+@register_generator("plane.similar_triangles", DOMAIN)
 def trapezoid_diagonals(rng: random.Random) -> Draft:
     while True:
         u, v, w = choice_triple(rng, 30)  # (horizontal run, height, diagonal AC)
@@ -172,7 +173,7 @@ def trapezoid_diagonals(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.angle_bisector", domain="plane_geometry")
+@register_generator("plane.angle_bisector", DOMAIN)
 def angle_bisector(rng: random.Random) -> Draft:
     a, c2, c1 = rng.choice(integer_triangles(20))  # BC, CA, AB
     pts = place_triangle(a, c2, c1)
@@ -201,7 +202,7 @@ def angle_bisector(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("plane.law_of_cosines", domain="plane_geometry")
+@register_generator("plane.law_of_cosines", DOMAIN)
 def law_of_cosines(rng: random.Random) -> Draft:
     while True:
         theta = rng.choice([60, 120])

@@ -15,7 +15,6 @@ from flywheel.render.scene.layout import PAD_PX, SIZE
 from flywheel.render.scene.model import Measure, Segment
 from flywheel.render.scene.solid import P3, Point3, SolidScene, min_edge_angle
 
-DOMAIN = "solid_geometry"
 MIN_LABEL_GAP_PX = 30.0  # two labelled points closer than this crowd their labels
 MIN_ANGLE = 12.0  # degrees between strokes at a point (the image verifier's floor): thinner wedges read as one line
 CUBOID = "ABCDEFGH"

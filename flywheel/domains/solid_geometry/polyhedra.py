@@ -11,9 +11,9 @@ import sympy as sp
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.solid_geometry import DOMAIN
 from flywheel.domains.solid_geometry.common import (
     CUBOID,
-    DOMAIN,
     TRIPLES,
     box,
     first_fit,
@@ -30,7 +30,7 @@ from flywheel.render.scene.solid import CABINET, P3, VIEWS, SectionTint, Space, 
 DIAGONALS = [("A", "C", "G"), ("B", "D", "H"), ("C", "A", "E"), ("D", "B", "F")]
 
 
-@register_generator("solid.space_diagonal", domain=DOMAIN)
+@register_generator("solid.space_diagonal", DOMAIN)
 def space_diagonal(rng: random.Random) -> Draft:
     def make(rng: random.Random):
         a, b, c = rng.randint(3, 24), rng.randint(2, 20), rng.randint(2, 24)
@@ -95,7 +95,7 @@ def _cube_cut(rng: random.Random):
             area)
 
 
-@register_generator("solid.cube_section", domain=DOMAIN)
+@register_generator("solid.cube_section", DOMAIN)
 def cube_section(rng: random.Random) -> Draft:
     a, kind, poly, plane, extra, clause, conclusion, area = _cube_cut(rng)
     pts, faces = box(a, a, a)
@@ -124,7 +124,7 @@ QUADRUPLES = [(a, b, c, math.isqrt(a * a + b * b + c * c)) for a in range(2, 41)
               for c in range(2, 41) if math.isqrt(a * a + b * b + c * c) ** 2 == a * a + b * b + c * c]
 
 
-@register_generator("solid.pyramid_volume", domain=DOMAIN)
+@register_generator("solid.pyramid_volume", DOMAIN)
 def pyramid_volume(rng: random.Random) -> Draft:
     """P-ABCD over a rectangle with the lateral edge PA perpendicular to the base; PC is given."""
 
@@ -162,7 +162,7 @@ def pyramid_volume(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("solid.prism_lateral_area", domain=DOMAIN)
+@register_generator("solid.prism_lateral_area", DOMAIN)
 def prism_lateral_area(rng: random.Random) -> Draft:
     def make(rng: random.Random):
         p, q, s = rng.choice(TRIPLES)

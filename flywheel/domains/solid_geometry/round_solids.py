@@ -14,7 +14,8 @@ import sympy as sp
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
-from flywheel.domains.solid_geometry.common import DOMAIN, given
+from flywheel.domains.solid_geometry import DOMAIN
+from flywheel.domains.solid_geometry.common import given
 from flywheel.render.draft import Draft
 from flywheel.render.scene.model import CircleEl, Construction, Measure, Segment
 from flywheel.render.scene.solid import ELEVATED, P3, Space, rim, solid_scene
@@ -31,7 +32,7 @@ def _leg_and_hypotenuse(rng: random.Random, legs: range, lo: float, hi: float, s
     return n, c, sp.sqrt(c * c - (scale * n) ** 2)
 
 
-@register_generator("solid.cylinder_volume", domain=DOMAIN)
+@register_generator("solid.cylinder_volume", DOMAIN)
 def cylinder_volume(rng: random.Random) -> Draft:
     r, d, h = _leg_and_hypotenuse(rng, range(2, 31), 0.6, 1.8, scale=2)  # AC over the diameter AB
     width = 2 * r
@@ -61,7 +62,7 @@ def cylinder_volume(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("solid.cone_volume", domain=DOMAIN)
+@register_generator("solid.cone_volume", DOMAIN)
 def cone_volume(rng: random.Random) -> Draft:
     r, slant, h = _leg_and_hypotenuse(rng, range(2, 31), 0.8, 2.2)
     # A and B are where the slant outlines touch the base ellipse: sin t = (5/13)r / ((12/13)h).
@@ -91,7 +92,7 @@ def cone_volume(rng: random.Random) -> Draft:
     )
 
 
-@register_generator("solid.sphere_section", domain=DOMAIN)
+@register_generator("solid.sphere_section", DOMAIN)
 def sphere_section(rng: random.Random) -> Draft:
     big_r, d = rng.choice([(r, d) for r in range(3, 61) for d in range(math.ceil(0.3 * r), math.floor(0.7 * r) + 1)])
     rho = sp.sqrt(big_r * big_r - d * d)

@@ -1,13 +1,13 @@
 """Verifiers for solid geometry: the answer re-measured in the 3D model, and hidden lines read from pixels.
 
-answer.solid never uses the generators' formulas (Pythagoras twice, V = Bh/3, πr²h …). It checks
+answer.solid_geometry never uses the generators' formulas (Pythagoras twice, V = Bh/3, πr²h …). It checks
 that the figure is the projection of the 3D model, then measures the model: lengths as 3D
 distances, a cross-section by cutting the polyhedron's edges with the plane through the three
 points the question names, volumes by the divergence theorem over the faces, lateral areas as sums
 of face areas, volumes of revolution by integrating π·r(z)² along the axis. The givens are
 measured the same way and must be stated in the question as `XY = value`.
 
-image.solid decides, by a depth test of its own, which polyhedron edges lie behind a face, and
+image.solid_geometry decides, by a depth test of its own, which polyhedron edges lie behind a face, and
 then reads the pixels along every edge and rim arc: a hidden line must show the gaps of a dashed
 line, a visible one must have none.
 """
@@ -19,13 +19,14 @@ import re
 
 import numpy as np
 
-from flywheel.domains.plane_geometry.verifiers import answer_text_problem, close
+from flywheel.domains.registry import domain_verifier
+from flywheel.domains.solid_geometry import DOMAIN
 from flywheel.render.scene.layout import obstacle_segments
 from flywheel.render.scene.model import Measure
 from flywheel.render.scene.solid import Edges, Rim, SolidScene, Space
-from flywheel.verify.registry import Check, VerifyContext, register_verifier
+from flywheel.verify.answer import answer_text_problem, close
+from flywheel.verify.registry import Check, VerifyContext
 
-DOMAIN = "solid_geometry"
 PROJ_TOL = 1e-9
 
 
@@ -134,7 +135,7 @@ def _given_problem(ctx: VerifyContext) -> str | None:
     return None
 
 
-@register_verifier("answer.solid", domains=[DOMAIN], kinds=["interaction"])
+@domain_verifier(DOMAIN, "answer", kinds=["interaction"])
 def verify_solid_answer(ctx: VerifyContext) -> Check:
     d = ctx.rendered.draft
     scene = d.scene
@@ -249,7 +250,7 @@ def _lines(scene: SolidScene, lay) -> list[tuple[str, np.ndarray, bool]]:
     return out
 
 
-@register_verifier("image.solid", domains=[DOMAIN])
+@domain_verifier(DOMAIN, "image")
 def verify_solid_image(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render")

@@ -13,6 +13,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     add_bar,
     chart_draft,
@@ -63,7 +64,7 @@ def given(theme: Theme, item: str, value: int) -> tuple[str, list[Stated]]:
     return text, [Stated("item", item, item), Stated("value", fmt(value), item, float(value))]
 
 
-@register_generator("stats.bar_difference", domain="statistics")
+@register_generator("stats.bar_difference", DOMAIN)
 def bar_difference(rng: random.Random) -> Draft:
     theme, items, values, scene, context = _setup(rng)
     a, b = rng.sample(range(len(items)), 2)
@@ -108,7 +109,7 @@ def _aggregate(op: str, values: list[int], unit: str) -> tuple[str, sp.Expr, str
         f"In order: {', '.join(fmt(v) for v in ordered)}; the median is {middle}, {fmt(median)} {unit}."
 
 
-@register_generator("stats.bar_mean", domain="statistics")
+@register_generator("stats.bar_mean", DOMAIN)
 def bar_mean(rng: random.Random) -> Draft:
     """Read every bar, then the total, the mean or median (when a whole number), or the range."""
     theme, items, values, scene, context = _setup(rng)

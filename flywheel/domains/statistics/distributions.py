@@ -10,6 +10,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     BOX_RGB,
     PROBE_PX,
@@ -33,7 +34,7 @@ HIST_THEMES = [
 ]
 
 
-@register_generator("stats.histogram_count", domain="statistics")
+@register_generator("stats.histogram_count", DOMAIN)
 def histogram_count(rng: random.Random) -> Draft:
     title, context, xlabel, noun, verb, first, width, k = rng.choice(HIST_THEMES)
     ystep = rng.choice([2, 4])
@@ -113,7 +114,7 @@ def add_box(scene: ChartScene, group: str, i: int, summary: list[int]) -> None:
     scene.probes.append(Probe(x, float(f.y(med)), (0, 0, 0), True, f"on the median of {group}"))
 
 
-@register_generator("stats.box_plot", domain="statistics")
+@register_generator("stats.box_plot", DOMAIN)
 def box_plot(rng: random.Random) -> Draft:
     kind = rng.choice(list(GROUPS))
     n = rng.randint(2, 3)

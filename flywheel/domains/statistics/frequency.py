@@ -13,6 +13,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.bars import BAR_WIDTH, draw_values
 from flywheel.domains.statistics.common import add_bar, chart_draft, fmt, reading_line, value_chart
 from flywheel.domains.statistics.model import Query, Stated
@@ -46,7 +47,7 @@ def _frequencies(rng: random.Random, k: int) -> tuple[list[int], int, int]:
             return counts, step, top
 
 
-@register_generator("stats.frequency_mean", domain="statistics")
+@register_generator("stats.frequency_mean", DOMAIN)
 def frequency_mean(rng: random.Random) -> Draft:
     title, context, xlabel, ylabel, datum, what = rng.choice(THEMES)
     k = rng.randint(4, 6)

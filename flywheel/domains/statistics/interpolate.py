@@ -15,6 +15,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     add_marker,
     chart_draft,
@@ -74,7 +75,7 @@ def _walk(rng: random.Random, n: int, step: int, top: int, rising: bool) -> list
             return values
 
 
-@register_generator("stats.line_interpolation", domain="statistics")
+@register_generator("stats.line_interpolation", DOMAIN)
 def line_interpolation(rng: random.Random) -> Draft:
     th = rng.choice(THEMES)
     n = rng.randint(5, 7)

@@ -59,7 +59,7 @@ class Frame:
 
 @dataclass(frozen=True)
 class Probe:
-    """A pixel the figure must (or must not) paint in a colour: read by the `image.stats` check."""
+    """A pixel the figure must (or must not) paint in a colour: read by the `image.statistics` check."""
 
     x: float  # canvas px, y up
     y: float

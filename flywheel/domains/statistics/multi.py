@@ -15,6 +15,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     BOX,
     PALETTE,
@@ -117,7 +118,7 @@ def _grid_values(rng: random.Random, count: int, lo: int, hi: int, half: int) ->
     return [rng.randrange(lo, hi + 1, half) for _ in range(count)]
 
 
-@register_generator("stats.stacked_bar", domain="statistics")
+@register_generator("stats.stacked_bar", DOMAIN)
 def stacked_bar(rng: random.Random) -> Draft:
     """Read one segment of a stacked bar: its top minus its bottom (or compare it with the one below)."""
     th = rng.choice(STACKED_THEMES)
@@ -176,7 +177,7 @@ def stacked_bar(rng: random.Random) -> Draft:
 PERCENTS = (10, 20, 25, 30, 40, 50, 60, 75, -10, -20, -25, -30, -40, -50)
 
 
-@register_generator("stats.percent_change", domain="statistics")
+@register_generator("stats.percent_change", DOMAIN)
 def percent_change(rng: random.Random) -> Draft:
     """Grouped bars of two periods: the percentage change of one item from the first to the second."""
     th = rng.choice(GROUPED_THEMES)

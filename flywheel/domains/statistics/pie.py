@@ -10,6 +10,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     PALETTE,
     PROBE_PX,
@@ -69,7 +70,7 @@ def _fits(boxes: list[tuple[float, float, float, float]]) -> bool:
     return True
 
 
-@register_generator("stats.pie_percent", domain="statistics")
+@register_generator("stats.pie_percent", DOMAIN)
 def pie_percent(rng: random.Random) -> Draft:
     title_t, who, ask, pool = rng.choice(THEMES)
     while True:

@@ -10,6 +10,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     BOX,
     add_marker,
@@ -71,7 +72,7 @@ def _inside(p, tx, ty, dx, dy) -> bool:
     return bool(ok[dx](p[0], tx)) and bool(ok[dy](p[1], ty))
 
 
-@register_generator("stats.scatter_region", domain="statistics")
+@register_generator("stats.scatter_region", DOMAIN)
 def scatter_region(rng: random.Random) -> Draft:
     th = rng.choice(THEMES)
     n = rng.randint(10, 16)

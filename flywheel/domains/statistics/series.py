@@ -10,6 +10,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     add_marker,
     chart_draft,
@@ -40,7 +41,7 @@ def _series(rng: random.Random, n: int, step: int, top: int) -> list[int]:
             return values
 
 
-@register_generator("stats.line_trend", domain="statistics")
+@register_generator("stats.line_trend", DOMAIN)
 def line_trend(rng: random.Random) -> Draft:
     theme = rng.choice(SERIES_THEMES)
     n = rng.randint(5, 7)

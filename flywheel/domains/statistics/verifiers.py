@@ -1,9 +1,9 @@
 """Statistics verifiers: re-read a chart's data from its geometry and its pixels.
 
-`answer.stats` never reuses the generator's arithmetic on the table: it inverts the axis map on
+`answer.statistics` never reuses the generator's arithmetic on the table: it inverts the axis map on
 the figure's points (bar tops, markers, box edges, sector boundaries), recomputes what the
 question asks with plain float statistics, and checks every given the question states against
-the figure. `image.stats` reads the rendered pixels at the positions the data table implies
+the figure. `image.statistics` reads the rendered pixels at the positions the data table implies
 (inside/above each bar top, at each marker, across each sector), so a figure whose code drifted
 from its table is caught.
 """
@@ -17,9 +17,11 @@ from itertools import pairwise
 
 import numpy as np
 
-from flywheel.domains.plane_geometry.verifiers import answer_text_problem, close
+from flywheel.domains.registry import domain_verifier
+from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.model import ChartScene
-from flywheel.verify.registry import Check, VerifyContext, register_verifier
+from flywheel.verify.answer import answer_text_problem, close
+from flywheel.verify.registry import Check, VerifyContext
 
 COLOR_TOL = 48  # per channel: antialiasing and PNG rounding stay well inside this
 PIE_TOL_DEG = 0.01
@@ -180,7 +182,7 @@ def _pie_label_problem(scene: ChartScene, data) -> str | None:
     return None
 
 
-@register_verifier("answer.stats", domains=["statistics"], kinds=["interaction"])
+@domain_verifier(DOMAIN, "answer", kinds=["interaction"])
 def verify_stats_answer(ctx: VerifyContext) -> Check:
     d = ctx.rendered.draft
     scene = d.scene
@@ -204,7 +206,7 @@ def _matches(rgb: np.ndarray, x: int, y: int, color: tuple[int, int, int]) -> bo
     return int(np.abs(px - np.asarray(color)).max()) <= COLOR_TOL
 
 
-@register_verifier("image.stats", domains=["statistics"])
+@domain_verifier(DOMAIN, "image")
 def verify_stats_image(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render")

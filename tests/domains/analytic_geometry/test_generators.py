@@ -40,8 +40,8 @@ def test_answer_is_exact_and_the_answer_verifier_agrees_over_30_seeds(name):
 @pytest.mark.parametrize("name", ANALYTIC)
 def test_every_verifier_passes_on_rendered_samples(name):
     # "answer" is absent: the plane-geometry answer check does not judge this domain
-    assert_every_verifier_passes(name, (0, 1, 2), {"answer.analytic", "image.analytic", "image", "tool"},
-                                 absent={"answer"})
+    assert_every_verifier_passes(name, (0, 1, 2), {"answer.analytic_geometry", "image.analytic_geometry", "image", "tool"},
+                                 absent={"answer.plane_geometry"})
 
 
 def _red(png: bytes) -> np.ndarray:
@@ -51,7 +51,7 @@ def _red(png: bytes) -> np.ndarray:
 
 def test_tangent_tool_draws_through_p_to_t_on_the_x_axis():
     r = rendered("analytic.tangent_length", 5)
-    ctx, _ = execute("t", r, domain=DOMAIN)
+    ctx, _ = execute("t", r, None, DOMAIN)
     red = _red(ctx.tool.png)
     assert not _red(ctx.render.png).any()
     pts = r.draft.scene.floats()
@@ -64,7 +64,7 @@ def test_tangent_tool_draws_through_p_to_t_on_the_x_axis():
 
 def test_hatch_tool_fills_the_region_between_the_curves_and_nothing_outside():
     r = rendered("analytic.area_parabola_line", 6)
-    ctx, _ = execute("t", r, domain=DOMAIN)
+    ctx, _ = execute("t", r, None, DOMAIN)
     red = _red(ctx.tool.png)
     scene, lay = r.draft.scene, r.layout
     a, b = scene.floats()["A"], scene.floats()["B"]

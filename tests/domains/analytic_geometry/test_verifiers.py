@@ -144,18 +144,18 @@ def test_cubic_rejects_a_line_that_is_not_the_tangent():
 # -- the image check ---------------------------------------------------------------------------------
 def test_image_check_rejects_a_tampered_curve_and_a_mislabelled_tick():
     r = rendered("analytic.parabola_vertex_triangle", 3)
-    assert verdicts(r, DOMAIN)["image.analytic"].passed
+    assert verdicts(r, DOMAIN)["image.analytic_geometry"].passed
     # Lift every curve vertex by 0.3 units: the image still looks like a parabola, but the wrong one.
     def lift(m):
         ys = ", ".join(str(round(float(v) + 0.3, 3)) for v in m.group(2).split(", "))
         return f"Line2D([{m.group(1)}], [{ys}], color"
     tampered = re.sub(r"Line2D\(\[([^\]]*)\], \[([^\]]*)\], color", lift, r.image_code)
     assert tampered != r.image_code
-    ctx2, _ = execute("t", dataclasses.replace(r, image_code=tampered), domain=DOMAIN)
+    ctx2, _ = execute("t", dataclasses.replace(r, image_code=tampered), None, DOMAIN)
     check = verify_analytic_image(ctx2)
     assert not check.passed and "curve f" in check.reason
     tick = next(t for t in r.layout.plane_texts if t.tick)
     relabelled = r.image_code.replace(f", {tick.text!r}, fontsize=10", ", '7', fontsize=10", 1)
-    ctx3, _ = execute("t", dataclasses.replace(r, image_code=relabelled), domain=DOMAIN)
+    ctx3, _ = execute("t", dataclasses.replace(r, image_code=relabelled), None, DOMAIN)
     check = verify_analytic_image(ctx3)
     assert not check.passed and "'7'" in check.reason, check.reason

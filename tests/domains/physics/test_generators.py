@@ -70,7 +70,7 @@ def test_lens_rays_meet_at_the_image_point_the_tool_marks(seed):
     scene, lay = r.draft.scene, r.layout
     meet = _image_point(scene, ("A", "B", "O", "F'"))  # the verifier's own ray trace
     assert np.allclose(meet, scene.floats()["A'"], atol=1e-9)
-    edited = execute("t", r, domain=DOMAIN)[0].tool.rgb
+    edited = execute("t", r, None, DOMAIN)[0].tool.rgb
     assert _red(edited, *lay.to_px(*meet))
     assert not _red(edited, *lay.to_px(*scene.floats()["F"]), r=4)  # nothing drawn on the object side's axis
 
@@ -82,7 +82,7 @@ def test_projectile_tool_marks_the_highest_point_of_the_drawn_path():
     top = max(curve.points, key=lambda p: p[1])
     hx, hy = scene.floats()["H"]
     assert abs(top[1] - hy) < 1e-3 * hy and abs(top[0] - hx) < 0.02 * abs(curve.points[-1][0])
-    assert _red(execute("t", r, domain=DOMAIN)[0].tool.rgb, *lay.to_px(hx, hy))
+    assert _red(execute("t", r, None, DOMAIN)[0].tool.rgb, *lay.to_px(hx, hy))
 
 
 def test_lever_balance_is_the_moment_of_the_drawn_arrows():
@@ -102,7 +102,7 @@ def test_mirror_reflection_point_is_where_the_path_is_shortest_and_the_tool_mark
     scene = r.draft.scene
     fermat = _fermat_point(scene, ("A", "E", "M1", "M2"))
     assert np.allclose(fermat, scene.floats()["P"], atol=1e-6)
-    ctx, _ = execute("t", r, domain=DOMAIN)
+    ctx, _ = execute("t", r, None, DOMAIN)
     x, y = r.layout.to_px(*fermat)
     win = ctx.tool.rgb[int(y) - 2 : int(y) + 3, int(x) - 2 : int(x) + 3].astype(int)
     assert ((win[..., 0] > 150) & (win[..., 1] < 110)).any()  # red ink at P in the edited figure

@@ -27,7 +27,7 @@ def moved(r, name: str, dx: float, dy: float):
 
 def image_check(r, image_code: str):
     """The physics image check on `r` drawn by `image_code` instead of its own figure code."""
-    ctx, _ = execute("t", dataclasses.replace(r, image_code=image_code), domain=DOMAIN)
+    ctx, _ = execute("t", dataclasses.replace(r, image_code=image_code), None, DOMAIN)
     return verify_physics_image(ctx)
 
 

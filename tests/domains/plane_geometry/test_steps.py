@@ -9,8 +9,8 @@ import pytest
 import sympy as sp
 
 from flywheel.domains import get_generator
+from flywheel.domains.evolution import apply_ops
 from flywheel.domains.plane_geometry.steps import STEPS, StepFailed, statement, target_kind
-from flywheel.evolve.ops import apply_ops
 from flywheel.render.draft import draw, render
 from tests.conftest import failures, verdicts
 
@@ -21,7 +21,7 @@ def extended(step: str, seed: int):
     s = STEPS.get(step)
     base = draw(get_generator(BASES[next(iter(s.reads))]).fn, seed)
     try:
-        return base, apply_ops(base, [("extend", step, seed)])
+        return base, apply_ops(base, [("extend", step, seed)], "plane_geometry")
     except StepFailed:
         return base, None
 
@@ -49,7 +49,7 @@ def test_right_triangle_answer_is_the_hypotenuse_over_the_old_answer():
 def test_a_wrong_extended_answer_is_caught_by_the_answer_verifier():
     _, d = next((b, d) for b, d in (extended("law_of_cosines", s) for s in range(10)) if d)
     broken = replace(d, answer=d.answer + 1)
-    assert not verdicts(render(broken))["answer"].passed
+    assert not verdicts(render(broken))["answer.plane_geometry"].passed
 
 
 def test_target_kinds_route_steps():

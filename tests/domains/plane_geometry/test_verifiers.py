@@ -22,7 +22,7 @@ def answer_check(r):
 
 def test_wrong_answer_is_caught_by_remeasuring():
     r = rendered("plane.pythagoras", 1)
-    v = verdicts(with_answer(r, r.draft.answer + 1))["answer"]
+    v = verdicts(with_answer(r, r.draft.answer + 1))["answer.plane_geometry"]
     assert not v.passed and "measures" in v.reason
 
 
@@ -38,7 +38,7 @@ def test_wrong_answer_is_rejected(gen):
 def test_given_that_disagrees_with_the_figure_is_caught():
     r = rendered("plane.pythagoras", 1)
     a = r.draft.params["a"]
-    v = verdicts(with_draft(r, question=r.draft.question.replace(f"AB = {a}", f"AB = {a + 1}")))["answer"]
+    v = verdicts(with_draft(r, question=r.draft.question.replace(f"AB = {a}", f"AB = {a + 1}")))["answer.plane_geometry"]
     assert not v.passed and "not stated" in v.reason
 
 
@@ -60,7 +60,7 @@ def test_plane_given_that_disagrees_with_the_figure_is_rejected(gen):
 
 def test_trace_answer_must_match():
     r = rendered("plane.chord_distance", 2)
-    v = verdicts(dataclasses.replace(r, cot=r.cot.replace("<answer>", "<answer>1")))["answer"]
+    v = verdicts(dataclasses.replace(r, cot=r.cot.replace("<answer>", "<answer>1")))["answer.plane_geometry"]
     assert not v.passed and "<answer>" in v.reason
 
 

@@ -52,7 +52,7 @@ def test_answers_are_exact_over_thirty_seeds(name):
 
 @pytest.mark.parametrize("name", SOLID)
 def test_every_verifier_passes_on_the_rendered_figures(name):
-    assert_every_verifier_passes(name, range(30, 32), {"answer.solid", "image.solid", "image", "tool"})
+    assert_every_verifier_passes(name, range(30, 32), {"answer.solid_geometry", "image.solid_geometry", "image", "tool"})
 
 
 def test_hidden_edges_of_a_cabinet_cube_are_the_three_at_the_back_corner():

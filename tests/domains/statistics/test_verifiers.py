@@ -129,14 +129,14 @@ def test_tampered_bar_heights_are_caught_in_the_pixels():
     raised = [v + max(values) // 4 if v == min(values) else v for v in values]  # the lowest bar, off by a quarter
     tampered = r.image_code.replace(f"values = {values}", f"values = {raised}")
     assert tampered != r.image_code
-    v = verdicts(dataclasses.replace(r, image_code=tampered), DOMAIN)["image.stats"]
+    v = verdicts(dataclasses.replace(r, image_code=tampered), DOMAIN)["image.statistics"]
     assert not v.passed and "bar" in v.reason
 
 
 def test_tampered_pie_sectors_are_caught_in_the_pixels():
     r = rendered("stats.pie_percent", 7)
     tampered = r.image_code.replace("for t1, t2, color in sectors:", "for t1, t2, color in sectors:\n    t1 += 12")
-    v = verdicts(dataclasses.replace(r, image_code=tampered), DOMAIN)["image.stats"]
+    v = verdicts(dataclasses.replace(r, image_code=tampered), DOMAIN)["image.statistics"]
     assert not v.passed and "sector" in v.reason
 
 
@@ -155,5 +155,5 @@ def test_figure_code_drawn_off_its_table_is_caught_in_the_pixels(gen):
                       lambda m: m.group(1) + "[" + ", ".join(repr(round(float(x) * 1.3, 3))
                                                              for x in m.group(2).split(", ")) + "]", tampered)
     assert tampered != code
-    v = verdicts(dataclasses.replace(r, image_code=tampered), DOMAIN)["image.stats"]
+    v = verdicts(dataclasses.replace(r, image_code=tampered), DOMAIN)["image.statistics"]
     assert not v.passed and ("bar" in v.reason or "marker" in v.reason), v.reason

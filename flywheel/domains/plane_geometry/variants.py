@@ -1,49 +1,25 @@
-"""Draft transforms that evolution records as a *recipe* and a worker replays.
+"""Plane geometry's parallel expansion (a distractor) and surface variants (relabel, turn, rephrase).
 
-A sample made by evolution is `draw(generator, seed)` followed by a list of ops, each a small
-JSON-able tuple ending in its own seed: ("extend", step, seed), ("distract", seed), ("vary", seed),
-("reorient", seed). The recipe is stored in the sample's params, so every evolved sample can be
-rebuilt exactly, its id is a hash of it, and a child's recipe is its parent's plus one op.
+Both keep the problem: a distractor adds a labelled point and a segment the solution never uses;
+a variant renames the points, turns or mirrors the figure and rewords the ask.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
 from dataclasses import replace
 
 import sympy as sp
 
-from flywheel.domains.plane_geometry.steps import (
-    STEPS,
-    StepFailed,
-    fresh_names,
-    statement,
-    well_placed,
-)
+from flywheel.domains.base import StepFailed
+from flywheel.domains.plane_geometry.steps import fresh_names, statement, well_placed
 from flywheel.render.draft import Draft, Given, orient
 from flywheel.render.scene.exact import lerp
 from flywheel.render.scene.model import Construction, Measure, Scene, Segment
 
-Op = tuple  # ("name", *args, seed)
 ASKS = ["Find", "Determine", "Compute", "Work out"]
 KEEP = {"A", "I", "O"}  # never relabelled: "A" and "I" are also words, "O" names a centre by convention
-
-
-def apply_ops(draft: Draft, ops: list[Op]) -> Draft:
-    """Replay a recipe; raises StepFailed when an op finds no well-conditioned placement."""
-    for op in ops:
-        name, *args, seed = op
-        draft = OPS[name](draft, random.Random(seed), *args)
-    if ops:
-        draft = replace(draft, params={**draft.params, "ops": [list(o) for o in ops]})
-    return draft
-
-
-def extend(draft: Draft, rng: random.Random, step: str) -> Draft:
-    """Sequential expansion: one more theorem on top of the solved problem (see steps.py)."""
-    return STEPS.get(step).fn(draft, rng)
 
 
 def distract(draft: Draft, rng: random.Random) -> Draft:
@@ -93,11 +69,6 @@ def vary(draft: Draft, rng: random.Random) -> Draft:
     return replace(d, question=f"{statement(d.question)} {ask}", scene=orient(d.scene, rng))
 
 
-def reorient(draft: Draft, rng: random.Random) -> Draft:
-    """The same figure turned or mirrored: a new label layout (the image repair)."""
-    return replace(draft, scene=orient(draft.scene, rng))
-
-
 def relabel(draft: Draft, mapping: dict[str, str]) -> Draft:
     """Rename points everywhere: scene, measures, givens and every text."""
     if not mapping:
@@ -132,6 +103,3 @@ def relabel(draft: Draft, mapping: dict[str, str]) -> Draft:
         givens=[Given(measure(g.measure), g.value) for g in draft.givens],
         reasoning=[text(r) for r in draft.reasoning], conclusion=[text(c) for c in draft.conclusion],
     )
-
-
-OPS: dict[str, Callable[..., Draft]] = {"extend": extend, "distract": distract, "vary": vary, "reorient": reorient}
