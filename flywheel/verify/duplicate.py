@@ -25,7 +25,7 @@ MINUS = "−"
 _CHUNKS = [(i * 13, 13 if i < 4 else 12) for i in range(MAX_HAMMING + 1)]  # bit offset, width
 
 
-# The commit writes this verdict (run/commit.py) against everything accepted so far, so no worker
+# The commit writes this verdict (run/stream.py) against everything accepted so far, so no worker
 # runs it per sample; registered without a function, its verdicts still have a role like every other.
 VERIFIERS.add("duplicate", VerifierSpec(None, "duplicate", None))
 
