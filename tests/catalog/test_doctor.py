@@ -67,7 +67,7 @@ def test_damage_is_found_and_repaired_to_the_same_bytes(made, tmp_path):
 def test_orphan_rows_and_missing_edges(made, tmp_path):
     db = clone_catalog(made, tmp_path / "c")
     with Catalog(db) as cat:
-        cat.con.execute("INSERT INTO verdicts VALUES ('nope', 'image', true, 1.0, 'x')")
+        cat.con.execute("INSERT INTO verdicts (sample_id, verifier, passed, score, reason) VALUES ('nope', 'image', true, 1.0, 'x')")
         sid = cat.con.execute("SELECT id FROM samples ORDER BY id LIMIT 1").fetchone()[0]
         cat.con.execute("UPDATE samples SET parent_id = 'someparent' WHERE id = ?", [sid])
         rep = examine(cat)

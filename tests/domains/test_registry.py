@@ -63,14 +63,14 @@ def test_the_toy_domain_brings_its_generator_verifiers_knowledge_and_rules(toy):
     assert [n.id for n in load_seeds() if n.domain == "toy"] == ["toy.square_diagonal"]
     assert evolution_of("toy").reshapable and evolution_of("toy").steps_for("length")
     # Its rule has a higher priority than plane geometry's Pythagoras rule.
-    from tests.knowledge.test_taxonomy import point
+    from tests.knowledge.test_mapping import point
 
     assert Rules().match(point("Pythagorean theorem in a square")) == "toy.square_diagonal"
     assert Rules().match(point("Pythagorean theorem in a rectangle")) == "plane.pythagoras"
 
 
 def test_without_the_toy_domain_its_rule_and_knowledge_are_gone():
-    from tests.knowledge.test_taxonomy import point
+    from tests.knowledge.test_mapping import point
 
     assert "toy" not in domain_names()
     assert Rules().match(point("Pythagorean theorem in a square")) == "plane.pythagoras"
