@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from flywheel.catalog.images import ImageStore
+from flywheel.catalog.introspect import require_flywheel
 from flywheel.catalog.schema import migrate
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, Sample, Verdict
@@ -46,6 +47,11 @@ class Catalog:
                 raise FlywheelError(f"catalog {self.path} is in use by another process (PID {held.group(1)}); "
                                     "wait for it to finish") from None
             raise FlywheelError(f"cannot open catalog {self.path}: {_first_line(exc)}") from None
+        try:
+            require_flywheel(self.con, self.path, read_only)
+        except FlywheelError:
+            self.con.close()
+            raise
         if not read_only:
             # Writes are small batches; one thread keeps DuckDB off the cores the workers use.
             self.con.execute("SET threads TO 1")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -84,8 +85,10 @@ def _check(row: dict) -> tuple[dict, object, object]:
     return row, fig, tool
 
 
-def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None) -> tuple[int, int]:
-    """Import rows not yet in the catalog; returns (rows imported, rows accepted)."""
+def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+    """Import rows not yet in the catalog; returns (rows imported, rows accepted). `progress(done, total)`
+    hears of every checked row."""
     try:
         table = pq.read_table(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
@@ -122,6 +125,8 @@ def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None) -
                 accepted += 1
             samples.append(s)
             verdicts += vs
+            if progress:
+                progress(i + 1, len(rows))
     cat.write_batch(samples, verdicts, images, run_id)
     cat.finish_run(run_id, "done", {"rows": len(rows), "accepted": accepted})
     return len(rows), accepted
