@@ -134,8 +134,10 @@ class Reporter:
         if QUIET:
             return self
         if self.live:
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
-                                TextColumn("{task.fields[note]}"), TimeElapsedColumn(), console=err)
+            # markup=False: a note or phase may hold data (a file name), shown as it is
+            self.bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                                TextColumn("{task.fields[count]}", markup=False),
+                                TextColumn("{task.fields[note]}", markup=False), TimeElapsedColumn(), console=err)
             self.bar.start()
         else:
             self._line(f"{self.label}: started")
