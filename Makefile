@@ -3,7 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint docs-figures clean
+.PHONY: demo test lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,6 +34,7 @@ lint: $(VENV)/.installed
 
 # Regenerates docs/img/sample.png, docs/img/evolution.png and the measured table of docs/evolve.md
 # through the real CLI (a few minutes: the evolution run synthesizes 300 samples and evolves 3 rounds).
+.PHONY: docs-figures
 docs-figures: $(VENV)/.installed
 	$(BIN)/python tools/docs_figures.py
 

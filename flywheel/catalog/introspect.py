@@ -10,9 +10,10 @@ import duckdb
 
 from flywheel.core.errors import FlywheelError
 
-# Every flywheel catalog has this table (migrate() creates it first); a DuckDB file without it is
-# someone else's database.
-MARKER_TABLE = "schema_version"
+# Every flywheel catalog has the table migrate() records its applied steps in, created before
+# anything else; a DuckDB file with neither name is someone else's database. (`schema_version` holds
+# step numbers; `schema_migrations` is the name catalogs with named migration steps use.)
+MARKER_TABLES = ("schema_version", "schema_migrations")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def require_flywheel(con: duckdb.DuckDBPyConnection, path: Path, read_only: bool
     An empty file opened for writing is a new catalog (migrate() fills it); one opened for reading,
     or one that already holds other tables, is not a catalog."""
     tables = user_tables(con)
-    if MARKER_TABLE in tables or (not tables and not read_only):
+    if any(t in tables for t in MARKER_TABLES) or (not tables and not read_only):
         return
     what = f"tables {', '.join(tables[:5])}{', …' if len(tables) > 5 else ''}" if tables else "no tables"
     raise FlywheelError(f"{path} is a DuckDB file but not a flywheel catalog ({what}); "

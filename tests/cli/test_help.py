@@ -14,7 +14,7 @@ from flywheel.catalog import Catalog
 from flywheel.catalog.introspect import schema
 from tests.conftest import flywheel_cli
 
-COMMANDS = [[], ["synthesize"], ["evolve"], ["query"], ["export"], ["import"], ["show"], ["verify"],
+COMMANDS = [[], ["bench"], ["knowledge"], ["train"], ["synthesize"], ["evolve"], ["query"], ["export"], ["import"], ["show"], ["verify"],
             ["bench", "speed"], ["bench", "dedup"], ["knowledge", "import"], ["knowledge", "list"],
             ["knowledge", "show"], ["knowledge", "coverage"], ["train", "sft"], ["train", "rl"], ["train", "eval"],
             ["train", "curriculum"]]
@@ -49,7 +49,6 @@ def test_help_names_positionals_and_shows_minimums():
 def test_query_help_lists_every_table(tmp_path):
     with Catalog(tmp_path / "new.duckdb") as cat:
         tables = schema(cat.con)
-    assert len(tables) == 8
     text = " ".join(_help("query").split())
     for t in tables:
         assert t in text, t
