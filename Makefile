@@ -37,5 +37,11 @@ test-fast: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check flywheel tests tools
 
+# Regenerates docs/img/sample.png, docs/img/evolution.png and the measured table of docs/evolve.md
+# through the real CLI (a few minutes: the evolution run synthesizes 300 samples and evolves 3 rounds).
+.PHONY: docs-figures
+docs-figures: $(VENV)/.installed
+	$(BIN)/python tools/docs_figures.py
+
 clean:
 	rm -rf $(VENV) data

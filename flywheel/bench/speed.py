@@ -11,6 +11,7 @@ import io
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,21 +90,31 @@ def _floor(n: int) -> float:
     return n / (time.perf_counter() - t0)
 
 
-def run_speed_bench(n: int = 120, repeats: int = 3) -> SpeedResult:
+def run_speed_bench(n: int = 120, repeats: int = 3,
+                    on_progress: Callable[[int, int], None] | None = None) -> SpeedResult:
     """Best of `repeats` alternating runs per configuration: shared machines are noisy, and the
-    fastest run is the one least disturbed by neighbours (the usual timeit convention)."""
+    fastest run is the one least disturbed by neighbours (the usual timeit convention).
+    `on_progress(done, total)` hears of every finished measurement."""
     cores = os.cpu_count() or 1
+    configs = sorted({1, cores})
+    total, done = repeats * (len(configs) + 1), 0
     per_core: dict[int, float] = {}
     stages: dict[str, float] = {}
     floor = 0.0
     with tempfile.TemporaryDirectory(prefix="flywheel-bench-") as tmp:
         for r in range(repeats):
-            for workers in sorted({1, cores}):
+            for workers in configs:
                 speed, st = _measure(workers, n * workers, Path(tmp) / f"{r}")
                 if speed > per_core.get(workers, 0.0):
                     per_core[workers] = speed
                     stages = st if workers == 1 else stages
+                done += 1
+                if on_progress:
+                    on_progress(done, total)
             floor = max(floor, _floor(n))
+            done += 1
+            if on_progress:
+                on_progress(done, total)
     return SpeedResult(per_core, floor, cores, stages)
 
 

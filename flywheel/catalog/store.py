@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from flywheel.catalog.images import ImageStore
+from flywheel.catalog.introspect import require_flywheel
 from flywheel.catalog.schema import migrate
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, Sample, Verdict
@@ -66,11 +67,8 @@ class Catalog:
             first = _WriterLock.take(self.path)
             self._writer = True
         try:
-            if read_only:
-                if not self.has_table("samples"):
-                    raise FlywheelError(f"{self.path} is not a flywheel catalog (no samples table; was its "
-                                        "creation interrupted? rerun the command that makes it)")
-            else:
+            require_flywheel(self.con, self.path, read_only)  # never read, or add our tables to, another database
+            if not read_only:
                 self._prepare(first)
         except duckdb.Error as exc:
             self.close()
@@ -85,8 +83,6 @@ class Catalog:
         self.images = ImageStore(self.path.parent / "images")
 
     def _prepare(self, first: bool) -> None:
-        if not (self.has_table("schema_migrations") or self.has_table("schema_version")) and self._has_tables():
-            raise FlywheelError(f"{self.path} is a DuckDB file but not a flywheel catalog")  # never add ours
         migrate(self.con)
         damaged = self.unreadable_tables()
         if damaged:
@@ -136,10 +132,6 @@ class Catalog:
         if self._con is not None and not self._pins:
             self._con.close()
             self._con = None
-
-    def _has_tables(self) -> bool:
-        return bool(self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'").fetchone()[0])
 
     def has_table(self, name: str) -> bool:
         return bool(self.con.execute(

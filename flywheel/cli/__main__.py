@@ -2,4 +2,4 @@
 
 from flywheel.cli.main import app
 
-app()
+app(prog_name="flywheel")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, out, user_errors
 from flywheel.core.errors import FlywheelError
@@ -27,11 +26,11 @@ def doctor(
         rep = examine(cat, repair=repair, rerender=rerender)
         after = examine(cat) if repair and rep.findings else rep
     for f in rep.findings:
-        out.print(f"{f.check}: {escape(f.detail)}", highlight=False)
+        out.print(f"{f.check}: {f.detail}")
     for line in rep.repaired:
-        out.print(f"repaired: {escape(line)}", highlight=False)
+        out.print(f"repaired: {line}")
     if after.healthy:
-        out.print(f"{catalog}: healthy ({after.images_checked} images checked)", highlight=False)
+        out.print(f"{catalog}: healthy ({after.images_checked} images checked)")
         return
     fixable = not repair and any(f.repairable for f in after.findings)
     hint = "; `flywheel doctor --repair` fixes the repairable ones" if fixable else ""

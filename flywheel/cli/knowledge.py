@@ -10,19 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
-from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, out, user_errors
+from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, Group, out, table, user_errors
 from flywheel.core.errors import FlywheelError
 
 if TYPE_CHECKING:
     from flywheel.catalog import Catalog
     from flywheel.core.records import KnowledgeNode
 
-knowledge_app = typer.Typer(help="Knowledge taxonomies: import, browse, coverage.", no_args_is_help=True)
+knowledge_app = typer.Typer(cls=Group, help="Knowledge taxonomies: import, browse, coverage.", no_args_is_help=True)
 
 _COMPARED = ("domain", "name", "description", "prerequisites", "generator", "params",
              "taxonomy_parent", "level", "mapped", "source")
@@ -48,22 +46,22 @@ def import_(
     levels = Counter(n.level for n in tax.nodes)
     shape = ", ".join(f"{levels[k]} {k}{'s' if levels[k] != 1 else ''}" for k in ("domain", "area", "topic", "point") if levels[k])
     out.print(f"imported {len(tax.nodes)} nodes ({shape}) from {file} → {catalog}: "
-              f"{new} new, {changed} updated, {same} unchanged", highlight=False)
+              f"{new} new, {changed} updated, {same} unchanged")
     points, unmapped = tax.points, tax.unmapped
     out.print(f"knowledge points: {len(points)}; mapped to a generator: {len(points) - len(unmapped)} "
-              f"({len(tax.explicit)} explicit, {len(tax.by_rule)} by rule); unmapped: {len(unmapped)}", highlight=False)
+              f"({len(tax.explicit)} explicit, {len(tax.by_rule)} by rule); unmapped: {len(unmapped)}")
     per_gen = Counter(n.generator for n in points if n.mapped)
     if per_gen:
-        out.print("by generator: " + ", ".join(f"{g} {c}" for g, c in sorted(per_gen.items())), highlight=False)
+        out.print("by generator: " + ", ".join(f"{g} {c}" for g, c in sorted(per_gen.items())))
     if unmapped:
         shown = unmapped[:UNMAPPED_SHOWN]
         out.print(f"unmapped points (kept in the catalog with mapped = false){':' if len(unmapped) <= UNMAPPED_SHOWN else f', first {len(shown)}:'}")
         for n in shown:
-            out.print(f"  - {escape(n.name)}  [dim]{escape(n.id)}[/dim]", highlight=False)
+            out.print(Text.assemble(f"  - {n.name}  ", (n.id, "dim")))
         if len(unmapped) > len(shown):
             out.print(f"  … and {len(unmapped) - len(shown)} more: flywheel query "
-                      "\"SELECT id, name FROM knowledge WHERE level = 'point' AND NOT mapped\"", highlight=False)
-        out.print("map them with `generator:` in the file or a rules file (--rules), then import again", highlight=False)
+                      "\"SELECT id, name FROM knowledge WHERE level = 'point' AND NOT mapped\"")
+        out.print("map them with `generator:` in the file or a rules file (--rules), then import again")
 
 
 def _upsert(cat: Catalog, nodes: list[KnowledgeNode]) -> tuple[int, int, int]:
@@ -142,14 +140,14 @@ def _load(catalog: Path) -> _Tree:
     return t
 
 
-def _label(t: _Tree, nid: str) -> str:
+def _label(t: _Tree, nid: str) -> Text:
     n = t.nodes[nid]
-    label = f"{escape(n['name'] or nid)}  [cyan]{t.accepted[nid]} accepted[/cyan]"
+    label = Text.assemble(f"{n['name'] or nid}  ", (f"{t.accepted[nid]} accepted", "cyan"), " ")
     if n["level"] != "point":
-        return label + f" [dim]({t.mapped[nid]}/{t.points[nid]} points mapped)[/dim]"
+        return label.append(f"({t.mapped[nid]}/{t.points[nid]} points mapped)", "dim")
     if n["generator"]:
-        return label + f" [dim]→ {escape(n['generator'])}[/dim]"
-    return label + (" [red](unmapped)[/red]" if n["mapped"] is False else " [dim](no generator)[/dim]")
+        return label.append(f"→ {n['generator']}", "dim")
+    return label.append(*(("(unmapped)", "red") if n["mapped"] is False else ("(no generator)", "dim")))
 
 
 # -- list -----------------------------------------------------------------------------------------
@@ -169,7 +167,7 @@ def list_(
         if not roots:
             known = sorted({n["domain"] for n in t.nodes.values() if n["domain"]})
             raise FlywheelError(f"no domain {domain!r} in {catalog} (domains: {', '.join(known)})")
-    tree = Tree(f"[bold]knowledge[/bold] in {escape(str(catalog))} [dim](accepted samples per node)[/dim]")
+    tree = Tree(Text.assemble(("knowledge", "bold"), f" in {catalog} ", ("(accepted samples per node)", "dim")))
 
     def add(branch: Tree, nid: str, level: int) -> None:
         sub = branch.add(_label(t, nid))
@@ -186,13 +184,11 @@ def list_(
             flat[t.nodes[r]["domain"] or "?"].append(r)
     for dom, ids in sorted(flat.items()):
         acc = sum(t.accepted[i] for i in ids)
-        branch = tree.add(f"{escape(dom)}  [cyan]{acc} accepted[/cyan] [dim](seed nodes: {len(ids)})[/dim]")
+        branch = tree.add(Text.assemble(f"{dom}  ", (f"{acc} accepted", "cyan"), " ", (f"(seed nodes: {len(ids)})", "dim")))
         if depth is None or depth > 1:
             for nid in ids:
                 add(branch, nid, 2)
-    # Piped output is not cut at 80 columns: long names and generators stay whole, one line per node.
-    con = out if out.is_terminal else Console(soft_wrap=True, width=1000)
-    con.print(tree, highlight=False, crop=False)
+    out.print(tree, crop=False)  # piped output is not cut at 80 columns (console.PIPED_WIDTH)
 
 
 # -- show -----------------------------------------------------------------------------------------
@@ -209,26 +205,26 @@ def show(
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise FlywheelError(f"no knowledge node {node_id!r} in {catalog}{hint}")
     n = t.nodes[node_id]
-    tab = Table("field", "value", show_header=False)
-    tab.add_row("id", escape(node_id))
-    tab.add_row("name", escape(n["name"] or ""))
+    tab = table("field", "value", show_header=False)
+    tab.add_row("id", node_id)
+    tab.add_row("name", n["name"] or "")
     tab.add_row("level", n["level"] or "")
-    tab.add_row("domain", escape(n["domain"] or ""))
-    tab.add_row("path", escape(" › ".join(t.nodes[a]["name"] or a for a in t.path(node_id))))
-    tab.add_row("parent", escape(n["taxonomy_parent"] or "—"))
+    tab.add_row("domain", n["domain"] or "")
+    tab.add_row("path", " › ".join(t.nodes[a]["name"] or a for a in t.path(node_id)))
+    tab.add_row("parent", n["taxonomy_parent"] or "—")
     if n["level"] == "point":
-        gen = n["generator"] or ("[red]unmapped[/red]" if n["mapped"] is False else "—")
+        gen = n["generator"] or (Text("unmapped", "red") if n["mapped"] is False else "—")
         tab.add_row("generator", gen)
     else:
         tab.add_row("points below", f"{t.points[node_id]} ({t.mapped[node_id]} mapped to a generator)")
-    tab.add_row("source", escape(n["source"] or "—"))
-    tab.add_row("description", escape(n["description"]))
+    tab.add_row("source", n["source"] or "—")
+    tab.add_row("description", n["description"])
     tab.add_row("samples", f"{t.accepted[node_id]} accepted of {t.samples[node_id]}"
                 + (" (this node and below)" if t.kids.get(node_id) else ""))
     kids = t.kids.get(node_id, [])
-    tab.add_row("children", "\n".join(f"{escape(t.nodes[k]['name'] or k)} [dim]{escape(k)}[/dim]  [cyan]{t.accepted[k]} accepted[/cyan]"
-                                      for k in kids) or "—")
-    out.print(tab, highlight=False)
+    tab.add_row("children", Text("\n").join(Text.assemble(f"{t.nodes[k]['name'] or k} ", (k, "dim"), "  ",
+                                                           (f"{t.accepted[k]} accepted", "cyan")) for k in kids) or "—")
+    out.print(tab)
 
 
 # -- coverage -------------------------------------------------------------------------------------
@@ -253,30 +249,29 @@ def coverage(
         row[1] += bool(t.nodes[k]["generator"])
         row[2] += t.accepted[k] > 0
         row[3] += t.accepted[k]
-    dt = Table("domain", "points", "mapped", "with samples", "accepted samples", title="per domain")
+    dt = table("domain", "points", "mapped", "with samples", "accepted samples", title="per domain")
     for d, (p, m, covered, s) in sorted(by_domain.items(), key=lambda kv: _natural(kv[0])):
-        dt.add_row(escape(d), str(p), str(m), str(covered), str(s))
+        dt.add_row(d, str(p), str(m), str(covered), str(s))
     if len(by_domain) > 1:
         tot = [sum(r[i] for r in by_domain.values()) for i in range(4)]
-        dt.add_row("[bold]total[/bold]", *(f"[bold]{v}[/bold]" for v in tot))
-    out.print(dt, highlight=False)
+        dt.add_row(*(Text(str(v), "bold") for v in ("total", *tot)))
+    out.print(dt)
 
     ranked = sorted(points, key=lambda k: (-t.accepted[k], not t.nodes[k]["generator"], _natural(k)))
     shown = ranked[:top]
-    nt = Table("knowledge point", "id", "generator", "accepted", title=f"per knowledge point (top {len(shown)} of {len(points)})")
+    nt = table("knowledge point", "id", "generator", "accepted", title=f"per knowledge point (top {len(shown)} of {len(points)})")
     for k in shown:
         n = t.nodes[k]
-        nt.add_row(escape(n["name"] or k), f"[dim]{escape(k)}[/dim]",
-                   escape(n["generator"] or "") or "[red]unmapped[/red]", str(t.accepted[k]))
-    out.print(nt, highlight=False)
+        nt.add_row(n["name"] or k, Text(k, "dim"), n["generator"] or Text("unmapped", "red"), str(t.accepted[k]))
+    out.print(nt)
     rest = ranked[top:]
     if rest:
-        out.print(f"… {len(rest)} more points, {sum(t.accepted[k] == 0 for k in rest)} of them without samples", highlight=False)
+        out.print(f"… {len(rest)} more points, {sum(t.accepted[k] == 0 for k in rest)} of them without samples")
 
     names = {n["domain"]: n["name"] for n in t.nodes.values() if n["level"] == "domain" and n["name"]}
     _chart({names.get(d, d): r[3] for d, r in by_domain.items()}, [(_point_label(t, k), t.accepted[k], bool(t.nodes[k]["generator"])) for k in shown],
            out_png, f"{catalog.name}: {sum(r[3] for r in by_domain.values())} accepted samples over {len(points)} knowledge points")
-    out.print(f"chart → {out_png}", highlight=False)
+    out.print(f"chart → {out_png}")
 
 
 def _short(text: str, n: int = 44) -> str:

@@ -11,7 +11,15 @@ from typing import Annotated
 
 import typer
 
-from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
+from flywheel.cli.console import (
+    DEFAULT_CATALOG,
+    CatalogOpt,
+    err,
+    out,
+    progress,
+    stopped,
+    user_errors,
+)
 from flywheel.core.errors import FlywheelError
 
 BUDGET_EXIT = 3  # distinct from 1 (user error): the run was fine, the money ran out
@@ -54,15 +62,11 @@ def usage_line(usage) -> str:
 
 def run_llm_synthesis(cfg, llm, repair_rounds: int) -> None:
     """`synthesize --creator llm`: run, print the summary, exit non-zero on budget or exhaustion."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from flywheel.llm.synthesize import check_llm_config, synthesize_llm
 
     check_llm_config(cfg, llm, repair_rounds)
-    with Progress(TextColumn("synthesize (llm)"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("accepted · {task.fields[gen]} generated"), TimeElapsedColumn(), console=err) as bar:
-        task = bar.add_task("", total=cfg.n, gen=0)
-        run = synthesize_llm(cfg, llm, repair_rounds, on_progress=lambda a, g: bar.update(task, completed=a, gen=g))
+    with progress("synthesize (llm)") as bar:
+        run = synthesize_llm(cfg, llm, repair_rounds, on_progress=lambda a, g: bar.update(a, cfg.n, f"accepted · {g} generated"))
     s = run.stats
     if run.status == "nothing-to-do":
         out.print(f"{cfg.catalog}: already {s.accepted} accepted samples in this stream; nothing to do")
@@ -73,9 +77,9 @@ def run_llm_synthesis(cfg, llm, repair_rounds: int) -> None:
     out.print(f"verifier pass rates: {rates or 'none'}")
     out.print(usage_line(run.usage))
     for e in sorted(s.failures)[:3]:
-        err.print(f"a creator call failed: {e}", highlight=False)
+        err.print(f"a creator call failed: {e}")
     if run.status == "budget":
-        err.print(f"[red]stopped:[/red] {run.message}", highlight=False)
+        stopped(run.message)
         raise typer.Exit(BUDGET_EXIT)
     if s.accepted < cfg.n:
         raise FlywheelError(f"stopped at {s.accepted}/{cfg.n} accepted after {s.generated} tasks; "
@@ -103,13 +107,13 @@ def verify_command(
 
     llm = llm_config(judge, api_base, max_concurrency, budget_usd, request_timeout)
     check_path(Path(catalog), must_exist=True)
-    with Catalog(Path(catalog)) as cat:
+    with Catalog(Path(catalog)) as cat, progress("verify (judge)"):
         res = judge_samples(cat, llm, where, reject_on_disagreement)
     out.print(f"judged {res.judged} samples with {judge}: {res.agree} agree, {res.disagree} disagree, "
               f"{res.no_answer} without an answer" + (f", {res.rejected} newly rejected" if reject_on_disagreement else ""))
     out.print(usage_line(res.usage))
     if res.budget_message:
-        err.print(f"[red]stopped:[/red] {res.budget_message}", highlight=False)
+        stopped(res.budget_message)
         raise typer.Exit(BUDGET_EXIT)
 
 
@@ -158,5 +162,5 @@ def end_llm_evolve(result) -> None:
     """Totals of `evolve --creator llm`; exit code 3 when the budget stopped it."""
     out.print(f"this run: {usage_line(result.usage)}")
     if result.status == "budget":
-        err.print(f"[red]stopped:[/red] {result.message}", highlight=False)
+        stopped(result.message)
         raise typer.Exit(BUDGET_EXIT)

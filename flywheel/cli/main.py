@@ -10,24 +10,59 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.text import Text
 
+from flywheel.cli import console
 from flywheel.cli import llm as llm_cli
-from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
+from flywheel.cli.console import (
+    DEFAULT_CATALOG,
+    CatalogOpt,
+    Group,
+    field,
+    out,
+    print_code,
+    progress,
+    table,
+    user_errors,
+    write,
+)
 from flywheel.cli.doctor import doctor as doctor_command
 from flywheel.cli.knowledge import knowledge_app
 from flywheel.cli.train import train_app
 from flywheel.core.errors import FlywheelError
 
-app = typer.Typer(
-    help="Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-)
-bench_app = typer.Typer(help="Benchmarks that print figures and ratios.", no_args_is_help=True)
+app = typer.Typer(cls=Group, no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False)
+bench_app = typer.Typer(cls=Group, help="Benchmarks that print figures and ratios.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(train_app, name="train")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            out.print(f"flywheel {version('flywheel')}")
+        except PackageNotFoundError:
+            out.print("flywheel (not installed: run `pip install -e .` in the repository)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version,
+                                          is_eager=True)] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr (results and errors still print).")]
+    = False,
+) -> None:
+    """Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).
+
+    Every command works on one catalog file (--catalog/-c; default ./flywheel.duckdb, or $FLYWHEEL_CATALOG
+    when set) with its images in images/ beside it. Long commands print progress on stderr, also when
+    stderr is a log file (a line every $FLYWHEEL_PROGRESS_EVERY seconds, default 10); stdout holds only results.
+    """
+    console.QUIET = quiet
 
 
 class Creator(StrEnum):
@@ -44,7 +79,8 @@ class QueryFormat(StrEnum):
 @app.command()
 @user_errors
 def synthesize(
-    n: Annotated[int, typer.Option("--n", help="Accepted samples to reach in this stream (seed + knowledge set).")] = 100,
+    n: Annotated[int, typer.Option("--n", help="Accepted samples to reach in this stream (seed + knowledge set); "
+                                               "at least 1.")] = 100,
     seed: Annotated[int, typer.Option(help="Stream seed: the same seed draws the same problems.")] = 0,
     catalog: CatalogOpt = DEFAULT_CATALOG,
     seeds: Annotated[Path | None, typer.Option(help="Knowledge seeds YAML/JSON (default: the built-in set).")] = None,
@@ -80,10 +116,8 @@ def synthesize(
         llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
         return
     plan(cfg)  # validate everything before showing progress or touching the catalog
-    with Progress(TextColumn("synthesize"), BarColumn(), MofNCompleteColumn(), TextColumn("accepted · {task.fields[gen]} generated"),
-                  TimeElapsedColumn(), console=err, transient=False) as bar:
-        task = bar.add_task("", total=n, gen=0)
-        stats = run(cfg, on_progress=lambda acc, gen: bar.update(task, completed=acc, gen=gen))
+    with progress("synthesize") as bar:
+        stats = run(cfg, on_progress=lambda acc, gen: bar.update(acc, n, f"accepted · {gen} generated"))
     if stats.generated == 0 and stats.accepted >= n:
         out.print(f"{catalog}: already {stats.accepted} accepted samples in this stream; nothing to do")
         return
@@ -139,24 +173,16 @@ def evolve(
                                     "--budget-usd": budget_usd, "--request-timeout": request_timeout})
         run = partial(run, cfg)
     validate(cfg)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.update(tasks[phase], completed=done, total=total)
+    with progress("evolve") as bar:
 
         def on_round(stats: dict) -> None:
-            for t in tasks.values():
-                bar.remove_task(t)
-            tasks.clear()
-            bar.console.print(round_table(stats))
+            bar.clear()
+            bar.print(round_table(stats))
             for line in llm_cli.round_lines(stats):
-                bar.console.print(line, highlight=False)
+                bar.print(line)
 
-        result = run(progress=progress, on_round=on_round)
+        result = run(progress=lambda phase, done, total: bar.update(done, total, phase=f"evolve {phase}"),
+                     on_round=on_round)
     if not result.rounds and getattr(result, "status", "done") == "done":
         out.print(f"{catalog}: already {result.done_before} finished rounds; nothing to do (raise --rounds to go on)")
     if report:
@@ -169,26 +195,46 @@ def evolve(
         llm_cli.end_llm_evolve(result)
 
 
+TABLES_HELP = ("Tables: samples, verdicts, knowledge, lineage, repairs, runs, llm_cache, schema_version "
+               "(`flywheel query --schema` lists their columns; docs/catalog.md explains them).")
+
+
 @app.command()
 @user_errors
 def query(
-    sql: Annotated[str, typer.Argument(help="One read-only SQL statement over knowledge, samples, verdicts, lineage, runs.")],
+    sql: Annotated[str | None, typer.Argument(help="One read-only SQL statement (SELECT or EXPLAIN). " + TABLES_HELP,
+                                              show_default=False)] = None,
     catalog: CatalogOpt = DEFAULT_CATALOG,
     format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table (rich), json (list of objects) or csv.")] = QueryFormat.table,
+    schema: Annotated[bool, typer.Option("--schema", help="List every table and its columns instead of running SQL.")] = False,
 ) -> None:
-    """Run read-only SQL against the catalog."""
+    """Run read-only SQL against the catalog, or list its tables and columns (--schema)."""
     from flywheel.catalog import Catalog
+    from flywheel.catalog.introspect import schema as catalog_schema
 
+    if schema == (sql is not None):
+        raise FlywheelError("give one SQL statement or --schema (see `flywheel query --help`)")
     with Catalog(catalog, read_only=True) as cat:
-        cols, rows = cat.query(sql)
+        if schema:
+            tables = catalog_schema(cat.con)
+            cols = ["table", "column", "type"]
+            rows = [(t, c.name, c.type) for t, columns in tables.items() for c in columns]
+        else:
+            cols, rows = cat.query(sql)
     if format is QueryFormat.json:
-        sys.stdout.write(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
+        write(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], default=str, indent=1, ensure_ascii=False))
     elif format is QueryFormat.csv:
         w = csv.writer(sys.stdout, lineterminator="\n")  # plain newlines: friendly to shell pipelines
         w.writerow(cols)
         w.writerows(rows)
+    elif schema:
+        for name, columns in tables.items():
+            t = table("column", "type", title=name, title_justify="left", show_header=False, box=None, padding=(0, 2))
+            for c in columns:
+                t.add_row(c.name, c.type)
+            out.print(t)
     else:
-        t = Table(*cols, show_lines=False)
+        t = table(*cols)
         for r in rows:
             t.add_row(*("" if v is None else str(v) for v in r))
         out.print(t)
@@ -214,7 +260,7 @@ def export(
     exporter = get_exporter(format)
     if out_dir.exists() and not out_dir.is_dir():
         raise FlywheelError(f"--out {out_dir} is a file, not a directory")
-    with Catalog(catalog, read_only=True) as cat:
+    with Catalog(catalog, read_only=True) as cat, progress(f"export {format}"):
         path = exporter(cat, out_dir, where)
     import pyarrow.parquet as pq
 
@@ -240,38 +286,67 @@ def import_(
 
     if not file.is_file():
         raise FlywheelError(f"{file} is not a file")
-    with Catalog(catalog) as cat:
-        rows, accepted = import_v_interaction(file, cat, workers)
+    with Catalog(catalog) as cat, progress("import") as bar:
+        rows, accepted = import_v_interaction(file, cat, workers,
+                                              progress=lambda done, total: bar.update(done, total, "rows checked"))
     if rows == 0:
         out.print(f"{file}: every row is already in {catalog}; nothing to do")
     else:
         out.print(f"imported {rows} rows from {file}: {accepted} accepted, {rows - accepted} rejected (see verdicts)")
 
 
+SHOWN_MATCHES = 5
+
+
 @app.command()
 @user_errors
 def show(
-    sample_id: Annotated[str, typer.Argument(help="Sample id (see `flywheel query \"SELECT id FROM samples\"`).")],
+    sample_id: Annotated[str, typer.Argument(help="Sample id or a unique prefix of one (see `flywheel query \"SELECT id FROM samples\"`).")],
     catalog: CatalogOpt = DEFAULT_CATALOG,
 ) -> None:
-    """Show one sample: question, answer, verdicts and the paths of both images."""
+    """Show one sample as stored: question, answer, trace, figure and tool code, image paths, verdicts."""
     from flywheel.catalog import Catalog
+    from flywheel.catalog.introspect import sample_ids_with_prefix
 
     with Catalog(catalog, read_only=True) as cat:
-        s = cat.sample(sample_id)
-        if s is None:
-            raise FlywheelError(f"no sample with id {sample_id!r} in {catalog}")
-        verdicts = cat.verdicts(sample_id)
-        image = cat.images.path(s["image"]) if s["image"] else None
-        edited = cat.images.path(s["edited_image"]) if s["edited_image"] else None
-    out.print(f"[bold]{s['id']}[/bold]  {s['knowledge_id']} · {s['kind']} · difficulty {s['difficulty']} "
-              f"({s['difficulty_score']:.2f}) · {'accepted' if s['accepted'] else '[red]rejected[/red]'}")
-    out.print(f"question: {s['question']}", highlight=False)
-    out.print(f"answer:   {s['answer']}", highlight=False)
-    out.print(f"image:    {image}\nedited:   {edited}")
-    t = Table("verifier", "passed", "score", "reason")
+        ids = sample_ids_with_prefix(cat.con, sample_id, SHOWN_MATCHES + 1)
+        if not ids:
+            raise FlywheelError(f"no sample with id or id prefix {sample_id!r} in {catalog}")
+        if ids[0] != sample_id and len(ids) > 1:
+            more = ", …" if len(ids) > SHOWN_MATCHES else ""
+            raise FlywheelError(f"id prefix {sample_id!r} matches several samples: "
+                                f"{', '.join(ids[:SHOWN_MATCHES])}{more}; give more characters")
+        s = cat.sample(ids[0])
+        verdicts = cat.verdicts(ids[0])
+        paths = {k: cat.images.path(s[k]) if s.get(k) else None for k in ("image", "edited_image", "overlay")}
+    status = Text("accepted", style="green") if s["accepted"] else Text("rejected", style="red")
+    out.print(Text.assemble((s["id"], "bold"), f"  {s['knowledge_id']} · {s['kind']} · round {s['round']} · difficulty "
+                            f"{s['difficulty']} ({s['difficulty_score']:.2f}) · ", status))
+    field("generator", s["generator"] or "—")
+    if s["parent_id"]:
+        field("parent", s["parent_id"])
+    field("question", s["question"] or "")
+    field("answer", s["answer"] or "")
+    field("image", str(paths["image"]) if paths["image"] else "—")
+    field("edited", str(paths["edited_image"]) if paths["edited_image"] else "—")
+    if paths["overlay"]:
+        field("overlay", str(paths["overlay"]))
+    if s.get("points"):
+        field("points", s["points"])
+    for title, key, code in (("trace (cot)", "cot", False), ("figure code (image_code)", "image_code", True),
+                             ("tool code (tool_code)", "tool_code", True)):
+        out.print(Text(f"\n{title}:", style="bold"))
+        value = s[key] or ""
+        if not value:
+            write("—")
+        elif code:
+            print_code(value)
+        else:
+            write(value)
+    out.print()
+    t = table("verifier", "passed", "score", "reason", title="verdicts", title_justify="left")
     for name, passed, score, reason in verdicts:
-        t.add_row(name, "yes" if passed else "[red]no[/red]", f"{score:.2f}", reason)
+        t.add_row(name, Text("yes") if passed else Text("no", style="red"), f"{score:.2f}", reason)
     out.print(t)
 
 
@@ -285,20 +360,20 @@ def bench_speed(
     """Accepted samples/s/core on 1 worker and on all cores, against a minimal Pillow floor."""
     from flywheel.bench.speed import run_speed_bench
 
-    res = run_speed_bench(samples, repeats)
+    with progress("bench speed") as bar:
+        res = run_speed_bench(samples, repeats, on_progress=lambda done, total: bar.update(done, total, "measurements"))
     if json_out:
-        sys.stdout.write(json.dumps(res.summary()) + "\n")
+        write(json.dumps(res.summary()))
         return
-    t = Table("measure", "value")
+    t = table("measure", "value")
     for k, v in res.summary().items():
         t.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
     out.print(t)
-    p = Table("stage (1 worker)", "ms / sample", "share")
+    p = table("stage (1 worker)", "ms / sample", "share")
     total = sum(res.stage_ms.values())
     for k, v in sorted(res.stage_ms.items(), key=lambda kv: -kv[1]):
         p.add_row(k, f"{v:.1f}", f"{v / total:.0%}")
     out.print(p)
-
 
 
 @bench_app.command("dedup")
@@ -312,14 +387,16 @@ def bench_dedup(
     """Near-duplicate checks per second against an index of SIZE accepted samples (what evolve does per sample)."""
     from flywheel.bench.dedup import run_dedup_bench
 
-    res = run_dedup_bench(size, checks).summary()
+    with progress("bench dedup"):
+        res = run_dedup_bench(size, checks).summary()
     if json_out:
-        sys.stdout.write(json.dumps(res) + "\n")
+        write(json.dumps(res))
         return
-    t = Table("measure", "value")
+    t = table("measure", "value")
     for k, v in res.items():
         t.add_row(k, str(v))
     out.print(t)
+
 
 app.command("verify")(llm_cli.verify_command)
 app.command("doctor")(doctor_command)

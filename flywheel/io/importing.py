@@ -99,8 +99,10 @@ def _outcome(row: dict, stream: str, index: int) -> Outcome:
     return Outcome(index, sample, verdicts, store_images([figure, edited]))
 
 
-def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None) -> tuple[int, int]:
-    """Import rows not yet in the catalog; returns (rows imported, rows accepted).
+def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+    """Import rows not yet in the catalog; returns (rows imported, rows accepted). `progress(done,
+    total)` hears of every checked row.
 
     The rows are a stream committed in row order: an interrupted import run again resumes after
     the rows it committed (they are known by then, so the rows left are the stream's rest).
@@ -123,5 +125,7 @@ def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None) -
 
     run = NewRun("import", {"file": str(path), "format": "v-interaction", "rows": len(rows)},
                  extra=lambda: {"rows": len(rows)})
-    stats = run_stream(cat, stream, tasks, in_threads(workers or os.cpu_count() or 1), run=run, batch_size=BATCH_SIZE)
+    done = (lambda s: progress(s.generated + s.failed_tasks, len(rows))) if progress else None
+    stats = run_stream(cat, stream, tasks, in_threads(workers or os.cpu_count() or 1), run=run, batch_size=BATCH_SIZE,
+                       progress=done)
     return len(rows), stats.accepted - stats.accepted_before
