@@ -24,6 +24,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.syntax import Syntax
 from rich.table import Column, Table
 from rich.text import Text
+from typer import rich_utils as typer_rich_utils
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from flywheel.core.errors import FlywheelError
@@ -252,3 +253,17 @@ class Group(TyperGroup):
             _tidy([*cmd.params, cmd.get_help_option(ctx)])
         return cmd
 
+
+
+def _usage_error(exc) -> None:
+    """A mistyped command line is one line, like every other user mistake (typer draws a boxed panel).
+
+    Typer calls `rich_utils.rich_format_error` for every click usage error; the exit code (2) stays
+    click's.
+    """
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    err.print(Text.assemble(("error:", "red"), " ", exc.format_message(), hint))
+
+
+typer_rich_utils.rich_format_error = _usage_error
