@@ -33,8 +33,11 @@ def _write_parquet(path: Path, rows: list[dict]) -> Path:
     table = pa.Table.from_pylist(rows) if rows else pa.table({"id": pa.array([], pa.string())})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -57,15 +60,18 @@ def export_sharegpt(cat: Catalog, out: Path, where: str | None = None) -> Path:
     out = Path(out)
     (out / "images").mkdir(parents=True, exist_ok=True)
     path, tmp = out / "sharegpt.jsonl", out / "sharegpt.jsonl.tmp"
-    with open(tmp, "w") as fh:
-        for split in (Split.train, Split.heldout):
-            for kind in ("interaction", "perception"):
-                for s in load_samples(cat, kind, split, where):
-                    image = out / "images" / f"{s.id}.png"
-                    image.write_bytes(s.image)
-                    answer = s.cot or f"<answer>{s.answer}</answer>"
-                    fh.write(json.dumps({"id": s.id, "split": str(split), "system": SYSTEM_PROMPT, "conversations": [
-                        {"from": "human", "value": f"<image>{s.question}"}, {"from": "gpt", "value": answer}],
-                        "images": [f"images/{s.id}.png"], "answer": s.answer}) + "\n")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as fh:
+            for split in (Split.train, Split.heldout):
+                for kind in ("interaction", "perception"):
+                    for s in load_samples(cat, kind, split, where):
+                        image = out / "images" / f"{s.id}.png"
+                        image.write_bytes(s.image)
+                        answer = s.cot or f"<answer>{s.answer}</answer>"
+                        fh.write(json.dumps({"id": s.id, "split": str(split), "system": SYSTEM_PROMPT, "conversations": [
+                            {"from": "human", "value": f"<image>{s.question}"}, {"from": "gpt", "value": answer}],
+                            "images": [f"images/{s.id}.png"], "answer": s.answer}) + "\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed export (a damaged image, a full disk) leaves no half file
     return path

@@ -80,15 +80,16 @@ def test_orphan_rows_and_missing_edges(made, tmp_path):
         assert [f.detail for f in examine(cat).findings] == [d for d in details if "lineage edge" in d]
 
 
-def test_export_refuses_a_damaged_image(made, tmp_path):
+@pytest.mark.parametrize("fmt", ["v-interaction", "sharegpt", "trl-grpo", "trl-sft"])
+def test_export_refuses_a_damaged_image(made, tmp_path, fmt):
     db = clone_catalog(made, tmp_path / "c")
     victim = _image_paths(db, "image")[0]
     victim.write_bytes(hashlib.sha256(b"x").digest() * 100)
     out = tmp_path / "out"
-    r = flywheel_cli("export", "--format", "v-interaction", "--out", str(out), "--catalog", str(db))
+    r = flywheel_cli("export", "--format", fmt, "--out", str(out), "--catalog", str(db))
     assert r.returncode == 1
     assert victim.name in r.stderr and "damaged" in r.stderr and [ln for ln in r.stderr.splitlines() if ln.startswith("error:")] == r.stderr.strip().splitlines()[-1:] and "Traceback" not in r.stderr
-    assert not list(out.glob("*")) if out.exists() else True  # nothing half-written
+    assert not list(out.rglob("*.tmp")) and not list(out.glob("*.parquet")) and not list(out.glob("*.jsonl"))
     with Catalog(db, read_only=True) as cat, pytest.raises(StoreError):
         cat.images.get(victim.stem)
 
