@@ -327,10 +327,10 @@ def show(
         field("parent", s["parent_id"])
     field("question", s["question"] or "")
     field("answer", s["answer"] or "")
-    field("image", str(paths["image"]) if paths["image"] else "—")
-    field("edited", str(paths["edited_image"]) if paths["edited_image"] else "—")
+    field("image", _image_path(paths["image"]))
+    field("edited", _image_path(paths["edited_image"]))
     if paths["overlay"]:
-        field("overlay", str(paths["overlay"]))
+        field("overlay", _image_path(paths["overlay"]))
     if s.get("points"):
         field("points", s["points"])
     for title, key, code in (("trace (cot)", "cot", False), ("figure code (image_code)", "image_code", True),
@@ -348,6 +348,13 @@ def show(
     for name, passed, score, reason in verdicts:
         t.add_row(name, Text("yes") if passed else Text("no", style="red"), f"{score:.2f}", reason)
     out.print(t)
+
+
+def _image_path(path: Path | None) -> str:
+    """The image's path, and say so when the file is gone (`flywheel doctor --repair` rebuilds it)."""
+    if path is None:
+        return "—"
+    return str(path) if path.exists() else f"{path} (missing: `flywheel doctor --repair` rebuilds it)"
 
 
 @bench_app.command("speed")

@@ -49,6 +49,10 @@ def test_damage_is_found_and_repaired_to_the_same_bytes(made, tmp_path):
     with Catalog(db) as cat:
         cat.start_run("synthesize", {})  # left 'running', as by a SIGKILL
 
+    sid = catalog_rows(db, f"SELECT id FROM samples WHERE image = '{figure.stem}' ORDER BY id LIMIT 1")[0][0]
+    shown = flywheel_cli("show", sid, "--catalog", str(db))
+    assert f"{figure} (missing" in shown.stdout, shown.stdout
+
     r = flywheel_cli("doctor", "--catalog", str(db))
     assert r.returncode == 1
     assert "missing" in r.stdout and "do not match their hash" in r.stdout and "*.tmp" in r.stdout
