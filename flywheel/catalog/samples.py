@@ -35,9 +35,10 @@ def _checked_rows(cat: Catalog, sql: str, batch: int) -> Iterator[tuple]:
 # -- exports --------------------------------------------------------------------------------------
 def interaction_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
     """Accepted interaction samples matching `where`, by id: (id, question, image sha, image_code,
-    edited_image sha, tool_code, cot, answer)."""
+    edited_image sha, tool_code, cot, answer, knowledge_id, domain, generator, difficulty, difficulty_score)."""
     return _checked_rows(cat, (
-        "SELECT id, question, image, image_code, edited_image, tool_code, cot, answer FROM samples "
+        "SELECT id, question, image, image_code, edited_image, tool_code, cot, answer, knowledge_id, domain, generator, "
+        "difficulty, difficulty_score FROM samples "
         f"WHERE accepted AND kind = 'interaction' {_and(where)} ORDER BY id"), 256)
 
 

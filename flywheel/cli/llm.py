@@ -54,6 +54,10 @@ def llm_config(model: str | None, api_base: str | None, max_concurrency: int, bu
                      timeout_s=timeout_s)
 
 
+def first_line(text: str) -> str:
+    return (text.strip().splitlines() or ["(no reason given)"])[0]
+
+
 def usage_line(usage) -> str:
     u = usage
     return (f"model calls: {u.calls} new, {u.cache_hits} from cache, {u.retries} retries, {u.failures} failed; "
@@ -68,6 +72,9 @@ def run_llm_synthesis(cfg, llm, repair_rounds: int) -> None:
     with progress("synthesize (llm)") as bar:
         run = synthesize_llm(cfg, llm, repair_rounds, on_progress=lambda a, g: bar.update(a, cfg.n, f"accepted · {g} generated"))
     s = run.stats
+    if run.status == "failed":  # nothing was made, so there is no summary worth printing
+        raise FlywheelError(f"no sample made: every task's model call failed, the first with {first_line(run.message)} "
+                            f"(the run is recorded failed; rerun to retry)")
     if run.status == "nothing-to-do":
         out.print(f"{cfg.catalog}: already {s.accepted} accepted samples in this stream; nothing to do")
         return

@@ -30,6 +30,7 @@ from flywheel.cli.doctor import doctor as doctor_command
 from flywheel.cli.knowledge import knowledge_app
 from flywheel.cli.train import train_app
 from flywheel.core.errors import FlywheelError
+from flywheel.io.limits import limits_help
 
 app = typer.Typer(cls=Group, no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False)
 bench_app = typer.Typer(cls=Group, help="Benchmarks that print figures and ratios.", no_args_is_help=True)
@@ -272,27 +273,37 @@ class ImportFormat(StrEnum):
     v_interaction = "v-interaction"
 
 
-@app.command("import")
+@app.command("import", help=(
+    "Import external samples: their code is re-run in the hardened sandbox and every row gets verdicts. The file's "
+    "columns and their types are checked before anything is created or run; a row that fails any check, or raises "
+    "while checked, is a rejected sample with its reason. A row whose id an earlier row had is skipped and counted; "
+    f"a row without an id gets one derived from its content. {limits_help()}"))
 @user_errors
 def import_(
-    file: Annotated[Path, typer.Argument(help="Parquet file with V-Interaction columns.")],
+    file: Annotated[Path, typer.Argument(help="Parquet file with V-Interaction columns (and, from `flywheel export`, "
+                                              "knowledge_id, domain, generator, difficulty, difficulty_score).")],
     format: Annotated[ImportFormat, typer.Option("--format", "-f", help="Input format.")] = ImportFormat.v_interaction,
     catalog: CatalogOpt = DEFAULT_CATALOG,
     workers: Annotated[int | None, typer.Option(help="Parallel sandbox processes (default: one per core).", min=1)] = None,
 ) -> None:
-    """Import external samples: their code is re-run in the hardened sandbox and every row gets verdicts."""
     from flywheel.catalog import Catalog
-    from flywheel.io.importing import import_v_interaction
+    from flywheel.io.importing import import_v_interaction, open_v_interaction
 
     if not file.is_file():
         raise FlywheelError(f"{file} is not a file")
+    source = open_v_interaction(file)  # the whole file's columns are checked before the catalog is touched
+    if source.rows == 0:
+        out.print(f"{file}: no rows; nothing to do")
+        return
     with Catalog(catalog) as cat, progress("import") as bar:
-        rows, accepted = import_v_interaction(file, cat, workers,
-                                              progress=lambda done, total: bar.update(done, total, "rows checked"))
-    if rows == 0:
+        res = import_v_interaction(source, cat, workers, lambda done, total: bar.update(done, total, "rows"))
+    if res.status == "nothing-to-do":
         out.print(f"{file}: every row is already in {catalog}; nothing to do")
-    else:
-        out.print(f"imported {rows} rows from {file}: {accepted} accepted, {rows - accepted} rejected (see verdicts)")
+        return
+    skipped = "".join([f", {res.repeated} repeated ids skipped" if res.repeated else "",
+                       f", {res.known} already in the catalog" if res.known else ""])
+    out.print(f"imported {res.rows} rows from {file}: {res.accepted} accepted, {res.rejected} rejected{skipped} "
+              "(see verdicts)")
 
 
 SHOWN_MATCHES = 5

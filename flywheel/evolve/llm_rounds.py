@@ -31,6 +31,7 @@ from typing import Any
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.runs import finished_rounds, hardest_unvaried, phase_counts
+from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, Verdict, content_id
 from flywheel.evolve import quality
 from flywheel.evolve.rounds import (
@@ -95,6 +96,7 @@ class Round:
     key: str
     progress: Progress | None
     errors: list[str] = field(default_factory=list)
+    generated: int = 0  # samples this run of the round made (accepted or not)
 
     @property
     def generator(self) -> str:
@@ -145,6 +147,14 @@ def run_round(cat: Catalog, client: LLMClient, cfg: EvolveConfig, r: int, progre
     except BudgetExceeded:
         cat.finish_run(run_id, "budget", {"llm": client.usage.since(start).as_dict(), "by_axis": by_axis})
         raise
+    used = client.usage.since(start)
+    if used.failures and not rnd.generated:
+        # The endpoint failed (a wrong URL or model, a dead server), not the problems: a round recorded
+        # done would never be run again, so it is `failed` and the next run retries it.
+        first = rnd.errors[0] if rnd.errors else "a model call failed"
+        cat.finish_run(run_id, "failed", {"llm": used.as_dict(), "by_axis": by_axis, "errors": rnd.errors[:20]})
+        raise FlywheelError(f"round {r} made no sample: {used.failures} model calls failed, the first with {first} "
+                            "(the round is recorded failed; rerun to retry it)")
     totals = {"llm": client.usage.since(start).as_dict(), "llm_streams": phase_counts(cat, f"evolve:{r}:{key}"),
               "knowledge_proposals": by_axis.get("diversity", {}).get("knowledge", {}), "errors": rnd.errors[:20]}
     return end_round(cat, conf, r, run_id, t0, {**by_axis, "round": totals})
@@ -256,6 +266,7 @@ def run_phase(rnd: Round, phase: str, jobs: list[LLMJob]) -> RunStats:
                        batch_size=rnd.cfg.batch_size, progress=_done_of(_phase(rnd.progress, phase), len(jobs)),
                        halts={BudgetExceeded: "budget"})
     rnd.errors += list(stats.failures.elements())
+    rnd.generated += stats.generated
     if stats.status == "budget":  # the stream kept what it made; the round stops here
         raise BudgetExceeded(stats.message)
     return stats

@@ -4,18 +4,31 @@ Nothing in an external file is trusted: its figure code and tool code are re-run
 sandbox, the rendered figure must reproduce the stored one, the tool must edit a small region
 and reproduce the stored edited image, the trace must follow the V-Thinker format and its answer
 must parse, and the duplicate index applies. Ids are kept, so an exported file round-trips.
+
+What can go wrong goes wrong in one place only:
+- the file (not parquet, a missing column, a column of the wrong type) is one FlywheelError from
+  `open_v_interaction`, before any catalog is opened or any code is run;
+- a row (over a size limit, code that writes junk, anything that raises while it is checked) is
+  a rejected sample with its reason, never an aborted import;
+- a row whose id an earlier row of the file had is skipped and counted, and a row without an id
+  gets one derived from its content (the same file gives the same ids again).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from PIL import Image
 
@@ -24,50 +37,220 @@ from flywheel.catalog.runs import known_ids
 from flywheel.core.answers import answer_value
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import Verdict, content_id
+from flywheel.io.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, TEXT_LIMITS
 from flywheel.run.build import Outcome, Png, assemble, store_images
-from flywheel.run.stream import NewRun, in_threads, run_stream
-from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
+from flywheel.run.stream import NewRun, RunStats, in_threads, run_stream
+from flywheel.sandbox.hardened import SandboxLimits, SandboxResult, run_untrusted
 from flywheel.verify.image import MIN_INK, ink_fraction
 from flywheel.verify.tool import MAX_CHANGED, changed_mask
 
 V_INTERACTION = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
+# Columns flywheel's own export adds (flywheel/io/v_interaction.py); read back when a file has them.
+OPTIONAL = ["knowledge_id", "domain", "generator", "difficulty", "difficulty_score"]
+TEXT = ["question", "original_img_code", "tool_code", "CoT_with_code", "answer"]
+IMAGES = ["image", "edited_image"]
 TRACE = re.compile(r"^<think>.*<code>\n```python\n.*\n```\n</code>\n<sandbox_output>.*</sandbox_output>.*</think>\s*"
                    r"<answer>(.*)</answer>\s*$", re.S)
 LIMITS = SandboxLimits(wall_s=30, cpu_s=20)
 GENERATOR = "import:v-interaction"
 BATCH_SIZE = 32  # rows per catalog transaction: an interrupted import keeps what it committed
+READ_ROWS = 4  # rows per record batch read from the file: memory is bounded by a batch, not the file
+MAX_DIFFICULTY = 10_000  # the catalog's difficulty is a 32-bit integer; no real problem has more steps
 
 
-def _pixels(png: bytes | None) -> np.ndarray | None:
-    return None if png is None else np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+# -- the file -------------------------------------------------------------------------------------
+
+def _is_text(t: pa.DataType) -> bool:
+    if pa.types.is_dictionary(t):  # pandas categoricals are written so
+        t = t.value_type
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def _image_verdict(sid: str, row: dict, fig) -> Verdict:
+def _is_image(t: pa.DataType) -> bool:
+    if not pa.types.is_struct(t) or t.get_field_index("bytes") < 0:
+        return False
+    b = t.field("bytes").type
+    return pa.types.is_binary(b) or pa.types.is_large_binary(b)
+
+
+TEXT_COLUMN = (_is_text, "a string column")
+COLUMN_TYPES: dict[str, tuple[Callable[[pa.DataType], bool], str]] = {
+    "id": (lambda t: _is_text(t) or pa.types.is_integer(t), "a string or integer column"),
+    **{c: TEXT_COLUMN for c in TEXT + ["knowledge_id", "domain", "generator"]},
+    **{c: (_is_image, "an image struct with a binary 'bytes' field") for c in IMAGES},
+    "difficulty": (pa.types.is_integer, "an integer column"),
+    "difficulty_score": (lambda t: pa.types.is_floating(t) or pa.types.is_integer(t), "a number column"),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parquet file whose columns were checked: the rows are read from it in batches, when imported."""
+
+    path: Path
+    file: pq.ParquetFile
+    columns: list[str]  # the V-Interaction columns and the optional ones the file has
+    rows: int
+    stream: str
+
+
+def open_v_interaction(path: Path) -> Source:
+    """The file, checked before anything is created or run: parquet, every V-Interaction column,
+    every column we read of a type we can read."""
+    try:
+        # pre_buffer off: a row group's column chunks are read as they are decoded, not all up front
+        f = pq.ParquetFile(path, pre_buffer=False)
+        schema = f.schema_arrow
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
+        raise FlywheelError(f"cannot read {path} as parquet: {exc}") from None
+    missing = [c for c in V_INTERACTION if c not in schema.names]
+    if missing:
+        raise FlywheelError(f"{path} lacks V-Interaction columns {missing}")
+    columns = V_INTERACTION + [c for c in OPTIONAL if c in schema.names]
+    for name in columns:
+        fits, what = COLUMN_TYPES[name]
+        typ = schema.field(name).type
+        if not fits(typ):
+            raise FlywheelError(f"{path}: column {name!r} is {typ}, expected {what}")
+    rows = f.metadata.num_rows
+    return Source(Path(path), f, columns, rows, "import:" + content_id(Path(path).name, rows))
+
+
+def _rows(src: Source, start: int) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
+    """(row index, row, the row's fields over a size limit) from row `start` on, read a record batch
+    at a time; row groups wholly before `start` (a resumed import) are not read at all."""
+    md, offset, groups = src.file.metadata, 0, []
+    for g in range(md.num_row_groups):
+        n = md.row_group(g).num_rows
+        if groups or offset + n > start:
+            groups.append(g)
+        else:
+            offset += n
+    if not groups:
+        return
+    index = offset
+    for batch in src.file.iter_batches(batch_size=READ_ROWS, row_groups=groups, columns=src.columns):
+        batch, oversized = _without_oversized(batch)
+        for row, problems in zip(batch.to_pylist(), oversized, strict=True):
+            if index >= start:
+                yield index, row, problems
+            index += 1
+
+
+def _without_oversized(batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list[list[str]]]:
+    """The batch with every value over its size limit made null, and per row the reasons: measured
+    in Arrow, so an oversized value is never copied into Python."""
+    problems: list[list[str]] = [[] for _ in range(batch.num_rows)]
+    columns = []
+    for name, col in zip(batch.schema.names, batch.columns, strict=True):
+        if pa.types.is_dictionary(col.type):
+            col = col.dictionary_decode()
+        if name in TEXT_LIMITS and _is_text(col.type):
+            limit, lengths, unit = TEXT_LIMITS[name], pc.utf8_length(col), "characters"
+        elif name in IMAGES:
+            limit, lengths, unit = MAX_IMAGE_BYTES, pc.binary_length(pc.struct_field(col, "bytes")), "bytes"
+        else:
+            columns.append(col)
+            continue
+        over = pc.fill_null(pc.greater(lengths, limit), False)
+        for i in pc.indices_nonzero(over).to_pylist():
+            problems[i].append(f"{name} is {lengths[i].as_py():,} {unit} (limit {limit:,})")
+        columns.append(pc.if_else(over, pa.scalar(None, col.type), col) if pc.any(over).as_py() else col)
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names), problems
+
+
+def row_id(row: dict[str, Any], oversized: list[str]) -> str:
+    """The row's id; a missing, empty or oversized (nulled) one is derived from the row's content
+    (and what was too large in it), so the same row always gets the same id (a rerun adds nothing)
+    and two copies of one row are one sample."""
+    raw = row.get("id")
+    sid = "" if raw is None else str(raw)
+    if sid.strip():
+        return sid
+    return "import-" + content_id("v-interaction", *(row.get(c) or "" for c in TEXT), oversized)
+
+
+# -- one row --------------------------------------------------------------------------------------
+
+class RowProblem(Exception):
+    """Why a row cannot be checked further; becomes a failed verdict."""
+
+
+def _labels(row: dict[str, Any]) -> list[str]:
+    """Optional columns whose values the catalog cannot hold."""
+    d, s = row.get("difficulty"), row.get("difficulty_score")
+    bad = []
+    if d is not None and not 0 <= d <= MAX_DIFFICULTY:
+        bad.append(f"difficulty {d} is outside 0..{MAX_DIFFICULTY:,}")
+    if s is not None and not math.isfinite(s):
+        bad.append(f"difficulty_score {s} is not a finite number")
+    return bad
+
+
+def _pixels(png: bytes, what: str) -> np.ndarray:
+    """Decode a PNG as RGB, after checking its size from the header alone (a small file may claim
+    a huge image)."""
+    try:
+        img = Image.open(io.BytesIO(png))
+        w, h = img.size
+    except Exception as exc:  # noqa: BLE001 - any undecodable image is the row's problem
+        raise RowProblem(f"{what} is not a readable image ({type(exc).__name__})") from None
+    if w * h > MAX_IMAGE_PIXELS:
+        raise RowProblem(f"{what} is {w}×{h} pixels (limit {MAX_IMAGE_PIXELS:,})")
+    try:
+        return np.asarray(img.convert("RGB"))
+    except Exception as exc:  # noqa: BLE001
+        raise RowProblem(f"{what} is not a readable image ({type(exc).__name__}: {exc})") from None
+
+
+def _stored(row: dict[str, Any], column: str) -> np.ndarray | None:
+    png = (row.get(column) or {}).get("bytes")
+    return None if png is None else _pixels(png, f"the stored {column}")
+
+
+def _image_verdict(sid: str, row: dict, fig: SandboxResult) -> tuple[Verdict, np.ndarray | None]:
+    """The figure verdict, and the re-rendered figure's pixels when it has any."""
     if not fig.ok:
-        return Verdict(sid, "image", False, 0.0, f"figure code failed in the sandbox: {fig.error}")
-    mine, theirs = _pixels(fig.image_png), _pixels((row.get("image") or {}).get("bytes"))
+        return Verdict(sid, "image", False, 0.0, f"figure code failed in the sandbox: {fig.error}"), None
+    try:
+        mine = _pixels(fig.image_png, "figure code wrote an image.png that")
+    except RowProblem as p:
+        return Verdict(sid, "image", False, 0.0, str(p)), None
+    try:
+        theirs = _stored(row, "image")
+    except RowProblem as p:
+        return Verdict(sid, "image", False, 0.0, str(p)), mine
     if theirs is not None and (mine.shape != theirs.shape or not np.array_equal(mine, theirs)):
-        return Verdict(sid, "image", False, 0.0, "figure code does not reproduce the stored image")
+        return Verdict(sid, "image", False, 0.0, "figure code does not reproduce the stored image"), mine
     if ink_fraction(mine) < MIN_INK:
-        return Verdict(sid, "image", False, 0.0, "figure is blank")
-    return Verdict(sid, "image", True, 1.0, "figure code re-run in the sandbox reproduces the image")
+        return Verdict(sid, "image", False, 0.0, "figure is blank"), mine
+    return Verdict(sid, "image", True, 1.0, "figure code re-run in the sandbox reproduces the image"), mine
 
 
-def _tool_verdict(sid: str, row: dict, fig, tool) -> Verdict:
-    if not fig.ok:
-        return Verdict(sid, "tool", False, 0.0, "no figure to edit")
+def _tool_verdict(sid: str, row: dict, before: np.ndarray | None,
+                  tool: SandboxResult | None) -> tuple[Verdict, np.ndarray | None]:
+    """The tool verdict, and the edited figure's pixels when the tool made a readable one."""
+    if before is None or tool is None:
+        return Verdict(sid, "tool", False, 0.0, "no figure to edit"), None
     if not tool.ok:
-        return Verdict(sid, "tool", False, 0.0, f"tool code failed in the sandbox: {tool.error}")
-    before, after = _pixels(fig.image_png), _pixels(tool.image_png)
+        return Verdict(sid, "tool", False, 0.0, f"tool code failed in the sandbox: {tool.error}"), None
+    try:
+        after = _pixels(tool.image_png, "the tool code's image")
+    except RowProblem as p:
+        return Verdict(sid, "tool", False, 0.0, str(p)), None
+    try:
+        stored = _stored(row, "edited_image")
+    except RowProblem as p:
+        return Verdict(sid, "tool", False, 0.0, str(p)), after
     if before.shape != after.shape:
-        return Verdict(sid, "tool", False, 0.0, "edited image has another size")
+        return Verdict(sid, "tool", False, 0.0, "edited image has another size"), after
     share = float(changed_mask(before, after).mean())
     if not 0 < share <= MAX_CHANGED:
-        return Verdict(sid, "tool", False, 0.0, f"tool code changed {share:.1%} of the image (expected a small edit)")
-    stored = _pixels((row.get("edited_image") or {}).get("bytes"))
+        msg = f"tool code changed {share:.1%} of the image (expected a small edit)"
+        return Verdict(sid, "tool", False, 0.0, msg), after
     if stored is not None and not np.array_equal(stored, after):
-        return Verdict(sid, "tool", False, 0.0, "tool code does not reproduce the stored edited image")
-    return Verdict(sid, "tool", True, 1.0, f"tool code re-run edits {share:.2%} of the image")
+        return Verdict(sid, "tool", False, 0.0, "tool code does not reproduce the stored edited image"), after
+    return Verdict(sid, "tool", True, 1.0, f"tool code re-run edits {share:.2%} of the image"), after
 
 
 def _answer_verdict(sid: str, row: dict) -> Verdict:
@@ -81,51 +264,112 @@ def _answer_verdict(sid: str, row: dict) -> Verdict:
     return Verdict(sid, "answer", True, 1.0, "trace well formed; answer parses and matches the trace")
 
 
-def _outcome(row: dict, stream: str, index: int) -> Outcome:
-    """Re-run one row's code in the sandbox (each run its own process) and judge it."""
-    sid = str(row["id"])
-    fig = run_untrusted(row.get("original_img_code") or "", None, LIMITS, expect_file="image.png")
-    tool = run_untrusted(row.get("tool_code") or "", fig.image_png, LIMITS) if fig.ok else None
-    verdicts = [_answer_verdict(sid, row), _image_verdict(sid, row, fig), _tool_verdict(sid, row, fig, tool)]
-    figure = Png(fig.image_png) if fig.ok else None
-    edited = Png(tool.image_png) if tool is not None and tool.ok else None
+def _sample(row: dict, sid: str, stream: str, index: int, verdicts: list[Verdict],
+            figure: Png | None = None, edited: Png | None = None) -> Outcome:
+    """The row as a Sample. The duplicate key is the question with the figure's sha: as the generator's
+    key (the question with what makes its figure) two questions worded alike on different figures
+    are two problems; near-identical figures with the same answer are caught by the pHash check."""
+    text = {c: str(row.get(c) or "") for c in TEXT}
+    source = row.get("generator")
     sample = assemble(
-        sid=sid, kind="interaction", domain="imported", knowledge_id=f"imported:{stream}", generator=GENERATOR,
-        seed=0, params={}, question=row["question"] or "", answer=row["answer"] or "", answer_expr=None,
-        image_code=row["original_img_code"] or "", tool_code=row["tool_code"] or "", cot=row["CoT_with_code"] or "",
-        difficulty=0, difficulty_score=0.0, figure=figure, edited=edited, key=row["question"] or "",
-        verdicts=verdicts, stream=stream, index=index,
+        sid=sid, kind="interaction", domain=row.get("domain") or "imported",
+        knowledge_id=row.get("knowledge_id") or f"imported:{stream}", generator=GENERATOR, seed=0,
+        # The file's generator is kept as provenance, not as `generator`: the catalog's generator is
+        # what can replay a sample from its seed, and an imported row cannot be replayed.
+        params={"source_generator": source} if source else {},
+        question=text["question"], answer=text["answer"], answer_expr=None, image_code=text["original_img_code"],
+        tool_code=text["tool_code"], cot=text["CoT_with_code"], difficulty=int(row.get("difficulty") or 0),
+        difficulty_score=float(row.get("difficulty_score") or 0.0), figure=figure, edited=edited,
+        key=f"{text['question']} {figure.sha}" if figure else None, verdicts=verdicts, stream=stream, index=index,
     )
     return Outcome(index, sample, verdicts, store_images([figure, edited]))
 
 
-def import_v_interaction(path: Path, cat: Catalog, workers: int | None = None,
-                         progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
-    """Import rows not yet in the catalog; returns (rows imported, rows accepted). `progress(done,
-    total)` hears of every checked row.
+def _rejected(row: dict, sid: str, stream: str, index: int, reason: str) -> Outcome:
+    """A row that was not (fully) checked: one failed `row` verdict. Values the catalog cannot hold
+    are not stored (nor are those over a size limit: they never left Arrow)."""
+    kept = {k: v for k, v in row.items() if k not in ("difficulty", "difficulty_score")} if _labels(row) else row
+    return _sample(kept, sid, stream, index, [Verdict(sid, "row", False, 0.0, reason)])
 
-    The rows are a stream committed in row order: an interrupted import run again resumes after
-    the rows it committed (they are known by then, so the rows left are the stream's rest).
-    """
+
+def _checked(row: dict, sid: str, stream: str, index: int) -> Outcome:
+    """Re-run one row's code in the sandbox (each run its own process) and judge it."""
+    fig = run_untrusted(row.get("original_img_code") or "", None, LIMITS, expect_file="image.png")
+    image, before = _image_verdict(sid, row, fig)
+    tool = run_untrusted(row.get("tool_code") or "", fig.image_png, LIMITS) if before is not None else None
+    edited_verdict, after = _tool_verdict(sid, row, before, tool)
+    verdicts = [_answer_verdict(sid, row), image, edited_verdict]
+    figure = Png(fig.image_png) if before is not None else None
+    edited = Png(tool.image_png) if after is not None and tool is not None else None
+    return _sample(row, sid, stream, index, verdicts, figure, edited)
+
+
+def check_row(row: dict, oversized: list[str], sid: str, stream: str, index: int) -> Outcome:
+    """One row's outcome, whatever the row holds: a row with a value over a size limit (`oversized`,
+    the reasons) is rejected without being run, and anything that raises while a row is checked is
+    that row's rejection."""
     try:
-        table = pq.read_table(path)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
-        raise FlywheelError(f"cannot read {path} as parquet: {exc}") from None
-    missing = [c for c in V_INTERACTION if c not in table.column_names]
-    if missing:
-        raise FlywheelError(f"{path} lacks V-Interaction columns {missing}")
+        problems = oversized + _labels(row)
+        if problems:
+            return _rejected(row, sid, stream, index, "; ".join(problems) + "; not checked")
+        return _checked(row, sid, stream, index)
+    except Exception as exc:  # noqa: BLE001 - one row must never abort the file
+        why = (str(exc).strip().splitlines() or [""])[0]
+        reason = f"checking the row failed: {type(exc).__name__}: {why}"
+        try:
+            return _rejected(row, sid, stream, index, reason)
+        except Exception:  # noqa: BLE001 - the row's own values are what failed: keep none of them
+            return _rejected({}, sid, stream, index, reason)
+
+
+# -- the import -----------------------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    rows: int = 0  # rows of the file this run read (from where an interrupted import stopped)
+    accepted: int = 0
+    rejected: int = 0
+    repeated: int = 0  # rows skipped: an earlier row of the file had their id
+    known: int = 0  # rows skipped: the catalog already held their id
+    status: str = ""  # done | nothing-to-do
+
+
+def import_v_interaction(src: Source, cat: Catalog, workers: int | None = None,
+                         progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Import the rows not yet in the catalog; `progress(rows done, rows to do)` as they are committed.
+
+    The rows are a stream committed in row order (task i is row i): an interrupted import run again
+    resumes after the rows it committed. Repeated ids are skipped in the stream, not made tasks.
+    """
     known = known_ids(cat)
-    rows = [r for r in table.select(V_INTERACTION).to_pylist() if str(r["id"]) not in known]  # re-importing adds nothing
-    if not rows:
-        return 0, 0
-    stream = "import:" + content_id(path.name, table.num_rows)
+    res = ImportResult()
+    first = [0]
 
     def tasks(start: int, _accepted: int) -> Iterator[Callable[[], Outcome]]:
-        return (partial(_outcome, row, stream, i) for i, row in enumerate(rows, start))
+        first[0] = start
+        seen: set[str] = set()
+        for index, row, oversized in _rows(src, start):
+            res.rows += 1
+            sid = row_id(row, oversized)
+            if sid in seen:
+                res.repeated += 1
+            elif sid in known:
+                res.known += 1
+            else:
+                seen.add(sid)
+                yield partial(check_row, row, oversized, sid, src.stream, index)
 
-    run = NewRun("import", {"file": str(path), "format": "v-interaction", "rows": len(rows)},
-                 extra=lambda: {"rows": len(rows)})
-    done = (lambda s: progress(s.generated + s.failed_tasks, len(rows))) if progress else None
-    stats = run_stream(cat, stream, tasks, in_threads(workers or os.cpu_count() or 1), run=run, batch_size=BATCH_SIZE,
-                       progress=done)
-    return len(rows), stats.accepted - stats.accepted_before
+    def done(stats: RunStats) -> None:
+        if progress:
+            progress(stats.next_task - first[0] + res.repeated + res.known, src.rows - first[0])
+
+    run = NewRun("import", {"file": str(src.path), "format": "v-interaction", "rows": src.rows},
+                 extra=lambda: {"rows": res.rows, "repeated_ids": res.repeated, "already_in_catalog": res.known})
+    stats = run_stream(cat, src.stream, tasks, in_threads(workers or os.cpu_count() or 1), run=run,
+                       batch_size=BATCH_SIZE, progress=done)
+    if progress and stats.status != "nothing-to-do":
+        progress(src.rows - first[0], src.rows - first[0])  # rows skipped after the last commit
+    res.accepted = stats.accepted - stats.accepted_before
+    res.rejected = stats.generated - res.accepted
+    res.status = stats.status
+    return res

@@ -25,7 +25,9 @@ def _feature(typ: pa.DataType) -> dict:
         return {"_type": "Image"}
     if pa.types.is_list(typ):
         return {"feature": _feature(typ.value_type), "_type": "Sequence"}
-    return {"dtype": "string", "_type": "Value"}
+    # `datasets` names numbers by numpy's names (float64, not Arrow's double)
+    dtype = "float64" if typ == pa.float64() else str(typ) if pa.types.is_integer(typ) else "string"
+    return {"dtype": dtype, "_type": "Value"}
 
 
 def image_cell(images, digest: str | None) -> dict | None:

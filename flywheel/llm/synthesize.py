@@ -10,7 +10,7 @@ carries the call, cache-hit, retry, token and cost counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -23,7 +23,8 @@ from flywheel.llm.cache import ResponseCache
 from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError, Usage
 from flywheel.llm.creator import create, sample_id, to_outcome
 from flywheel.run.build import Outcome
-from flywheel.run.stream import NewRun, in_threads, run_stream
+from flywheel.run.pool import TaskFailure
+from flywheel.run.stream import Executor, NewRun, Result, in_threads, run_stream
 from flywheel.run.synthesize import SynthesisConfig, SynthesisStats
 
 TASKS_PER_SAMPLE = 5  # model calls cost money: give up sooner than the symbolic creator does
@@ -33,8 +34,36 @@ TASKS_PER_SAMPLE = 5  # model calls cost money: give up sooner than the symbolic
 class LLMRun:
     stats: SynthesisStats  # stats.failures: the creator calls that failed for good, by reason
     usage: Usage
-    status: str = "done"  # done | exhausted | budget | nothing-to-do
+    status: str = "done"  # done | exhausted | budget | failed | nothing-to-do
     message: str = ""
+
+
+class NothingMade(Exception):
+    """Every task of a run failed on a model call and none made a sample: the endpoint is at fault
+    (a wrong URL or model, a dead server), not the problems, so the run is `failed`, not done."""
+
+
+def model_calls(width: int) -> Executor:
+    """The LLM paths' executor: tasks on `width` threads, a call that failed for good is that task's
+    failure, and a run in which every task failed so ends with NothingMade (the first reason).
+
+    Raised after the last result, so whatever the stream queued is still committed; as a `halts`
+    entry it closes the run's row `failed` instead of `exhausted` or `done`.
+    """
+    threads = in_threads(width, failures=(LLMError,))
+
+    def run(payloads: Iterable[Callable[[], Outcome]]) -> Iterator[Result]:
+        made, first = 0, ""
+        for res in threads(payloads):
+            if isinstance(res, TaskFailure):
+                first = first or res.reason
+            elif res.sample is not None:
+                made += 1
+            yield res
+        if first and not made:
+            raise NothingMade(first)
+
+    return run
 
 
 def llm_nodes(cfg: SynthesisConfig) -> tuple[list[KnowledgeNode], list[KnowledgeNode]]:
@@ -97,9 +126,9 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
                      extra=lambda: {"llm": client.usage.as_dict()})
         progress = (lambda s: on_progress(s.accepted, s.generated)) if on_progress else None
         try:
-            stats = run_stream(cat, stream, tasks, in_threads(llm.max_concurrency, failures=(LLMError,)), run=run,
+            stats = run_stream(cat, stream, tasks, model_calls(llm.max_concurrency), run=run,
                                batch_size=cfg.batch_size, stop_at=cfg.n, progress=progress,
-                               halts={BudgetExceeded: "budget"})
+                               halts={BudgetExceeded: "budget", NothingMade: "failed"})
         finally:
             cache.close()
     return LLMRun(stats, client.usage, stats.status, stats.message)

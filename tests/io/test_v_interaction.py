@@ -1,6 +1,7 @@
 """v-interaction export: exact columns, and every row's code reproduces its images when run alone."""
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from flywheel.io import get_exporter
 from flywheel.run.synthesize import SynthesisConfig, synthesize
 
 COLUMNS = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
+FLYWHEEL = ["knowledge_id", "domain", "generator", "difficulty", "difficulty_score"]  # after V-Thinker's columns
 TRACE = re.compile(
     r"^<think>.+\n<code>\n```python\n.+\n```\n</code>\n<sandbox_output><image></sandbox_output>\n.+</think>\n<answer>(.+)</answer>$",
     re.S,
@@ -39,11 +41,13 @@ def exported(tmp_path_factory, request):
 
 def test_exact_columns_and_image_structs(exported):
     _, table = exported
-    assert table.column_names == COLUMNS
+    assert table.column_names == COLUMNS + FLYWHEEL
     assert table.num_rows == 6
     row = table.slice(0, 1).to_pylist()[0]
     assert set(row["image"]) == {"bytes", "path"} and row["image"]["bytes"][:4] == b"\x89PNG"
-    assert b"huggingface" in table.schema.metadata
+    assert row["knowledge_id"] in {"a", "b", "c"} and row["generator"].startswith("plane.") and row["difficulty"] >= 1
+    features = json.loads(table.schema.metadata[b"huggingface"])["info"]["features"]
+    assert features["difficulty"]["dtype"] == "int64" and features["difficulty_score"]["dtype"] == "float64"
 
 
 def test_original_code_run_alone_reproduces_image(exported, tmp_path):
