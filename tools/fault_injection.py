@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flywheel.catalog import Catalog  # noqa: E402 - after the path above, for `python tools/…`
+from flywheel.io.importing import BATCH_SIZE as IMPORT_BATCH  # noqa: E402
 
 COMMANDS = ("synthesize", "evolve", "import")
 BATCH_SIZES = (1, 4)
@@ -171,7 +172,7 @@ class Bench:
 
     def trial(self, command: str, index: int, rng: random.Random) -> Trial:
         ref = self.ensure(command)
-        batch = BATCH_SIZES[index % len(BATCH_SIZES)]
+        batch = IMPORT_BATCH if command == "import" else BATCH_SIZES[index % len(BATCH_SIZES)]
         t = Trial(command, batch, sorted(rng.uniform(0.05, 0.95) for _ in range(rng.randint(1, 2))))
         db = self.fresh(command, self.work / f"trial-{command}-{index}")
         args = self.argv(command, db, batch)
