@@ -10,7 +10,15 @@ from flywheel.core.errors import FlywheelError
 
 
 class StoreError(FlywheelError):
-    """An image that cannot be written or read back intact; the message names the file."""
+    """An image that cannot be written or read back intact; the message names the file.
+
+    `errno` is the OSError's when there was one, so a run can tell a full disk (every later write
+    fails the same way) from one bad file.
+    """
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
 
 
 def sha256(data: bytes) -> str:
@@ -36,8 +44,13 @@ class ImageStore:
                 os.replace(tmp, dest)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)  # a full disk must not leave debris behind
-                raise StoreError(f"cannot write image {dest}: {exc.strerror or exc}") from None
+                raise StoreError(f"cannot write image {dest}: {exc.strerror or exc}", exc.errno) from None
         return digest
+
+    def remove(self, digest: str) -> None:
+        """Delete the PNG stored under `digest` (none there is fine). The caller checks that no sample
+        references it: the store is content-addressed, so one file can be several samples' image."""
+        self.path(digest).unlink(missing_ok=True)
 
     def get(self, digest: str) -> bytes:
         """The PNG stored under `digest`, checked: a missing or altered file is a StoreError."""
@@ -45,7 +58,7 @@ class ImageStore:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise StoreError(f"image {path} cannot be read: {exc.strerror or exc}") from None
+            raise StoreError(f"image {path} cannot be read: {exc.strerror or exc}", exc.errno) from None
         if sha256(data) != digest:
             raise StoreError(f"image {path} is damaged: its bytes do not hash to its name")
         return data

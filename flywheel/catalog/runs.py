@@ -7,8 +7,10 @@ Plain functions over an open Catalog, so the run, evolve, llm and io layers hold
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
+from flywheel.catalog.doctor import IMAGE_COLUMNS
 from flywheel.catalog.store import Catalog
 
 
@@ -24,6 +26,15 @@ def accepted_count(cat: Catalog) -> int:
 def known_ids(cat: Catalog) -> set[str]:
     """Every sample id in the catalog, accepted or not."""
     return {r[0] for r in cat.con.execute("SELECT id FROM samples").fetchall()}
+
+
+def referenced_images(cat: Catalog, digests: Iterable[str]) -> set[str]:
+    """Which of `digests` some sample, accepted or not, names as its figure, edited figure or overlay."""
+    wanted = sorted(set(digests))
+    if not wanted:
+        return set()
+    union = " UNION ".join(f"SELECT {c} FROM samples WHERE {c} IN (SELECT unnest($d))" for c in IMAGE_COLUMNS)
+    return {r[0] for r in cat.con.execute(union, {"d": wanted}).fetchall()}
 
 
 def finished_rounds(cat: Catalog) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -181,27 +182,38 @@ class Catalog:
         """Images first (content-addressed, harmless if orphaned), then all rows in one transaction.
 
         `extra` holds rows for other tables (lineage edges, repair records) that belong with them.
+        A write that fails (a full disk) is a one-line FlywheelError naming the file and the cause,
+        with nothing of the batch committed.
         """
         for digest, data in images.items():
             self.images.put(data, digest)
         # Ctrl-C or SIGTERM waits the few milliseconds of the transaction: DuckDB would otherwise turn
         # it into a "Query interrupted" error mid-commit; afterwards it stops the run at a clean point.
         with _signals_deferred():
-            self.con.execute("BEGIN")
             try:
-                if samples:
-                    rows = [{**dataclasses.asdict(s), "params": json.dumps(s.params), "run_id": run_id,
-                             "points": _json_or_none(s.points), "elements": _json_or_none(s.elements)} for s in samples]
-                    self._insert("samples", rows)
-                if verdicts:
-                    self._insert("verdicts", [dataclasses.asdict(v) for v in verdicts])
-                for table, rows in (extra or {}).items():
-                    if rows:
-                        self._insert(table, rows)
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
+                self.con.execute("BEGIN")
+                try:
+                    if samples:
+                        rows = [{**dataclasses.asdict(s), "params": json.dumps(s.params), "run_id": run_id,
+                                 "points": _json_or_none(s.points), "elements": _json_or_none(s.elements)}
+                                for s in samples]
+                        self._insert("samples", rows)
+                    if verdicts:
+                        self._insert("verdicts", [dataclasses.asdict(v) for v in verdicts])
+                    for table, rows in (extra or {}).items():
+                        if rows:
+                            self._insert(table, rows)
+                    self.con.execute("COMMIT")
+                except BaseException:
+                    # A COMMIT that fails (no space for the WAL) has already ended the transaction, and
+                    # ROLLBACK would then fail too, hiding the real cause behind "no transaction is active".
+                    with contextlib.suppress(duckdb.Error):
+                        self.con.execute("ROLLBACK")
+                    raise
+            except (duckdb.Error, OSError) as exc:
+                line = _first_line(exc)
+                hint = "; free space and rerun to resume" if os.strerror(errno.ENOSPC) in line else ""
+                raise FlywheelError(f"cannot write catalog {self.path}: {line}{hint}") from None
         self.release()
 
     def _insert(self, table: str, rows: list[dict[str, Any]], replace: bool = False) -> None:

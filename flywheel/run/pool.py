@@ -13,7 +13,7 @@ import multiprocessing as mp
 import os
 import signal
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -23,9 +23,14 @@ from flywheel.core.process import die_with_parent
 
 @dataclass(frozen=True)
 class TaskFailure:
-    """Why a task produced no result (exception text, timeout, crash)."""
+    """Why a task produced no result (exception text, timeout, crash).
+
+    `errno` is the OSError number behind the exception, if any (an image store that cannot write
+    says why in it): the stream stops on the ones no later task can escape, such as a full disk.
+    """
 
     reason: str
+    errno: int | None = None
 
 
 def _resolve(path: str):
@@ -61,7 +66,8 @@ def _serve(conn: Connection, warmup: str | None) -> None:
             fn = cache.get(fn_path) or cache.setdefault(fn_path, _resolve(fn_path))
             conn.send((idx, fn(payload)))
         except Exception as exc:  # noqa: BLE001 - any task error is reported, never kills the worker
-            conn.send((idx, TaskFailure(f"{type(exc).__name__}: {exc}")))
+            err = getattr(exc, "errno", None)
+            conn.send((idx, TaskFailure(f"{type(exc).__name__}: {exc}", err if isinstance(err, int) else None)))
 
 
 @dataclass
@@ -73,7 +79,11 @@ class _Worker:
 
 
 class WorkerPool:
-    """`imap(fn, payloads)` yields (index, result or TaskFailure) as tasks finish, in any order."""
+    """`imap(fn, payloads)` yields (index, result or TaskFailure) as tasks finish, in any order.
+
+    A caller that stops early gets the results of the tasks still in flight through `drained`: a
+    task may have written files (its images) that only its caller knows how to account for.
+    """
 
     def __init__(self, workers: int | None = None, task_timeout: float = 60.0, warmup: str | None = None):
         self.size = max(1, workers or os.cpu_count() or 1)
@@ -100,20 +110,23 @@ class WorkerPool:
         self._workers[self._workers.index(w)] = self._spawn()
         self.replaced += 1
 
-    def imap(self, fn: str, payloads: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+    def imap(self, fn: str, payloads: Iterable[Any],
+             drained: Callable[[tuple[int, Any]], None] | None = None) -> Iterator[tuple[int, Any]]:
         try:
             yield from self._imap(fn, payloads)
         finally:
-            self._drain()  # a caller that stops early must not leave stale results in the pipes
+            self._drain(drained)  # a caller that stops early must not leave stale results in the pipes
 
-    def _drain(self) -> None:
+    def _drain(self, drained: Callable[[tuple[int, Any]], None] | None) -> None:
         for w in self._workers:
             if w.task is None:
                 continue
             if w.conn.poll(max(0.0, w.deadline - time.monotonic())):
                 try:
-                    w.conn.recv()
+                    got = w.conn.recv()
                     w.task = None
+                    if drained:
+                        drained(got)
                     continue
                 except (EOFError, OSError):
                     pass

@@ -10,7 +10,14 @@ and LLM), the rounds of `evolve` (symbolic and LLM) and `import` — runs its ta
 - in-order commit: outcomes arrive from an executor in task order, each is judged for duplicates,
   accepted or not, and queued as one unit (sample, verdicts, images, lineage edge, repair record)
   in a batch written in one transaction;
-- the stop condition (`stop_at` accepted samples), progress callbacks, and the run's `runs` row.
+- the stop condition (`stop_at` accepted samples), progress callbacks, and the run's `runs` row;
+- the disk: a run starts, and goes on after each batch, only with MIN_FREE_BYTES (or a few batches'
+  worth) free beside the catalog and its images, and a task that failed because its images could
+  not be written at all (a full disk, a read-only one) stops the run at once — either way with one
+  line saying where, after committing what was ready;
+- the images of outcomes that were computed but never committed (still in flight when the stream
+  stopped, or queued when it failed): removed unless a sample references them, so a finished run
+  leaves no PNG behind that no sample names.
 
 Because nothing is committed out of order, a run killed at any point and started again ends with
 exactly the rows of an uninterrupted run, and rerunning a finished stream adds nothing.
@@ -18,15 +25,21 @@ exactly the rows of an uninterrupted run, and rerunning a finished stream adds n
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import itertools
+import shutil
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.runs import referenced_images
+from flywheel.core.errors import FlywheelError
 from flywheel.core.records import Sample, Verdict
 from flywheel.run.build import Outcome
 from flywheel.run.pool import TaskFailure, WorkerPool
@@ -35,8 +48,22 @@ from flywheel.verify.duplicate import DuplicateIndex
 T = TypeVar("T")
 _END = object()
 Result = Outcome | TaskFailure
-# Payloads in task order → their results in the same order (see in_processes, in_threads).
-Executor = Callable[[Iterable[Any]], Iterator[Result]]
+Discard = Callable[[Result], None]
+# (payloads in task order, discard) → their results in the same order (see in_processes, in_threads).
+# Results computed but never yielded, because the caller stopped early, go to `discard` once the
+# tasks in flight are finished: they may have written images that no commit will reference.
+Executor = Callable[[Iterable[Any], Discard], Iterator[Result]]
+
+MIN_FREE_BYTES = 64 * 2**20  # a run stops cleanly, between batches, before the disk is full
+SAMPLE_BYTES = 512 * 2**10  # a generous bound on one sample on disk: its PNGs (~50 KB), rows, WAL copy
+BATCHES_AHEAD = 4  # with large batches the reserve is this many batches' worth instead
+# OSErrors that every later task would hit the same way: the run stops at the first, with what to do.
+FATAL_ERRNOS = {errno.ENOSPC: "free space and rerun to resume", errno.EDQUOT: "free space and rerun to resume",
+                errno.EROFS: "make it writable and rerun to resume"}
+
+
+class StreamStopped(FlywheelError):
+    """The disk beside the catalog is (nearly) full or unwritable: the stream stops, what was ready committed."""
 
 
 @dataclass
@@ -103,22 +130,78 @@ def run_stream(
     if first is _END:  # a finished stream: no row, no duplicate index to load
         stats.status = "nothing-to-do"
         return stats
+    check_space(cat, batch_size)  # before anything is written
     run_id = run if isinstance(run, str) else cat.start_run(run.command, run.config)
     dups = load_duplicates(cat)
-    writer = BatchWriter(cat, run_id, batch_size)
+    writer = BatchWriter(cat, run_id, batch_size, after_batch=lambda: check_space(cat, batch_size))
+    discarded: list[Result] = []
     stats.status = "interrupted"
+    failed = True
     try:
         try:
-            _commit_in_order(executor(itertools.chain([first], payloads)), dups, stats, writer, stop_at, progress)
+            results = executor(itertools.chain([first], payloads), discarded.append)
+            _commit_in_order(results, dups, stats, writer, stop_at, progress)
             stats.status = "done" if stop_at is None or stats.accepted >= stop_at else "exhausted"
         except tuple(halts) as exc:
             stats.status, stats.message = next(s for t, s in halts.items() if isinstance(exc, t)), str(exc)
+        except StreamStopped:
+            with contextlib.suppress(FlywheelError):
+                writer.flush()  # what was ready still goes in if it fits; else its tasks run again on resume
+            raise
         writer.flush()
+        failed = False
     finally:
         stats.seconds = time.perf_counter() - t0
+        drop_uncommitted_images(cat, [*discarded, *writer.pending()])
         if isinstance(run, NewRun):
-            cat.finish_run(run_id, stats.status, {**stats.as_dict(), **(run.extra() if run.extra else {})})
+            try:
+                cat.finish_run(run_id, stats.status, {**stats.as_dict(), **(run.extra() if run.extra else {})})
+            except Exception:
+                if not failed:
+                    raise
+                # The error that stopped the run is the one to tell (a full disk fails this write too);
+                # the row stays 'running', and the next writer to open the catalog marks it interrupted.
     return stats
+
+
+def check_space(cat: Catalog, batch_size: int) -> None:
+    """Stop (StreamStopped) when the catalog's or the image store's file system has less free space
+    than a run keeps in reserve: MIN_FREE_BYTES, or BATCHES_AHEAD batches' worth if that is more."""
+    need = max(MIN_FREE_BYTES, BATCHES_AHEAD * batch_size * SAMPLE_BYTES)
+    seen: set[int] = set()
+    for path in (cat.path.parent, cat.images.root):
+        path = _existing(path)
+        dev = path.stat().st_dev
+        if dev in seen:
+            continue
+        seen.add(dev)
+        free = shutil.disk_usage(path).free
+        if free < need:
+            raise StreamStopped(f"disk full at {path}: {free // 2**20} MB free (a run keeps {need // 2**20} MB); "
+                                "free space and rerun to resume")
+
+
+def _existing(path: Path) -> Path:
+    """`path`, or its nearest ancestor that exists (the image store is made by the first image)."""
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def drop_uncommitted_images(cat: Catalog, results: Iterable[Result]) -> None:
+    """Remove the images of outcomes that were computed but not committed, unless a sample of the
+    catalog references them: the store is content-addressed, and the kinds of one figure share it."""
+    digests = {d for r in results if isinstance(r, Outcome) and r.sample is not None
+               for d in (r.sample.image, r.sample.edited_image, r.sample.overlay) if d}
+    if not digests:
+        return
+    try:
+        keep = referenced_images(cat, digests)
+    except Exception:  # noqa: BLE001 - a catalog that cannot be read now: `flywheel doctor --repair` removes them
+        return
+    for d in sorted(digests - keep):
+        cat.images.remove(d)
 
 
 def listed(items: Sequence[T], make: Callable[[int, T], Any]) -> Callable[[int, int], Iterator[Any]]:
@@ -130,6 +213,8 @@ def _commit_in_order(results: Iterator[Result], dups: DuplicateIndex, stats: Run
                      stop_at: int | None, progress: Callable[[RunStats], None] | None) -> None:
     try:
         for res in results:
+            if isinstance(res, TaskFailure) and res.errno in FATAL_ERRNOS:
+                raise StreamStopped(_fatal_line(res))
             absorb(res, dups, stats, writer)
             stats.next_task += 1
             if progress:
@@ -140,6 +225,15 @@ def _commit_in_order(results: Iterator[Result], dups: DuplicateIndex, stats: Run
         close = getattr(results, "close", None)
         if close:
             close()  # a stopped executor finishes or cancels the tasks still in flight now, not at GC
+
+
+def _fatal_line(failure: TaskFailure) -> str:
+    """The task's error without the exception's class name, and what to do about it."""
+    why = (failure.reason.strip().splitlines() or ["(no reason given)"])[0]
+    name, sep, rest = why.partition(": ")
+    if sep and name.isidentifier():
+        why = rest
+    return f"{why}; {FATAL_ERRNOS[failure.errno]}"
 
 
 def load_duplicates(cat: Catalog) -> DuplicateIndex:
@@ -180,10 +274,13 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
 
 class BatchWriter:
     """Queues each task's rows as one unit — its sample, verdicts and images, its lineage edge and its
-    repair record — and writes a batch of units in one transaction, so no flush can separate them."""
+    repair record — and writes a batch of units in one transaction, so no flush can separate them.
 
-    def __init__(self, cat: Catalog, run_id: str, size: int) -> None:
-        self.cat, self.run_id, self.size = cat, run_id, size
+    `after_batch` runs after each full batch is written (the stream checks the free space there).
+    """
+
+    def __init__(self, cat: Catalog, run_id: str, size: int, after_batch: Callable[[], None] | None = None) -> None:
+        self.cat, self.run_id, self.size, self.after_batch = cat, run_id, size, after_batch
         self._reset()
 
     def _reset(self) -> None:
@@ -207,11 +304,17 @@ class BatchWriter:
                                           "success": bool(s and s.accepted), "note": out.error or None})
         if len(self.samples) >= self.size:
             self.flush()
+            if self.after_batch:
+                self.after_batch()
 
     def flush(self) -> None:
         if self.samples or any(self.extra.values()):
             self.cat.write_batch(self.samples, self.verdicts, self.images, self.run_id, self.extra)
         self._reset()
+
+    def pending(self) -> list[Outcome]:
+        """The queued outcomes not yet written (after a failed write, or a stream that failed)."""
+        return [Outcome(s.task_index, s) for s in self.samples]
 
 
 # -- executors ------------------------------------------------------------------------------------
@@ -221,11 +324,15 @@ def in_processes(pool: WorkerPool, fn: str = "flywheel.run.build:build") -> Exec
 
     A task that hangs, crashes its worker or raises comes back as a TaskFailure.
     """
-    return lambda payloads: in_order(pool.imap(fn, payloads))
+    def run(payloads: Iterable[Any], discard: Discard) -> Iterator[Result]:
+        return in_order(pool.imap(fn, payloads, drained=lambda pair: discard(pair[1])), discard=discard)
+
+    return run
 
 
-def in_order(results: Iterator[tuple[int, Any]], start: int = 0) -> Iterator[Any]:
-    """Re-sequence unordered (index, result) pairs by index, counting from `start`."""
+def in_order(results: Iterator[tuple[int, Any]], start: int = 0, discard: Discard | None = None) -> Iterator[Any]:
+    """Re-sequence unordered (index, result) pairs by index, counting from `start`; the results held
+    back for an earlier one when the caller stops go to `discard`."""
     pending: dict[int, Any] = {}
     nxt = start
     try:
@@ -238,6 +345,9 @@ def in_order(results: Iterator[tuple[int, Any]], start: int = 0) -> Iterator[Any
         close = getattr(results, "close", None)
         if close:
             close()
+        if discard:
+            for res in pending.values():
+                discard(res)
 
 
 def in_threads(width: int, failures: tuple[type[Exception], ...] = ()) -> Executor:
@@ -248,7 +358,7 @@ def in_threads(width: int, failures: tuple[type[Exception], ...] = ()) -> Execut
     good) is that task's TaskFailure; any other ends the stream once the tasks in flight are
     finished or cancelled.
     """
-    def run(payloads: Iterable[Callable[[], Outcome]]) -> Iterator[Result]:
+    def run(payloads: Iterable[Callable[[], Outcome]], discard: Discard) -> Iterator[Result]:
         window: deque[Future[Outcome]] = deque()
         ex = ThreadPoolExecutor(max(1, width), thread_name_prefix="stream-task")
         try:
@@ -260,6 +370,9 @@ def in_threads(width: int, failures: tuple[type[Exception], ...] = ()) -> Execut
                 yield _result(window.popleft(), failures)
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
+            for fut in window:  # finished after the caller stopped: never yielded
+                if not fut.cancelled() and fut.exception() is None:
+                    discard(fut.result())
 
     return run
 
