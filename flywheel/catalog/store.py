@@ -74,7 +74,7 @@ class Catalog:
         except duckdb.Error as exc:
             self.close()
             line = _first_line(exc)
-            if "corrupt" in line.lower() or line.startswith("IO Error"):
+            if "corrupt" in line.lower() or "checksum" in line.lower():
                 raise FlywheelError(f"catalog {self.path} is damaged: {line} "
                                     "(`flywheel doctor` checks it; restore it from a copy)") from None
             raise FlywheelError(f"cannot open catalog {self.path}: {line}") from None
@@ -337,6 +337,13 @@ class _WriterLock:
             cls._held[key] = (fd, n + 1)
             return False
         lock = key.with_name(key.name + ".lock")
+        try:
+            return cls._take(key, lock, path)
+        except OSError as exc:  # a full disk or a read-only directory: one line naming the file
+            raise FlywheelError(f"cannot lock catalog {path} ({lock}): {exc.strerror or exc}") from None
+
+    @classmethod
+    def _take(cls, key: Path, lock: Path, path: Path) -> bool:
         while True:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
             try:

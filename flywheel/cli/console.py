@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -60,6 +61,13 @@ def user_errors(fn):
             return fn(*args, **kwargs)
         except FlywheelError as exc:
             err.print(Text.assemble(("error:", "red"), " ", str(exc)))
+            raise typer.Exit(1) from None
+        except duckdb.Error as exc:  # e.g. a full disk under a catalog write outside a batch
+            err.print(Text.assemble(("error:", "red"), " ", f"catalog: {str(exc).strip().splitlines()[0]}"))
+            raise typer.Exit(1) from None
+        except OSError as exc:  # every I/O error is one line naming the file and the cause
+            where = f" {exc.filename}" if exc.filename else ""
+            err.print(Text.assemble(("error:", "red"), " ", f"cannot access{where}: {exc.strerror or exc}"))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted; committed batches are kept — rerun the same command to resume")
