@@ -24,7 +24,7 @@ from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError, 
 from flywheel.llm.creator import create, sample_id, to_outcome
 from flywheel.run.build import Outcome
 from flywheel.run.pool import TaskFailure
-from flywheel.run.stream import Executor, NewRun, Result, in_threads, run_stream
+from flywheel.run.stream import Discard, Executor, NewRun, Result, in_threads, run_stream
 from flywheel.run.synthesize import SynthesisConfig, SynthesisStats
 
 TASKS_PER_SAMPLE = 5  # model calls cost money: give up sooner than the symbolic creator does
@@ -52,9 +52,9 @@ def model_calls(width: int) -> Executor:
     """
     threads = in_threads(width, failures=(LLMError,))
 
-    def run(payloads: Iterable[Callable[[], Outcome]]) -> Iterator[Result]:
+    def run(payloads: Iterable[Callable[[], Outcome]], discard: Discard) -> Iterator[Result]:
         made, first = 0, ""
-        for res in threads(payloads):
+        for res in threads(payloads, discard):
             if isinstance(res, TaskFailure):
                 first = first or res.reason
             elif res.sample is not None:

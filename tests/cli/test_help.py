@@ -60,7 +60,11 @@ def test_version():
 
 
 def test_completion_script_and_completions():
-    r = flywheel_cli("--show-completion", "bash")
+    # Typer detects the user's shell from the parent process: run it from bash, as a bash user does
+    # (under `make`, the parent would be sh, which typer does not support); `; exit $?` keeps bash from
+    # exec-ing the command in its own place.
+    r = subprocess.run(["bash", "-c", f"'{sys.executable}' -m flywheel.cli --show-completion; exit $?"], capture_output=True,
+                       text=True, timeout=120)
     assert r.returncode == 0 and "complete " in r.stdout and "_FLYWHEEL_COMPLETE" in r.stdout, r.stdout
     env = {**os.environ, "_FLYWHEEL_COMPLETE": "complete_bash", "COMP_WORDS": "flywheel query --fo", "COMP_CWORD": "2"}
     r = subprocess.run([sys.executable, "-m", "flywheel.cli"], env=env, capture_output=True, text=True, timeout=120)

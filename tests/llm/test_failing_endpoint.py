@@ -24,7 +24,8 @@ def base(tmp_path):
 
 
 def error_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.strip()]
+    """The `error:` lines (progress lines on stderr come before them)."""
+    return [line for line in stderr.splitlines() if line.startswith("error:")]
 
 
 def test_an_evolve_round_in_which_every_call_failed_is_not_done_and_a_rerun_retries_it(base, serve):
