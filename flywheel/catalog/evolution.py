@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from flywheel.catalog.schema import DUPLICATE_KIND
+
 if TYPE_CHECKING:
     from flywheel.catalog.store import Catalog
 
@@ -135,13 +137,14 @@ def lineage_roots(cat: Catalog, r: int) -> tuple[int, int]:
 def accepted_hashes_before(cat: Catalog, r: int) -> Hashes:
     """Duplicate keys of the accepted samples of rounds before `r` (those with a perceptual hash)."""
     return cat.con.execute(
-        "SELECT question_key, phash, answer, kind FROM samples WHERE accepted AND round < ? AND phash <> ''", [r]).fetchall()
+        f"SELECT question_key, phash, answer, {DUPLICATE_KIND} FROM samples WHERE accepted AND round < ? AND phash <> ''",
+        [r]).fetchall()
 
 
 def accepted_hashes_in_round(cat: Catalog, r: int) -> Hashes:
     """Duplicate keys of round `r`'s accepted samples, in commit order (stream, task index)."""
-    return cat.con.execute("""SELECT question_key, phash, answer, kind FROM samples WHERE accepted AND round = ?
-                              ORDER BY stream, task_index""", [r]).fetchall()
+    return cat.con.execute(f"""SELECT question_key, phash, answer, {DUPLICATE_KIND} FROM samples
+                               WHERE accepted AND round = ? ORDER BY stream, task_index""", [r]).fetchall()
 
 
 def finished_round_stats(cat: Catalog) -> list[dict]:

@@ -35,10 +35,10 @@ def _checked_rows(cat: Catalog, sql: str, batch: int) -> Iterator[tuple]:
 # -- exports --------------------------------------------------------------------------------------
 def interaction_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
     """Accepted interaction samples matching `where`, by id: (id, question, image sha, image_code,
-    edited_image sha, tool_code, cot, answer, knowledge_id, domain, generator, difficulty, difficulty_score)."""
+    edited_image sha, tool_code, cot, answer, knowledge_id, domain, generator, difficulty, difficulty_score, version)."""
     return _checked_rows(cat, (
         "SELECT id, question, image, image_code, edited_image, tool_code, cot, answer, knowledge_id, domain, generator, "
-        "difficulty, difficulty_score FROM samples "
+        "difficulty, difficulty_score, version FROM samples "
         f"WHERE accepted AND kind = 'interaction' {_and(where)} ORDER BY id"), 256)
 
 
@@ -52,30 +52,32 @@ def perception_export_rows(cat: Catalog, where: str | None = None) -> Iterator[t
 
 def vtbench_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
     """One row per figure (image sha) with an accepted perception, instruction and interaction sample
-    matching `where`, by image sha (the lowest ids where a figure has several):
+    matching `where`, by image sha (the lowest ids where a figure has several; of an interaction
+    problem's versions, text_dominant first, VTBench's reasoning questions state their data):
     (image, domain, perception question, its annotation image, instruction question, its annotation,
     interaction question, its answer, perception answer, its points JSON, instruction answer, its
-    points JSON, instruction overlay sha, instruction tool code, the three sample ids)."""
+    points JSON, instruction overlay sha, instruction tool code, the three sample ids, the interaction
+    sample's version)."""
     return _checked_rows(cat, f"""
         WITH s AS (SELECT * FROM samples WHERE accepted {_and(where)})
         SELECT DISTINCT ON (p.image)
             p.image, p.domain, p.question, p.edited_image, i.question, i.edited_image, r.question, r.answer,
             p.answer, CAST(p.points AS VARCHAR), i.answer, CAST(i.points AS VARCHAR), i.overlay, i.tool_code,
-            p.id, i.id, r.id
+            p.id, i.id, r.id, r.version
         FROM s p
         JOIN s i ON i.image = p.image AND i.kind = 'instruction'
         JOIN s r ON r.image = p.image AND r.kind = 'interaction'
         WHERE p.kind = 'perception'
-        ORDER BY p.image, p.id, i.id, r.id
+        ORDER BY p.image, p.id, i.id, coalesce(r.version, '') NOT IN ('', 'text_dominant'), r.id
     """, 128)
 
 
 # -- training -------------------------------------------------------------------------------------
 def training_rows(cat: Catalog, kind: str, where: str | None = None) -> list[tuple]:
     """Accepted samples of `kind` matching `where`, by id: (id, kind, domain, knowledge_id,
-    question, answer, cot, image sha, edited_image sha)."""
+    question, answer, cot, image sha, edited_image sha, version)."""
     return list(_checked_rows(cat, (
-        "SELECT id, kind, domain, knowledge_id, question, answer, cot, image, edited_image FROM samples "
+        "SELECT id, kind, domain, knowledge_id, question, answer, cot, image, edited_image, version FROM samples "
         f"WHERE accepted AND kind = '{kind}' {_and(where)} ORDER BY id"), 1024))
 
 

@@ -94,7 +94,18 @@ MIGRATIONS: list[Migration] = [
         WHEN 'answer.solid' THEN 'answer.solid_geometry' WHEN 'image.solid' THEN 'image.solid_geometry' END
     WHERE verifier IN ('answer.stats', 'image.stats', 'answer.analytic', 'image.analytic', 'answer.solid', 'image.solid');
     """),
+    # MathVerse versions of one problem (render/question.py): every interaction sample written before
+    # them stated everything in its text, i.e. was text_dominant; other kinds have no version.
+    Migration("sample_versions", """
+    ALTER TABLE samples ADD COLUMN IF NOT EXISTS version VARCHAR DEFAULT '';
+    UPDATE samples SET version = CASE WHEN kind = 'interaction' THEN 'text_dominant' ELSE '' END;
+    """),
 ]
+
+# The duplicate check's kind of task, as SQL: each version of a problem is a task of its own, so the
+# siblings of one figure (same answer, same pHash) are not near-duplicates of each other
+# (verify/duplicate.py::duplicate_kind says the same in Python).
+DUPLICATE_KIND = "CASE WHEN coalesce(version, '') IN ('', 'text_dominant') THEN kind ELSE kind || ':' || version END"
 
 # What the numbered scheme called the first five migrations (its number was the list position).
 LEGACY_NUMBERS = {1: "tables", 2: "taxonomy_hierarchy", 3: "repairs", 4: "kind_ground_truth", 5: "llm_cache"}

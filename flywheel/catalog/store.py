@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from flywheel.catalog.images import ImageStore
 from flywheel.catalog.introspect import require_flywheel
-from flywheel.catalog.schema import migrate
+from flywheel.catalog.schema import DUPLICATE_KIND, migrate
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, Sample, Verdict
 
@@ -247,7 +247,7 @@ class Catalog:
 
     def accepted_hashes(self) -> list[tuple[str, str, str, str]]:
         return self.con.execute(
-            "SELECT question_key, phash, answer, kind FROM samples WHERE accepted AND phash <> ''"
+            f"SELECT question_key, phash, answer, {DUPLICATE_KIND} FROM samples WHERE accepted AND phash <> ''"
         ).fetchall()
 
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:

@@ -77,6 +77,19 @@ class QueryFormat(StrEnum):
     csv = "csv"
 
 
+VersionsOpt = Annotated[str, typer.Option(help=(
+    "Comma-separated MathVerse versions of each problem, or all: text_dominant (everything in the text), text_lite "
+    "(what the figure shows left out of the text), vision_dominant (the numeric givens only on the figure), "
+    "vision_only (the ask alone). Each version is its own sample, linked to its problem's first one; the default "
+    "keeps one sample per problem and the streams of earlier runs."))]
+
+
+def _refuse_versions(versions: list[str]) -> None:
+    """A model's problem is one text, not parts: it has no other version to compose."""
+    if versions != ["text_dominant"]:
+        raise FlywheelError("--versions other than text_dominant need --creator symbolic (a model's problem is one text)")
+
+
 @app.command()
 @user_errors
 def synthesize(
@@ -94,6 +107,7 @@ def synthesize(
         "kinds, --n counts accepted samples of all kinds together and the tasks cycle through the kinds figure by "
         "figure, so each kind gets about n/k samples and the kinds of one figure share its image."))] = "interaction",
     domains: Annotated[str | None, typer.Option(help="Comma-separated domains to draw from, e.g. plane_geometry (default: all).")] = None,
+    versions: VersionsOpt = "text_dominant",
     creator: Annotated[Creator, typer.Option(help="symbolic: exact generators, no model. llm: a model writes each "
                                                   "problem, flywheel verifies it (needs --model).")] = Creator.symbolic,
     model: Annotated[str | None, typer.Option(help="--creator llm: litellm model string, e.g. openai/gpt-4o.")] = None,
@@ -106,14 +120,16 @@ def synthesize(
 ) -> None:
     """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
     from flywheel.kinds import parse_kinds
+    from flywheel.render.question import parse_versions
     from flywheel.run.synthesize import SynthesisConfig, plan
     from flywheel.run.synthesize import synthesize as run
 
     ids = [k.strip() for k in knowledge.split(",") if k.strip()] if knowledge else None
     doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
-                          kinds=parse_kinds(kinds), domains=doms)
+                          kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions))
     if creator is Creator.llm:
+        _refuse_versions(cfg.versions)
         llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
         return
     plan(cfg)  # validate everything before showing progress or touching the catalog
@@ -148,6 +164,7 @@ def evolve(
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
     batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction.", min=1)] = 32,
     report: Annotated[Path | None, typer.Option(help="Directory for PNG plots across rounds and a Markdown summary.")] = None,
+    versions: VersionsOpt = "text_dominant",
     creator: Annotated[Creator, typer.Option(help="symbolic: composition, expansion steps and routed repairs, no model. "
                                                   "llm: a model proposes knowledge nodes, writes harder variants and "
                                                   "repairs rejects; flywheel verifies everything (needs --model).")]
@@ -164,10 +181,13 @@ def evolve(
     from flywheel.evolve.report import round_table, write_report
     from flywheel.evolve.rounds import EvolveConfig, validate
     from flywheel.evolve.rounds import evolve as run
+    from flywheel.render.question import parse_versions
 
     cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
-                       per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size)
+                       per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size,
+                       versions=parse_versions(versions))
     if creator is Creator.llm:
+        _refuse_versions(cfg.versions)
         run, cfg = llm_cli.llm_evolve(cfg, per_round, workers, model, api_base, max_concurrency, budget_usd, request_timeout)
     else:
         llm_cli.refuse_llm_options({"--model": model, "--api-base": api_base, "--max-concurrency": max_concurrency,

@@ -81,6 +81,9 @@ class Sample:
     points: dict[str, list[float]] | None = None
     elements: list[str] | None = None
     overlay: str | None = None
+    # MathVerse version of an interaction sample's text (render/question.py: text_dominant, text_lite,
+    # vision_dominant, vision_only); "" for kinds whose text is not a problem statement.
+    version: str = ""
 
 
 @dataclass(frozen=True)

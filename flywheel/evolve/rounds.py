@@ -27,6 +27,7 @@ from flywheel.core.records import content_id
 from flywheel.evolve import difficulty, diversity, quality
 from flywheel.evolve.report import axis_stats, round_stats
 from flywheel.evolve.state import SYMBOLIC, CatalogView, Job, _nodes
+from flywheel.render.question import DEFAULT_VERSIONS
 from flywheel.run.build import Task
 from flywheel.run.pool import WorkerPool
 from flywheel.run.stream import RunStats, in_processes, listed, run_stream
@@ -56,6 +57,7 @@ class EvolveConfig:
     workers: int | None = None
     batch_size: int = 32
     task_timeout: float = 60.0
+    versions: list[str] = field(default_factory=lambda: list(DEFAULT_VERSIONS))  # of each grown problem
 
 
 @dataclass
@@ -147,7 +149,7 @@ def run_round(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, r: int, progres
     jobs = plan(view, conf, random.Random(content_id(key, "plan")))
     new_nodes = {j.node.id: j.node for j in jobs if j.node.id not in view.nodes}
     cat.upsert_knowledge(new_nodes.values())
-    run_jobs(cat, pool, cfg, jobs, stream, r, run_id, _phase(progress, "grow"))
+    run_jobs(cat, pool, cfg, jobs, stream, r, run_id, _phase(progress, "grow"), cfg.versions)
     if "quality" in conf["axes"]:
         repair(cat, pool, cfg, conf, stream, r, run_id, progress)
     return end_round(cat, conf, r, run_id, t0)
@@ -178,16 +180,20 @@ def repair(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, conf: dict, stream
 
 
 def run_jobs(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, jobs: list[Job], stream: str, r: int, run_id: str,
-             progress: Callable[[int, int], None] | None) -> RunStats:
-    """Run a stream of jobs from where it stopped; outcomes are committed in job order."""
+             progress: Callable[[int, int], None] | None, versions: list[str] = DEFAULT_VERSIONS) -> RunStats:
+    """Run a stream of jobs from where it stopped; outcomes are committed in job order. Each job is
+    one task per version (consecutive siblings of one problem, each linked to the job's parent).
+    Repairs run in the default version only: one repair record per attempt."""
     root = str(cat.images.root)
+    items = [(j, v) for j in jobs for v in versions]
 
-    def task(i: int, j: Job) -> Task:
+    def task(i: int, item: tuple[Job, str]) -> Task:
+        j, version = item
         return Task(i, j.node, j.seed, stream, round=r, image_root=root, ops=j.ops, parent_id=j.parent_id,
-                    relation=j.relation, meta=j.meta)
+                    relation=j.relation, meta=j.meta, version=version, head_version=versions[0])
 
-    return run_stream(cat, stream, listed(jobs, task), in_processes(pool), run=run_id, batch_size=cfg.batch_size,
-                      progress=_done_of(progress, len(jobs)))
+    return run_stream(cat, stream, listed(items, task), in_processes(pool), run=run_id, batch_size=cfg.batch_size,
+                      progress=_done_of(progress, len(items)))
 
 
 def _done_of(progress: Callable[[int, int], None] | None, total: int) -> Callable[[RunStats], None] | None:

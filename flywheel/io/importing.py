@@ -38,6 +38,7 @@ from flywheel.core.answers import answer_value
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import Verdict, content_id
 from flywheel.io.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, TEXT_LIMITS
+from flywheel.render.question import VERSIONS
 from flywheel.run.build import Outcome, Png, assemble, store_images
 from flywheel.run.stream import NewRun, RunStats, in_threads, run_stream
 from flywheel.sandbox.hardened import SandboxLimits, SandboxResult, run_untrusted
@@ -46,7 +47,7 @@ from flywheel.verify.tool import MAX_CHANGED, changed_mask
 
 V_INTERACTION = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
 # Columns flywheel's own export adds (flywheel/io/v_interaction.py); read back when a file has them.
-OPTIONAL = ["knowledge_id", "domain", "generator", "difficulty", "difficulty_score"]
+OPTIONAL = ["knowledge_id", "domain", "generator", "difficulty", "difficulty_score", "version"]
 TEXT = ["question", "original_img_code", "tool_code", "CoT_with_code", "answer"]
 IMAGES = ["image", "edited_image"]
 TRACE = re.compile(r"^<think>.*<code>\n```python\n.*\n```\n</code>\n<sandbox_output>.*</sandbox_output>.*</think>\s*"
@@ -76,7 +77,7 @@ def _is_image(t: pa.DataType) -> bool:
 TEXT_COLUMN = (_is_text, "a string column")
 COLUMN_TYPES: dict[str, tuple[Callable[[pa.DataType], bool], str]] = {
     "id": (lambda t: _is_text(t) or pa.types.is_integer(t), "a string or integer column"),
-    **{c: TEXT_COLUMN for c in TEXT + ["knowledge_id", "domain", "generator"]},
+    **{c: TEXT_COLUMN for c in TEXT + ["knowledge_id", "domain", "generator", "version"]},
     **{c: (_is_image, "an image struct with a binary 'bytes' field") for c in IMAGES},
     "difficulty": (pa.types.is_integer, "an integer column"),
     "difficulty_score": (lambda t: pa.types.is_floating(t) or pa.types.is_integer(t), "a number column"),
@@ -281,6 +282,8 @@ def _sample(row: dict, sid: str, stream: str, index: int, verdicts: list[Verdict
         tool_code=text["tool_code"], cot=text["CoT_with_code"], difficulty=int(row.get("difficulty") or 0),
         difficulty_score=float(row.get("difficulty_score") or 0.0), figure=figure, edited=edited,
         key=f"{text['question']} {figure.sha}" if figure else None, verdicts=verdicts, stream=stream, index=index,
+        # A file's MathVerse version when it names one flywheel knows; a row without says everything in its text.
+        version=row.get("version") if row.get("version") in VERSIONS else "text_dominant",
     )
     return Outcome(index, sample, verdicts, store_images([figure, edited]))
 

@@ -23,7 +23,7 @@ def _split_rows(cat: Catalog, where: str | None, make) -> list[dict]:
     rows = []
     for split in (Split.train, Split.heldout):
         for kind in ("interaction", "perception"):
-            rows += [{**make(s), "split": str(split)} for s in load_samples(cat, kind, split, where)]
+            rows += [{**make(s), "version": s.version, "split": str(split)} for s in load_samples(cat, kind, split, where)]
     return sorted(rows, key=lambda r: r["id"])
 
 
@@ -70,7 +70,7 @@ def export_sharegpt(cat: Catalog, out: Path, where: str | None = None) -> Path:
                         answer = s.cot or f"<answer>{s.answer}</answer>"
                         fh.write(json.dumps({"id": s.id, "split": str(split), "system": SYSTEM_PROMPT, "conversations": [
                             {"from": "human", "value": f"<image>{s.question}"}, {"from": "gpt", "value": answer}],
-                            "images": [f"images/{s.id}.png"], "answer": s.answer}) + "\n")
+                            "images": [f"images/{s.id}.png"], "answer": s.answer, "version": s.version}) + "\n")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)  # a failed export (a damaged image, a full disk) leaves no half file

@@ -12,12 +12,13 @@ from flywheel.io.parquet import IMAGE, hf_schema, write_rows
 from flywheel.io.registry import register_exporter
 
 # V-Thinker's eight columns, then what flywheel knows of each sample: `flywheel import` reads these back
-# when a file has them (files without them import too), so an export round-trips its knowledge points.
+# when a file has them (files without them import too), so an export round-trips its knowledge points
+# and each problem's MathVerse version (render/question.py).
 SCHEMA = hf_schema([
     ("id", pa.string()), ("question", pa.string()), ("image", IMAGE), ("original_img_code", pa.string()),
     ("edited_image", IMAGE), ("tool_code", pa.string()), ("CoT_with_code", pa.string()), ("answer", pa.string()),
     ("knowledge_id", pa.string()), ("domain", pa.string()), ("generator", pa.string()), ("difficulty", pa.int64()),
-    ("difficulty_score", pa.float64()),
+    ("difficulty_score", pa.float64()), ("version", pa.string()),
 ])
 
 
@@ -26,14 +27,14 @@ def export_v_interaction(cat: Catalog, out: Path, where: str | None = None) -> P
     found = interaction_export_rows(cat, where)  # checks the filter before any file is written
 
     def rows():
-        for sid, q, img, code, edited, tool, cot, ans, kid, domain, generator, hops, score in found:
+        for sid, q, img, code, edited, tool, cot, ans, kid, domain, generator, hops, score, version in found:
             yield {
                 "id": sid, "question": q, "original_img_code": code, "tool_code": tool,
                 "CoT_with_code": cot, "answer": ans,
                 "image": {"bytes": cat.images.get(img), "path": f"{img}.png"},
                 "edited_image": {"bytes": cat.images.get(edited), "path": f"{edited}.png"},
                 "knowledge_id": kid, "domain": domain, "generator": generator, "difficulty": hops,
-                "difficulty_score": score,
+                "difficulty_score": score, "version": version,
             }
 
     path = Path(out) / "v-interaction.parquet"

@@ -6,7 +6,8 @@ from one figure). Column names are the ones VTBench's public evaluation scripts 
 `question_perception` / `annotation_perception` (the figure with the points ringed),
 `question_instruction` / `annotation_instruction` (the ground-truth overlay image),
 `question_reasoning` / `answer_reasoning`. The extra columns carry what our scorers need:
-the points as JSON, the overlay mask and its sha, the ground-truth tool code, the sample ids.
+the points as JSON, the overlay mask and its sha, the ground-truth tool code, the sample ids, and
+the reasoning question's MathVerse version.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ SCHEMA = hf_schema([
     ("question_reasoning", S), ("answer_reasoning", S),
     ("answer_perception", S), ("points_perception", S), ("answer_instruction", S), ("points_instruction", S),
     ("overlay_instruction", IMAGE), ("overlay_sha", S), ("tool_code_instruction", S),
-    ("id_perception", S), ("id_instruction", S), ("id_reasoning", S),
+    ("id_perception", S), ("id_instruction", S), ("id_reasoning", S), ("version_reasoning", S),
 ])
 
 
@@ -37,7 +38,7 @@ def export_vtbench(cat: Catalog, out: Path, where: str | None = None) -> Path:
     found = vtbench_rows(cat, where)  # checks the filter before any file is written
 
     def rows():
-        for img, domain, qp, ann_p, qi, ann_i, qr, ar, ap, pp, ai, pi, overlay, tool, idp, idi, idr in found:
+        for img, domain, qp, ann_p, qi, ann_i, qr, ar, ap, pp, ai, pi, overlay, tool, idp, idi, idr, ver in found:
             yield {
                 "id": img[:16], "domain": domain, "image": image_cell(cat.images, img),
                 "question_perception": qp, "annotation_perception": image_cell(cat.images, ann_p),
@@ -46,6 +47,7 @@ def export_vtbench(cat: Catalog, out: Path, where: str | None = None) -> Path:
                 "answer_perception": ap, "points_perception": pp, "answer_instruction": ai, "points_instruction": pi,
                 "overlay_instruction": image_cell(cat.images, overlay), "overlay_sha": overlay,
                 "tool_code_instruction": tool, "id_perception": idp, "id_instruction": idi, "id_reasoning": idr,
+                "version_reasoning": ver,
             }
 
     path = Path(out) / "vtbench.parquet"

@@ -25,6 +25,15 @@ def parse_kinds(text: str | None) -> list[str]:
     return names
 
 
+def slot_of_task(kinds: list[str], versions: list[str], index: int) -> tuple[str, str, int]:
+    """(kind, version, figure number) of task `index`: the figure's tasks are its interaction sample
+    once per MathVerse version, then its other kinds (which have no version: ""). With one version
+    this is `kind_of_task`, so streams of the default version keep their tasks."""
+    slots = [(k, v) for k in kinds for v in (versions if k == "interaction" else [""])]
+    kind, version = slots[index % len(slots)]
+    return kind, version, index // len(slots)
+
+
 def kind_of_task(kinds: list[str], index: int) -> tuple[str, int]:
     """(kind, figure number) of task `index`: consecutive tasks cycle through the kinds of one figure.
 

@@ -34,6 +34,16 @@ TOLERANCE_PX = 3  # drawn pixels this close to the truth count as on it (anti-al
 NEW_NAMES = "MNPQHKEFGRST"
 MIN_NEW_SEGMENT_PX = 30.0
 MIN_POINT_GAP_PX = 18.0
+# Structurally different wordings around one instruction (`text` as a sentence, `task` as a clause):
+# the order of task and medium, a request, a numbered step; drawn from the task's rng.
+FRAMES = (
+    "{text} Draw it on the figure with code that edits the image.",
+    "Write code that edits the image to do this: {task}",
+    "Using code that draws on the figure, {task}",
+    "On the figure: {task} Return the edited image.",
+    "Step 1: read the figure. Step 2: {task} Do step 2 with image-editing code.",
+    "The figure needs one more construction. {text} Add it by editing the image with code.",
+)
 
 
 @dataclass(frozen=True)
@@ -53,11 +63,11 @@ def make(rendered: Rendered, rng: random.Random) -> KindVariant:
         new_scene = replace(scene, points={**scene.points, **ins.new_points()}, construction=ins.construction)
         new_lay = place_new_labels(new_scene, copy.deepcopy(lay), ins.construction.points)
         if _well_posed(new_scene, new_lay):
-            return _variant(rendered, ins, new_scene, new_lay)
+            return _variant(rendered, ins, new_scene, new_lay, rng)
     raise Unsupported("no instruction fits this figure without slivers or crowding")
 
 
-def _variant(rendered: Rendered, ins: Instruction, scene: Scene, lay) -> KindVariant:
+def _variant(rendered: Rendered, ins: Instruction, scene: Scene, lay, rng: random.Random) -> KindVariant:
     draft = replace(rendered.draft, scene=scene)
     tool = emit.tool_code(scene, lay)
     new = ins.construction.points
@@ -65,7 +75,7 @@ def _variant(rendered: Rendered, ins: Instruction, scene: Scene, lay) -> KindVar
     shown = Rendered(draft, lay, rendered.image_code, tool, "")
     points = point_pixels(shown, involved)
     answer = format_points(points)
-    question = f"{ins.text} Draw it on the figure with code that edits the image."
+    question = rng.choice(FRAMES).format(text=ins.text, task=ins.text[0].lower() + ins.text[1:])
     shown.cot = (f"<think>I will {ins.construction.description} on the figure.\n<code>\n```python\n{tool.rstrip()}\n"
                  f"```\n</code>\n<sandbox_output><image></sandbox_output>\nThe construction is drawn: "
                  f"{answer}.</think>\n<answer>{answer}</answer>")

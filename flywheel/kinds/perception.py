@@ -23,6 +23,23 @@ from flywheel.render.draft import Rendered
 from flywheel.render.scene.emit import tool_program
 
 RING_PX = 7  # radius of the ground-truth ring drawn around each point
+# Structurally different wordings of one task (the ask first or last, a question, a list of rules),
+# each stating the same coordinate convention: the frame is drawn from the task's rng.
+FRAMES = (
+    "Locate the labelled points {names} in the figure. Give the pixel coordinates (x, y) of each in the "
+    "{size}×{size} image, with the origin at the top-left corner, x to the right and y downwards, as a Python "
+    "dict such as {example}.",
+    "Where are the points {names} drawn? Answer with their pixel coordinates in the {size}×{size} image "
+    "(origin at the top-left corner, x to the right, y downwards) as a Python dict such as {example}.",
+    "The image is {size}×{size} pixels, with the origin at the top-left corner, x growing to the right and y "
+    "downwards. Read off the position of each labelled point {names} and return a Python dict such as {example}.",
+    "As a Python dict such as {example}, give the pixel coordinates of the points {names} in this {size}×{size} "
+    "figure; the origin is the top-left corner, x runs to the right and y runs down.",
+    "Find the dots of the labelled points in the figure. Points: {names}. Image size: {size}×{size} pixels. "
+    "Origin: top-left corner, x to the right, y downwards. Answer: a Python dict such as {example}.",
+    "Each of {names} is a labelled dot in the {size}×{size} figure. What are their pixel coordinates (x, y), "
+    "measured from the top-left corner with y downwards? Reply with a Python dict such as {example}.",
+)
 
 
 def make(rendered: Rendered, rng: random.Random) -> KindVariant:
@@ -30,12 +47,7 @@ def make(rendered: Rendered, rng: random.Random) -> KindVariant:
         raise Unsupported("the figure has no labelled points to locate")
     points = point_pixels(rendered)
     size = rendered.layout.size
-    names = ", ".join(points)
-    question = (
-        f"Locate the labelled points {names} in the figure. Give the pixel coordinates (x, y) of each "
-        f"in the {size}×{size} image, with the origin at the top-left corner, x to the right and y "
-        "downwards, as a Python dict such as {'A': (x, y)}."
-    )
+    question = rng.choice(FRAMES).format(names=", ".join(points), size=size, example="{'A': (x, y)}")
     answer = format_points(points)
     cot = (f"<think>Each labelled point is drawn as a dot beside its letter. Reading the dot centres in "
            f"image pixels gives {answer}.</think>\n<answer>{answer}</answer>")

@@ -233,6 +233,7 @@ def to_outcome(checked: Checked, node: KnowledgeNode, generator: str, seed: int,
         tool_code=c.tool_code if c else "", cot=c.cot if c else "", difficulty=difficulty[0],
         difficulty_score=difficulty[1], figure=figure, edited=edited, key=c.question if c else None,
         verdicts=checked.verdicts, stream=stream, index=index, round_=round_, parent_id=parent_id,
+        version="text_dominant",  # a model's problem states everything in its one text
     )
     return Outcome(index, sample, list(checked.verdicts), store_images([figure, edited]), relation=relation,
                    meta=meta or {})

@@ -10,6 +10,7 @@ import sympy as sp
 
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
+from flywheel.render.question import Question, Stated, canonical, parts  # noqa: F401 - generators import them here
 from flywheel.render.scene import emit, layout
 from flywheel.render.scene.model import Measure, Scene, rational_rotation
 
@@ -38,6 +39,9 @@ class Draft:
 
     title: str
     scene: Scene
+    # A generator passes a Question (render/question.py): the draft keeps its parts in `text` and its
+    # canonical statement here, which domain verifiers read; the sample's text is composed in the build.
+    # A plain string (an LLM's or an imported problem) is the only text the draft has.
     question: str
     answer: sp.Expr
     target: Measure
@@ -49,6 +53,12 @@ class Draft:
     # Data the figure shows but the question does not state (a graph's weights, a board's blocked
     # cells): part of the near-duplicate key, since there the same words ask different problems.
     figure_key: str = ""
+    text: Question | None = None
+    frame_seed: int | None = None  # draws the frame of the sample's text (draw() sets it from the task's rng)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.question, Question):
+            self.text, self.question = self.question, canonical(self.question)
 
     @property
     def answer_latex(self) -> str:
@@ -77,8 +87,10 @@ def draw(fn, seed: int) -> Draft:
     for _ in range(MAX_DRAWS):
         draft = fn(rng)
         if draft.scene.min_stroke_angle() >= MIN_STROKE_ANGLE:
-            return draft
-    return draft  # the image verifier will reject it with the reason
+            break
+    # Drawn after the problem, from the same stream: the frame never changes which problem a seed makes.
+    draft.frame_seed = rng.getrandbits(32)
+    return draft  # a sliver left after MAX_DRAWS: the image verifier rejects it with the reason
 
 
 def orient(scene: Scene, rng: random.Random) -> Scene:

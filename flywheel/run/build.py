@@ -30,8 +30,9 @@ from flywheel.domains.evolution import StepFailed, apply_ops
 from flywheel.kinds import instruction, perception
 from flywheel.kinds.points import format_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
-from flywheel.render.draft import Rendered, draw, render
+from flywheel.render.draft import Draft, Rendered, draw, render
 from flywheel.render.execute import CodeError, decode_rgb, run_image_code, run_tool_code
+from flywheel.render.question import DEFAULT_VERSION, compose
 from flywheel.verify.duplicate import phash_hex, question_key
 from flywheel.verify.registry import VerifyContext, run_verifiers
 
@@ -54,6 +55,10 @@ class Task:
     relation: str = ""  # lineage edge to the parent: extend | distract | variant | compose | repair
     meta: dict = field(default_factory=dict, hash=False, compare=False)  # passed through to the Outcome
     kind: str = "interaction"  # interaction | perception | instruction (flywheel/kinds)
+    # MathVerse version of an interaction sample's text (render/question.py), and the version of the
+    # group's first sibling: a later sibling links to it in lineage (relation "version").
+    version: str = DEFAULT_VERSION
+    head_version: str = DEFAULT_VERSION
 
 
 @dataclass
@@ -146,10 +151,19 @@ def build(task: Task) -> Outcome:
     clock.lap("generate")
     rendered = render(draft)
     clock.lap("layout+emit")
+    parent_id, relation = task.parent_id, task.relation
     if task.kind == "interaction":
-        sid = content_id(spec.name, node.id, draft.params, task.seed)
-        problem = _Problem(rendered, draft.question, draft.answer_latex, str(draft.answer),
-                           f"{draft.question} {draft.figure_key}")
+        sid = sample_id(spec.name, node.id, draft.params, task.seed, task.version)
+        if parent_id is None and task.version != task.head_version:  # a sibling of the group's first sample
+            parent_id = sample_id(spec.name, node.id, draft.params, task.seed, task.head_version)
+            relation = "version"
+        question = shown_question(draft, task.version)
+        if question is None:
+            return _no_sample(task, f"{spec.name} states no question parts: no {task.version} version")
+        # The key is the canonical statement, not the drawn frame: a repeat in other words is still a repeat.
+        key = f"{draft.question} {draft.figure_key}"
+        problem = _Problem(rendered, question, draft.answer_latex, str(draft.answer),
+                           key if task.version == DEFAULT_VERSION else f"{task.version} {key}")
     else:
         # The kind is part of the id, so the three tasks of one figure are three samples.
         sid = content_id(task.kind, spec.name, node.id, draft.params, task.seed)
@@ -163,6 +177,8 @@ def build(task: Task) -> Outcome:
         problem = _Problem(variant.rendered, variant.question, variant.answer, None,
                            f"{task.kind} {variant.question} {variant.answer} {figure_key(rendered)}", variant)
     ctx, _ = execute(sid, problem.rendered, clock, spec.domain)
+    ctx.question = problem.question
+    ctx.version = task.version if task.kind == "interaction" else ""
     overlay = None
     if problem.variant is not None:
         ctx.kind, ctx.points = task.kind, problem.variant.points
@@ -179,11 +195,26 @@ def build(task: Task) -> Outcome:
         image_code=problem.rendered.image_code, tool_code=problem.rendered.tool_code, cot=problem.rendered.cot,
         difficulty=draft.difficulty.hops, difficulty_score=draft.difficulty.score, figure=ctx.render, edited=ctx.tool,
         key=problem.key, verdicts=verdicts, stream=task.stream, index=task.index, round_=task.round,
-        parent_id=task.parent_id, points={k: list(p) for k, p in v.points.items()} if v else None,
-        elements=v.elements if v else None, overlay=overlay.sha if overlay else None,
+        parent_id=parent_id, points={k: list(p) for k, p in v.points.items()} if v else None,
+        elements=v.elements if v else None, overlay=overlay.sha if overlay else None, version=ctx.version,
     )
     clock.lap("phash")
-    return Outcome(task.index, sample, verdicts, images, clock.laps, task.relation, meta=task.meta)
+    return Outcome(task.index, sample, verdicts, images, clock.laps, relation, meta=task.meta)
+
+
+def sample_id(generator: str, node_id: str, params: dict, seed: int, version: str = DEFAULT_VERSION) -> str:
+    """An interaction sample's id; text_dominant keeps the id it had before versions existed."""
+    if version == DEFAULT_VERSION:
+        return content_id(generator, node_id, params, seed)
+    return content_id(generator, node_id, params, seed, version)
+
+
+def shown_question(draft: Draft, version: str) -> str | None:
+    """The sample's text: the draft's parts in `version`, in the frame its seed drew (None: a draft
+    with no parts, e.g. a model's, has only its one text, which is text_dominant)."""
+    if draft.text is None:
+        return draft.question if version == DEFAULT_VERSION else None
+    return compose(draft.text, version, draft.frame_seed).text
 
 
 def _no_sample(task: Task, why: str) -> Outcome:
@@ -204,6 +235,7 @@ def assemble(
     difficulty: int, difficulty_score: float, figure: Picture | None, edited: Picture | None, key: str | None,
     verdicts: list[Verdict], stream: str, index: int, round_: int = 0, parent_id: str | None = None,
     points: dict[str, list[float]] | None = None, elements: list[str] | None = None, overlay: str | None = None,
+    version: str = "",
 ) -> Sample:
     """The Sample record of one task. `figure`/`edited` are the drawn and the tool-edited PNG (None
     when there is none), `key` the text of the duplicate key (None: no question to key), and
@@ -215,7 +247,7 @@ def assemble(
         difficulty_score=difficulty_score, params=params, seed=seed, generator=generator, round=round_,
         parent_id=parent_id, accepted=all(v.passed for v in verdicts), stream=stream, task_index=index,
         phash=phash_hex(figure.rgb) if figure else "", question_key=question_key(key) if key is not None else "",
-        points=points, elements=elements, overlay=overlay,
+        points=points, elements=elements, overlay=overlay, version=version,
     )
 
 

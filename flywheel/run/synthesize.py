@@ -15,9 +15,10 @@ from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, content_id
-from flywheel.kinds import kind_of_task
+from flywheel.kinds import slot_of_task
 from flywheel.kinds.selection import select_domains
 from flywheel.knowledge.seeds import load_seeds, select
+from flywheel.render.question import DEFAULT_VERSION, DEFAULT_VERSIONS
 from flywheel.run.build import Task, task_seed
 from flywheel.run.pool import WorkerPool
 from flywheel.run.stream import NewRun, RunStats, in_processes, run_stream
@@ -37,12 +38,16 @@ class SynthesisConfig:
     task_timeout: float = 60.0
     kinds: list[str] = field(default_factory=lambda: ["interaction"])  # see flywheel/kinds
     domains: list[str] | None = None  # only knowledge nodes of these domains (default: all)
+    versions: list[str] = field(default_factory=lambda: list(DEFAULT_VERSIONS))  # render/question.py
 
 
 SynthesisStats = RunStats  # round 0's figures; the name is kept for callers
 
 
-def stream_key(seed: int, node_ids: list[str], kinds: list[str] | None = None) -> str:
+def stream_key(seed: int, node_ids: list[str], kinds: list[str] | None = None,
+               versions: list[str] | None = None) -> str:
+    if versions and versions != DEFAULT_VERSIONS:  # streams of the default version keep their original key
+        return content_id("synthesize", seed, sorted(node_ids), kinds or ["interaction"], versions)
     if kinds and kinds != ["interaction"]:  # interaction-only streams keep their original key
         return content_id("synthesize", seed, sorted(node_ids), kinds)
     return content_id("synthesize", seed, sorted(node_ids))
@@ -64,7 +69,7 @@ def plan(cfg: SynthesisConfig) -> Plan:
     nodes = select(seeds, cfg.knowledge)
     if cfg.domains:
         nodes = select_domains(nodes, seeds, cfg.domains)
-    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds))
+    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds, cfg.versions))
 
 
 def synthesize(
@@ -91,16 +96,19 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
 
         def tasks(start: int, accepted: int) -> Iterator[Task]:
             limit = start + (cfg.n - accepted) * MAX_TASKS_PER_SAMPLE + 50
-            return (_task(i, p.nodes, p.stream, root, cfg.kinds) for i in range(start, limit))
+            return (_task(i, p.nodes, p.stream, root, cfg.kinds, cfg.versions) for i in range(start, limit))
 
-        run = NewRun("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": p.stream,
+        run = NewRun("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": p.stream, "versions": cfg.versions,
                                     "knowledge": [n.id for n in p.nodes], "workers": pool.size})
         progress = (lambda s: on_progress(s.accepted, s.generated)) if on_progress else None
         return run_stream(cat, p.stream, tasks, in_processes(pool), run=run, batch_size=cfg.batch_size, stop_at=cfg.n,
                           progress=progress)
 
 
-def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str]) -> Task:
-    """Task i: with several kinds, consecutive tasks are the kinds of one figure (same node and seed)."""
-    kind, fig = kind_of_task(kinds, i)
-    return Task(i, nodes[fig % len(nodes)], task_seed(stream, fig), stream, image_root=root, kind=kind)
+def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str],
+          versions: list[str] = DEFAULT_VERSIONS) -> Task:
+    """Task i: consecutive tasks are the kinds of one figure (same node and seed), the interaction
+    kind once per version: siblings share the problem, and each later one links to the first."""
+    kind, version, fig = slot_of_task(kinds, versions, i)
+    return Task(i, nodes[fig % len(nodes)], task_seed(stream, fig), stream, image_root=root, kind=kind,
+                version=version or DEFAULT_VERSION, head_version=versions[0])

@@ -52,6 +52,7 @@ class CatalogSample:
     cot: str
     image: bytes
     edited_image: bytes | None
+    version: str = ""  # an interaction sample's MathVerse version (render/question.py)
 
 
 def _groups(cat: Catalog) -> dict[str, str]:
@@ -91,11 +92,11 @@ def load_samples(cat: Catalog, kind: str, split: Split = Split.all, where: str |
     groups = _groups(cat)
     held = heldout_groups(groups, heldout_fraction, seed)
     rows = []
-    for sid, k, domain, kid, q, a, cot, img, edited in found:
+    for sid, k, domain, kid, q, a, cot, img, edited, version in found:
         if split is not Split.all and (groups[kid] in held) != (split is Split.heldout):
             continue
         rows.append(CatalogSample(sid, k, domain, kid, q, a, cot or "", cat.images.get(img),
-                                  cat.images.get(edited) if edited else None))
+                                  cat.images.get(edited) if edited else None, version or ""))
         if limit is not None and len(rows) >= limit:
             break
     return rows

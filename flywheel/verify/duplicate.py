@@ -30,6 +30,12 @@ _CHUNKS = [(i * 13, 13 if i < 4 else 12) for i in range(MAX_HAMMING + 1)]  # bit
 VERIFIERS.add("duplicate", VerifierSpec(None, "duplicate", None))
 
 
+def duplicate_kind(kind: str, version: str = "") -> str:
+    """The kind of task the near-duplicate check compares: each MathVerse version of a problem is its
+    own task (its siblings share figure and answer by design); catalog/schema.py::DUPLICATE_KIND in SQL."""
+    return kind if version in ("", "text_dominant") else f"{kind}:{version}"
+
+
 def question_key(question: str) -> str:
     """The question up to point names and the verb of the ask: relabelling a problem or turning
     "Find AC." into "Determine PR." does not make it a new one."""

@@ -36,6 +36,8 @@ class VerifyContext:
     domain: str  # the generator's domain: picks the domain-specific verifiers
     kind: str = "interaction"  # interaction | perception | instruction: picks the kind's verifiers
     points: dict[str, tuple[float, float]] | None = None  # a perception sample's claimed pixel coordinates
+    question: str = ""  # the sample's text as shipped ("" : the draft's own statement)
+    version: str = ""  # its MathVerse version (render/question.py); "" for kinds without one
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import MINUS, leaks, num, surd
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import CoordinatePlane, OnCurve, X, ellipse, graph
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
 
@@ -66,8 +66,9 @@ def circle_chord(rng: random.Random) -> Draft:
     return Draft(
         title="A circle centred at the origin and a chord cut off by a line",
         scene=scene,
-        question=f"The line {line_text(a, b, c)} meets the circle x² + y² = {r2} at A and B. "
-        + ("Find the area of triangle OAB, where O is the centre." if ask_area else "Find the length of the chord AB."),
+        question=parts("A line meets a circle centred at the origin O at A and B.",
+                       [f"the line is {line_text(a, b, c)}", f"the circle is x² + y² = {r2}"],
+                       "the area of triangle OAB" if ask_area else "the length of the chord AB"),
         answer=answer,
         target=Measure("area", ("O", "A", "B")) if ask_area else Measure("length", ("A", "B")),
         givens=[],

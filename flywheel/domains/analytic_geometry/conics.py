@@ -10,7 +10,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import leaks, num, point_givens, point_text, window
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import CoordinatePlane, FocalPair, OnCurve, ellipse
 from flywheel.render.scene.exact import dist
 from flywheel.render.scene.model import Construction, Measure, Scene, Segment
@@ -61,8 +61,10 @@ def ellipse_focal_radius(rng: random.Random) -> Draft:
     return Draft(
         title="An ellipse, its foci and a point on it",
         scene=scene,
-        question=f"The ellipse x²/{sx * sx} + y²/{sy * sy} = 1 has foci {F1} and {F2} on the {axis}-axis, with {F1} "
-        f"on the {side}. The point {point_text('P', pt)} lies on the ellipse. Find the length P{F1}.",
+        question=parts([f"An ellipse has foci {F1} and {F2} on the {axis}-axis, with {F1} on the {side}.",
+                        "The point P lies on the ellipse."],
+                       [f"the ellipse is x²/{sx * sx} + y²/{sy * sy} = 1", f"the point is {point_text('P', pt)}"],
+                       f"the length P{F1}"),
         answer=answer,
         target=Measure("length", ("P", F1)),
         givens=point_givens("P", pt),

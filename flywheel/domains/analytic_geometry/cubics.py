@@ -19,7 +19,7 @@ from flywheel.domains.analytic_geometry.plot import (
     surd,
 )
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import OnCurve, TangentAt, X
 from flywheel.render.scene.model import Construction, Measure, Scene, Segment
 
@@ -81,8 +81,10 @@ def cubic_tangent(rng: random.Random) -> Draft:
     return Draft(
         title="The tangent to a cubic at a point and where it meets the curve again",
         scene=scene,
-        question=f"The tangent to the curve {graph_text(f)} at the point {point_text('P', p)} meets the curve again at Q. "
-        + ("Find the area of triangle OPQ, where O is the origin." if ask_area else "Find the length PQ."),
+        question=parts("The tangent to a cubic curve at the point P meets the curve again at Q.",
+                       [f"the curve is {graph_text(f)}", f"the point is {point_text('P', p)}"],
+                       "the area of triangle OPQ" if ask_area else "the length PQ",
+                       premises="O is the origin." if ask_area else ()),
         answer=answer,
         target=Measure("area", ("O", "P", "Q")) if ask_area else Measure("length", ("P", "Q")),
         givens=point_givens("P", p),

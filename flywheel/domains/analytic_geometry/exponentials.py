@@ -18,7 +18,7 @@ from flywheel.domains.analytic_geometry.plot import (
     window,
 )
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, Given
+from flywheel.render.draft import Draft, Given, parts
 from flywheel.render.scene.coords import CoordinatePlane, Curve, OnCurve, T, X, Y, graph
 from flywheel.render.scene.exact import midpoint
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
@@ -66,15 +66,16 @@ def exponential_reading(rng: random.Random) -> Draft:
         coordinate_plane=axes,
     )
     eq = exp_text(a, b, h, d)
-    ask = ("N is the foot of the perpendicular from P to the y-axis. Find the area of triangle ANP." if ask_area
-           else "Find the length AP.")
+    ask = "the area of triangle ANP" if ask_area else "the length AP"
     target = Measure("area", ("A", "N", "P")) if ask_area else Measure("length", ("A", "P"))
     last = (f"Area of ANP = ½·AN·NP = ½·{num(abs(yp - ya))}·{num(abs(xp))} = {num(answer)}." if ask_area
             else f"AP = √(NP² + AN²) = √({num(xp**2)} + {num((yp - ya) ** 2)}) = {surd(answer)}.")
     return Draft(
         title="The graph of an exponential function and a point read off it",
         scene=scene,
-        question=f"The graph of {eq} meets the y-axis at A. P is the point of the graph with y-coordinate {num(yp)}. {ask}",
+        question=parts(["The graph meets the y-axis at A.", "P is a point of the graph."],
+                       [f"the graph is {eq}", f"P has y-coordinate {num(yp)}"], ask,
+                       premises="N is the foot of the perpendicular from P to the y-axis." if ask_area else ()),
         answer=answer,
         target=target,
         givens=[Given(Measure("y", ("P",)), yp)],
@@ -128,14 +129,16 @@ def log_reflection(rng: random.Random) -> Draft:
         coordinate_plane=axes,
     )
     eq = log_text(b, h, k)
-    ask = "Find the area of triangle OPQ, where O is the origin." if ask_area else "Find the length PQ."
+    ask = "the area of triangle OPQ" if ask_area else "the length PQ"
     last = (f"Area of OPQ = ½·|x_P·y_Q − x_Q·y_P| = ½·|{num(xp)}² − {num(yp)}²| = {num(answer)}." if ask_area
             else f"PQ = √(({num(xp)} − {num(yp)})² + ({num(yp)} − {num(xp)})²) = {surd(answer)}.")
     return Draft(
         title="A logarithmic function, the line y = x and the inverse exponential function",
         scene=scene,
-        question=f"The figure shows the graph of {eq}, the line y = x and the graph of the inverse function. P is the "
-        f"point of the first graph with x-coordinate {num(xp)}, and Q is the mirror image of P in the line y = x. {ask}",
+        question=parts(["The figure shows a graph, the line y = x and the graph of the inverse function.",
+                        "P is a point of the first graph, and Q is the mirror image of P in the line y = x."],
+                       [f"the first graph is {eq}", f"P has x-coordinate {num(xp)}"], ask,
+                       premises="O is the origin." if ask_area else ()),
         answer=answer,
         target=Measure("area", ("O", "P", "Q")) if ask_area else Measure("length", ("P", "Q")),
         givens=[Given(Measure("x", ("P",)), xp)],

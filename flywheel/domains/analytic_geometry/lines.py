@@ -18,7 +18,7 @@ from flywheel.domains.analytic_geometry.plot import (
     rise_run,
 )
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import Hatch, OnCurve, X
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
@@ -70,8 +70,9 @@ def line_axes_triangle(rng: random.Random) -> Draft:
     return Draft(
         title="A line through two points and the triangle it cuts off the coordinate axes",
         scene=scene,
-        question=f"The line l passes through {point_text('A', a)} and {point_text('B', b)}. It meets the x-axis at P "
-        "and the y-axis at Q. Find the area of triangle OPQ, where O is the origin.",
+        question=parts(["The line l passes through A and B.", "It meets the x-axis at P and the y-axis at Q."],
+                       [point_text("A", a), point_text("B", b)], "the area of triangle OPQ",
+                       premises="O is the origin."),
         answer=area,
         target=Measure("area", ("O", "P", "Q")),
         givens=point_givens("A", a) + point_givens("B", b),

@@ -11,7 +11,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import leaks, num, poly_text, window
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import CoordinatePlane, Hatch, OnCurve, X, graph
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import Construction, Measure, Scene, Segment
@@ -71,8 +71,9 @@ def piecewise_area(rng: random.Random) -> Draft:
     return Draft(
         title="A piecewise-linear function and the region under its graph",
         scene=scene,
-        question=f"The graph of f consists of three segments: {rule}. Find the area of the region bounded by the "
-        f"graph of f, the x-axis and the lines x = {num(xs[0])} and x = {num(xs[3])}.",
+        question=parts("The graph of f consists of three segments.", [f"the pieces of f are {rule}"],
+                       f"the area of the region bounded by the graph of f, the x-axis and the lines "
+                       f"x = {num(xs[0])} and x = {num(xs[3])}"),
         answer=area,
         target=Measure("area", ("A0", "A", "B", "C", "D", "D0")),
         givens=[],

@@ -10,7 +10,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import graph_text, leaks, num, plane, surd
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import Extremum, Hatch, OnCurve, X
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
@@ -66,8 +66,8 @@ def parabola_vertex_triangle(rng: random.Random) -> Draft:
     return Draft(
         title="A parabola, its x-intercepts and its vertex",
         scene=scene,
-        question=f"The parabola {graph_text(f)} meets the x-axis at A and B, and V is its vertex. "
-        + ("Find the length VA." if asks_side else "Find the area of triangle ABV."),
+        question=parts("A parabola meets the x-axis at A and B, and V is its vertex.", [f"the parabola is {graph_text(f)}"],
+                       "the length VA" if asks_side else "the area of triangle ABV"),
         answer=area,
         target=Measure("length", ("V", "A")) if asks_side else Measure("area", ("A", "B", "V")),
         givens=[],
@@ -124,8 +124,9 @@ def area_parabola_line(rng: random.Random) -> Draft:
     return Draft(
         title="The region enclosed by a parabola and a line",
         scene=scene,
-        question=f"The parabola {graph_text(f)} and the line {graph_text(g)} intersect at A and B. "
-        "Find the area of the region enclosed by the parabola and the line.",
+        question=parts("A parabola and a line intersect at A and B.",
+                       [f"the parabola is {graph_text(f)}", f"the line is {graph_text(g)}"],
+                       "the area of the region enclosed by the parabola and the line"),
         answer=area,
         target=Measure("area_between", (upper, lower, "A", "B")),
         givens=[],

@@ -18,7 +18,7 @@ from flywheel.domains.analytic_geometry.plot import (
     surd,
 )
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import OnCurve, TangentAt, X
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
 
@@ -63,8 +63,8 @@ def tangent_length(rng: random.Random) -> Draft:
     return Draft(
         title="The tangent to a parabola at a point and where it meets the x-axis",
         scene=scene,
-        question=f"The tangent to the parabola {graph_text(f)} at the point {point_text('P', pt)} meets the x-axis "
-        "at T. Find the length PT.",
+        question=parts("The tangent to a parabola at the point P meets the x-axis at T.",
+                       [f"the parabola is {graph_text(f)}", f"the point is {point_text('P', pt)}"], "the length PT"),
         answer=length,
         target=Measure("length", ("P", "T")),
         givens=point_givens("P", pt),

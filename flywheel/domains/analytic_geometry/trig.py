@@ -18,7 +18,7 @@ from flywheel.domains.analytic_geometry.plot import (
     window,
 )
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, Given
+from flywheel.render.draft import Draft, Given, parts
 from flywheel.render.scene.coords import CoordinatePlane, OnCurve, X, graph
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
 
@@ -66,16 +66,17 @@ def sine_reading(rng: random.Random) -> Draft:
     )
     sign = "A > 0" if amp > 0 else "A < 0"
     name = "cos" if cosine else "sin"
-    where = (f"{point_text('P', peak)} on the y-axis is a {extreme} point of the graph, and {point_text('Z', zero)} is "
-             "the first point where the graph meets the positive x-axis" if cosine
-             else f"the graph passes through the origin O, and {point_text('P', peak)} is its {extreme} point nearest "
-             "to the y-axis")
+    where = ([f"P on the y-axis is a {extreme} point of the graph.",
+              "Z is the first point where the graph meets the positive x-axis."] if cosine
+             else ["The graph passes through the origin O.", f"P is its {extreme} point nearest to the y-axis."])
+    points = [point_text("P", peak)] + ([point_text("Z", zero)] if cosine else [])
     givens = point_givens("P", peak) + (point_givens("Z", zero) if cosine else []) + [Given(Measure("x", ("Q",)), x0)]
     return Draft(
         title=f"The graph of y = A {name}(ωx) with a turning point and a zero marked",
         scene=scene,
-        question=f"The figure shows part of the graph of f(x) = A {name}(ωx), where {sign} and ω > 0: {where}. Q is the "
-        f"point of the graph with x-coordinate {num(x0)}. Find f({num(x0)}), the y-coordinate of Q.",
+        question=parts([f"The figure shows part of the graph of f(x) = A {name}(ωx), where {sign} and ω > 0.", *where,
+                        "Q is a point of the graph."], [*points, f"Q has x-coordinate {num(x0)}"],
+                       f"f({num(x0)}), the y-coordinate of Q"),
         answer=y0,
         target=Measure("y", ("Q",)),
         givens=givens,

@@ -8,7 +8,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.discrete import DOMAIN
 from flywheel.domains.discrete.common import discrete_draft
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.diagrams import CellNumbers, GridBoard
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import Construction, Scene
@@ -62,9 +62,9 @@ def lattice_paths(rng: random.Random) -> Draft:
     return discrete_draft(
         title="Board with shaded cells",
         scene=scene,
-        question=f"A token moves on the {cols} × {rows} board shown, one cell at a time, always to the right or up, "
-        f"and never onto the {k} shaded {'cell' if k == 1 else 'cells'}. "
-        "In how many ways can it go from cell A to cell B?",
+        question=parts("A token moves on the board shown, one cell at a time, always to the right or up, and never onto "
+                       "a shaded cell.", [f"it is a {cols} × {rows} board", f"it has {k} shaded {'cell' if k == 1 else 'cells'}"],
+                       "In how many ways can the token go from cell A to cell B?"),
         answer=answer, target="number of monotone paths from A to B",
         reasoning=[
             "A cell can only be entered from the cell to its left or the cell below it, so the number of ways "

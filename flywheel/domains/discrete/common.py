@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from flywheel.core.records import Difficulty, content_id
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, Question
 from flywheel.render.scene.diagrams import Edge, GraphDiagram
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.layout import fit_view
@@ -116,7 +116,7 @@ def value(words: str) -> Measure:
     return Measure("value", (words,))
 
 
-def discrete_draft(title: str, scene: Scene, question: str, answer: int, target: str, reasoning: list[str],
+def discrete_draft(title: str, scene: Scene, question: Question, answer: int, target: str, reasoning: list[str],
                    conclusion: list[str], difficulty: Difficulty, params: dict) -> Draft:
     """A Draft whose target is a count or a length read off a discrete structure."""
     return Draft(title=title, scene=scene, question=question, answer=sp.Integer(answer), target=value(target),

@@ -11,7 +11,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.discrete import DOMAIN
 from flywheel.domains.discrete.common import discrete_draft
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.diagrams import HighlightSegments
 from flywheel.render.scene.exact import P, lerp
 from flywheel.render.scene.model import Construction, Scene, Segment
@@ -52,8 +52,10 @@ def count_triangles(rng: random.Random) -> Draft:
     return discrete_draft(
         title="Triangle cut into smaller triangles",
         scene=scene,
-        question=f"The figure shows a triangle with {_plural(cevians, 'segment')} drawn from its top vertex to "
-        f"the base and {parallel_text} parallel to the base. How many triangles of any size are in the figure?",
+        question=parts("The figure shows a triangle cut by segments from its top vertex to the base and segments "
+                       "parallel to the base.", [f"it is cut with {_plural(cevians, 'segment')} drawn from its top vertex "
+                                                 f"to the base and {parallel_text} parallel to the base"],
+                       "the number of triangles of any size in the figure"),
         answer=answer, target="number of triangles in the figure",
         reasoning=[
             "Two parallel segments never meet, so a triangle uses at most one horizontal segment; its other two "

@@ -14,7 +14,7 @@ from flywheel.domains.discrete.common import (
 )
 from flywheel.domains.discrete.symbols import DirectedGraph, VertexNumbers
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.diagrams import Edge
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.layout import fit_view
@@ -95,8 +95,9 @@ def dag_paths(rng: random.Random) -> Draft:
     return discrete_draft(
         title="One-way street network",
         scene=scene,
-        question=f"The figure shows {len(g.names)} junctions joined by {len(g.edges)} one-way streets; the arrows give "
-        "the direction of travel. How many different routes lead from S to T?",
+        question=parts("The figure shows junctions joined by one-way streets; the arrows give the direction of travel.",
+                       [f"there are {len(g.names)} junctions joined by {len(g.edges)} one-way streets"],
+                       "the number of different routes from S to T"),
         answer=ways["T"], target="number of routes from S to T",
         reasoning=[
             "Every route to a junction arrives along one of the arrows into it, so the number of routes to a junction "

@@ -15,7 +15,7 @@ from flywheel.domains.discrete.common import (
     weights_fit,
 )
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.diagrams import VERTEX_R_PX, HighlightSegments, VertexRings
 from flywheel.render.scene.model import Construction
 
@@ -88,8 +88,10 @@ def shortest_path(rng: random.Random) -> Draft:
     return discrete_draft(
         title="Weighted graph",
         scene=scene,
-        question=f"The figure shows a road network; the number beside each road is its length. "
-        f"What is the length of the shortest route from {source} to {target}?",
+        question=parts("The figure shows a road network; the number beside each road is its length.", [],
+                       f"the length of the shortest route from {source} to {target}",
+                       context=["A courier plans a trip through the road network shown; the number beside each road is "
+                                "its length."]),
         answer=dist[target], target=f"shortest distance from {source} to {target}",
         reasoning=[
             f"Work outwards from {source} (Dijkstra): settle the nearest unsettled vertex, then update its "
@@ -142,8 +144,10 @@ def spanning_tree(rng: random.Random) -> Draft:
     return discrete_draft(
         title="Weighted graph",
         scene=scene,
-        question="The figure shows possible cables between the buildings and their costs. "
-        "What is the smallest total cost of cables that connect all the buildings (a minimum spanning tree)?",
+        question=parts("The figure shows possible cables between the buildings and their costs.", [],
+                       "the smallest total cost of cables that connect all the buildings (a minimum spanning tree)",
+                       context=["A campus must link all its buildings by cable; the figure shows the possible cables and "
+                                "their costs."]),
         answer=total, target="weight of a minimum spanning tree",
         reasoning=[
             f"A spanning tree of {len(g.names)} vertices has {len(g.names) - 1} edges. Kruskal: take edges "
@@ -174,9 +178,10 @@ def euler_strokes(rng: random.Random) -> Draft:
     return discrete_draft(
         title="Figure made of points and lines",
         scene=scene,
-        question=f"The figure has {len(g.names)} points joined by {len(g.edges)} lines. What is the smallest "
-        "number of strokes needed to draw it without lifting the pen between points of a stroke "
-        "and without drawing any line twice?",
+        question=parts("The figure is made of points joined by lines.",
+                       [f"it has {len(g.names)} points joined by {len(g.edges)} lines"],
+                       "the smallest number of strokes needed to draw it without lifting the pen between points of a "
+                       "stroke and without drawing any line twice"),
         answer=strokes, target="minimum number of strokes",
         reasoning=[
             "Every time a stroke passes through a point it uses two of its lines; only the ends of a stroke "

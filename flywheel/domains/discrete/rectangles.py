@@ -18,7 +18,7 @@ from flywheel.domains.discrete import DOMAIN
 from flywheel.domains.discrete.common import discrete_draft
 from flywheel.domains.discrete.symbols import CellShape
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.diagrams import CellNumbers, GridBoard, HighlightSegments
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import Construction, Scene
@@ -57,8 +57,10 @@ def count_squares(rng: random.Random) -> Draft:
     return discrete_draft(
         title="Board with grey cells",
         scene=scene,
-        question=f"The {cols} × {rows} board shown has {k} grey {'cell' if k == 1 else 'cells'}. How many squares of any "
-        "size can be formed from whole white cells of the board (no grey cell inside)?",
+        question=parts("The board shown has white and grey cells.",
+                       [f"it is a {cols} × {rows} board", f"it has {k} grey {'cell' if k == 1 else 'cells'}"],
+                       "the number of squares of any size that can be formed from whole white cells of the board "
+                       "(no grey cell inside)"),
         answer=total, target="number of all-white squares",
         reasoning=[
             "Count each square once, at its top-right cell. A white cell is the top-right cell of one 1 × 1 square, and "
@@ -105,8 +107,9 @@ def count_rectangles(rng: random.Random) -> Draft:
     return discrete_draft(
         title="Shape made of unit squares",
         scene=scene,
-        question=f"The shape shown is made of {len(cells)} unit squares: a {wide} × {low} block and a {narrow} × {high} "
-        "block joined along a side. How many rectangles (squares included) made of whole unit squares does it contain?",
+        question=parts("The shape shown is made of two blocks of unit squares joined along a side.",
+                       [f"it is made of {len(cells)} unit squares: a {wide} × {low} block and a {narrow} × {high} block"],
+                       "the number of rectangles (squares included) made of whole unit squares that it contains"),
         answer=total, target="number of rectangles in the shape",
         reasoning=[
             "A rectangle is fixed by its two vertical and its two horizontal sides on grid lines. Cut the shape along "

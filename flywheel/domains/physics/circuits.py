@@ -16,7 +16,7 @@ from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import quantity, sub, target
 from flywheel.domains.physics.symbols import Cell, Junction, Resistor
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import Construction, Scene, Segment
 
@@ -90,8 +90,9 @@ def series_parallel(rng: random.Random) -> Draft:
     return Draft(
         title="Series–parallel circuit",
         scene=scene,
-        question=f"In the circuit shown, the cell has emf E = {volts} V and negligible internal resistance; "
-        f"{R1} = {r1} Ω, {R2} = {r2} Ω and {R3} = {r3} Ω. Find {what}.",
+        question=parts("The figure shows a circuit of a cell and three resistors.",
+                       [f"the cell has emf E = {volts} V", f"{R1} = {r1} Ω", f"{R2} = {r2} Ω", f"{R3} = {r3} Ω"], what,
+                       premises="The cell has negligible internal resistance."),
         answer=ans,
         target=target({"current": "cell_current", "resistance": "equivalent_resistance", "branch": "branch_current"}[ask],
                       R2 if ask == "branch" else "E"),

@@ -15,7 +15,7 @@ from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import num, quantity, sub, target
 from flywheel.domains.physics.symbols import Hatch
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, orient
+from flywheel.render.draft import Draft, orient, parts
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import AngleMark, Construction, RightMark, Scene, Segment
 
@@ -46,11 +46,8 @@ def resultant_force(rng: random.Random) -> Draft:
     )
     ans = sp.sqrt(a * a + b * b + 2 * a * b * cos)
     equilibrium = rng.random() < 0.5
-    ask = (
-        f"A third force {sub('F', 3)} keeps O in equilibrium. Find the magnitude of {sub('F', 3)} in newtons."
-        if equilibrium
-        else "Find the magnitude of their resultant in newtons."
-    )
+    ask = f"the magnitude of {sub('F', 3)}" if equilibrium else "the magnitude of their resultant"
+    third = f"A third force {sub('F', 3)} keeps O in equilibrium." if equilibrium else ()
     end = (
         f"{sub('F', 3)} must cancel R, so |{sub('F', 3)}| = |R| = {to_latex(ans)} N."
         if equilibrium
@@ -59,7 +56,9 @@ def resultant_force(rng: random.Random) -> Draft:
     return Draft(
         title=f"Forces {F1} and {F2} acting at O",
         scene=orient(scene, rng),
-        question=f"Two forces {F1} = {a} N and {F2} = {b} N act at point O, and the angle between them is {theta}°. {ask}",
+        question=parts(f"Two forces {F1} and {F2} act at point O.",
+                       [f"{F1} = {a} N", f"{F2} = {b} N", f"the angle between them is {theta}°"], ask, unit="in newtons",
+                       premises=third),
         answer=ans,
         target=target("resultant", "O", F1, F2),
         givens=[quantity("force", "O", F1, value=a), quantity("force", "O", F2, value=b),
@@ -123,9 +122,9 @@ def incline_components(rng: random.Random) -> Draft:
     sin, cos = sp.Rational(rise, hyp), sp.Rational(run, hyp)
     ans = weight * (cos if ask == "normal" else sin)
     question_end = {
-        "friction": "The block stays at rest. Find the magnitude of the static friction force on it in newtons.",
-        "normal": "Find the magnitude of the normal force the incline exerts on the block in newtons.",
-        "along": "Find the component of the block's weight parallel to the incline in newtons.",
+        "friction": "the magnitude of the static friction force on the block",
+        "normal": "the magnitude of the normal force the incline exerts on the block",
+        "along": "the component of the block's weight parallel to the incline",
     }[ask]
     part = "perpendicular to" if ask == "normal" else "along"
     trig_name, trig_value = ("cos θ", cos) if ask == "normal" else ("sin θ", sin)
@@ -137,8 +136,10 @@ def incline_components(rng: random.Random) -> Draft:
     return Draft(
         title="Block on an inclined plane",
         scene=scene,
-        question=f"A block of weight W = {weight} N rests on the rough incline AC shown, with AB = {run * k} m, "
-        f"BC = {rise * k} m and ∠ABC = 90°. {question_end}",
+        question=parts("A block rests on the rough incline AC shown.",
+                       [f"the block's weight is W = {weight} N", f"AB = {run * k} m", f"BC = {rise * k} m", "∠ABC = 90°"],
+                       question_end, unit="in newtons",
+                       premises="The block stays at rest." if ask == "friction" else ()),
         answer=ans,
         target=target("weight_normal" if ask == "normal" else "weight_along", "A", "C", "G", "W"),
         givens=[quantity("length", "A", "B", value=run * k), quantity("length", "B", "C", value=rise * k),

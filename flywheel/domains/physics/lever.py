@@ -17,7 +17,7 @@ from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import EXACT_ANGLES, num, quantity, target
 from flywheel.domains.physics.symbols import Beam, Pivot
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import AngleMark, Construction, RightMark, Scene, Segment
 
@@ -95,24 +95,27 @@ def lever_balance(rng: random.Random) -> Draft:
     ask = rng.choice(["force", "force", "weight", "arm"])
     arm = b * sin
     side = "on the same side of O as the load, beyond it," if same_side else "on the other side of O,"
-    setup = (f"A light beam rests on a fulcrum at O. A load of weight W hangs at A and a "
-             f"rope attached at B, {side} pulls at an angle θ to the beam, where {stated}. OA = {a} cm and OB = {b} cm.")
+    setup = ["A light beam rests on a fulcrum at O.",
+             f"A load of weight W hangs at A and a rope attached at B, {side} pulls at an angle θ to the beam."]
+    data = [stated, f"OA = {a} cm", f"OB = {b} cm"]
     givens = [quantity("length", "O", "A", value=a), quantity("length", "O", "B", value=b),
               quantity("sin_angle", scene.angle_marks[0].a, "B", "F", value=sin)]
     balance = "W·OA = F·OH, so"
     if ask == "force":
-        question = f"{setup} W = {weight} N. Find the tension F in the rope that keeps the beam horizontal, in newtons."
+        question = parts(setup, [*data, f"W = {weight} N"], "the tension F in the rope that keeps the beam horizontal",
+                         unit="in newtons")
         ans, tgt = force, target("balance_force", "O", "A", "W", "B", "F")
         givens.append(quantity("stated", "W", value=weight))
         end = f"{balance} F = {weight}·{a}/{to_latex(arm)} = {to_latex(force)} N."
     elif ask == "weight":
-        question = (f"{setup} The beam stays horizontal when the tension in the rope is F = {num(force)} N. "
-                    "Find the weight W of the load in newtons.")
+        question = parts(setup, [*data, f"the beam stays horizontal when the tension in the rope is F = {num(force)} N"],
+                         "the weight W of the load", unit="in newtons")
         ans, tgt = sp.Integer(weight), target("balance_weight", "O", "A", "W", "B", "F")
         givens.append(quantity("stated", "F", value=force))
         end = f"{balance} W = {to_latex(force)}·{to_latex(arm)}/{a} = {weight} N."
     else:
-        question = f"{setup} Find the perpendicular distance from O to the line of action of the rope's pull, in cm."
+        question = parts(setup, data, "the perpendicular distance from O to the line of action of the rope's pull",
+                         unit="in cm")
         ans, tgt = arm, target("lever_arm", "O", "B", "F")
         end = f"So the moment arm of F is OH = {to_latex(arm)} cm."
     return Draft(

@@ -12,7 +12,7 @@ from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import EXACT_ANGLES, num, quantity, target
 from flywheel.domains.physics.symbols import Curve, Hatch
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, Stated, parts
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import AngleMark, Construction, Scene, Segment
 
@@ -74,8 +74,10 @@ def projectile(rng: random.Random) -> Draft:
     return Draft(
         title="Projectile launched from O",
         scene=scene,
-        question=f"A ball is launched from O on level ground with speed {V0} = {v0} m/s at an angle θ above the horizontal, "
-        f"where {stated}. It lands at A, and H is the highest point of its path. Take g = {G} m/s² and ignore air resistance. Find {what}.",
+        question=parts(["A ball is launched from O on level ground at an angle θ above the horizontal.",
+                        "It lands at A, and H is the highest point of its path."],
+                       [f"the launch speed is {V0} = {v0} m/s", stated, Stated(f"g = {G} m/s²", figure=False)], what,
+                       premises="Ignore air resistance."),
         answer=ans,
         target=target({"height": "apex_height", "range": "range", "time": "flight_time"}[ask], "O"),
         givens=[quantity("launch_speed", "O", V0, value=v0), quantity("stated", "g", value=G),

@@ -13,7 +13,7 @@ from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import quantity, target
 from flywheel.domains.physics.symbols import Lens
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.exact import P, lerp
 from flywheel.render.scene.model import Construction, Scene, Segment
 
@@ -72,8 +72,9 @@ def thin_lens(rng: random.Random) -> Draft:
     return Draft(
         title="Object AB in front of a converging lens",
         scene=scene,
-        question=f"An object AB stands upright on the principal axis of a thin converging lens with optical centre O and "
-        f"focal points F and F'. AB = {h} cm, OB = {u} cm and OF = OF' = {f} cm. Find {what} in cm.",
+        question=parts("An object AB stands upright on the principal axis of a thin converging lens with optical centre O "
+                       "and focal points F and F'.", [f"AB = {h} cm", f"OB = {u} cm", f"OF = OF' = {f} cm"], what,
+                       unit="in cm"),
         answer=ans,
         target=target("image_height" if ask_height else "image_distance", "A", "B", "O", "F'"),
         givens=[quantity("length", "A", "B", value=h), quantity("length", "O", "B", value=u),

@@ -19,7 +19,7 @@ from flywheel.domains.physics import DOMAIN
 from flywheel.domains.physics.common import num, quantity, target
 from flywheel.domains.physics.symbols import Hatch
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.exact import PYTHAGOREAN_TRIPLES, P
 from flywheel.render.scene.model import (
     Construction,
@@ -101,9 +101,10 @@ def plane_mirror(rng: random.Random) -> Draft:
     return Draft(
         title="Reflection in a plane mirror",
         scene=scene,
-        question=f"A small lamp A is AC = {a} m in front of a plane mirror and an eye E is ED = {e} m in front of it, "
-        f"where C and D are the feet of the perpendiculars to the mirror and CD = {d} m. Light from A reflects off "
-        f"the mirror at a point P and reaches E. Find {what}.",
+        question=parts(["A small lamp A and an eye E are in front of a plane mirror.",
+                        "C and D are the feet of the perpendiculars from A and E to the mirror.",
+                        "Light from A reflects off the mirror at a point P and reaches E."],
+                       [f"AC = {a} m", f"ED = {e} m", f"CD = {d} m"], what),
         answer=ans,
         target=tgt,
         givens=[quantity("length", "A", "C", value=a), quantity("length", "E", "D", value=e),
@@ -166,9 +167,10 @@ def refraction_block(rng: random.Random) -> Draft:
     return Draft(
         title="Ray entering a glass block",
         scene=scene,
-        question=f"A ray of light in air travels from A and enters a rectangular glass block at O with angle of incidence θ, "
-        f"where sin θ = {num(si)}. The glass has refractive index n = {num(n)}, and the block is ON = {d} cm thick, N being "
-        f"the point of the bottom face directly below O. Find {what}.",
+        question=parts(["A ray of light in air travels from A and enters a rectangular glass block at O with angle of "
+                        "incidence θ.", "N is the point of the bottom face directly below O."],
+                       [f"sin θ = {num(si)}", f"the glass has refractive index n = {num(n)}", f"the block is ON = {d} cm thick"],
+                       what),
         answer=sp.nsimplify(ans),
         target=target(tgt, "A", "O", "X1", "N"),
         givens=[quantity("incidence_sin", "A", "O", "X1", value=si), quantity("stated", "n", value=n),

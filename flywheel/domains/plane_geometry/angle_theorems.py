@@ -9,11 +9,14 @@ import sympy as sp
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, orient
+from flywheel.render.draft import Draft, angle, orient, parts
 from flywheel.render.scene.exact import P, cos_deg, sin_deg
 from flywheel.render.scene.model import AngleMark, Construction, Measure, Scene, Segment
 
 L = Measure
+
+
+FACTS = ["ABC is a triangle.", "Side BC is extended beyond C to D."]
 
 
 @register_generator("plane.exterior_angle", DOMAIN)
@@ -39,14 +42,12 @@ def exterior_angle(rng: random.Random) -> Draft:
     )
     exterior = alpha + beta
     if rng.random() < 0.6:
-        question = (f"In triangle ABC, side BC is extended beyond C to D. ∠BAC = {alpha}° and ∠ABC = {beta}°. "
-                    "Find the exterior angle ∠ACD in degrees.")
+        question = parts(FACTS, [f"∠BAC = {alpha}°", f"∠ABC = {beta}°"], "the exterior angle ∠ACD", unit="in degrees")
         answer, target = sp.Integer(exterior), L("angle", tuple("ACD"))
         givens = [angle("BAC", alpha), angle("ABC", beta)]
         last = f"∠ACD = {alpha}° + {beta}° = {exterior}°."
     else:
-        question = (f"In triangle ABC, side BC is extended beyond C to D. The exterior angle ∠ACD = {exterior}° and "
-                    f"∠BAC = {alpha}°. Find ∠ABC in degrees.")
+        question = parts(FACTS, [f"the exterior angle ∠ACD = {exterior}°", f"∠BAC = {alpha}°"], "∠ABC", unit="in degrees")
         answer, target = sp.Integer(beta), L("angle", tuple("ABC"))
         givens = [angle("ACD", exterior), angle("BAC", alpha)]
         last = f"∠ABC = ∠ACD − ∠BAC = {exterior}° − {alpha}° = {beta}°."

@@ -11,7 +11,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, Given, length, orient
+from flywheel.render.draft import Draft, Given, length, orient, parts
 from flywheel.render.scene.exact import P, intersect, on_circle, param_for_angle
 from flywheel.render.scene.model import (
     CircleEl,
@@ -51,14 +51,14 @@ def thales(rng: random.Random) -> Draft:
              f"BC = √(AB² − AC²) = √({2 * r}² − {ac}²) = {to_latex(bc)}."]
     if ask_area:
         answer, target = ac * bc / 2, L("area", ("A", "B", "C"))
-        ask = "Find the area of triangle ABC."
+        ask = "the area of triangle ABC"
         steps.append(f"Area = ½ · AC · BC = ½ · {ac} · {to_latex(bc)} = {to_latex(answer)}.")
     else:
-        answer, target, ask = bc, L("length", ("B", "C")), "Find BC."
+        answer, target, ask = bc, L("length", ("B", "C")), "BC"
     return Draft(
         title="Circle O with diameter AB",
         scene=orient(scene, rng),
-        question=f"AB is a diameter of circle O, whose radius is {r}. C is a point on the circle with AC = {ac}. {ask}",
+        question=parts(["AB is a diameter of circle O.", "C is a point on the circle."], [f"the radius is {r}", f"AC = {ac}"], ask),
         answer=answer,
         target=target,
         givens=[length("OA", r), length("AC", ac)],
@@ -67,6 +67,10 @@ def thales(rng: random.Random) -> Draft:
         difficulty=Difficulty(hops=2 + ask_area, constructions=1),
         params={"r": r, "ac": ac, "area": ask_area},
     )
+
+
+TANGENTS = ["PA and PB are tangent to circle O at A and B.",
+            "The tangent at a point C of the minor arc AB meets PA at D and PB at E."]
 
 
 @register_generator("plane.equal_tangents", DOMAIN)
@@ -100,13 +104,11 @@ def equal_tangents(rng: random.Random) -> Draft:
     )
     forward = rng.random() < 0.6
     if forward:
-        question = (f"PA and PB are tangent to circle O at A and B, and PA = {t}. The tangent at a point C of the "
-                    "minor arc AB meets PA at D and PB at E. Find the perimeter of triangle PDE.")
+        question = parts(TANGENTS, [f"PA = {t}"], "the perimeter of triangle PDE")
         answer, target, givens = sp.Integer(2 * t), L("perimeter", ("P", "D", "E")), [length("PA", t)]
         last = f"Perimeter = PA + PB = 2 · {t} = {2 * t}."
     else:
-        question = (f"PA and PB are tangent to circle O at A and B. The tangent at a point C of the minor arc AB "
-                    f"meets PA at D and PB at E, and the perimeter of triangle PDE is {2 * t}. Find PA.")
+        question = parts(TANGENTS, [f"the perimeter of triangle PDE is {2 * t}"], "PA")
         answer, target = sp.Integer(t), L("length", ("P", "A"))
         givens = [Given(L("perimeter", ("P", "D", "E")), sp.Integer(2 * t))]
         last = f"So 2·PA = {2 * t} and PA = {t}."

@@ -10,7 +10,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, length, orient
+from flywheel.render.draft import Draft, angle, length, orient, parts
 from flywheel.render.scene.exact import UNIT_DIRECTIONS, P, dist, polar, polygon_angles_ok
 from flywheel.render.scene.model import (
     AngleMark,
@@ -47,7 +47,9 @@ def chord_distance(rng: random.Random) -> Draft:
     return Draft(
         title="Circle O with chord AB",
         scene=orient(scene, rng),
-        question=f"Circle O has radius {r}, and the chord AB has length {chord}. Find the distance from O to the chord AB.",
+        question=parts("AB is a chord of circle O.", [f"the radius is {r}", f"the chord AB has length {chord}"],
+                       "the distance from O to the chord AB",
+                       context=["A round table top with centre O has a straight edge AB cut along a chord."]),
         answer=d,
         target=L("length", ("O", "M")),
         givens=[length("OA", r), length("AB", chord)],
@@ -59,6 +61,9 @@ def chord_distance(rng: random.Random) -> Draft:
         difficulty=Difficulty(hops=2, constructions=2),
         params={"r": r, "chord": chord},
     )
+
+
+ON_CIRCLE = "Points A, B and C lie on circle O."
 
 
 @register_generator("plane.inscribed_angle", DOMAIN)
@@ -85,11 +90,11 @@ def inscribed_angle(rng: random.Random) -> Draft:
     )
     forward = rng.random() < 0.5  # ask for the central angle, or give it and ask for the inscribed one
     if forward:
-        question = f"Points A, B and C lie on circle O, and ∠ACB = {theta}°. Find the central angle ∠AOB in degrees."
+        question = parts(ON_CIRCLE, [f"∠ACB = {theta}°"], "the central angle ∠AOB", unit="in degrees")
         given, target, answer = angle("ACB", theta), L("angle", tuple("AOB")), sp.Integer(2 * theta)
         last = f"∠AOB = 2 · {theta}° = {2 * theta}°."
     else:
-        question = f"Points A, B and C lie on circle O, and the central angle ∠AOB = {2 * theta}°. Find ∠ACB in degrees."
+        question = parts(ON_CIRCLE, [f"the central angle ∠AOB = {2 * theta}°"], "∠ACB", unit="in degrees")
         given, target, answer = angle("AOB", 2 * theta), L("angle", tuple("ACB")), sp.Integer(theta)
         last = f"∠ACB = {2 * theta}°/2 = {theta}°."
     return Draft(
@@ -123,7 +128,8 @@ def tangent_length(rng: random.Random) -> Draft:
     return Draft(
         title="Tangent PT to circle O",
         scene=orient(scene, rng),
-        question=f"PT is tangent to circle O at T. The radius of the circle is {r} and OP = {d}. Find PT.",
+        question=parts("PT is tangent to circle O at T.", [f"the radius of the circle is {r}", f"OP = {d}"], "PT",
+                       context=["A rope PT is pulled tight from a post P to touch a round tank with centre O at T."]),
         answer=t,
         target=L("length", ("P", "T")),
         givens=[length("OT", r), length("OP", d)],
@@ -167,7 +173,7 @@ def intersecting_chords(rng: random.Random) -> Draft:
     return Draft(
         title="Chords AB and CD meeting at P",
         scene=orient(scene, rng),
-        question=f"Chords AB and CD of a circle meet at P. PA = {a}, PB = {b} and PC = {c}. Find PD.",
+        question=parts("Chords AB and CD of a circle meet at P.", [f"PA = {a}", f"PB = {b}", f"PC = {c}"], "PD"),
         answer=d,
         target=L("length", ("P", "D")),
         givens=[length("PA", a), length("PB", b), length("PC", c)],

@@ -10,7 +10,7 @@ import sympy as sp
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, orient
+from flywheel.render.draft import Draft, angle, orient, parts
 from flywheel.render.scene.exact import P, cot_deg
 from flywheel.render.scene.model import AngleMark, Construction, Measure, Scene, Segment
 
@@ -45,8 +45,8 @@ def zigzag(rng: random.Random) -> Draft:
     return Draft(
         title="Parallel lines AB and CD with a point E between them",
         scene=orient(scene, rng),
-        question=f"Lines AB and CD are parallel and E lies between them. ∠ABE = {alpha}° and ∠CDE = {beta}°. "
-        "Find ∠BED in degrees.",
+        question=parts("Lines AB and CD are parallel and E lies between them.", [f"∠ABE = {alpha}°", f"∠CDE = {beta}°"],
+                       "∠BED", unit="in degrees"),
         answer=sp.Integer(alpha + beta),
         target=L("angle", ("B", "E", "D")),
         givens=[angle("ABE", alpha), angle("CDE", beta)],

@@ -10,7 +10,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, length, orient
+from flywheel.render.draft import Draft, angle, length, orient, parts
 from flywheel.render.scene.exact import P, choice_triple, midpoint, polygon_angles_ok
 from flywheel.render.scene.model import (
     AngleMark,
@@ -53,7 +53,8 @@ def parallelogram_area(rng: random.Random) -> Draft:
     return Draft(
         title="Parallelogram ABCD",
         scene=orient(scene, rng),
-        question=f"In parallelogram ABCD, AB = {a}, AD = {b} and ∠DAB = {theta}°. Find the area of ABCD.",
+        question=parts("ABCD is a parallelogram.", [f"AB = {a}", f"AD = {b}", f"∠DAB = {theta}°"], "the area of ABCD",
+                       context=["A flower bed ABCD is laid out as a parallelogram."]),
         answer=area,
         target=L("area", ("A", "B", "C", "D")),
         givens=[length("AB", a), length("AD", b), angle("DAB", theta)],
@@ -91,8 +92,9 @@ def trapezoid_area(rng: random.Random) -> Draft:
     return Draft(
         title="Isosceles trapezoid ABCD",
         scene=orient(scene, rng),
-        question=f"ABCD is an isosceles trapezoid with bases AB = {a} and CD = {top}, and legs AD = BC = {leg}. "
-        "Find its area.",
+        question=parts("ABCD is an isosceles trapezoid with bases AB and CD.", [f"AB = {a}", f"CD = {top}", f"AD = BC = {leg}"],
+                       "the area of ABCD",
+                       context=["The gable end ABCD of a roof is an isosceles trapezoid with parallel edges AB and CD."]),
         answer=area,
         target=L("area", ("A", "B", "C", "D")),
         givens=[length("AB", a), length("CD", top), length("AD", leg)],
@@ -133,8 +135,8 @@ def varignon(rng: random.Random) -> Draft:
     return Draft(
         title="Quadrilateral ABCD and the midpoint quadrilateral EFGH",
         scene=orient(scene, rng),
-        question=f"E, F, G, H are the midpoints of the sides AB, BC, CD, DA of quadrilateral ABCD. "
-        f"The diagonals are AC = {ac} and BD = {bd}. Find the perimeter of EFGH.",
+        question=parts("E, F, G, H are the midpoints of the sides AB, BC, CD, DA of quadrilateral ABCD.",
+                       [f"the diagonal AC = {ac}", f"the diagonal BD = {bd}"], "the perimeter of EFGH"),
         answer=sp.Integer(ac + bd),
         target=L("perimeter", ("E", "F", "G", "H")),
         givens=[length("AC", ac), length("BD", bd)],

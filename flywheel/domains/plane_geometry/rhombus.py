@@ -10,7 +10,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, length, orient
+from flywheel.render.draft import Draft, length, orient, parts
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
 
@@ -39,14 +39,15 @@ def rhombus_diagonals(rng: random.Random) -> Draft:
     steps = [f"The diagonals of a rhombus bisect each other at right angles, so AO = {2 * p}/2 = {p} and ∠AOB = 90°.",
              f"In right triangle AOB, BO = √(AB² − AO²) = √({side}² − {p}²) = {to_latex(q)}, so BD = {to_latex(2 * q)}."]
     if ask_area:
-        answer, target, ask = 2 * p * q, L("area", ("A", "B", "C", "D")), "Find the area of ABCD."
+        answer, target, ask = 2 * p * q, L("area", ("A", "B", "C", "D")), "the area of ABCD"
         steps.append(f"Area = ½ · AC · BD = ½ · {2 * p} · {to_latex(2 * q)} = {to_latex(answer)}.")
     else:
-        answer, target, ask = 2 * q, L("length", ("B", "D")), "Find the length of the diagonal BD."
+        answer, target, ask = 2 * q, L("length", ("B", "D")), "the length of the diagonal BD"
     return Draft(
         title="Rhombus ABCD",
         scene=orient(scene, rng),
-        question=f"ABCD is a rhombus with side AB = {side} and diagonal AC = {2 * p}. {ask}",
+        question=parts("ABCD is a rhombus.", [f"side AB = {side}", f"diagonal AC = {2 * p}"], ask,
+                       context=["A kite frame ABCD is a rhombus held by two crossing sticks along its diagonals."]),
         answer=answer,
         target=target,
         givens=[length("AB", side), length("AC", 2 * p)],

@@ -12,7 +12,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, length, orient
+from flywheel.render.draft import Draft, angle, length, orient, parts
 from flywheel.render.scene.exact import (
     P,
     choice_triple,
@@ -81,7 +81,9 @@ def rectangle_diagonal(rng: random.Random) -> Draft:
     return Draft(
         title="Rectangle ABCD",
         scene=orient(scene, rng),
-        question=f"In rectangle ABCD, AB = {a} and BC = {b}. Find the length of the diagonal AC.",
+        question=parts("ABCD is a rectangle.", [f"AB = {a}", f"BC = {b}"], "the length of the diagonal AC",
+                       context=["A rectangular gate ABCD is braced by a straight bar along its diagonal AC.",
+                                "A rectangular field ABCD is crossed by a straight path from corner A to corner C."]),
         answer=ans,
         target=L("length", ("A", "C")),
         givens=[length("AB", a), length("BC", b)],
@@ -114,7 +116,8 @@ def area_by_altitude(rng: random.Random) -> Draft:
     return Draft(
         title="Triangle ABC",
         scene=orient(scene, rng),
-        question=f"In triangle ABC, AB = {c1}, AC = {c2} and BC = {a}. Find the area of triangle ABC.",
+        question=parts("ABC is a triangle.", [f"AB = {c1}", f"AC = {c2}", f"BC = {a}"], "the area of triangle ABC",
+                       context=["A triangular plot of land has corners A, B and C."]),
         answer=area,
         target=L("area", ("A", "B", "C")),
         givens=[
@@ -158,8 +161,8 @@ def trapezoid_diagonals(rng: random.Random) -> Draft:
     return Draft(
         title="Trapezoid ABCD with AB ∥ CD",
         scene=orient(scene, rng),
-        question=f"In trapezoid ABCD, AB ∥ CD, AB = {a}, CD = {c} and the diagonal AC = {w}. "
-        "The diagonals meet at O. Find AO.",
+        question=parts(["ABCD is a trapezoid with AB ∥ CD.", "The diagonals meet at O."],
+                       [f"AB = {a}", f"CD = {c}", f"the diagonal AC = {w}"], "AO"),
         answer=ans,
         target=L("length", ("A", "O")),
         givens=[length("AB", a), length("CD", c), length("AC", w)],
@@ -188,7 +191,8 @@ def angle_bisector(rng: random.Random) -> Draft:
     return Draft(
         title="Triangle ABC with D on BC",
         scene=orient(scene, rng),
-        question=f"In triangle ABC, AB = {c1}, AC = {c2} and BC = {a}. The bisector of ∠BAC meets BC at D. Find BD.",
+        question=parts("ABC is a triangle.", [f"AB = {c1}", f"AC = {c2}", f"BC = {a}"], "BD",
+                       premises="The bisector of ∠BAC meets BC at D."),
         answer=ans,
         target=L("length", ("B", "D")),
         givens=[length("AB", c1), length("AC", c2), length("BC", a)],
@@ -229,7 +233,8 @@ def law_of_cosines(rng: random.Random) -> Draft:
     return Draft(
         title="Triangle ABC",
         scene=orient(scene, rng),
-        question=f"In triangle ABC, CA = {b}, CB = {a} and ∠ACB = {theta}°. Find AB.",
+        question=parts("ABC is a triangle.", [f"CA = {b}", f"CB = {a}", f"∠ACB = {theta}°"], "AB",
+                       context=["Two straight roads leave a village C towards towns A and B."]),
         answer=ans,
         target=L("length", ("A", "B")),
         givens=[angle("ACB", theta), length("CA", b), length("CB", a)],

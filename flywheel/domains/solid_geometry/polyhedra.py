@@ -21,7 +21,7 @@ from flywheel.domains.solid_geometry.common import (
     outline,
     prism,
 )
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.model import Construction, Measure, Segment
 from flywheel.render.scene.solid import CABINET, P3, VIEWS, SectionTint, Space, solid_scene
 
@@ -48,7 +48,8 @@ def space_diagonal(rng: random.Random) -> Draft:
     return Draft(
         title="Cuboid ABCD-EFGH",
         scene=scene,
-        question=f"In the cuboid ABCD-EFGH, AB = {a}, BC = {b} and AE = {c}. Find the length of the space diagonal {s}{t}.",
+        question=parts("ABCD-EFGH is a cuboid.", [f"AB = {a}", f"BC = {b}", f"AE = {c}"], f"the length of the space diagonal {s}{t}",
+                       context=["A closed box ABCD-EFGH has the shape of a cuboid; a thin rod runs straight across its inside."]),
         answer=ans,
         target=Measure("length", (s, t)),
         givens=[given("AB", a), given("BC", b), given("AE", c)],
@@ -95,6 +96,14 @@ def _cube_cut(rng: random.Random):
             area)
 
 
+def _cut_question(a, clause: str, extra: dict):
+    """The cut's points on the edges are premises; where they sit (AM, AN) is a given like the edge."""
+    plane, _, where = clause.partition(", where ")
+    givens = [f"edge AB = {a}"] + ([f"AM = {extra['M'][0]}", f"AN = {extra['N'][1]}"] if extra else [])
+    return parts("ABCD-EFGH is a cube.", givens, f"the area of the cross-section cut by {plane}",
+                 premises="M lies on AB and N on AD." if where else ())
+
+
 @register_generator("solid.cube_section", DOMAIN)
 def cube_section(rng: random.Random) -> Draft:
     a, kind, poly, plane, extra, clause, conclusion, area = _cube_cut(rng)
@@ -108,7 +117,7 @@ def cube_section(rng: random.Random) -> Draft:
     return Draft(
         title=f"Cube ABCD-EFGH cut by a plane ({kind})",
         scene=scene,
-        question=f"The cube ABCD-EFGH has edge AB = {a}. Find the area of the cross-section cut by {clause}.",
+        question=_cut_question(a, clause, extra),
         answer=area,
         target=Measure("section", plane),
         givens=[given("AB", a)] + ([given("AM", extra["M"][0]), given("AN", extra["N"][1])] if extra else []),
@@ -147,8 +156,9 @@ def pyramid_volume(rng: random.Random) -> Draft:
     return Draft(
         title="Pyramid P-ABCD with PA perpendicular to the base",
         scene=scene,
-        question=f"In the pyramid P-ABCD the base ABCD is a rectangle with AB = {a} and AD = {b}, the lateral "
-        f"edge PA is perpendicular to the base, and PC = {pc}. Find the volume of the pyramid.",
+        question=parts(["In the pyramid P-ABCD the base ABCD is a rectangle.", "The lateral edge PA is perpendicular to the base."],
+                       [f"AB = {a}", f"AD = {b}", f"PC = {pc}"], "the volume of the pyramid",
+                       context=["A tent P-ABCD stands on a rectangular floor ABCD, its pole PA upright at the corner A."]),
         answer=vol,
         target=Measure("volume", tuple("PABCD")),
         givens=[given("AB", a), given("AD", b), given("PC", pc)],
@@ -181,8 +191,9 @@ def prism_lateral_area(rng: random.Random) -> Draft:
     return Draft(
         title="Right prism ABCD-EFGH over a rhombus",
         scene=scene,
-        question=f"The right prism ABCD-EFGH has a rhombus ABCD as its base, with diagonals AC = {2 * p} and "
-        f"BD = {2 * q}, and lateral edge AE = {h}. Find the lateral surface area of the prism.",
+        question=parts("The right prism ABCD-EFGH has a rhombus ABCD as its base.",
+                       [f"the diagonal AC = {2 * p}", f"the diagonal BD = {2 * q}", f"the lateral edge AE = {h}"],
+                       "the lateral surface area of the prism"),
         answer=sp.Integer(area),
         target=Measure("surface", ("ABFE", "BCGF", "CDHG", "DAEH")),
         givens=[given("AC", 2 * p), given("BD", 2 * q), given("AE", h)],

@@ -16,7 +16,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
 from flywheel.domains.solid_geometry import DOMAIN
 from flywheel.domains.solid_geometry.common import given
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.model import CircleEl, Construction, Measure, Segment
 from flywheel.render.scene.solid import ELEVATED, P3, Space, rim, solid_scene
 
@@ -47,8 +47,10 @@ def cylinder_volume(rng: random.Random) -> Draft:
     return Draft(
         title="Cylinder with its axial section",
         scene=scene,
-        question=f"A cylinder has base radius OA = {r}, where O is the centre of its base; the diagonal of its "
-        f"axial section ABCD is AC = {d}. Find the volume of the cylinder.",
+        question=parts(["O is the centre of the base of a cylinder.", "ABCD is its axial section."],
+                       [f"the base radius OA = {r}", f"the diagonal of the axial section AC = {d}"],
+                       "the volume of the cylinder",
+                       context=["A cylindrical tin has the centre of its base at O; ABCD is the rectangle of a cut through its axis."]),
         answer=vol,
         target=Measure("revolution", ("O", "A", "T", "D")),
         givens=[given("OA", r), given("AC", d)],
@@ -78,8 +80,9 @@ def cone_volume(rng: random.Random) -> Draft:
     return Draft(
         title="Right circular cone",
         scene=scene,
-        question=f"A right circular cone with apex S has slant height SA = {slant} and base radius OA = {r}, "
-        "where O is the centre of the base. Find the volume of the cone.",
+        question=parts(["S is the apex of a right circular cone.", "O is the centre of its base."],
+                       [f"the slant height SA = {slant}", f"the base radius OA = {r}"], "the volume of the cone",
+                       context=["A conical roof has its top at S and the centre of its circular base at O."]),
         answer=vol,
         target=Measure("revolution", ("O", "A", "S", "S")),
         givens=[given("SA", slant), given("OA", r)],
@@ -109,8 +112,8 @@ def sphere_section(rng: random.Random) -> Draft:
     return Draft(
         title="Sphere cut by a plane",
         scene=scene,
-        question=f"A plane at distance O{q} = {d} from the centre O of a sphere of radius OA = {big_r} cuts it in a "
-        f"circle with centre {q}; A is a point of that circle. Find the area of the section circle.",
+        question=parts([f"A plane cuts a sphere with centre O in a circle with centre {q}.", "A is a point of that circle."],
+                       [f"O{q} = {d}", f"the radius OA = {big_r}"], "the area of the section circle"),
         answer=area,
         target=Measure("disc", (q, "A")),
         givens=[given("O" + q, d), given("OA", big_r)],

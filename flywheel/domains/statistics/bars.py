@@ -17,6 +17,7 @@ from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     add_bar,
     chart_draft,
+    chart_question,
     fmt,
     reading_line,
     value_chart,
@@ -76,7 +77,8 @@ def bar_difference(rng: random.Random) -> Draft:
         reading_line(scene, f"{items[i]}.tl")
     return chart_draft(
         scene,
-        question=f"The bar chart shows {context}. {stated_text} {theme.compare.format(a=items[a], b=items[b], unit=theme.unit)}",
+        question=chart_question(f"The bar chart shows {context}.", stated_text,
+                                theme.compare.format(a=items[a], b=items[b], unit=theme.unit)),
         answer=diff,
         query=Query("difference", (items[a], items[b])),
         stated=stated + [Stated("item", items[a], items[a])],
@@ -135,7 +137,7 @@ def bar_mean(rng: random.Random) -> Draft:
     readings = ", ".join(f"{items[i]} {fmt(values[i])}" for i in read)
     return chart_draft(
         scene,
-        question=f"The bar chart shows {context}. {stated_text} {ask}",
+        question=chart_question(f"The bar chart shows {context}.", stated_text, ask),
         answer=answer,
         query=Query(op, tuple(items)),
         stated=stated,

@@ -20,7 +20,7 @@ from flywheel.domains.statistics.model import (
     Stated,
     exact,
 )
-from flywheel.render.draft import Draft
+from flywheel.render.draft import Draft, Question, parts
 from flywheel.render.scene.model import CircleEl, Construction, Measure, Segment
 
 FILL = "#4c72b0"
@@ -128,8 +128,18 @@ def add_circle(scene: ChartScene, center: str, through: str) -> None:
     scene.circles.append(CircleEl(center, through))
 
 
+def chart_question(lead: str, stated: str | list[str], ask: str, premises: str | list[str] = ()) -> Question:
+    """A chart's question: what the chart shows, its stated readings (sentences), the ask as a question."""
+    sentences = [stated] if isinstance(stated, str) else stated
+    return parts(lead, [s.strip().rstrip(".") for s in sentences if s.strip()], _cap(ask.strip()), premises=premises)
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
 def chart_draft(
-    scene: ChartScene, *, question: str, answer: Number, query: Query, stated: list[Stated], construction: str,
+    scene: ChartScene, *, question: Question, answer: Number, query: Query, stated: list[Stated], construction: str,
     reasoning: list[str], conclusion: list[str], difficulty: Difficulty, params: dict,
 ) -> Draft:
     """Assemble the Draft: the answer by construction, the query the verifier recomputes, the givens."""

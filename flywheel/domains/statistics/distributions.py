@@ -16,6 +16,7 @@ from flywheel.domains.statistics.common import (
     PROBE_PX,
     add_bar,
     chart_draft,
+    chart_question,
     construction_line,
     fmt,
     reading_line,
@@ -61,7 +62,7 @@ def histogram_count(rng: random.Random) -> Draft:
     picked = " + ".join(fmt(counts[i]) for i in chosen)
     return chart_draft(
         scene,
-        question=f"The histogram shows {context.format(n=n)}. How many of the {noun} {verb} {side} {t}?",
+        question=chart_question(f"The histogram shows {context.format(n=n)}.", [], f"How many of the {noun} {verb} {side} {t}?"),
         answer=sum(counts[i] for i in chosen),
         query=Query("count_at_least" if at_least else "count_below", threshold=(float(t),)),
         stated=[Stated("total", str(n), value=float(n)), Stated("tick", str(t))],
@@ -159,8 +160,8 @@ def box_plot(rng: random.Random) -> Draft:
         reading_line(scene, m)
     return chart_draft(
         scene,
-        question=f"The box plots summarise the scores of {', '.join(groups[:-1])} and {groups[-1]} on the {month} "
-        f"test. {given} {ask}",
+        question=chart_question(f"The box plots summarise the scores of {', '.join(groups[:-1])} and {groups[-1]} "
+                                f"on the {month} test.", given, ask),
         answer=answer,
         query=Query(op, items),
         stated=stated,

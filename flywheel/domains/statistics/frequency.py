@@ -15,7 +15,14 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
 from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.bars import BAR_WIDTH, draw_values
-from flywheel.domains.statistics.common import add_bar, chart_draft, fmt, reading_line, value_chart
+from flywheel.domains.statistics.common import (
+    add_bar,
+    chart_draft,
+    chart_question,
+    fmt,
+    reading_line,
+    value_chart,
+)
 from flywheel.domains.statistics.model import Query, Stated
 from flywheel.render.draft import Draft
 
@@ -76,7 +83,7 @@ def frequency_mean(rng: random.Random) -> Draft:
                 f"The median is {middle} in order, which is {fmt(median)}."]
     return chart_draft(
         scene,
-        question=f"The bar chart shows {context.format(n=n)}. What is the {name} {what}?",
+        question=chart_question(f"The bar chart shows {context.format(n=n)}.", [], f"What is the {name} {what}?"),
         answer=answer,
         query=Query(op),
         stated=[Stated("total", str(n), value=float(n))],

@@ -19,6 +19,7 @@ from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     add_marker,
     chart_draft,
+    chart_question,
     construction_line,
     fmt,
     reading_line,
@@ -101,8 +102,8 @@ def line_interpolation(rng: random.Random) -> Draft:
     g = rng.choice([j for j in range(n) if j not in (i, i + 1)])
     return chart_draft(
         scene,
-        question=f"The line chart shows {th.context}. {th.fact.format(at=ticks[g], value=values[g])} "
-        f"{th.steady}, {th.ask.format(at=at)}",
+        question=chart_question(f"The line chart shows {th.context}.", th.fact.format(at=ticks[g], value=values[g]),
+                                th.ask.format(at=at), premises=th.steady.replace("Assuming", "Assume", 1) + "."),
         answer=answer,
         query=Query("interpolate", threshold=(float(x),)),
         stated=[Stated("item", ticks[g], ticks[g]), Stated("value", str(values[g]), ticks[g], float(values[g]))],

@@ -22,6 +22,7 @@ from flywheel.domains.statistics.common import (
     TITLE_Y,
     add_bar,
     chart_draft,
+    chart_question,
     fmt,
     hex_rgb,
     reading_line,
@@ -157,7 +158,7 @@ def stacked_bar(rng: random.Random) -> Draft:
         last = f"The {th.series[1]} segment is {lower[k] + upper[k]} − {lower[k]} = {answer} {th.unit}."
     return chart_draft(
         scene,
-        question=f"The stacked bar chart shows {th.context.format(n=n)}. {fact} {ask}",
+        question=chart_question(f"The stacked bar chart shows {th.context.format(n=n)}.", fact, ask),
         answer=answer,
         query=query,
         stated=[Stated("tick", items[k]), Stated("tick", items[g]), Stated("series", th.words[0]),
@@ -208,8 +209,8 @@ def percent_change(rng: random.Random) -> Draft:
     subject = th.ask.format(item=items[k])
     return chart_draft(
         scene,
-        question=f"The bar chart compares {th.context.format(n=n)}. {fact} By what percentage did {subject} "
-        f"{way} from {th.words[0]} to {th.words[1]}?",
+        question=chart_question(f"The bar chart compares {th.context.format(n=n)}.", fact,
+                                f"By what percentage did {subject} {way} from {th.words[0]} to {th.words[1]}?"),
         answer=abs(pct),
         query=Query(f"percent_{way}", (keys[0][k], keys[1][k])),
         stated=[Stated("tick", items[k]), Stated("tick", items[g]), Stated("series", th.words[0]),

@@ -17,6 +17,7 @@ from flywheel.domains.statistics.common import (
     add_circle,
     add_title,
     chart_draft,
+    chart_question,
     hex_rgb,
 )
 from flywheel.domains.statistics.model import SIZE, ChartScene, Frame, Probe, Query, Stated
@@ -115,8 +116,8 @@ def pie_percent(rng: random.Random) -> Draft:
     answer = sp.Rational(pct * n, 100)
     return chart_draft(
         scene,
-        question=f"The pie chart shows {title[0].lower() + title[1:]}. The percentage for {t} is not printed. "
-        + ask.format(item=t),
+        question=chart_question(f"The pie chart shows {title[0].lower() + title[1:]}.", [], ask.format(item=t),
+                                premises=f"The percentage for {t} is not printed."),
         answer=answer,
         query=Query("share_count", (t,), total=n),
         stated=[Stated("item", t, t), Stated("title", str(n))],

@@ -15,6 +15,7 @@ from flywheel.domains.statistics.common import (
     BOX,
     add_marker,
     chart_draft,
+    chart_question,
     construction_line,
     value_chart,
 )
@@ -97,8 +98,8 @@ def scatter_region(rng: random.Random) -> Draft:
     corner = {">": "right", "<": "left"}[dx] + " of the vertical line and " + {">": "above", "<": "below"}[dy]
     return chart_draft(
         scene,
-        question=f"The scatter plot shows {th.context.format(n=n)}. "
-        + th.question.format(xs=xs, tx=tx, ys=ys, ty=ty),
+        question=chart_question(f"The scatter plot shows {th.context.format(n=n)}.", [],
+                                th.question.format(xs=xs, tx=tx, ys=ys, ty=ty)),
         answer=count,
         query=Query("count_region", (dx, dy), (float(tx), float(ty))),
         stated=[Stated("count", str(n), value=float(n)), Stated("tick", str(tx)), Stated("tick", str(ty))],

@@ -14,6 +14,7 @@ from flywheel.domains.statistics import DOMAIN
 from flywheel.domains.statistics.common import (
     add_marker,
     chart_draft,
+    chart_question,
     fmt,
     reading_line,
     value_chart,
@@ -64,8 +65,9 @@ def line_trend(rng: random.Random) -> Draft:
     g = rng.randrange(n)
     return chart_draft(
         scene,
-        question=f"The line chart shows {theme.context} from {years[0]} to {years[-1]}. In {years[g]} the value "
-        f"was {fmt(values[g])}. What was the largest increase from one year to the next, in {theme.unit}?",
+        question=chart_question(f"The line chart shows {theme.context} from {years[0]} to {years[-1]}.",
+                                f"In {years[g]} the value was {fmt(values[g])}.",
+                                f"What was the largest increase from one year to the next, in {theme.unit}?"),
         answer=max(rises),
         query=Query("max_increase", tuple(years)),
         stated=[Stated("item", years[g], years[g]), Stated("value", fmt(values[g]), years[g], float(values[g])),
