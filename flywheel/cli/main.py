@@ -388,6 +388,36 @@ def _image_path(path: Path | None) -> str:
     return str(path) if path.exists() else f"{path} (missing: `flywheel doctor --repair` rebuilds it)"
 
 
+@app.command()
+@user_errors
+def stats(
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+) -> None:
+    """Variety per generator: distinct masked frames, distinct 4-gram ratio, share per version, capacity estimate."""
+    from flywheel.catalog import Catalog
+    from flywheel.catalog.stats import generator_stats, summary
+
+    with Catalog(catalog, read_only=True) as cat:
+        rows = generator_stats(cat)
+    head = summary(rows)
+    if json_out:
+        write(json.dumps({"summary": head, "generators": [r.as_dict() for r in rows]}))
+        return
+    t = table("generator", "samples", "frames", "4-gram ratio", "versions", "repeats / draws", "capacity")
+    for r in rows:
+        shares = " ".join(f"{v} {p:.0%}" for v, p in r.versions.items())
+        cap = "—" if r.capacity is None else f"{'≥ ' if r.capacity_lower_bound else '≈ '}{r.capacity:,.0f}"
+        t.add_row(r.generator, str(r.samples), str(r.frames), f"{r.ngram_ratio:.2f}", shares,
+                  f"{r.repeats} / {r.draws}", cap)
+    out.print(t)
+    if rows:
+        out.print(f"{head['generators']} generators, {head['samples']} accepted interaction samples; fewest frames: "
+                  f"{head['min_frames']} ({head['min_frames_generator']}); lowest 4-gram ratio {head['min_ngram_ratio']:.2f}")
+    else:
+        out.print(f"{catalog}: no accepted interaction samples")
+
+
 @bench_app.command("speed")
 @user_errors
 def bench_speed(

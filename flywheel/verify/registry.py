@@ -6,7 +6,9 @@ role and a failing Check's `code`, never the verifier's name or the wording of i
 - image: the figure is readable and shows what the problem states;
 - tool: the tool code draws the construction where it belongs;
 - duplicate: no accepted sample is the same problem (judged at commit time against the catalog);
-- kind: a perception or instruction variant's own ground truth.
+- kind: a perception or instruction variant's own ground truth;
+- modality: the text says what the sample's MathVerse version claims (verify/modality.py); no repair
+  routes on it (a new draw would compose the same text).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from flywheel.core.registry import Registry
 from flywheel.render.draft import Rendered
 from flywheel.render.execute import RenderResult, ToolResult
 
-ROLES = ("answer", "image", "tool", "duplicate", "kind")
+ROLES = ("answer", "image", "tool", "duplicate", "kind", "modality")
 REQUIRED_ROLES = ("answer", "image")  # every domain needs both for its interaction samples
 
 
@@ -65,7 +67,8 @@ class VerifierSpec:
 # Domain verifiers register with their domain (flywheel/domains/registry.py), the rest here.
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verify",
-    ["flywheel.verify.image", "flywheel.verify.tool", "flywheel.kinds.verifiers", "flywheel.verify.duplicate"],
+    ["flywheel.verify.image", "flywheel.verify.tool", "flywheel.kinds.verifiers", "flywheel.verify.duplicate",
+     "flywheel.verify.modality"],
 )
 
 
