@@ -35,7 +35,7 @@ FRAMES = (
     "downwards. Read off the position of each labelled point {names} and return a Python dict such as {example}.",
     "As a Python dict such as {example}, give the pixel coordinates of the points {names} in this {size}×{size} "
     "figure; the origin is the top-left corner, x runs to the right and y runs down.",
-    "Find the dots of the labelled points in the figure. Points: {names}. Image size: {size}×{size} pixels. "
+    "Find the dots of the labelled points {names} in the figure. Image size: {size}×{size} pixels. "
     "Origin: top-left corner, x to the right, y downwards. Answer: a Python dict such as {example}.",
     "Each of {names} is a labelled dot in the {size}×{size} figure. What are their pixel coordinates (x, y), "
     "measured from the top-left corner with y downwards? Reply with a Python dict such as {example}.",

@@ -91,7 +91,7 @@ def parts(facts: str | list[str] | tuple[str, ...], givens: list, ask: str, *, u
     """Shorthand: strings for one sentence, `givens` as texts or Stated."""
     def seq(x):
         return (x,) if isinstance(x, str) else tuple(x)
-    return Question(seq(facts), tuple(g if isinstance(g, Stated) else Stated(g) for g in givens), ask, unit,
+    return Question(seq(facts), tuple(g if isinstance(g, Stated) else Stated(g.strip().rstrip(".")) for g in givens), ask, unit,
                     seq(premises), seq(context))
 
 

@@ -16,7 +16,7 @@ from flywheel.io import get_exporter
 from flywheel.run.synthesize import SynthesisConfig, synthesize
 
 COLUMNS = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
-FLYWHEEL = ["knowledge_id", "domain", "generator", "difficulty", "difficulty_score"]  # after V-Thinker's columns
+FLYWHEEL = ["knowledge_id", "domain", "generator", "difficulty", "difficulty_score", "version"]  # after V-Thinker's columns
 TRACE = re.compile(
     r"^<think>.+\n<code>\n```python\n.+\n```\n</code>\n<sandbox_output><image></sandbox_output>\n.+</think>\n<answer>(.+)</answer>$",
     re.S,

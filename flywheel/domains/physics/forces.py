@@ -57,7 +57,7 @@ def resultant_force(rng: random.Random) -> Draft:
         title=f"Forces {F1} and {F2} acting at O",
         scene=orient(scene, rng),
         question=parts(f"Two forces {F1} and {F2} act at point O.",
-                       [f"{F1} = {a} N", f"{F2} = {b} N", f"the angle between them is {theta}°"], ask, unit="in newtons",
+                       [f"{F1} = {a} N", f"{F2} = {b} N", f"the angle between {F1} and {F2} is {theta}°"], ask, unit="in newtons",
                        premises=third),
         answer=ans,
         target=target("resultant", "O", F1, F2),

@@ -126,7 +126,8 @@ def test_sine_rejects_a_wave_whose_period_does_not_match_the_marked_points():
 
 def test_circle_rejects_a_question_whose_line_is_not_the_drawn_one():
     r = rendered("analytic.circle_chord", 2)
-    q = re.sub(r"= (−?\d+) meets", lambda m: f"= {int(m.group(1).replace('−', '-')) + 1} meets", r.draft.question)
+    q = re.sub(r"= (−?\d+) and the circle", lambda m: f"= {int(m.group(1).replace('−', '-')) + 1} and the circle",
+               r.draft.question)
     assert q != r.draft.question
     check = _check(with_draft(r, question=q))
     assert not check.passed and "states no equation" in check.reason
