@@ -52,8 +52,13 @@ def test_samples_worded_alike_round_trip_with_their_knowledge(tmp_path):
                                workers=2))
     with Catalog(src, read_only=True) as cat:
         path = get_exporter("v-interaction")(cat, tmp_path / "out", None)
-    rows = pq.read_table(path).to_pylist()
-    assert len({r["question"] for r in rows if r["generator"] == "discrete.spanning_tree"}) == 1 < len(rows) // 2
+    table = pq.read_table(path)
+    rows = table.to_pylist()
+    # Frames word each sample its own way: give every spanning-tree row one wording, as a file may.
+    same = next(r["question"] for r in rows if r["generator"] == "discrete.spanning_tree")
+    questions = [same if r["generator"] == "discrete.spanning_tree" else r["question"] for r in rows]
+    pq.write_table(table.set_column(table.column_names.index("question"), "question", pa.array(questions)), path)
+    assert questions.count(same) > 1 and len(rows) == 6
     dst = tmp_path / "b.duckdb"
     r = flywheel_cli("import", str(path), "--catalog", str(dst), "--workers", "2")
     assert r.returncode == 0 and "6 accepted, 0 rejected" in r.stdout, r.stdout + r.stderr
