@@ -28,7 +28,7 @@ from flywheel.core.errors import FlywheelError
 VERSIONS = ("text_dominant", "text_lite", "vision_dominant", "vision_only")
 DEFAULT_VERSION = "text_dominant"
 VISION_VERSIONS = ("vision_dominant", "vision_only")  # no figure given's value in the text
-DEFAULT_VERSIONS = [DEFAULT_VERSION]  # see docs/generators.md "Versions": why text_dominant alone by default
+DEFAULT_VERSIONS = [DEFAULT_VERSION]  # see docs/synthesis.md "Question text": why text_dominant alone by default
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?(?![\w])")
 
 

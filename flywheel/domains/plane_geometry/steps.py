@@ -24,7 +24,7 @@ import sympy as sp
 from flywheel.core.answers import to_latex
 from flywheel.core.registry import Registry
 from flywheel.domains.base import Step, StepFailed
-from flywheel.render.draft import Draft, Given, angle, length
+from flywheel.render.draft import Draft, Given, Question, angle, length
 from flywheel.render.scene.model import (
     AngleMark,
     Construction,
@@ -112,11 +112,21 @@ def _extended(
     diff = replace(d.difficulty, hops=d.difficulty.hops + hops,
                    constructions=d.difficulty.constructions + constructions, depth=d.difficulty.depth + 1)
     return replace(
-        d, scene=scene, question=f"{statement(d.question)} {fact} {ask}", answer=answer,
+        d, scene=scene, question=_step_text(d, fact, ask), answer=answer,
         target=target, givens=d.givens + givens, reasoning=d.reasoning + [why],
         conclusion=d.conclusion + known + lines, difficulty=diff,
         params={**d.params, "steps": d.params.get("steps", 0) + 1},
     )
+
+
+def _step_text(d: Draft, fact: str, ask: str) -> str | Question:
+    """The extended question: as parts when the draft has them (the step's sentence, which states its
+    own new values, is a premise every version keeps), else the old text with the new ask."""
+    if d.text is None:
+        return f"{statement(d.question)} {fact} {ask}"
+    noun = re.sub(r"^(Find|Determine|Compute|Work out)\s+|\.$", "", ask.strip())
+    noun, unit = (noun[: -len(" in degrees")], "in degrees") if noun.endswith(" in degrees") else (noun, "")
+    return d.text.extended(premises=(fact,) if fact else (), ask=noun, unit=unit)
 
 
 def _covered(scene: Scene, seg: Segment) -> bool:

@@ -40,8 +40,9 @@ def distract(draft: Draft, rng: random.Random) -> Draft:
         moved.__dict__.pop("_floats", None)
         if well_placed(moved, [d], hosts=(s,)) and not _crosses_target(moved, draft.target, d, r):
             fact = f"Point {d} lies on {s.a}{s.b}, and {r}{d} is drawn."
+            question = f"{statement(draft.question)} {fact} {_ask(draft.question)}"
             return replace(
-                draft, scene=moved, question=f"{statement(draft.question)} {fact} {_ask(draft.question)}",
+                draft, scene=moved, question=draft.text.extended(facts=(fact,)) if draft.text else question,
                 difficulty=replace(draft.difficulty, distractors=draft.difficulty.distractors + 1),
             )
     raise StepFailed("no place for a distractor")
@@ -100,6 +101,7 @@ def relabel(draft: Draft, mapping: dict[str, str]) -> Draft:
     measure = lambda m: Measure(m.kind, tuple(name(n) for n in m.points))  # noqa: E731
     return replace(
         draft, scene=scene, title=text(draft.title), question=text(draft.question), target=measure(draft.target),
+        text=draft.text.mapped(text) if draft.text else None,
         givens=[Given(measure(g.measure), g.value) for g in draft.givens],
         reasoning=[text(r) for r in draft.reasoning], conclusion=[text(c) for c in draft.conclusion],
     )
