@@ -77,3 +77,21 @@ class Registry(Generic[T]):
     def items(self) -> list[tuple[str, T]]:
         self._load()
         return sorted(self._items.items())
+
+
+def parse_names(text: str | None, known: tuple[str, ...] | list[str], what: str, default: list[str],
+                everything: bool = False) -> list[str]:
+    """A comma-separated option (`--kinds`, `--versions`) → its names in the order given, without
+    repeats; empty → `default`; `everything`: "all" names every known one. Unknown names are a user error."""
+    if not text:
+        return list(default)
+    if everything and text.strip() == "all":
+        return list(known)
+    names = list(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
+    unknown = [k for k in names if k not in known]
+    if unknown:
+        also = ", or all" if everything else ""
+        raise FlywheelError(f"unknown {what}(s): {', '.join(unknown)} (known: {', '.join(known)}{also})")
+    if not names:
+        raise FlywheelError(f"--{what}s names no {what}")
+    return names

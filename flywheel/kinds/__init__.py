@@ -6,7 +6,7 @@ execute path on the *same figure* and differ in question, ground truth and verif
 
 from __future__ import annotations
 
-from flywheel.core.errors import FlywheelError
+from flywheel.core.registry import parse_names
 
 KINDS = ("interaction", "perception", "instruction")
 DEFAULT_KINDS = ["interaction"]
@@ -14,15 +14,7 @@ DEFAULT_KINDS = ["interaction"]
 
 def parse_kinds(text: str | None) -> list[str]:
     """`"interaction,perception"` → ["interaction", "perception"]; unknown names are a user error."""
-    if not text:
-        return list(DEFAULT_KINDS)
-    names = list(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
-    unknown = [k for k in names if k not in KINDS]
-    if unknown:
-        raise FlywheelError(f"unknown kind(s): {', '.join(unknown)} (known: {', '.join(KINDS)})")
-    if not names:
-        raise FlywheelError("--kinds names no kind")
-    return names
+    return parse_names(text, KINDS, "kind", DEFAULT_KINDS)
 
 
 def slot_of_task(kinds: list[str], versions: list[str], index: int) -> tuple[str, str, int]:

@@ -23,7 +23,7 @@ import random
 import re
 from dataclasses import dataclass, replace
 
-from flywheel.core.errors import FlywheelError
+from flywheel.core.registry import parse_names
 
 VERSIONS = ("text_dominant", "text_lite", "vision_dominant", "vision_only")
 DEFAULT_VERSION = "text_dominant"
@@ -34,17 +34,7 @@ NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:/\d+)?(?![\w])")
 
 def parse_versions(text: str | None) -> list[str]:
     """`"text_dominant,vision_only"` or `"all"` → the versions, in the order given; unknown names are a user error."""
-    if not text:
-        return list(DEFAULT_VERSIONS)
-    if text.strip() == "all":
-        return list(VERSIONS)
-    names = list(dict.fromkeys(v.strip() for v in text.split(",") if v.strip()))
-    unknown = [v for v in names if v not in VERSIONS]
-    if unknown:
-        raise FlywheelError(f"unknown version(s): {', '.join(unknown)} (known: {', '.join(VERSIONS)}, or all)")
-    if not names:
-        raise FlywheelError("--versions names no version")
-    return names
+    return parse_names(text, VERSIONS, "version", DEFAULT_VERSIONS, everything=True)
 
 
 @dataclass(frozen=True)
