@@ -48,6 +48,21 @@ def knowledge_before_round(cat: Catalog, round_: int) -> list[KnowledgeNode]:
             for i, d, n, desc, pre, g, p, par, r in cur.fetchall()]
 
 
+def taxonomy_nodes(cat: Catalog) -> list[KnowledgeNode]:
+    """Every node of an imported taxonomy (rows with a level and a source file), by id: a stable order, so
+    a stream drawing from them draws the same tasks after a re-import."""
+    have = {r[0] for r in cat.con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'knowledge'").fetchall()}
+    if "taxonomy_parent" not in have:  # a catalog from before the taxonomy_hierarchy migration has none
+        return []
+    cur = cat.con.execute(
+        "SELECT id, domain, name, description, prerequisites, generator, params, taxonomy_parent, level, mapped, source "
+        "FROM knowledge WHERE source IS NOT NULL AND level IS NOT NULL AND coalesce(round, 0) = 0 ORDER BY id")
+    return [KnowledgeNode(id=i, domain=d, name=n, description=desc or "", prerequisites=list(pre or []), generator=g,
+                          params=json.loads(p) if p else {}, taxonomy_parent=tp, level=lv, mapped=m, source=src)
+            for i, d, n, desc, pre, g, p, tp, lv, m, src in cur.fetchall()]
+
+
 def write_knowledge(cat: Catalog, nodes: list[KnowledgeNode]) -> None:
     """Store `nodes` (replacing stored nodes of the same id) in one transaction: all of them or none."""
     cat.con.execute("BEGIN")
