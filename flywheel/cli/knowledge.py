@@ -35,11 +35,11 @@ def import_(
     catalog: CatalogOpt = DEFAULT_CATALOG,
     rules: Annotated[Path | None, typer.Option(help="Your keyword/id → generator rules (YAML/JSON), tried before the built-in ones.")] = None,
     children_key: Annotated[list[str] | None, typer.Option(
-        "--children-key", help="Key holding a node's children (repeat for several, e.g. children and knowledgepoints). "
+        "--children-key", metavar="<key>", help="Key holding a node's children (repeat for several, e.g. children and knowledgepoints). "
                                "Default: autodetect children, principles, areas, topics, points, knowledgepoints, "
                                "subtopics, or a node's one list of mappings.")] = None,
     name_key: Annotated[list[str] | None, typer.Option(
-        "--name-key", help="Key holding a node's name (repeat to give fallbacks in order). "
+        "--name-key", metavar="<key>", help="Key holding a node's name (repeat to give fallbacks in order). "
                            "Default: the first non-empty of name, name_en, title, label, name_cn.")] = None,
 ) -> None:
     """Import a taxonomy into the catalog, keeping its hierarchy, and report which points map to a generator.
