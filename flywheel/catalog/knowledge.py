@@ -22,10 +22,15 @@ def knowledge_columns(cat: Catalog, columns: tuple[str, ...]) -> dict[str, tuple
     return {r[0]: r[1:] for r in cur.fetchall()}
 
 
+def _columns(cat: Catalog) -> set[str]:
+    """The columns `knowledge` has (an old catalog opened read-only is not migrated)."""
+    return {r[0] for r in cat.con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'knowledge'").fetchall()}
+
+
 def knowledge_tree_rows(cat: Catalog) -> dict[str, dict[str, Any]]:
     """Every stored node: its id → a dict of the TREE_COLUMNS (defaults where an old catalog lacks one)."""
-    have = {r[0] for r in cat.con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'knowledge'").fetchall()}
+    have = _columns(cat)
     sel = ", ".join(c if c in have or d is None else f"{d} AS {c}" for c, d in TREE_COLUMNS.items())
     cur = cat.con.execute(f"SELECT {sel} FROM knowledge")
     cols = [d[0] for d in cur.description]
@@ -46,6 +51,20 @@ def knowledge_before_round(cat: Catalog, round_: int) -> list[KnowledgeNode]:
     return [KnowledgeNode(id=i, domain=d, name=n, description=desc or "", prerequisites=list(pre or []), generator=g,
                           params=json.loads(p) if p else {}, parents=list(par or []), round=r or 0)
             for i, d, n, desc, pre, g, p, par, r in cur.fetchall()]
+
+
+def taxonomy_nodes(cat: Catalog) -> list[KnowledgeNode]:
+    """Every node of an imported taxonomy (rows with a level and a source file), by id: a stable order, so
+    a stream drawing from them draws the same tasks after a re-import."""
+    have = _columns(cat)
+    if "taxonomy_parent" not in have:  # a catalog from before the taxonomy_hierarchy migration has none
+        return []
+    cur = cat.con.execute(
+        "SELECT id, domain, name, description, prerequisites, generator, params, taxonomy_parent, level, mapped, source "
+        "FROM knowledge WHERE source IS NOT NULL AND level IS NOT NULL AND coalesce(round, 0) = 0 ORDER BY id")
+    return [KnowledgeNode(id=i, domain=d, name=n, description=desc or "", prerequisites=list(pre or []), generator=g,
+                          params=json.loads(p) if p else {}, taxonomy_parent=tp, level=lv, mapped=m, source=src)
+            for i, d, n, desc, pre, g, p, tp, lv, m, src in cur.fetchall()]
 
 
 def write_knowledge(cat: Catalog, nodes: list[KnowledgeNode]) -> None:

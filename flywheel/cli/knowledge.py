@@ -34,21 +34,35 @@ def import_(
     file: Annotated[Path, typer.Argument(help="Taxonomy tree, YAML or JSON: domain → area → topic → knowledge point.")],
     catalog: CatalogOpt = DEFAULT_CATALOG,
     rules: Annotated[Path | None, typer.Option(help="Your keyword/id → generator rules (YAML/JSON), tried before the built-in ones.")] = None,
+    children_key: Annotated[list[str] | None, typer.Option(
+        "--children-key", metavar="<key>", help="Key holding a node's children (repeat for several, e.g. children and knowledgepoints). "
+                               "Default: autodetect children, principles, areas, topics, points, knowledgepoints, "
+                               "subtopics, or a node's one list of mappings.")] = None,
+    name_key: Annotated[list[str] | None, typer.Option(
+        "--name-key", metavar="<key>", help="Key holding a node's name (repeat to give fallbacks in order). "
+                           "Default: the first non-empty of name, name_en, title, label, name_cn.")] = None,
 ) -> None:
-    """Import a taxonomy into the catalog, keeping its hierarchy, and report which points map to a generator."""
+    """Import a taxonomy into the catalog, keeping its hierarchy, and report which points map to a generator.
+
+    Reads nested trees as published, e.g. We-Math 2.0's knowledge tree JSON (chapters, name_en,
+    knowledgepoints, principles). Points map by the rule table on their name, then on their parent's.
+    """
     from flywheel.catalog import Catalog
     from flywheel.knowledge.mapping import Rules
-    from flywheel.knowledge.taxonomy import load_taxonomy
+    from flywheel.knowledge.taxonomy import TreeKeys, load_taxonomy
 
-    tax = load_taxonomy(file, Rules(rules))  # everything is checked before the catalog is opened
+    # everything is checked before the catalog is opened
+    tax = load_taxonomy(file, Rules(rules), TreeKeys.of(children_key, name_key))
     with Catalog(catalog) as cat:
         new, changed, same = _upsert(cat, tax.nodes)
-    levels = Counter(n.level for n in tax.nodes)
+    levels = tax.levels()
     shape = ", ".join(f"{levels[k]} {k}{'s' if levels[k] != 1 else ''}" for k in ("domain", "area", "topic", "point") if levels[k])
-    out.print(f"imported {len(tax.nodes)} nodes ({shape}) from {file} → {catalog}: "
-              f"{new} new, {changed} updated, {same} unchanged")
+    unnamed = sum(n.name.startswith("(unnamed ") for n in tax.nodes)
+    out.print(f"imported {len(tax.nodes)} nodes ({shape}{f'; {unnamed} unnamed groups kept' if unnamed else ''}) "
+              f"from {file} → {catalog}: {new} new, {changed} updated, {same} unchanged")
     points, unmapped = tax.points, tax.unmapped
-    out.print(f"knowledge points: {len(points)}; mapped to a generator: {len(points) - len(unmapped)} "
+    share = f" ({(len(points) - len(unmapped)) / len(points):.1%})" if points else ""
+    out.print(f"knowledge points: {len(points)}; mapped to a generator: {len(points) - len(unmapped)}{share} "
               f"({len(tax.explicit)} explicit, {len(tax.by_rule)} by rule); unmapped: {len(unmapped)}")
     per_gen = Counter(n.generator for n in points if n.mapped)
     if per_gen:

@@ -97,8 +97,11 @@ def synthesize(
                                                "at least 1.")] = 100,
     seed: Annotated[int, typer.Option(help="Stream seed: the same seed draws the same problems.")] = 0,
     catalog: CatalogOpt = DEFAULT_CATALOG,
-    seeds: Annotated[Path | None, typer.Option(help="Knowledge seeds YAML/JSON (default: the built-in set).")] = None,
-    knowledge: Annotated[str | None, typer.Option(help="Comma-separated knowledge ids to use (default: all with a generator).")] = None,
+    seeds: Annotated[Path | None, typer.Option(help="Knowledge seeds YAML/JSON, or a taxonomy tree such as We-Math 2.0's "
+                                                    "published JSON (default: the built-in set).")] = None,
+    knowledge: Annotated[str | None, typer.Option(help="Comma-separated knowledge ids to use (default: all with a generator). "
+                                                       "Ids of a taxonomy imported into --catalog work too; an inner node "
+                                                       "(a domain, area or topic) means every mapped point below it.")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).", min=1)] = None,
     batch_size: Annotated[int, typer.Option(help="Samples per catalog transaction (a crash loses at most one batch).", min=1)] = 32,
     kinds: Annotated[str, typer.Option(help=(
@@ -106,7 +109,8 @@ def synthesize(
         "the labelled points), instruction (draw what an instruction says; ground-truth overlay). With several "
         "kinds, --n counts accepted samples of all kinds together and the tasks cycle through the kinds figure by "
         "figure, so each kind gets about n/k samples and the kinds of one figure share its image."))] = "interaction",
-    domains: Annotated[str | None, typer.Option(help="Comma-separated domains to draw from, e.g. plane_geometry (default: all).")] = None,
+    domains: Annotated[str | None, typer.Option(help="Comma-separated domains to draw from, e.g. plane_geometry (default: all); "
+                                                     "an imported taxonomy's domain or node id draws from its mapped points.")] = None,
     versions: VersionsOpt = "text_dominant",
     creator: Annotated[Creator, typer.Option(help="symbolic: exact generators, no model. llm: a model writes each "
                                                   "problem, flywheel verifies it (needs --model).")] = Creator.symbolic,
@@ -124,7 +128,7 @@ def synthesize(
     from flywheel.run.synthesize import SynthesisConfig, plan
     from flywheel.run.synthesize import synthesize as run
 
-    ids = [k.strip() for k in knowledge.split(",") if k.strip()] if knowledge else None
+    ids = [knowledge] if knowledge and knowledge.strip() else None  # split by select(): imported ids may hold commas
     doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
                           kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions))

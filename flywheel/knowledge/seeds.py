@@ -49,9 +49,9 @@ def _node(entry: Any, i: int, path: Path) -> KnowledgeNode:
 
 def _is_tree(data: Any) -> bool:
     """A nested taxonomy rather than a flat list of nodes (see taxonomy.py)."""
-    from flywheel.knowledge.taxonomy import CHILD_KEYS
+    from flywheel.knowledge.taxonomy import CHILD_KEYS, ROOT_KEYS
 
-    if isinstance(data, dict) and ("domains" in data or "children" in data):
+    if isinstance(data, dict) and any(k in data for k in ROOT_KEYS):
         return True
     return isinstance(data, list) and any(isinstance(e, dict) and any(k in e for k in CHILD_KEYS) for e in data)
 
@@ -105,14 +105,54 @@ def _checked(nodes: list[KnowledgeNode], path: Path | str) -> list[KnowledgeNode
     return nodes
 
 
+def split_ids(values: list[str], known: set[str] | dict) -> list[str]:
+    """Ids from `--knowledge` values: a value that is a known id as a whole stays whole (imported
+    ids may hold commas: We-Math's "…|Real, Imaginary, and Complex Numbers"), others split on commas."""
+    out: list[str] = []
+    for v in values:
+        out += [v.strip()] if v.strip() in known else [p.strip() for p in v.split(",") if p.strip()]
+    return out
+
+
+def below(nodes: list[KnowledgeNode], node_id: str) -> list[KnowledgeNode]:
+    """The knowledge points (leaves) at or below a node of an imported taxonomy, in file order."""
+    kids: dict[str, list[KnowledgeNode]] = {}
+    for n in nodes:
+        if n.taxonomy_parent is not None and n.taxonomy_parent != n.id:
+            kids.setdefault(n.taxonomy_parent, []).append(n)
+    out, todo, seen = [], [node_id], set()
+    by_id = {n.id: n for n in nodes}
+    while todo:  # depth first, children in file order; `seen` guards against cycles across imports
+        nid = todo.pop()
+        if nid in seen or nid not in by_id:
+            continue
+        seen.add(nid)
+        if nid in kids:
+            todo += [k.id for k in reversed(kids[nid])]
+        else:
+            out.append(by_id[nid])
+    return out
+
+
 def select(nodes: list[KnowledgeNode], ids: list[str] | None) -> list[KnowledgeNode]:
-    """Nodes with a generator, optionally only the given ids (unknown ids are an error)."""
+    """Nodes with a generator, optionally only the given ids (unknown ids are an error); an inner node
+    of an imported taxonomy stands for every mapped point below it."""
     if ids:
         by_id = {n.id: n for n in nodes}
+        ids = split_ids(ids, by_id)
         unknown = [i for i in ids if i not in by_id]
         if unknown:
-            raise FlywheelError(f"unknown knowledge id(s): {', '.join(unknown)}")
-        nodes = [by_id[i] for i in ids]
+            raise FlywheelError(f"unknown knowledge id(s): {', '.join(unknown)} (imported taxonomies: "
+                                "`flywheel knowledge list` / `knowledge show` give the ids)")
+        picked: dict[str, KnowledgeNode] = {}
+        for i in ids:
+            points = below(nodes, i)
+            if not any(p.generator for p in points):
+                what = "it has no generator" if points == [by_id[i]] else f"none of the {len(points)} points below it has a generator"
+                raise FlywheelError(f"knowledge node {i!r} cannot be synthesized: {what} (no generator fits; "
+                                    "map it with `generator:` or a --rules file at `flywheel knowledge import`)")
+            picked.update((p.id, p) for p in points)
+        nodes = list(picked.values())
     usable = [n for n in nodes if n.generator]
     if not usable:
         raise FlywheelError("no knowledge node with a generator to synthesize from")

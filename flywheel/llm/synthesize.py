@@ -18,7 +18,7 @@ from flywheel.catalog import Catalog
 from flywheel.catalog.store import check_path
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, content_id
-from flywheel.knowledge.seeds import load_seeds
+from flywheel.knowledge.seeds import load_seeds, split_ids
 from flywheel.llm.cache import ResponseCache
 from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError, Usage
 from flywheel.llm.creator import create, sample_id, to_outcome
@@ -71,10 +71,11 @@ def llm_nodes(cfg: SynthesisConfig) -> tuple[list[KnowledgeNode], list[Knowledge
     seeds = load_seeds(cfg.seeds)
     by_id = {n.id: n for n in seeds}
     if cfg.knowledge:
-        unknown = [i for i in cfg.knowledge if i not in by_id]
+        ids = split_ids(cfg.knowledge, by_id)
+        unknown = [i for i in ids if i not in by_id]
         if unknown:
             raise FlywheelError(f"unknown knowledge id(s): {', '.join(unknown)}")
-        return seeds, [by_id[i] for i in cfg.knowledge]
+        return seeds, [by_id[i] for i in ids]
     points = [n for n in seeds if n.level == "point"]
     if not points:
         raise FlywheelError("the seeds hold no knowledge point to write problems about")

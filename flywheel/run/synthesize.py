@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.knowledge import taxonomy_nodes
 from flywheel.catalog.store import check_path
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import KnowledgeNode, content_id
 from flywheel.kinds import slot_of_task
 from flywheel.kinds.selection import select_domains
-from flywheel.knowledge.seeds import load_seeds, select
+from flywheel.knowledge.seeds import load_seeds, select, split_ids
 from flywheel.render.question import DEFAULT_VERSION, DEFAULT_VERSIONS
 from flywheel.run.build import Task, task_seed
 from flywheel.run.pool import WorkerPool
@@ -61,15 +62,41 @@ class Plan:
 
 
 def plan(cfg: SynthesisConfig) -> Plan:
-    """Check everything the user gave before any work starts: the nodes to draw from and the stream."""
+    """Check everything the user gave before any work starts: the nodes to draw from and the stream.
+
+    `--knowledge` and `--domains` may name nodes of a taxonomy imported into the catalog (`flywheel
+    knowledge import`) as well as the seeds' nodes; an inner node stands for the mapped points below it.
+    """
     if cfg.n < 1:
         raise FlywheelError("--n must be at least 1")
     check_path(Path(cfg.catalog), must_exist=False)
     seeds = load_seeds(cfg.seeds)
-    nodes = select(seeds, cfg.knowledge)
-    if cfg.domains:
-        nodes = select_domains(nodes, seeds, cfg.domains)
+    pool = _with_imported(seeds, cfg)
+    pool_ids = {n.id for n in pool}
+    subtrees = [d for d in cfg.domains or [] if d in pool_ids]
+    names = [d for d in cfg.domains or [] if d not in pool_ids]
+    nodes = select(pool, cfg.knowledge) if cfg.knowledge else (select(pool, subtrees) if subtrees else select(pool, None))
+    if cfg.knowledge and subtrees:
+        keep = {n.id for n in select(pool, subtrees)}
+        nodes = [n for n in nodes if n.id in keep]
+        if not nodes:
+            raise FlywheelError("no knowledge node of --knowledge lies below the nodes named in --domains")
+    if names:
+        nodes = select_domains(nodes, pool, names)
     return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds, cfg.versions))
+
+
+def _with_imported(seeds: list[KnowledgeNode], cfg: SynthesisConfig) -> list[KnowledgeNode]:
+    """The seeds, plus the catalog's imported taxonomy nodes where --knowledge/--domains name ids the
+    seeds lack (read only then: a plain run does not open the catalog before it starts)."""
+    wanted = split_ids(cfg.knowledge or [], {n.id for n in seeds}) + list(cfg.domains or [])
+    have = {n.id for n in seeds} | {n.domain for n in seeds}
+    if all(w in have for w in wanted) or not Path(cfg.catalog).exists():
+        return seeds
+    with Catalog(cfg.catalog, read_only=True) as cat:
+        imported = taxonomy_nodes(cat)
+    ids = {n.id for n in seeds}
+    return [*seeds, *(n for n in imported if n.id not in ids)]
 
 
 def synthesize(

@@ -57,7 +57,7 @@ def test_example_taxonomy_imports(tmp_path):
     r = flywheel_cli("knowledge", "import", str(ROOT / "docs" / "examples" / "taxonomy.yaml"), "-c", str(db))
     assert r.returncode == 0, r.stderr
     assert "imported 15 nodes (2 domains, 3 areas, 1 topic, 9 points)" in r.stdout
-    assert "mapped to a generator: 7 (2 explicit, 5 by rule); unmapped: 2" in r.stdout
+    assert "mapped to a generator: 7 (77.8%) (2 explicit, 5 by rule); unmapped: 2" in r.stdout
     rows = catalog_rows(db, "SELECT generator FROM knowledge WHERE id = 'plane_geometry/circles/chords/intersecting_chords'")
     assert rows == [("plane.power_of_point",)]  # the keyword rule the file's comment promises
     assert flywheel_cli("knowledge", "show", "plane_geometry/triangles/pythagorean_theorem", "-c", str(db)).returncode == 0
