@@ -94,6 +94,14 @@ MIGRATIONS: list[Migration] = [
         WHEN 'answer.solid' THEN 'answer.solid_geometry' WHEN 'image.solid' THEN 'image.solid_geometry' END
     WHERE verifier IN ('answer.stats', 'image.stats', 'answer.analytic', 'image.analytic', 'answer.solid', 'image.solid');
     """),
+    # Human review (`flywheel review import`): one decision per sample and reviewer, beside the machine
+    # verdicts (never in `verdicts`: machine pass rates and repair routing stay the machines' own).
+    Migration("human_verdicts", """
+    CREATE TABLE IF NOT EXISTS human_verdicts (
+        sample_id VARCHAR, reviewer VARCHAR, decision VARCHAR, note VARCHAR, decided_at TIMESTAMP,
+        imported_at TIMESTAMP DEFAULT current_timestamp, PRIMARY KEY (sample_id, reviewer)
+    );
+    """),
 ]
 
 # What the numbered scheme called the first five migrations (its number was the list position).
