@@ -201,12 +201,14 @@
     var pages = Math.max(1, Math.ceil(hits.length / per));
     var page = Math.min(s.page, pages);
     var shown = hits.slice((page - 1) * per, page * per);
-    var nav = '<nav class="pager"><button type="button" data-page="' + (page - 1) + '"' + (page <= 1 ? " disabled" : "") +
-      ">← previous</button> <span class=\"where\">page " + page + " of " + pages + " · <b id=\"match-count\">" +
-      hits.length + "</b> of " + data.length + " samples</span> " + '<button type="button" data-page="' + (page + 1) + '"' +
-      (page >= pages ? " disabled" : "") + ">next →</button></nav>";
-    root.innerHTML = bar + nav + '<div class="cards ' + mode + '">' +
-      shown.map(function (r) { return card(r, mode); }).join("") + "</div>" + (shown.length > 6 ? nav : "");
+    var nav = function (top) {
+      return '<nav class="pager"><button type="button" data-page="' + (page - 1) + '"' + (page <= 1 ? " disabled" : "") +
+        ">← previous</button> <span class=\"where\">page " + page + " of " + pages + " · <b" +
+        (top ? ' id="match-count"' : "") + ">" + hits.length + "</b> of " + data.length + " samples</span> " +
+        '<button type="button" data-page="' + (page + 1) + '"' + (page >= pages ? " disabled" : "") + ">next →</button></nav>";
+    };
+    root.innerHTML = bar + nav(true) + '<div class="cards ' + mode + '">' +
+      shown.map(function (r) { return card(r, mode); }).join("") + "</div>" + (shown.length > 6 ? nav(false) : "");
     root.querySelectorAll(".filters select, .filters input").forEach(function (el) {
       el.addEventListener(el.tagName === "SELECT" ? "change" : "input", function () {
         var next = state();
