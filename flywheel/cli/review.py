@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from flywheel.cli.console import DEFAULT_CATALOG, CatalogOpt, Group, out, progress, table, user_errors
+from flywheel.cli.console import (
+    DEFAULT_CATALOG,
+    CatalogOpt,
+    Group,
+    out,
+    progress,
+    table,
+    user_errors,
+)
 
 review_app = typer.Typer(cls=Group, help="Human review: import decisions made in the report site, measure agreement.",
                          no_args_is_help=True)

@@ -85,8 +85,9 @@ def sample_page(card: dict, page: dict, chain: list[dict], children: list[dict],
         for v, p, s, c, r in verdicts)
     if human:
         decision, note, reviewer, at = human
-        vrows += (f'<tr class="{"fail" if decision == "reject" else ""}"><td>human ({escape(reviewer)})</td>'
-                  f"<td>{escape(decision)}</td><td class=num>–</td><td>{escape(str(at))[:19]}</td><td>{escape(note or '')}</td></tr>")
+        when = escape(str(at)[:16])
+        vrows += (f'<tr class="{"fail" if decision == "reject" else ""}"><td>human · {escape(reviewer)}</td>'
+                  f"<td>{escape(decision)}</td><td class=num>–</td><td></td><td>{escape(note or '')} ({when} UTC)</td></tr>")
     params = json.dumps(json.loads(page["params"]), indent=1, ensure_ascii=False) if page["params"] else "{}"
     facts = [("kind", card["kind"]), ("domain", card["domain"]), ("knowledge node", card["knowledge_id"]),
              ("version", card.get("version")), ("round", card["round"]), ("generator", page["generator"]),
@@ -100,7 +101,7 @@ def sample_page(card: dict, page: dict, chain: list[dict], children: list[dict],
 <div class="figs">{figures}</div>
 <h2>Question</h2><div class="qa"><p>{escape(card['question'] or '')}</p><p>answer: <b>{escape(card['answer'] or '')}</b></p>
 <div class="review-slot" data-id="{sid}"></div></div>
-<h2>Verdicts</h2>{'<table><thead><tr><th>verifier</th><th>outcome</th><th>score</th><th>code / time</th><th>reason</th></tr></thead><tbody>' + vrows + '</tbody></table>' if vrows else '<p>no verdicts</p>'}
+<h2>Verdicts</h2>{'<table><thead><tr><th>verifier</th><th>outcome</th><th>score</th><th>code</th><th>reason</th></tr></thead><tbody>' + vrows + '</tbody></table>' if vrows else '<p>no verdicts</p>'}
 <h2>Lineage</h2>{lineage_html(chain, children)}
 <h2>Trace</h2>{trace_html(page['cot'])}
 {tool_html(page['tool_code'], page['cot'])}
