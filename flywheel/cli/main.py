@@ -199,7 +199,7 @@ def evolve(
         llm_cli.end_llm_evolve(result)
 
 
-TABLES_HELP = ("Tables: samples, verdicts, knowledge, lineage, repairs, runs, llm_cache, schema_migrations "
+TABLES_HELP = ("Tables: samples, verdicts, knowledge, lineage, repairs, runs, llm_cache, human_verdicts, schema_migrations "
                "(`flywheel query --schema` lists their columns; docs/catalog.md explains them).")
 
 

@@ -49,8 +49,17 @@ def link_images(store: ImageStore, digests: Iterable[str], site: Path) -> list[s
 
 
 def make_thumbnails(site: Path, digests: list[str], workers: int, on_done: Callable[[int], None]) -> int:
-    """Thumbnails of the site's images that have none yet, on `workers` processes; returns how many were made."""
-    todo = [d for d in digests if not (site / thumb_href(d)).exists() and (site / image_href(d)).exists()]
+    """Thumbnails of the site's images that have none yet, on `workers` processes; returns how many were made.
+
+    A thumbnail counts as made once its hash is in `thumb/made.txt`, which each worker appends to
+    after writing a whole chunk: a build killed mid-write leaves files that the next build makes
+    again, without paying a temporary file and a rename per thumbnail (a third of the cost).
+    """
+    manifest = site / "thumb" / "made.txt"
+    made = set(manifest.read_text().split()) if manifest.exists() else set()
+    todo = [d for d in digests if d not in made and (site / image_href(d)).exists()]
+    for prefix in {d[:2] for d in todo}:
+        (site / "thumb" / prefix).mkdir(parents=True, exist_ok=True)
     chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     if workers <= 1 or len(chunks) <= 1:
         for c in chunks:
@@ -65,13 +74,12 @@ def make_thumbnails(site: Path, digests: list[str], workers: int, on_done: Calla
 def _thumbs(site: str, digests: list[str]) -> int:
     root = Path(site)
     for d in digests:
-        dest = root / thumb_href(d)
-        dest.parent.mkdir(parents=True, exist_ok=True)
         with Image.open(root / image_href(d)) as im:
-            rgb = im.convert("RGB")
-        factor = max(1, round(max(rgb.size) / THUMB_PX))
-        small = rgb.reduce(factor) if factor > 1 else rgb
-        tmp = dest.with_suffix(f".{os.getpid()}.tmp")
-        small.save(tmp, "JPEG", quality=85)
-        os.replace(tmp, dest)  # a killed build leaves no half-written thumbnail behind
+            factor = max(1, round(max(im.size) / THUMB_PX))
+            small = im.reduce(factor) if factor > 1 else im.copy()  # reduce first: converting fewer pixels
+        if small.mode not in ("RGB", "L"):
+            small = small.convert("RGB")
+        small.save(root / thumb_href(d), "JPEG", quality=85)
+    with open(root / "thumb" / "made.txt", "a", encoding="ascii") as f:  # one short append per chunk
+        f.write("".join(f"{d}\n" for d in digests))
     return len(digests)
