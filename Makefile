@@ -51,10 +51,10 @@ test-fast: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check flywheel tests tools
 
-# Regenerates docs/img/sample.png, docs/img/evolution.png and the measured table of docs/evolve.md
+# Regenerates docs/img/sample.png, docs/img/evolution.png, the report screenshots and the measured table of docs/evolve.md
 # through the real CLI (a few minutes: the evolution run synthesizes 300 samples and evolves 3 rounds).
 .PHONY: docs-figures
-docs-figures: $(VENV)/.installed
+docs-figures: $(VENV)/.installed $(VENV)/.installed-browser | $(CHROMIUM)
 	$(BIN)/python tools/docs_figures.py
 
 clean:

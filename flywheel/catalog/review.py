@@ -53,9 +53,11 @@ def store_human_verdicts(cat: Catalog, rows: list[HumanVerdict]) -> int:
     returns how many replaced an earlier decision."""
     cat.con.execute("BEGIN")
     try:
-        (replaced,) = cat.con.execute(
-            "SELECT count(*) FROM human_verdicts WHERE list_contains(?, sample_id || chr(0) || reviewer)",
-            [[f"{r.sample_id}\0{r.reviewer}" for r in rows]]).fetchone()
+        replaced = 0
+        for reviewer in {r.reviewer for r in rows}:
+            ids = [r.sample_id for r in rows if r.reviewer == reviewer]
+            replaced += cat.con.execute("SELECT count(*) FROM human_verdicts WHERE reviewer = ? AND list_contains(?, sample_id)",
+                                        [reviewer, ids]).fetchone()[0]
         cat.con.executemany(
             "INSERT OR REPLACE INTO human_verdicts (sample_id, reviewer, decision, note, decided_at, imported_at) "
             "VALUES (?, ?, ?, ?, ?, current_timestamp)",
