@@ -100,6 +100,7 @@ def build_report(cat: Catalog, out: Path, where: str | None = None, per_page: in
     _write_overview(cat, out, where, facets, cards, human, meta)
     _write_views(out, cards, human, per_page, meta)
     pages = _write_sample_pages(cat, out, where, cards, human, meta, tick)
+    _remove_stale(out, cards)
     thumbs.join()
     if made[1] is not None:
         raise FlywheelError(f"cannot make thumbnails in {out / 'thumb'}: {made[1]}")
@@ -107,6 +108,17 @@ def build_report(cat: Catalog, out: Path, where: str | None = None, per_page: in
                                           "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}), encoding="utf-8")
     return ReportResult(out / "index.html", len(cards), pages, len(digests), made[0], len(missing),
                         time.monotonic() - t0)
+
+
+def _remove_stale(out: Path, cards: list[dict]) -> None:
+    """Pages and data of an earlier build into this directory that this build does not cover (a
+    narrower --where); thumbnails and images stay, as a cache."""
+    ids, domains = {c["id"] for c in cards}, {c["domain"] for c in cards}
+    stale = [p for p in (out / "s").glob("*.html") if p.stem not in ids]
+    stale += [p for p in out.glob("gallery-*.html") if p.stem.removeprefix("gallery-") not in domains]
+    stale += [p for p in (out / "data").glob("samples-*.js") if p.stem.removeprefix("samples-") not in domains]
+    for p in stale:
+        p.unlink()
 
 
 def _record(c: dict, human: dict) -> dict:

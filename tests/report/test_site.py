@@ -60,6 +60,8 @@ def test_report_has_a_page_per_sample_and_the_catalog_counts(report_catalog, tmp
     assert r.returncode == 0, r.stderr
     assert "0 new thumbnails" in r.stdout
     assert {x["k"] for x in data_records(site, "samples-plane_geometry.js")} == {"perception"}
+    perception = {i for (i,) in catalog_rows(report_catalog, "SELECT id FROM samples WHERE kind = 'perception'")}
+    assert {p.stem for p in (site / "s").glob("*.html")} == perception  # no page left of the wider build
 
 
 def test_version_facet_appears_when_the_column_exists(report_catalog, tmp_path):
