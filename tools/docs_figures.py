@@ -1,12 +1,15 @@
 """Regenerate the pictures and measured tables of README.md and docs/ (`make docs-figures`).
 
-    python tools/docs_figures.py [--only sample|evolution]
+    python tools/docs_figures.py [--only sample|evolution|report]
 
 * docs/img/sample.png — one synthesized sample: its figure, the figure after its tool code ran,
   the question, the trace (code shortened) and the answer. Fixed seed, so it changes only when
   the generator does.
 * docs/img/evolution.png and the round table in docs/evolve.md — `flywheel synthesize --n 300
   --seed 5` then `flywheel evolve --rounds 3 --report` (a few minutes on two cores).
+* docs/img/report-overview.png, report-gallery.png, report-sample.png — `flywheel report` over
+  `synthesize --n 90 --seed 7 --kinds interaction,perception` and two evolve rounds, shot in
+  headless Chromium (Debian's `chromium`, driven by Playwright: the [browser] extra).
 
 Everything is made through the real CLI in a temporary directory; nothing is copied by hand.
 """
@@ -96,9 +99,47 @@ def evolution(tmp: Path) -> list[Path]:
     return [IMG / "evolution.png", doc]
 
 
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def report_shots(tmp: Path) -> list[Path]:
+    """Screenshots of the report: the overview, a gallery page (two cards reviewed), an evolved sample's page."""
+    from playwright.sync_api import sync_playwright
+
+    from flywheel.catalog import Catalog
+
+    db, site = tmp / "report" / "fw.duckdb", tmp / "report" / "site"
+    flywheel("synthesize", "--n", "90", "--seed", "7", "--kinds", "interaction,perception", "-c", str(db))
+    flywheel("evolve", "--rounds", "2", "--per-round", "40", "-c", str(db))
+    flywheel("report", "-c", str(db), "--out", str(site))
+    with Catalog(db, read_only=True) as cat:
+        sid = cat.query("SELECT id FROM samples WHERE round = 2 AND accepted AND kind = 'interaction' "
+                        "ORDER BY id LIMIT 1")[1][0][0]
+    shots = [IMG / "report-overview.png", IMG / "report-gallery.png", IMG / "report-sample.png"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto((site / "index.html").as_uri())
+        page.screenshot(path=shots[0])
+        page.goto((site / "gallery-plane_geometry.html").as_uri() + "#round=2")
+        page.locator(".card button[data-decision=reject]").first.click()
+        page.locator(".card button[data-decision=accept]").nth(1).click()
+        page.screenshot(path=shots[1])
+        page.goto((site / "s" / f"{sid}.html").as_uri())
+        page.set_viewport_size({"width": 1280, "height": 1500})
+        page.screenshot(path=shots[2])
+        browser.close()
+    if errors:
+        raise SystemExit(f"the report's pages logged errors: {errors}")
+    return shots
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=["sample", "evolution"], help="regenerate one of the two")
+    ap.add_argument("--only", choices=["sample", "evolution", "report"], help="regenerate one of them")
     args = ap.parse_args()
     IMG.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="flywheel-docs-") as tmp:
@@ -107,6 +148,8 @@ def main() -> None:
             made.append(sample_png(Path(tmp)))
         if args.only in (None, "evolution"):
             made += evolution(Path(tmp))
+        if args.only in (None, "report"):
+            made += report_shots(Path(tmp))
     for p in made:
         print(f"wrote {p.relative_to(ROOT)}")
 

@@ -2,7 +2,8 @@
 
 `where` arguments are the user's SQL filter over `samples` (`--where`); each read checks it
 (one read-only statement that parses) before returning, so a bad filter is a one-line error
-before any file is written or any work is done.
+before any file is written or any work is done. Exports and training leave out samples a human
+rejected (`catalog/review.py`) unless the catalog was opened with `include_human_rejected`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from flywheel.catalog.review import human_rejected_filter
 from flywheel.core.records import Verdict
 
 if TYPE_CHECKING:
@@ -18,6 +20,11 @@ if TYPE_CHECKING:
 
 def _and(where: str | None) -> str:
     return f"AND ({where})" if where else ""
+
+
+def _kept(cat: Catalog, where: str | None) -> str:
+    """The user's filter and, unless asked to keep them, the exclusion of human-rejected samples."""
+    return f"{_and(where)} {human_rejected_filter(cat)}"
 
 
 def _checked_rows(cat: Catalog, sql: str, batch: int) -> Iterator[tuple]:
@@ -39,7 +46,7 @@ def interaction_export_rows(cat: Catalog, where: str | None = None) -> Iterator[
     return _checked_rows(cat, (
         "SELECT id, question, image, image_code, edited_image, tool_code, cot, answer, knowledge_id, domain, generator, "
         "difficulty, difficulty_score, version FROM samples "
-        f"WHERE accepted AND kind = 'interaction' {_and(where)} ORDER BY id"), 256)
+        f"WHERE accepted AND kind = 'interaction' {_kept(cat, where)} ORDER BY id"), 256)
 
 
 def perception_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
@@ -47,7 +54,7 @@ def perception_export_rows(cat: Catalog, where: str | None = None) -> Iterator[t
     image_code, elements JSON)."""
     return _checked_rows(cat, (
         "SELECT id, image, question, answer, image_code, elements FROM samples "
-        f"WHERE accepted AND kind = 'perception' {_and(where)} ORDER BY id"), 256)
+        f"WHERE accepted AND kind = 'perception' {_kept(cat, where)} ORDER BY id"), 256)
 
 
 def vtbench_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
@@ -59,7 +66,7 @@ def vtbench_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
     points JSON, instruction overlay sha, instruction tool code, the three sample ids, the interaction
     sample's version)."""
     return _checked_rows(cat, f"""
-        WITH s AS (SELECT * FROM samples WHERE accepted {_and(where)})
+        WITH s AS (SELECT * FROM samples WHERE accepted {_kept(cat, where)})
         SELECT DISTINCT ON (p.image)
             p.image, p.domain, p.question, p.edited_image, i.question, i.edited_image, r.question, r.answer,
             p.answer, CAST(p.points AS VARCHAR), i.answer, CAST(i.points AS VARCHAR), i.overlay, i.tool_code,
@@ -78,7 +85,7 @@ def training_rows(cat: Catalog, kind: str, where: str | None = None) -> list[tup
     question, answer, cot, image sha, edited_image sha, version)."""
     return list(_checked_rows(cat, (
         "SELECT id, kind, domain, knowledge_id, question, answer, cot, image, edited_image, version FROM samples "
-        f"WHERE accepted AND kind = '{kind}' {_and(where)} ORDER BY id"), 1024))
+        f"WHERE accepted AND kind = '{kind}' {_kept(cat, where)} ORDER BY id"), 1024))
 
 
 def knowledge_lineage_pairs(cat: Catalog) -> list[tuple[str, str]]:

@@ -100,6 +100,14 @@ MIGRATIONS: list[Migration] = [
     ALTER TABLE samples ADD COLUMN IF NOT EXISTS version VARCHAR DEFAULT '';
     UPDATE samples SET version = CASE WHEN kind = 'interaction' THEN 'text_dominant' ELSE '' END;
     """),
+    # Human review (`flywheel review import`): one decision per sample and reviewer, beside the machine
+    # verdicts (never in `verdicts`: machine pass rates and repair routing stay the machines' own).
+    Migration("human_verdicts", """
+    CREATE TABLE IF NOT EXISTS human_verdicts (
+        sample_id VARCHAR, reviewer VARCHAR, decision VARCHAR, note VARCHAR, decided_at TIMESTAMP,
+        imported_at TIMESTAMP DEFAULT current_timestamp, PRIMARY KEY (sample_id, reviewer)
+    );
+    """),
 ]
 
 # The duplicate check's kind of task, as SQL: each version of a problem is a task of its own, so the

@@ -56,6 +56,10 @@ class Catalog:
     writers out for the whole run. `con` reopens the connection on first use after a release.
     """
 
+    # Reads for exports and training leave out samples a human rejected (catalog/review.py) unless
+    # this is set (`flywheel export --include-human-rejected`).
+    include_human_rejected: bool = False
+
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only

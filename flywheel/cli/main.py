@@ -28,6 +28,8 @@ from flywheel.cli.console import (
 )
 from flywheel.cli.doctor import doctor as doctor_command
 from flywheel.cli.knowledge import knowledge_app
+from flywheel.cli.review import report as report_command
+from flywheel.cli.review import review_app
 from flywheel.cli.train import train_app
 from flywheel.core.errors import FlywheelError
 from flywheel.io.limits import limits_help
@@ -37,6 +39,7 @@ bench_app = typer.Typer(cls=Group, help="Benchmarks that print figures and ratio
 app.add_typer(bench_app, name="bench")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(train_app, name="train")
+app.add_typer(review_app, name="review")
 
 
 def _print_version(value: bool) -> None:
@@ -220,7 +223,7 @@ def evolve(
         llm_cli.end_llm_evolve(result)
 
 
-TABLES_HELP = ("Tables: samples, verdicts, knowledge, lineage, repairs, runs, llm_cache, schema_migrations "
+TABLES_HELP = ("Tables: samples, verdicts, knowledge, lineage, repairs, runs, llm_cache, human_verdicts, schema_migrations "
                "(`flywheel query --schema` lists their columns; docs/catalog.md explains them).")
 
 
@@ -277,6 +280,9 @@ def export(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into (created if needed).")],
     catalog: CatalogOpt = DEFAULT_CATALOG,
     where: Annotated[str | None, typer.Option(help="Extra SQL filter on samples, e.g. \"knowledge_id = 'plane.pythagoras'\".")] = None,
+    include_human_rejected: Annotated[bool, typer.Option(
+        "--include-human-rejected", help="Keep accepted samples whose latest human review (`flywheel review import`) "
+                                         "rejected them; by default they are left out.")] = False,
 ) -> None:
     """Export accepted samples in a training/benchmark format."""
     from flywheel.catalog import Catalog
@@ -286,6 +292,7 @@ def export(
     if out_dir.exists() and not out_dir.is_dir():
         raise FlywheelError(f"--out {out_dir} is a file, not a directory")
     with Catalog(catalog, read_only=True) as cat, progress(f"export {format}"):
+        cat.include_human_rejected = include_human_rejected
         path = exporter(cat, out_dir, where)
     import pyarrow.parquet as pq
 
@@ -471,6 +478,7 @@ def bench_dedup(
 
 
 app.command("verify")(llm_cli.verify_command)
+app.command("report")(report_command)
 app.command("doctor")(doctor_command)
 
 

@@ -121,14 +121,14 @@ def history(cat: Catalog) -> list[dict]:
     return [round_stats(cat, 0), *q.finished_round_stats(cat)]
 
 
-def write_report(cat: Catalog, out: Path) -> list[Path]:
-    """PNG plots of the figures across rounds and a Markdown summary."""
+def write_report(cat: Catalog, out: Path, rounds: list[dict] | None = None) -> list[Path]:
+    """PNG plots of the figures across rounds and a Markdown summary (of `rounds`, default `history(cat)`)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    rounds = history(cat)
+    rounds = history(cat) if rounds is None else rounds
     out.mkdir(parents=True, exist_ok=True)
     xs = [s["round"] for s in rounds]
     panels = [

@@ -1,0 +1,1 @@
+"""The report site (`flywheel report`): overview, galleries, rejected samples, sample pages and review."""

@@ -1,0 +1,93 @@
+"""`flywheel report` without a browser: the files of the site against the catalog's rows, the
+version facet, and the one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
+
+
+def data_records(site: Path, name: str) -> list[dict]:
+    text = (site / "data" / name).read_text(encoding="utf-8")
+    prefix = "window.FW_SAMPLES = "
+    assert text.startswith(prefix)
+    return json.loads(text[len(prefix):].rstrip().rstrip(";"))
+
+
+@pytest.mark.slow
+def test_report_has_a_page_per_sample_and_the_catalog_counts(report_catalog, tmp_path):
+    site = tmp_path / "site"
+    r = flywheel_cli("report", "-c", str(report_catalog), "--out", str(site))
+    assert r.returncode == 0, r.stderr
+    index = Path(r.stdout.strip().splitlines()[-1])
+    assert index == (site / "index.html").resolve() and index.is_file()
+    ids = {i for (i,) in catalog_rows(report_catalog, "SELECT id FROM samples")}
+    assert {p.stem for p in (site / "s").glob("*.html")} == ids
+    records = data_records(site, "samples-plane_geometry.js")
+    assert {x["i"] for x in records} == ids
+    rejected = {i for (i,) in catalog_rows(report_catalog, "SELECT id FROM samples WHERE NOT accepted")}
+    assert rejected and {x["i"] for x in data_records(site, "rejected.js")} == rejected
+    # every card's thumbnails and every page's images are in the site
+    for x in records:
+        for sha in (x["im"], x["ed"]):
+            if sha:
+                assert (site / "thumb" / sha[:2] / f"{sha}.jpg").stat().st_size > 0
+                assert (site / "img" / sha[:2] / f"{sha}.png").is_file()
+    # a failing verifier's reason is on the rejected sample's card and page
+    sid, verifier, reason = catalog_rows(report_catalog, "SELECT sample_id, verifier, reason FROM verdicts "
+                                                         "WHERE NOT passed ORDER BY 1, 2 LIMIT 1")[0]
+    card = next(x for x in data_records(site, "rejected.js") if x["i"] == sid)
+    assert card["fr"][card["f"].index(verifier)] == reason
+    page = (site / "s" / f"{sid}.html").read_text(encoding="utf-8")
+    assert verifier in page and "rejected" in page
+    # an evolved sample's page walks back to its round-0 ancestor
+    child, parent = catalog_rows(report_catalog, "SELECT c.id, p.id FROM samples c JOIN samples p ON p.id = c.parent_id "
+                                                 "WHERE p.round = 0 ORDER BY 1 LIMIT 1")[0]
+    assert f'href="{parent}.html"' in (site / "s" / f"{child}.html").read_text(encoding="utf-8")
+    overview = index.read_text(encoding="utf-8")
+    assert all((site / "charts" / f).stat().st_size > 1000 for f in
+               ("samples.svg", "rates.svg", "difficulty.svg", "coverage.svg", "dups_repairs.svg"))
+    assert "evolution/evolution.png" in overview and (site / "evolution" / "evolution.png").is_file()
+    assert "version" not in overview.split("Counts by domain")[1].split("</thead>")[0]  # no version column yet
+
+    # a rebuild into the same directory makes no thumbnail again; --where narrows the report
+    r = flywheel_cli("report", "-c", str(report_catalog), "--out", str(site), "--where", "kind = 'perception'")
+    assert r.returncode == 0, r.stderr
+    assert "0 new thumbnails" in r.stdout
+    assert {x["k"] for x in data_records(site, "samples-plane_geometry.js")} == {"perception"}
+    perception = {i for (i,) in catalog_rows(report_catalog, "SELECT id FROM samples WHERE kind = 'perception'")}
+    assert {p.stem for p in (site / "s").glob("*.html")} == perception  # no page left of the wider build
+
+
+def test_version_facet_appears_when_the_column_exists(report_catalog, tmp_path):
+    db = clone_catalog(report_catalog, tmp_path / "v")
+    with duckdb.connect(str(db)) as con:  # what a later migration adds (issue 13's `version` column)
+        con.execute("ALTER TABLE samples ADD COLUMN version VARCHAR")
+        con.execute("UPDATE samples SET version = CASE WHEN kind = 'interaction' THEN 'vision_dominant' ELSE 'text_lite' END")
+    site = tmp_path / "site"
+    r = flywheel_cli("report", "-c", str(db), "--out", str(site))
+    assert r.returncode == 0, r.stderr
+    records = data_records(site, "samples-plane_geometry.js")
+    assert {x["v"] for x in records if x["k"] == "interaction"} == {"vision_dominant"}
+    head = (site / "index.html").read_text(encoding="utf-8").split("Counts by domain")[1].split("</thead>")[0]
+    assert "<th>version</th>" in head
+
+
+def test_report_errors_are_one_line(report_catalog, tmp_path):
+    stranger = tmp_path / "notes"
+    stranger.mkdir()
+    (stranger / "todo.txt").write_text("mine")
+    for args, words in [(["--where", "no_such_column = 1"], "bad SQL"),
+                        (["--where", "round > 99"], "no samples to report match"),
+                        (["--out", str(stranger)], "not a flywheel report")]:
+        out = args if "--out" in args else [*args, "--out", str(tmp_path / "site")]
+        r = flywheel_cli("report", "-c", str(report_catalog), *out)
+        assert r.returncode == 1, r.stdout
+        assert words in r.stderr and "Traceback" not in r.stderr
+    assert (stranger / "todo.txt").read_text() == "mine" and sorted(p.name for p in stranger.iterdir()) == ["todo.txt"]
+    assert not (tmp_path / "site" / "index.html").exists()
