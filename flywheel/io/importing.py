@@ -34,7 +34,7 @@ from PIL import Image
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.runs import known_ids
-from flywheel.core.answers import answer_value
+from flywheel.core.answers import answer_checkable, answers_equivalent
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import Verdict, content_id
 from flywheel.io.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, TEXT_LIMITS
@@ -257,10 +257,10 @@ def _answer_verdict(sid: str, row: dict) -> Verdict:
     m = TRACE.match(row.get("CoT_with_code") or "")
     if not m:
         return Verdict(sid, "answer", False, 0.0, "CoT_with_code does not follow the trace format")
-    if m.group(1).strip() != (row.get("answer") or "").strip():
+    if not answer_checkable(row.get("answer") or ""):
+        return Verdict(sid, "answer", False, 0.0, f"answer {row['answer']!r} is not an answer we can check")
+    if not answers_equivalent(m.group(1), row["answer"]):
         return Verdict(sid, "answer", False, 0.0, "the trace's <answer> differs from the answer column")
-    if answer_value(row["answer"]) is None:
-        return Verdict(sid, "answer", False, 0.0, f"answer {row['answer']!r} is not a number we can check")
     return Verdict(sid, "answer", True, 1.0, "trace well formed; answer parses and matches the trace")
 
 
