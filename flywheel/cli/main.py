@@ -242,6 +242,11 @@ def query(
         out.print(f"{len(rows)} row(s)")
 
 
+class VtbenchLayout(StrEnum):
+    parquet = "parquet"
+    vthinker = "vthinker"
+
+
 @app.command()
 @user_errors
 def export(
@@ -249,24 +254,39 @@ def export(
         "Output format: v-interaction (interaction samples, V-Interaction columns), v-perception (perception "
         "samples, V-Perception columns), vtbench (one row per figure with accepted perception, instruction and "
         "interaction samples: VTBench's three tasks plus machine-checkable ground truth), trl-sft and trl-grpo "
-        "(TRL conversational datasets with a train/held-out split), sharegpt (ms-swift JSONL with image paths)."))],
+        "(TRL conversational datasets with a train/held-out split, images as `datasets` Image columns), sharegpt "
+        "(LLaMA-Factory / ms-swift SFT JSONL with image files and dataset_info.json), swift-grpo (ms-swift GRPO "
+        "JSONL: messages, images, solution, question). See docs/exports.md."))],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into (created if needed).")],
     catalog: CatalogOpt = DEFAULT_CATALOG,
     where: Annotated[str | None, typer.Option(help="Extra SQL filter on samples, e.g. \"knowledge_id = 'plane.pythagoras'\".")] = None,
+    text_only: Annotated[bool, typer.Option("--text-only", help=(
+        "trl-sft, trl-grpo: rows for a text-only model: every message's content is a string and there is no "
+        "images column."))] = False,
+    layout: Annotated[VtbenchLayout, typer.Option(help=(
+        "vtbench: parquet (one file, images inside) or vthinker (V-Thinker's Vtbench.json list with image files "
+        "and paths relative to it, for their eval scripts)."))] = VtbenchLayout.parquet,
 ) -> None:
     """Export accepted samples in a training/benchmark format."""
     from flywheel.catalog import Catalog
-    from flywheel.io import get_exporter
+    from flywheel.io.registry import ExportOptions, run_export
 
-    exporter = get_exporter(format)
+    options = ExportOptions(text_only=text_only, layout=str(layout))
     if out_dir.exists() and not out_dir.is_dir():
         raise FlywheelError(f"--out {out_dir} is a file, not a directory")
     with Catalog(catalog, read_only=True) as cat, progress(f"export {format}"):
-        path = exporter(cat, out_dir, where)
-    import pyarrow.parquet as pq
+        path = run_export(format, cat, out_dir, where, options)
+    out.print(f"wrote {_count_rows(path)} rows → {path}")
 
-    rows = pq.ParquetFile(path).metadata.num_rows if path.suffix == ".parquet" else len(path.read_text().splitlines())
-    out.print(f"wrote {rows} rows → {path}")
+
+def _count_rows(path: Path) -> int:
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if path.suffix == ".json":  # a JSON list (vtbench's vthinker layout)
+        return len(json.loads(path.read_text()))
+    return len(path.read_text().splitlines())
 
 
 class ImportFormat(StrEnum):

@@ -1,7 +1,13 @@
 import pytest
 import sympy as sp
 
-from flywheel.core.answers import answer_checkable, answers_equal, answers_equivalent, parse_answer, to_latex
+from flywheel.core.answers import (
+    answer_checkable,
+    answers_equal,
+    answers_equivalent,
+    parse_answer,
+    to_latex,
+)
 
 
 def test_latex_round_trip_of_generator_answers():
