@@ -291,6 +291,7 @@ def _count_rows(path: Path) -> int:
 
 class ImportFormat(StrEnum):
     v_interaction = "v-interaction"
+    v_perception = "v-perception"
 
 
 @app.command("import", help=(
@@ -301,17 +302,20 @@ class ImportFormat(StrEnum):
 @user_errors
 def import_(
     file: Annotated[Path, typer.Argument(help="Parquet file with V-Interaction columns (and, from `flywheel export`, "
-                                              "knowledge_id, domain, generator, difficulty, difficulty_score).")],
-    format: Annotated[ImportFormat, typer.Option("--format", "-f", help="Input format.")] = ImportFormat.v_interaction,
+                                              "knowledge_id, domain, generator, difficulty, difficulty_score) or, "
+                                              "with --format v-perception, V-Perception columns.")],
+    format: Annotated[ImportFormat, typer.Option("--format", "-f", help=(
+        "Input format: v-interaction (figure and tool code re-run, trace and answer checked) or v-perception "
+        "(figure code re-run, the answer's named points must lie in the figure)."))] = ImportFormat.v_interaction,
     catalog: CatalogOpt = DEFAULT_CATALOG,
     workers: Annotated[int | None, typer.Option(help="Parallel sandbox processes (default: one per core).", min=1)] = None,
 ) -> None:
     from flywheel.catalog import Catalog
-    from flywheel.io.importing import import_v_interaction, open_v_interaction
+    from flywheel.io.importing import import_v_interaction, open_source
 
     if not file.is_file():
         raise FlywheelError(f"{file} is not a file")
-    source = open_v_interaction(file)  # the whole file's columns are checked before the catalog is touched
+    source = open_source(file, str(format))  # the whole file's columns are checked before the catalog is touched
     if source.rows == 0:
         out.print(f"{file}: no rows; nothing to do")
         return

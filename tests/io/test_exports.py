@@ -212,3 +212,26 @@ def test_export_options_are_checked_per_format(cat_path, tmp_path):
     assert "Traceback" not in r.stderr and not (tmp_path / "y").exists()
     r = flywheel_cli("export", "-c", str(cat_path), "-f", "vtbench", "-o", str(tmp_path / "z"), "--layout", "vthinker")
     assert r.returncode == 0 and re.search(r"wrote \d+ rows → .*Vtbench.json", r.stdout)
+
+
+# -- import ---------------------------------------------------------------------------------------------
+
+def test_v_perception_export_imports_back_with_its_points(cat_path, tmp_path):
+    import pyarrow.parquet as pq
+
+    path = export(cat_path, "v-perception", tmp_path / "vp")
+    rows = pq.read_table(path).to_pylist()[:2]
+    pq.write_table(pq.read_table(path).slice(0, 2), tmp_path / "two.parquet")
+    other = tmp_path / "other.duckdb"
+    r = flywheel_cli("import", str(tmp_path / "two.parquet"), "-f", "v-perception", "-c", str(other), "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    assert "2 accepted, 0 rejected" in r.stdout
+    with Catalog(other, read_only=True) as cat:
+        for row in rows:
+            s = cat.sample(row["id"])
+            assert s["kind"] == "perception" and s["answer"] == row["answer"] and s["accepted"]
+            assert json.loads(s["points"]) and json.loads(s["elements"]) == row["element_arrtibute"]
+    r = flywheel_cli("import", str(tmp_path / "two.parquet"), "-f", "v-perception", "-c", str(other))
+    assert "nothing to do" in r.stdout
+    r = flywheel_cli("import", str(path), "-f", "v-interaction", "-c", str(tmp_path / "x.duckdb"))
+    assert r.returncode != 0 and "lacks V-Interaction columns" in r.stderr and not (tmp_path / "x.duckdb").exists()
