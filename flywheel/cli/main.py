@@ -292,6 +292,7 @@ def _count_rows(path: Path) -> int:
 class ImportFormat(StrEnum):
     v_interaction = "v-interaction"
     v_perception = "v-perception"
+    vtbench = "vtbench"
 
 
 @app.command("import", help=(
@@ -303,24 +304,36 @@ class ImportFormat(StrEnum):
 def import_(
     file: Annotated[Path, typer.Argument(help="Parquet file with V-Interaction columns (and, from `flywheel export`, "
                                               "knowledge_id, domain, generator, difficulty, difficulty_score) or, "
-                                              "with --format v-perception, V-Perception columns.")],
+                                              "with --format v-perception, V-Perception columns; with --format vtbench, "
+                                              "V-Thinker's Vtbench.json (images beside it) or flywheel's vtbench.parquet.")],
     format: Annotated[ImportFormat, typer.Option("--format", "-f", help=(
         "Input format: v-interaction (figure and tool code re-run, trace and answer checked) or v-perception "
-        "(figure code re-run, the answer's named points must lie in the figure)."))] = ImportFormat.v_interaction,
+        "(figure code re-run, the answer's named points must lie in the figure) or vtbench (each row's perception, "
+        "instruction and interaction sample; images, annotations, ground-truth tool code and answers checked)."))]
+    = ImportFormat.v_interaction,
     catalog: CatalogOpt = DEFAULT_CATALOG,
     workers: Annotated[int | None, typer.Option(help="Parallel sandbox processes (default: one per core).", min=1)] = None,
 ) -> None:
     from flywheel.catalog import Catalog
-    from flywheel.io.importing import import_v_interaction, open_source
 
     if not file.is_file():
         raise FlywheelError(f"{file} is not a file")
-    source = open_source(file, str(format))  # the whole file's columns are checked before the catalog is touched
-    if source.rows == 0:
+    if format is ImportFormat.vtbench:
+        from flywheel.io.import_vtbench import import_vtbench, open_vtbench
+
+        source, run_import, unit = open_vtbench(file), import_vtbench, "samples"
+        rows = len(source.rows)
+    else:
+        from flywheel.io.importing import import_v_interaction, open_source
+
+        source, run_import, unit = open_source(file, str(format)), import_v_interaction, "rows"
+        rows = source.rows
+    # the whole file was checked (above) before the catalog is touched
+    if rows == 0:
         out.print(f"{file}: no rows; nothing to do")
         return
     with Catalog(catalog) as cat, progress("import") as bar:
-        res = import_v_interaction(source, cat, workers, lambda done, total: bar.update(done, total, "rows"))
+        res = run_import(source, cat, workers, lambda done, total: bar.update(done, total, unit))
     if res.status == "nothing-to-do":
         out.print(f"{file}: every row is already in {catalog}; nothing to do")
         return

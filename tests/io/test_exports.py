@@ -235,3 +235,40 @@ def test_v_perception_export_imports_back_with_its_points(cat_path, tmp_path):
     assert "nothing to do" in r.stdout
     r = flywheel_cli("import", str(path), "-f", "v-interaction", "-c", str(tmp_path / "x.duckdb"))
     assert r.returncode != 0 and "lacks V-Interaction columns" in r.stderr and not (tmp_path / "x.duckdb").exists()
+
+
+@pytest.mark.parametrize("layout", ["vthinker", pytest.param("parquet", marks=pytest.mark.slow)])
+def test_vtbench_export_imports_back_as_three_samples_per_row(cat_path, tmp_path, layout):
+    path = export(cat_path, "vtbench", tmp_path / "vt", layout=layout)
+    if layout == "vthinker":  # one row keeps the test short: three samples, one sandbox run
+        path.write_text(json.dumps(json.loads(path.read_text())[:1]))
+    else:
+        import pyarrow.parquet as pq
+
+        pq.write_table(pq.read_table(path).slice(0, 1), path)
+    other = tmp_path / "other.duckdb"
+    r = flywheel_cli("import", str(path), "-f", "vtbench", "-c", str(other), "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    assert "imported 1 rows" in r.stdout and "3 accepted, 0 rejected" in r.stdout
+    with Catalog(cat_path, read_only=True) as src, Catalog(other, read_only=True) as cat:
+        for kind in ("perception", "instruction", "interaction"):
+            sid = cat.con.execute("SELECT id FROM samples WHERE kind = ?", [kind]).fetchone()[0]
+            theirs, ours = src.sample(sid), cat.sample(sid)  # the ids round-trip
+            assert (ours["question"], ours["answer"], ours["image"]) == (theirs["question"], theirs["answer"],
+                                                                          theirs["image"])
+    assert "nothing to do" in flywheel_cli("import", str(path), "-f", "vtbench", "-c", str(other)).stdout
+
+
+def test_vtbench_import_rejects_a_row_whose_image_is_missing(cat_path, tmp_path):
+    path = export(cat_path, "vtbench", tmp_path / "vt", layout="vthinker")
+    items = json.loads(path.read_text())[:1]
+    items[0]["image"] = "images/gone.png"
+    bad = tmp_path / "vt" / "bad.json"
+    bad.write_text(json.dumps(items))
+    r = flywheel_cli("import", str(bad), "-f", "vtbench", "-c", str(tmp_path / "o.duckdb"), "--workers", "1")
+    assert r.returncode == 0 and "0 accepted, 3 rejected" in r.stdout
+    r = flywheel_cli("import", str(path.parent / "images"), "-f", "vtbench", "-c", str(tmp_path / "p.duckdb"))
+    assert r.returncode != 0 and "is not a file" in r.stderr
+    (tmp_path / "list.json").write_text('{"a": 1}')
+    r = flywheel_cli("import", str(tmp_path / "list.json"), "-f", "vtbench", "-c", str(tmp_path / "q.duckdb"))
+    assert r.returncode != 0 and "JSON list of objects" in r.stderr and not (tmp_path / "q.duckdb").exists()
