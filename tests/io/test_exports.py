@@ -203,6 +203,31 @@ def test_stock_vision_collator_batches_rows_with_images_and_the_tool_list(cat_pa
     assert '"name": "python"' in processor.tokenizer.decode(batch["input_ids"][0])
 
 
+def test_stock_grpo_trainer_takes_the_export_and_rewards_read_its_columns(cat_path, tmp_path):
+    pytest.importorskip("trl")
+    import datasets
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+    from trl import GRPOConfig, GRPOTrainer
+
+    from flywheel.train.chat import prepare_chat
+    from flywheel.train.rewards import accuracy_reward, tool_reward
+    from tools.tiny_models import tiny_vlm
+
+    ds = datasets.load_dataset("parquet", data_files=str(export(cat_path, "trl-grpo", tmp_path / "g")))["train"]
+    processor = prepare_chat(AutoProcessor.from_pretrained(tiny_vlm()))
+    args = GRPOConfig(output_dir=str(tmp_path / "o"), max_steps=1, report_to=[], bf16=False, use_cpu=True,
+                      per_device_train_batch_size=2, num_generations=2, max_completion_length=8)
+    trainer = GRPOTrainer(model=AutoModelForImageTextToText.from_pretrained(tiny_vlm()), args=args,
+                          reward_funcs=[accuracy_reward], train_dataset=ds, processing_class=processor)
+    rows = [r for r in trainer.train_dataset if r["kind"] == "interaction"][:2]
+    completions = [f"<think>.</think><answer>{r['answer']}</answer>" for r in rows]
+    assert accuracy_reward(completions, answer=[r["answer"] for r in rows]) == [1.0, 1.0]
+    draw = "<think><code>\n```python\nfrom PIL import Image, ImageDraw\nimg = Image.open(image_path)\n" \
+           "ImageDraw.Draw(img).line([(0, 0), (60, 60)], fill='red', width=3)\nimg.save('o.png')\nprint('o.png')\n" \
+           "```\n</code></think><answer>1</answer>"
+    assert tool_reward([draw], figure=[rows[0]["figure"]]) == [1.0]  # the decoded PIL figure reaches the tool
+
+
 def test_export_options_are_checked_per_format(cat_path, tmp_path):
     with pytest.raises(FlywheelError, match="--text-only applies to the trl-grpo, trl-sft"):
         export(cat_path, "sharegpt", tmp_path / "x", text_only=True)
