@@ -1,7 +1,8 @@
 """Every export loads in its consumer with no hand edits: TRL (stock `datasets` loader, SFTTrainer's
-dataset and collator, the rewards on loaded columns), LLaMA-Factory and ms-swift (their documented
-sharegpt / GRPO schemas: their packages pin trl<1.0 and cannot be installed beside flywheel's
-[train] extra), V-Thinker's eval scripts (Vtbench.json fields and relative paths)."""
+dataset and collator, GRPOTrainer, the rewards on loaded columns), LLaMA-Factory (its own parser and
+converter where it is importable; else, like ms-swift, the rules their converters apply: both pin
+trl<1.0 and cannot be installed beside flywheel's [train] extra), V-Thinker's eval scripts
+(Vtbench.json fields and relative paths), and the imports that read V-Perception and VTBench back."""
 
 from __future__ import annotations
 
@@ -110,6 +111,38 @@ def test_sharegpt_lists_an_image_for_every_image_token_and_writes_dataset_info(c
     # the edited figure is the observation's image, after the figure the question shows
     assert row["images"][1].endswith("-edited.png") and row["conversations"][2]["value"].count("<image>") == 1
     assert "<sandbox_output>" not in row["conversations"][1]["value"]  # the gpt turn ends at its code
+
+
+def test_llamafactory_own_parser_and_converter_read_the_export(cat_path, tmp_path, monkeypatch):
+    """With LLaMA-Factory importable (`pip install --no-deps llamafactory` beside the suite: its pins
+    cannot be installed with flywheel's [train]), its dataset_info parser and sharegpt converter run
+    on the export unmodified. Its `llamafactory.data` package init (collators, torchaudio) is skipped:
+    only the package path is registered."""
+    import importlib
+    import importlib.util
+    import types
+    from types import SimpleNamespace
+
+    spec = importlib.util.find_spec("llamafactory")
+    if spec is None:
+        pytest.skip("llamafactory is not importable here")
+    monkeypatch.setenv("DISABLE_VERSION_CHECK", "1")
+    data = types.ModuleType("llamafactory.data")
+    data.__path__ = [str(Path(spec.origin).parent / "data")]
+    monkeypatch.setitem(sys.modules, "llamafactory.data", data)
+    parser = importlib.import_module("llamafactory.data.parser")
+    converter = importlib.import_module("llamafactory.data.converter")
+
+    path = export(cat_path, "sharegpt", tmp_path / "sg")
+    attr = parser.get_dataset_list(["flywheel_sharegpt"], str(path.parent))[0]
+    convert = converter.get_dataset_converter("sharegpt", attr, SimpleNamespace(dataset_dir=str(path.parent),
+                                                                                 media_dir=str(path.parent)))
+    for line in path.read_text().splitlines():
+        out = convert(json.loads(line))
+        turns = out["_prompt"] + out["_response"]
+        assert turns, "LLaMA-Factory skipped the row as abnormal"
+        assert sum(t["content"].count("<image>") for t in turns) == len(out["_images"])
+        assert all(Path(p).is_file() for p in out["_images"])
 
 
 def test_swift_grpo_rows_fit_v_thinker_reward_signature(cat_path, tmp_path):
