@@ -75,11 +75,11 @@ def _write_jsonl(out: Path, name: str, lines: Iterator[dict]) -> Path:
     return path
 
 
-def _image_files(out: Path, s: CatalogSample) -> tuple[str, str | None]:
-    """The figure and the edited figure as files under `out/images`, by relative path."""
+def _image_files(out: Path, s: CatalogSample, edited: bool = False) -> tuple[str, str | None]:
+    """The figure (and, when `edited`, the edited figure) as files under `out/images`, by relative path."""
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "images" / f"{s.id}.png").write_bytes(s.image)
-    if s.edited_image is None:
+    if not edited or s.edited_image is None:
         return f"images/{s.id}.png", None
     (out / "images" / f"{s.id}-edited.png").write_bytes(s.edited_image)
     return f"images/{s.id}.png", f"images/{s.id}-edited.png"
@@ -98,9 +98,9 @@ def export_sharegpt(cat: Catalog, out: Path, where: str | None = None) -> Path:
 
     def lines() -> Iterator[dict]:
         for split, s in _samples(cat, where):
-            figure, edited = _image_files(out, s)
             turns = [("human", f"<image>{s.question}"), *_turns(s)]
             shown = sum(v.count("<image>") for _, v in turns[1:])
+            figure, edited = _image_files(out, s, edited=shown > 0)
             yield {"id": s.id, "split": str(split), "system": SYSTEM_PROMPT,
                    "conversations": [{"from": f, "value": v} for f, v in turns],
                    "images": [figure] + [edited or figure] * shown, "answer": s.answer}
