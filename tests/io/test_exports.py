@@ -168,6 +168,7 @@ def test_swift_grpo_rows_fit_v_thinker_reward_signature(cat_path, tmp_path):
 
 # -- TRL ----------------------------------------------------------------------------------------------
 
+@pytest.mark.train
 def test_trl_exports_load_as_image_features_with_no_cast(cat_path, tmp_path):
     datasets = pytest.importorskip("datasets")
     sft = datasets.load_dataset("parquet", data_files=str(export(cat_path, "trl-sft", tmp_path / "t")))["train"]
@@ -180,6 +181,7 @@ def test_trl_exports_load_as_image_features_with_no_cast(cat_path, tmp_path):
     assert hasattr(g["figure"], "size") and all(hasattr(img, "size") for img in g["images"])
 
 
+@pytest.mark.train
 def test_trl_text_only_rows_have_string_content(cat_path, tmp_path):
     datasets = pytest.importorskip("datasets")
     path = export(cat_path, "trl-sft", tmp_path / "t", text_only=True)
@@ -198,6 +200,7 @@ def _tiny_text_model():
     return LlamaForCausalLM(LlamaConfig(**text_config(tok))), tok
 
 
+@pytest.mark.train
 def test_stock_sft_trainer_tokenizes_text_rows_with_the_tool_list(cat_path, tmp_path):
     pytest.importorskip("trl")
     import datasets
@@ -212,6 +215,7 @@ def test_stock_sft_trainer_tokenizes_text_rows_with_the_tool_list(cat_path, tmp_
     assert '"name": "python"' in text and "<tool_call>" in text  # the tools column reached the template
 
 
+@pytest.mark.train
 def test_stock_vision_collator_batches_rows_with_images_and_the_tool_list(cat_path, tmp_path):
     """TRL's vision collator drops the `tools` column; the documented workaround (docs/exports.md)
     makes the template list the tool when no tools are passed."""
@@ -236,6 +240,7 @@ def test_stock_vision_collator_batches_rows_with_images_and_the_tool_list(cat_pa
     assert '"name": "python"' in processor.tokenizer.decode(batch["input_ids"][0])
 
 
+@pytest.mark.train
 def test_stock_grpo_trainer_takes_the_export_and_rewards_read_its_columns(cat_path, tmp_path):
     pytest.importorskip("trl")
     import datasets
