@@ -269,6 +269,11 @@ def query(
         out.print(f"{len(rows)} row(s)")
 
 
+class VtbenchLayout(StrEnum):
+    parquet = "parquet"
+    vthinker = "vthinker"
+
+
 @app.command()
 @user_errors
 def export(
@@ -276,32 +281,49 @@ def export(
         "Output format: v-interaction (interaction samples, V-Interaction columns), v-perception (perception "
         "samples, V-Perception columns), vtbench (one row per figure with accepted perception, instruction and "
         "interaction samples: VTBench's three tasks plus machine-checkable ground truth), trl-sft and trl-grpo "
-        "(TRL conversational datasets with a train/held-out split), sharegpt (ms-swift JSONL with image paths)."))],
+        "(TRL conversational datasets with a train/held-out split, images as `datasets` Image columns), sharegpt "
+        "(LLaMA-Factory / ms-swift SFT JSONL with image files and dataset_info.json), swift-grpo (ms-swift GRPO "
+        "JSONL: messages, images, solution, question). See docs/exports.md."))],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into (created if needed).")],
     catalog: CatalogOpt = DEFAULT_CATALOG,
     where: Annotated[str | None, typer.Option(help="Extra SQL filter on samples, e.g. \"knowledge_id = 'plane.pythagoras'\".")] = None,
     include_human_rejected: Annotated[bool, typer.Option(
         "--include-human-rejected", help="Keep accepted samples whose latest human review (`flywheel review import`) "
                                          "rejected them; by default they are left out.")] = False,
+    text_only: Annotated[bool, typer.Option("--text-only", help=(
+        "trl-sft, trl-grpo: rows for a text-only model: every message's content is a string and there is no "
+        "images column."))] = False,
+    layout: Annotated[VtbenchLayout, typer.Option(help=(
+        "vtbench: parquet (one file, images inside) or vthinker (V-Thinker's Vtbench.json list with image files "
+        "and paths relative to it, for their eval scripts)."))] = VtbenchLayout.parquet,
 ) -> None:
     """Export accepted samples in a training/benchmark format."""
     from flywheel.catalog import Catalog
-    from flywheel.io import get_exporter
+    from flywheel.io.registry import ExportOptions, run_export
 
-    exporter = get_exporter(format)
+    options = ExportOptions(text_only=text_only, layout=str(layout))
     if out_dir.exists() and not out_dir.is_dir():
         raise FlywheelError(f"--out {out_dir} is a file, not a directory")
     with Catalog(catalog, read_only=True) as cat, progress(f"export {format}"):
         cat.include_human_rejected = include_human_rejected
-        path = exporter(cat, out_dir, where)
-    import pyarrow.parquet as pq
+        path = run_export(format, cat, out_dir, where, options)
+    out.print(f"wrote {_count_rows(path)} rows → {path}")
 
-    rows = pq.ParquetFile(path).metadata.num_rows if path.suffix == ".parquet" else len(path.read_text().splitlines())
-    out.print(f"wrote {rows} rows → {path}")
+
+def _count_rows(path: Path) -> int:
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if path.suffix == ".json":  # a JSON list (vtbench's vthinker layout)
+        return len(json.loads(path.read_text()))
+    return len(path.read_text().splitlines())
 
 
 class ImportFormat(StrEnum):
     v_interaction = "v-interaction"
+    v_perception = "v-perception"
+    vtbench = "vtbench"
 
 
 @app.command("import", help=(
@@ -312,22 +334,37 @@ class ImportFormat(StrEnum):
 @user_errors
 def import_(
     file: Annotated[Path, typer.Argument(help="Parquet file with V-Interaction columns (and, from `flywheel export`, "
-                                              "knowledge_id, domain, generator, difficulty, difficulty_score).")],
-    format: Annotated[ImportFormat, typer.Option("--format", "-f", help="Input format.")] = ImportFormat.v_interaction,
+                                              "knowledge_id, domain, generator, difficulty, difficulty_score) or, "
+                                              "with --format v-perception, V-Perception columns; with --format vtbench, "
+                                              "V-Thinker's Vtbench.json (images beside it) or flywheel's vtbench.parquet.")],
+    format: Annotated[ImportFormat, typer.Option("--format", "-f", help=(
+        "Input format: v-interaction (figure and tool code re-run, trace and answer checked) or v-perception "
+        "(figure code re-run, the answer's named points must lie in the figure) or vtbench (each row's perception, "
+        "instruction and interaction sample; images, annotations, ground-truth tool code and answers checked)."))]
+    = ImportFormat.v_interaction,
     catalog: CatalogOpt = DEFAULT_CATALOG,
     workers: Annotated[int | None, typer.Option(help="Parallel sandbox processes (default: one per core).", min=1)] = None,
 ) -> None:
     from flywheel.catalog import Catalog
-    from flywheel.io.importing import import_v_interaction, open_v_interaction
 
     if not file.is_file():
         raise FlywheelError(f"{file} is not a file")
-    source = open_v_interaction(file)  # the whole file's columns are checked before the catalog is touched
-    if source.rows == 0:
+    if format is ImportFormat.vtbench:
+        from flywheel.io.import_vtbench import import_vtbench, open_vtbench
+
+        source, run_import, unit = open_vtbench(file), import_vtbench, "samples"
+        rows = len(source.rows)
+    else:
+        from flywheel.io.importing import import_v_interaction, open_source
+
+        source, run_import, unit = open_source(file, str(format)), import_v_interaction, "rows"
+        rows = source.rows
+    # the whole file was checked (above) before the catalog is touched
+    if rows == 0:
         out.print(f"{file}: no rows; nothing to do")
         return
     with Catalog(catalog) as cat, progress("import") as bar:
-        res = import_v_interaction(source, cat, workers, lambda done, total: bar.update(done, total, "rows"))
+        res = run_import(source, cat, workers, lambda done, total: bar.update(done, total, unit))
     if res.status == "nothing-to-do":
         out.print(f"{file}: every row is already in {catalog}; nothing to do")
         return

@@ -1,13 +1,16 @@
-"""Canonical answer strings: sympy expression ⇄ LaTeX, and a tolerant parser for checking them.
+"""Canonical answer strings: sympy expression ⇄ LaTeX, a tolerant parser for checking them, and
+`answers_equivalent`, the one test of "same answer" that rewards, import checks and evaluation use.
 
 The parser covers what generators emit (integers, fractions, square roots, π) and the plain
-forms models write (`sqrt(3)/2`, `0.866`), so verifiers and rewards share one notion of equality.
+forms models write (`sqrt(3)/2`, `0.866`); `answers_equivalent` adds symbolic answers
+(expressions, equations, intervals, choice letters) through `math-verify`.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+import logging
 import math
 import operator
 import re
@@ -142,3 +145,70 @@ def answers_equal(a: str, b: str, rel_tol: float = 1e-3) -> bool:
     if x is None or y is None:
         return False
     return abs(x - y) <= rel_tol * max(1.0, abs(y))
+
+
+MAX_SYMBOLIC_CHARS = 200  # longer strings are no answer; bounds math-verify's (untimed) work
+# A power tower (`9^9^9`, `9^{9^9}`) or an exponent of 5+ digits: sympy would spend minutes (or
+# all memory) expanding it, and no answer has one. Checked before any parse.
+_HUGE = re.compile(r"(\^|\*\*)\s*[({]?\s*[\w.]+\s*[)}]?\s*(\^|\*\*)|(\^|\*\*)\s*[({]?\s*\d{5,}")
+_CHOICE = re.compile(r"^\s*\(?\s*([A-Ha-h])\s*\)?\s*[.:]?\s*$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _symbolic(text: str) -> tuple:
+    """math-verify's parse of an answer (as LaTeX in math mode, else as a plain expression); () when none."""
+    from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
+
+    # Timeouts off: math-verify times out with SIGALRM, which only works in the main thread (rewards
+    # run in TRL's worker threads); the length and `_HUGE` limits keep every parse small instead.
+    configs = [LatexExtractionConfig(boxed_match_priority=0), ExprExtractionConfig()]
+    found = parse(f"${text}$", extraction_config=configs, parsing_timeout=None)
+    return tuple(found or parse(text, extraction_config=configs, parsing_timeout=None))
+
+
+def _choice(text: str) -> str | None:
+    m = _CHOICE.match(text)
+    return m.group(1).upper() if m else None
+
+
+def answers_equivalent(pred: str, ref: str) -> bool:
+    """True when `pred` states the same answer as `ref`: the same number (`answers_equal`: exact or
+    within 1e-3 relative), the same choice letter (`B` = `(B)`), or the same symbolic value by
+    `math-verify` (`x+1` = `1+x`, `y=2x+1` = `2x+1=y`, `[1,2)`, `1/2` = `0.5`). Never raises."""
+    if not isinstance(pred, str) or not isinstance(ref, str):
+        return False
+    pred, ref = pred.strip(), ref.strip()
+    if not pred or not ref or max(len(pred), len(ref)) > MAX_SYMBOLIC_CHARS:
+        return False
+    if pred == ref:
+        return True
+    if _HUGE.search(pred) or _HUGE.search(ref):
+        return False
+    if _choice(ref) and ref.strip("() .:").isupper():  # a choice is a capital letter, not the variable `a`
+        return _choice(pred) == _choice(ref)
+    x, y = answer_value(pred), answer_value(ref)
+    if x is not None and y is not None:  # two numbers: the tolerant numeric test decides
+        return abs(x - y) <= 1e-3 * max(1.0, abs(y))
+    try:
+        from math_verify import verify
+
+        gold, answer = _symbolic(ref), _symbolic(pred)
+        return bool(gold and answer and verify(list(gold), list(answer), timeout_seconds=None))
+    except Exception:  # noqa: BLE001 - model output must never crash a reward or a check
+        return False
+
+
+def answer_checkable(text: str) -> bool:
+    """True when an answer string is something `answers_equivalent` can compare: a number, a choice
+    letter or a symbolic expression math-verify parses."""
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_SYMBOLIC_CHARS or _HUGE.search(text):
+        return False
+    if answer_value(text) is not None or _choice(text):
+        return True
+    try:
+        return bool(_symbolic(text.strip()))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+logging.getLogger("math_verify").setLevel(logging.ERROR)  # it warns on every call that timeouts are off

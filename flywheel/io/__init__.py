@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["export_formats", "get_exporter", "register_exporter"]
+__all__ = ["ExportOptions", "export_formats", "get_exporter", "register_exporter", "run_export"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,4 @@
-"""Import external data (V-Interaction parquet) into a catalog, through the same kind of checks.
+"""Import external data (V-Interaction or V-Perception parquet) into a catalog, through the same kind of checks.
 
 Nothing in an external file is trusted: its figure code and tool code are re-run in the hardened
 sandbox, the rendered figure must reproduce the stored one, the tool must edit a small region
@@ -34,10 +34,11 @@ from PIL import Image
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.runs import known_ids
-from flywheel.core.answers import answer_value
+from flywheel.core.answers import answer_checkable, answers_equivalent
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import Verdict, content_id
 from flywheel.io.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, TEXT_LIMITS
+from flywheel.kinds.points import Points, parse_points
 from flywheel.render.question import VERSIONS
 from flywheel.run.build import Outcome, Png, assemble, store_images
 from flywheel.run.stream import NewRun, RunStats, in_threads, run_stream
@@ -46,6 +47,8 @@ from flywheel.verify.image import MIN_INK, ink_fraction
 from flywheel.verify.tool import MAX_CHANGED, changed_mask
 
 V_INTERACTION = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
+V_PERCEPTION = ["id", "image", "question", "answer", "python_code", "element_arrtibute"]  # (sic), as published
+PERCEPTION_TEXT = ["question", "answer", "python_code"]
 # Columns flywheel's own export adds (flywheel/io/v_interaction.py); read back when a file has them.
 OPTIONAL = ["knowledge_id", "domain", "generator", "difficulty", "difficulty_score", "version"]
 TEXT = ["question", "original_img_code", "tool_code", "CoT_with_code", "answer"]
@@ -79,6 +82,8 @@ COLUMN_TYPES: dict[str, tuple[Callable[[pa.DataType], bool], str]] = {
     "id": (lambda t: _is_text(t) or pa.types.is_integer(t), "a string or integer column"),
     **{c: TEXT_COLUMN for c in TEXT + ["knowledge_id", "domain", "generator", "version"]},
     **{c: (_is_image, "an image struct with a binary 'bytes' field") for c in IMAGES},
+    "python_code": TEXT_COLUMN,
+    "element_arrtibute": (lambda t: pa.types.is_list(t) and _is_text(t.value_type), "a list of strings"),
     "difficulty": (pa.types.is_integer, "an integer column"),
     "difficulty_score": (lambda t: pa.types.is_floating(t) or pa.types.is_integer(t), "a number column"),
 }
@@ -90,31 +95,39 @@ class Source:
 
     path: Path
     file: pq.ParquetFile
-    columns: list[str]  # the V-Interaction columns and the optional ones the file has
+    columns: list[str]  # the format's columns and the optional ones the file has
     rows: int
     stream: str
+    format: str = "v-interaction"  # or v-perception
 
 
 def open_v_interaction(path: Path) -> Source:
-    """The file, checked before anything is created or run: parquet, every V-Interaction column,
-    every column we read of a type we can read."""
+    return open_source(path, "v-interaction")
+
+
+def open_source(path: Path, fmt: str) -> Source:
+    """The file, checked before anything is created or run: parquet, every column of the format
+    (`v-interaction` or `v-perception`), every column we read of a type we can read."""
     try:
         # pre_buffer off: a row group's column chunks are read as they are decoded, not all up front
         f = pq.ParquetFile(path, pre_buffer=False)
         schema = f.schema_arrow
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
         raise FlywheelError(f"cannot read {path} as parquet: {exc}") from None
-    missing = [c for c in V_INTERACTION if c not in schema.names]
+    required, label = (V_PERCEPTION, "V-Perception") if fmt == "v-perception" else (V_INTERACTION, "V-Interaction")
+    missing = [c for c in required if c not in schema.names]
     if missing:
-        raise FlywheelError(f"{path} lacks V-Interaction columns {missing}")
-    columns = V_INTERACTION + [c for c in OPTIONAL if c in schema.names]
+        raise FlywheelError(f"{path} lacks {label} columns {missing}")
+    columns = required + [c for c in OPTIONAL if c in schema.names]
     for name in columns:
         fits, what = COLUMN_TYPES[name]
         typ = schema.field(name).type
         if not fits(typ):
             raise FlywheelError(f"{path}: column {name!r} is {typ}, expected {what}")
     rows = f.metadata.num_rows
-    return Source(Path(path), f, columns, rows, "import:" + content_id(Path(path).name, rows))
+    stream = "import:" + content_id(Path(path).name, rows) if fmt == "v-interaction" else \
+        "import:" + content_id(fmt, Path(path).name, rows)
+    return Source(Path(path), f, columns, rows, stream, fmt)
 
 
 def _rows(src: Source, start: int) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
@@ -160,7 +173,7 @@ def _without_oversized(batch: pa.RecordBatch) -> tuple[pa.RecordBatch, list[list
     return pa.RecordBatch.from_arrays(columns, names=batch.schema.names), problems
 
 
-def row_id(row: dict[str, Any], oversized: list[str]) -> str:
+def row_id(row: dict[str, Any], oversized: list[str], fmt: str = "v-interaction") -> str:
     """The row's id; a missing, empty or oversized (nulled) one is derived from the row's content
     (and what was too large in it), so the same row always gets the same id (a rerun adds nothing)
     and two copies of one row are one sample."""
@@ -168,7 +181,8 @@ def row_id(row: dict[str, Any], oversized: list[str]) -> str:
     sid = "" if raw is None else str(raw)
     if sid.strip():
         return sid
-    return "import-" + content_id("v-interaction", *(row.get(c) or "" for c in TEXT), oversized)
+    text = PERCEPTION_TEXT if fmt == "v-perception" else TEXT
+    return "import-" + content_id(fmt, *(row.get(c) or "" for c in text), oversized)
 
 
 # -- one row --------------------------------------------------------------------------------------
@@ -258,10 +272,10 @@ def _answer_verdict(sid: str, row: dict) -> Verdict:
     m = TRACE.match(row.get("CoT_with_code") or "")
     if not m:
         return Verdict(sid, "answer", False, 0.0, "CoT_with_code does not follow the trace format")
-    if m.group(1).strip() != (row.get("answer") or "").strip():
+    if not answer_checkable(row.get("answer") or ""):
+        return Verdict(sid, "answer", False, 0.0, f"answer {row['answer']!r} is not an answer we can check")
+    if not answers_equivalent(m.group(1), row["answer"]):
         return Verdict(sid, "answer", False, 0.0, "the trace's <answer> differs from the answer column")
-    if answer_value(row["answer"]) is None:
-        return Verdict(sid, "answer", False, 0.0, f"answer {row['answer']!r} is not a number we can check")
     return Verdict(sid, "answer", True, 1.0, "trace well formed; answer parses and matches the trace")
 
 
@@ -288,11 +302,12 @@ def _sample(row: dict, sid: str, stream: str, index: int, verdicts: list[Verdict
     return Outcome(index, sample, verdicts, store_images([figure, edited]))
 
 
-def _rejected(row: dict, sid: str, stream: str, index: int, reason: str) -> Outcome:
+def _rejected(row: dict, sid: str, stream: str, index: int, reason: str, fmt: str = "v-interaction") -> Outcome:
     """A row that was not (fully) checked: one failed `row` verdict. Values the catalog cannot hold
     are not stored (nor are those over a size limit: they never left Arrow)."""
     kept = {k: v for k, v in row.items() if k not in ("difficulty", "difficulty_score")} if _labels(row) else row
-    return _sample(kept, sid, stream, index, [Verdict(sid, "row", False, 0.0, reason)])
+    make = _perception_sample if fmt == "v-perception" else _sample
+    return make(kept, sid, stream, index, [Verdict(sid, "row", False, 0.0, reason)])
 
 
 def _checked(row: dict, sid: str, stream: str, index: int) -> Outcome:
@@ -307,22 +322,64 @@ def _checked(row: dict, sid: str, stream: str, index: int) -> Outcome:
     return _sample(row, sid, stream, index, verdicts, figure, edited)
 
 
-def check_row(row: dict, oversized: list[str], sid: str, stream: str, index: int) -> Outcome:
+def _perception_sample(row: dict, sid: str, stream: str, index: int, verdicts: list[Verdict],
+                       figure: Png | None = None, points: Points | None = None) -> Outcome:
+    """A V-Perception row as a perception Sample (its figure code is `python_code`)."""
+    question = str(row.get("question") or "")
+    elements = row.get("element_arrtibute")
+    sample = assemble(
+        sid=sid, kind="perception", domain=row.get("domain") or "imported",
+        knowledge_id=row.get("knowledge_id") or f"imported:{stream}", generator="import:v-perception", seed=0,
+        params={}, question=question, answer=str(row.get("answer") or ""), answer_expr=None,
+        image_code=str(row.get("python_code") or ""), tool_code="", cot="", difficulty=0, difficulty_score=0.0,
+        figure=figure, edited=None, key=f"{question} {figure.sha}" if figure else None, verdicts=verdicts,
+        stream=stream, index=index, points={k: list(v) for k, v in points.items()} if points else None,
+        elements=[str(e) for e in elements] if isinstance(elements, list) else None,
+    )
+    return Outcome(index, sample, verdicts, store_images([figure]))
+
+
+def _points_verdict(sid: str, row: dict, shape: tuple[int, ...] | None) -> tuple[Verdict, Points | None]:
+    """The answer must name pixel points, each inside the figure."""
+    try:
+        points = parse_points(row.get("answer") or "")
+    except FlywheelError as exc:
+        return Verdict(sid, "answer", False, 0.0, f"answer is no set of named points: {exc}"), None
+    if not points:
+        return Verdict(sid, "answer", False, 0.0, "answer names no points"), None
+    h, w = (shape or (0, 0))[:2]
+    outside = [k for k, (x, y) in points.items() if shape is not None and not (0 <= x <= w and 0 <= y <= h)]
+    if outside:
+        return Verdict(sid, "answer", False, 0.0, f"points {outside} lie outside the {w}×{h} figure"), points
+    return Verdict(sid, "answer", True, 1.0, f"answer names {len(points)} points inside the figure"), points
+
+
+def _perception_checked(row: dict, sid: str, stream: str, index: int) -> Outcome:
+    fig = run_untrusted(row.get("python_code") or "", None, LIMITS, expect_file="image.png")
+    image, pixels = _image_verdict(sid, row, fig)
+    answer, points = _points_verdict(sid, row, pixels.shape if pixels is not None else None)
+    figure = Png(fig.image_png) if pixels is not None else None
+    return _perception_sample(row, sid, stream, index, [answer, image], figure, points)
+
+
+def check_row(row: dict, oversized: list[str], sid: str, stream: str, index: int,
+              fmt: str = "v-interaction") -> Outcome:
     """One row's outcome, whatever the row holds: a row with a value over a size limit (`oversized`,
     the reasons) is rejected without being run, and anything that raises while a row is checked is
     that row's rejection."""
     try:
         problems = oversized + _labels(row)
         if problems:
-            return _rejected(row, sid, stream, index, "; ".join(problems) + "; not checked")
-        return _checked(row, sid, stream, index)
+            return _rejected(row, sid, stream, index, "; ".join(problems) + "; not checked", fmt)
+        return _perception_checked(row, sid, stream, index) if fmt == "v-perception" else \
+            _checked(row, sid, stream, index)
     except Exception as exc:  # noqa: BLE001 - one row must never abort the file
         why = (str(exc).strip().splitlines() or [""])[0]
         reason = f"checking the row failed: {type(exc).__name__}: {why}"
         try:
-            return _rejected(row, sid, stream, index, reason)
+            return _rejected(row, sid, stream, index, reason, fmt)
         except Exception:  # noqa: BLE001 - the row's own values are what failed: keep none of them
-            return _rejected({}, sid, stream, index, reason)
+            return _rejected({}, sid, stream, index, reason, fmt)
 
 
 # -- the import -----------------------------------------------------------------------------------
@@ -353,20 +410,20 @@ def import_v_interaction(src: Source, cat: Catalog, workers: int | None = None,
         seen: set[str] = set()
         for index, row, oversized in _rows(src, start):
             res.rows += 1
-            sid = row_id(row, oversized)
+            sid = row_id(row, oversized, src.format)
             if sid in seen:
                 res.repeated += 1
             elif sid in known:
                 res.known += 1
             else:
                 seen.add(sid)
-                yield partial(check_row, row, oversized, sid, src.stream, index)
+                yield partial(check_row, row, oversized, sid, src.stream, index, src.format)
 
     def done(stats: RunStats) -> None:
         if progress:
             progress(stats.next_task - first[0] + res.repeated + res.known, src.rows - first[0])
 
-    run = NewRun("import", {"file": str(src.path), "format": "v-interaction", "rows": src.rows},
+    run = NewRun("import", {"file": str(src.path), "format": src.format, "rows": src.rows},
                  extra=lambda: {"rows": res.rows, "repeated_ids": res.repeated, "already_in_catalog": res.known})
     stats = run_stream(cat, src.stream, tasks, in_threads(workers or os.cpu_count() or 1), run=run,
                        batch_size=BATCH_SIZE, progress=done)

@@ -17,13 +17,14 @@ MAX_IMAGE_PIXELS = 4096 * 4096  # any figure, stored or re-rendered: checked bef
 
 TEXT_LIMITS = {
     "id": MAX_LABEL_CHARS, "question": MAX_QUESTION_CHARS, "answer": MAX_ANSWER_CHARS,
-    "original_img_code": MAX_CODE_CHARS, "tool_code": MAX_CODE_CHARS, "CoT_with_code": MAX_TRACE_CHARS,
+    "original_img_code": MAX_CODE_CHARS, "tool_code": MAX_CODE_CHARS, "python_code": MAX_CODE_CHARS,
+    "CoT_with_code": MAX_TRACE_CHARS,
     "knowledge_id": MAX_LABEL_CHARS, "domain": MAX_LABEL_CHARS, "generator": MAX_LABEL_CHARS,
 }
 
 
 def limits_help() -> str:
     return (f"Rows over a size limit are rejected without being run: question {MAX_QUESTION_CHARS:,} characters, "
-            f"answer {MAX_ANSWER_CHARS:,}, original_img_code and tool_code {MAX_CODE_CHARS:,} each, CoT_with_code "
+            f"answer {MAX_ANSWER_CHARS:,}, original_img_code, tool_code and python_code {MAX_CODE_CHARS:,} each, CoT_with_code "
             f"{MAX_TRACE_CHARS:,}, id, knowledge_id, domain and generator {MAX_LABEL_CHARS:,}; images {MAX_IMAGE_BYTES:,} bytes and "
             f"{MAX_IMAGE_PIXELS:,} pixels.")

@@ -15,24 +15,44 @@ IMAGE = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
 
 def hf_schema(fields: list[tuple[str, pa.DataType]]) -> pa.Schema:
     """Arrow schema with the `huggingface` metadata so `datasets` decodes image structs as Image."""
-    features = {name: _feature(typ) for name, typ in fields}
-    meta = {b"huggingface": json.dumps({"info": {"features": features}}).encode()}
-    return pa.schema(fields, metadata=meta)
+    return with_hf_features(pa.schema(fields))
 
 
-def _feature(typ: pa.DataType) -> dict:
+def with_hf_features(schema: pa.Schema) -> pa.Schema:
+    """`schema` with `datasets`' features metadata, derived from its types: every `{bytes, path}`
+    struct, at any depth (`images: list<IMAGE>`), is an `Image`, so `load_dataset` and stock TRL
+    trainers get PIL images with no cast."""
+    features = {f.name: _feature(f.type) for f in schema}
+    return schema.with_metadata({b"huggingface": json.dumps({"info": {"features": features}}).encode()})
+
+
+def _feature(typ: pa.DataType):
     if typ == IMAGE:
         return {"_type": "Image"}
-    if pa.types.is_list(typ):
-        return {"feature": _feature(typ.value_type), "_type": "Sequence"}
-    # `datasets` names numbers by numpy's names (float64, not Arrow's double)
-    dtype = "float64" if typ == pa.float64() else str(typ) if pa.types.is_integer(typ) else "string"
-    return {"dtype": dtype, "_type": "Value"}
+    if pa.types.is_struct(typ):
+        return {typ.field(i).name: _feature(typ.field(i).type) for i in range(typ.num_fields)}
+    if pa.types.is_list(typ) or pa.types.is_large_list(typ):
+        # the list form `[feature]`: `Sequence` of a struct would read back as a struct of lists
+        return [_feature(typ.value_type)]
+    if pa.types.is_floating(typ):  # `datasets` names numbers by numpy's names (float64, not Arrow's double)
+        return {"dtype": f"float{typ.bit_width}", "_type": "Value"}
+    if pa.types.is_integer(typ) or pa.types.is_boolean(typ):
+        return {"dtype": "bool" if pa.types.is_boolean(typ) else str(typ), "_type": "Value"}
+    if pa.types.is_null(typ) or pa.types.is_binary(typ):
+        return {"dtype": "null" if pa.types.is_null(typ) else "binary", "_type": "Value"}
+    return {"dtype": "string", "_type": "Value"}
 
 
 def image_cell(images, digest: str | None) -> dict | None:
     """A Hugging Face Image struct for a PNG of the catalog's image store (None when absent)."""
     return None if not digest else {"bytes": images.get(digest), "path": f"{digest}.png"}
+
+
+def write_inferred(path: Path, rows: list[dict]) -> Path:
+    """Write rows whose schema Arrow infers (nested conversations), with `datasets`' features, atomically."""
+    table = pa.Table.from_pylist(rows) if rows else pa.table({"id": pa.array([], pa.string())})
+    write_rows(path, with_hf_features(table.schema), table.to_pylist())
+    return path
 
 
 def write_rows(path: Path, schema: pa.Schema, rows: Iterable[dict], chunk: int = 256) -> int:

@@ -10,6 +10,7 @@ from flywheel.catalog import Catalog
 from flywheel.catalog.samples import interaction_export_rows
 from flywheel.io.parquet import IMAGE, hf_schema, write_rows
 from flywheel.io.registry import register_exporter
+from flywheel.render.scene.emit import unique_output
 
 # V-Thinker's eight columns, then what flywheel knows of each sample: `flywheel import` reads these back
 # when a file has them (files without them import too), so an export round-trips its knowledge points
@@ -29,8 +30,8 @@ def export_v_interaction(cat: Catalog, out: Path, where: str | None = None) -> P
     def rows():
         for sid, q, img, code, edited, tool, cot, ans, kid, domain, generator, hops, score, version in found:
             yield {
-                "id": sid, "question": q, "original_img_code": code, "tool_code": tool,
-                "CoT_with_code": cot, "answer": ans,
+                "id": sid, "question": q, "original_img_code": code, "tool_code": unique_output(tool, sid),
+                "CoT_with_code": unique_output(cot, sid), "answer": ans,
                 "image": {"bytes": cat.images.get(img), "path": f"{img}.png"},
                 "edited_image": {"bytes": cat.images.get(edited), "path": f"{edited}.png"},
                 "knowledge_id": kid, "domain": domain, "generator": generator, "difficulty": hops,

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from flywheel.core.answers import answer_value, parse_answer
+from flywheel.core.answers import answer_value, answers_equivalent, parse_answer
 from flywheel.core.records import KnowledgeNode, Verdict, content_id
 from flywheel.llm import prompts
 from flywheel.llm.candidate import Candidate, CandidateError, final_answer, parse_candidate
@@ -138,8 +138,7 @@ def check_answer(sid: str, c: Candidate, client: LLMClient, figure_ok: bool) -> 
     got = final_answer(reply)
     if got is None:
         return Verdict(sid, "answer", False, 0.0, "the independent solve gave no <answer>")
-    theirs, ours = answer_value(got), answer_value(c.answer)
-    if theirs is None or abs(theirs - ours) > 1e-3 * max(1.0, abs(ours)):
+    if not answers_equivalent(got, c.answer):
         return Verdict(sid, "answer", False, 0.0, f"an independent solve got {got[:60]!r}, the creator says {c.answer!r}")
     return Verdict(sid, "answer", True, 1.0, f"an independent solve agrees: {got[:60]}")
 

@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.samples import replace_verdicts
-from flywheel.core.answers import answer_value
+from flywheel.core.answers import answers_equivalent
 from flywheel.core.records import Verdict
 from flywheel.llm import prompts
 from flywheel.llm.cache import ResponseCache
 from flywheel.llm.candidate import final_answer
 from flywheel.llm.client import BudgetExceeded, LLMClient, LLMConfig, LLMError, Usage
-
-REL_TOL = 1e-3
 
 
 @dataclass
@@ -39,8 +37,7 @@ def judge_verdict(sid: str, model: str, answer: str, reply: str) -> Verdict:
     got = final_answer(reply)
     if got is None:
         return Verdict(sid, "judge", False, 0.0, f"judge {model} gave no <answer>")
-    theirs, ours = answer_value(got), answer_value(answer)
-    agree = theirs is not None and ours is not None and abs(theirs - ours) <= REL_TOL * max(1.0, abs(ours))
+    agree = answers_equivalent(got, answer)
     word = "agrees" if agree else "disagrees"
     return Verdict(sid, "judge", agree, float(agree), f"judge {model} {word}: answered {got[:60]!r}, sample says {answer!r}")
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from flywheel.catalog import Catalog
 from flywheel.catalog.samples import knowledge_lineage_pairs, sample_knowledge_ids, training_rows
 from flywheel.core.errors import FlywheelError
+from flywheel.render.scene.emit import unique_output
 from flywheel.train.environment import changed_share, tool_note
 from flywheel.train.trace import SYSTEM_PROMPT, TOOL_SCHEMA, Segment, split_trace, tool_call
 
@@ -95,7 +96,7 @@ def load_samples(cat: Catalog, kind: str, split: Split = Split.all, where: str |
     for sid, k, domain, kid, q, a, cot, img, edited, version in found:
         if split is not Split.all and (groups[kid] in held) != (split is Split.heldout):
             continue
-        rows.append(CatalogSample(sid, k, domain, kid, q, a, cot or "", cat.images.get(img),
+        rows.append(CatalogSample(sid, k, domain, kid, q, a, unique_output(cot or "", sid), cat.images.get(img),
                                   cat.images.get(edited) if edited else None, version or ""))
         if limit is not None and len(rows) >= limit:
             break

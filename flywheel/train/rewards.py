@@ -9,7 +9,7 @@ import ast
 import io
 from collections.abc import Callable
 
-from flywheel.core.answers import answers_equal
+from flywheel.core.answers import answers_equivalent
 from flywheel.core.errors import FlywheelError
 from flywheel.kinds.points import Points, parse_points, score_points
 from flywheel.train.trace import CODE_BLOCK, FINAL, code_blocks, completion_text, final_answer
@@ -22,8 +22,9 @@ def _per_sample(values, n: int) -> list:
 
 
 def accuracy_reward(completions: list, answer: list[str], kind: list[str] | None = None, **_) -> list[float | None]:
-    """1.0 when the last `<answer>` denotes the reference value (sympy equivalence, 1e-3 relative
-    tolerance: `\\frac{\\sqrt{3}}{2}` = `sqrt(3)/2` = `0.8660`), else 0.0; None for perception samples."""
+    """1.0 when the last `<answer>` states the reference answer (`core.answers.answers_equivalent`:
+    numbers within 1e-3 relative, `\\frac{\\sqrt{3}}{2}` = `sqrt(3)/2` = `0.8660`, and symbolic answers:
+    `x+1` = `1+x`, equations, intervals, `(B)` = `B`), else 0.0; None for perception samples."""
     kinds = _per_sample(kind, len(completions)) if kind is not None else [None] * len(completions)
     out: list[float | None] = []
     for completion, ref, k in zip(completions, answer, kinds, strict=True):
@@ -31,15 +32,8 @@ def accuracy_reward(completions: list, answer: list[str], kind: list[str] | None
             out.append(None)
             continue
         pred = final_answer(completion)
-        out.append(float(pred is not None and _safe_equal(pred, ref)))
+        out.append(float(pred is not None and answers_equivalent(pred, ref)))
     return out
-
-
-def _safe_equal(pred: str, ref: str) -> bool:
-    try:
-        return answers_equal(pred, ref)
-    except Exception:  # noqa: BLE001 - model output must never crash training
-        return False
 
 
 def format_reward(completions: list, **_) -> list[float]:

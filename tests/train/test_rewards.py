@@ -103,3 +103,9 @@ def test_unknown_reward_is_a_user_error():
     assert len(get_rewards("accuracy, format")) == 2
     with pytest.raises(FlywheelError, match="unknown reward"):
         get_rewards("accuracy,speed")
+
+
+def test_accuracy_accepts_equivalent_symbolic_answers():
+    refs = ["1+x", "2x+1=y", "[1,2)", "B", "0.5", "x+1", "(1,2]", "A"]
+    preds = ["x+1", "y=2x+1", "[1, 2)", "(B)", "1/2", "x+2", "[1,2)", "B"]
+    assert accuracy_reward([trace(p) for p in preds], answer=refs) == [1.0] * 5 + [0.0] * 3

@@ -5,6 +5,7 @@ Both emit plain numbers only (no flywheel import), so a row of the catalog can b
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 from flywheel.render.scene import coords, elements
@@ -116,10 +117,14 @@ try:
     out_dir = temp_output_dir  # defined by V-Thinker-style sandboxes
 except NameError:
     out_dir = "."
-path = os.path.join(out_dir, "edited_image.png")
+# one output directory serves a whole benchmark run: name the file after the figure and this edit
+name = os.path.splitext(os.path.basename(image_path))[0]
+path = os.path.join(out_dir, f"{{name}}_edited_{token}.png")
 img.save(path, compress_level=1)
 print(path)
 '''
+# The output line of tool code made before output names were unique: every sample wrote this one file.
+_SHARED_OUTPUT = 'path = os.path.join(out_dir, "edited_image.png")'
 
 
 def tool_code(scene: Scene, layout: Layout) -> str:
@@ -148,7 +153,7 @@ def tool_code(scene: Scene, layout: Layout) -> str:
         body.append(f"draw.ellipse(({_r(x - 4)}, {_r(y - 4)}, {_r(x + 4)}, {_r(y + 4)}), fill=RED)")
         body.append(f"draw.text(({_r(lx)}, {_r(ly)}), {name!r}, fill=RED, font=font, anchor='mm')")
     body += elements.tool_lines(scene, layout)
-    return _TOOL_HEAD.format(rgb=TOOL_RGB) + "\n".join(body) + "\n" + _TOOL_TAIL
+    return tool_program(body)
 
 
 def expected_tool_strokes(scene: Scene, layout: Layout) -> list[tuple[float, float, float, float]]:
@@ -168,5 +173,14 @@ def angle_between(u, v) -> float:
 
 
 def tool_program(body: list[str]) -> str:
-    """Wrap PIL drawing lines (using `draw`, `RED`, `dashed`) in the sandbox-contract head and tail."""
-    return _TOOL_HEAD.format(rgb=TOOL_RGB) + "\n".join(body) + "\n" + _TOOL_TAIL
+    """Wrap PIL drawing lines (using `draw`, `RED`, `dashed`) in the sandbox-contract head and tail. The
+    saved file is named after the input figure and a hash of the drawing, so runs that share an output
+    directory (V-Thinker's eval scripts) never overwrite each other's edits."""
+    token = hashlib.sha256("\n".join(body).encode()).hexdigest()[:10]
+    return _TOOL_HEAD.format(rgb=TOOL_RGB) + "\n".join(body) + "\n" + _TOOL_TAIL.format(token=token)
+
+
+def unique_output(code: str, key: str) -> str:
+    """Tool code (or a trace holding it) stored before output names were unique, writing `<key>_edited.png`
+    instead of the `edited_image.png` every sample shared; newer code is returned unchanged."""
+    return code.replace(_SHARED_OUTPUT, f'path = os.path.join(out_dir, "{key}_edited.png")') if code else code
