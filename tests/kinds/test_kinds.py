@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from flywheel.core.errors import FlywheelError
-from flywheel.kinds import kind_of_task, parse_kinds
+from flywheel.kinds import kind_of_task, parse_kinds, slot_of_task
 from flywheel.kinds.variant import Unsupported
 from flywheel.run.build import MAKERS
 from tests.conftest import rendered
@@ -28,3 +28,12 @@ def test_kind_parsing_and_task_cycle():
     kinds = ["interaction", "perception", "instruction"]
     assert [kind_of_task(kinds, i) for i in range(4)] == [
         ("interaction", 0), ("perception", 0), ("instruction", 0), ("interaction", 1)]
+
+
+def test_versions_of_one_figure_come_before_its_other_kinds():
+    kinds = ["interaction", "perception", "instruction"]
+    # one version: the same tasks as before versions existed
+    assert [slot_of_task(kinds, ["text_dominant"], i)[::2] for i in range(7)] == [kind_of_task(kinds, i) for i in range(7)]
+    two = [slot_of_task(kinds, ["text_dominant", "vision_only"], i) for i in range(5)]
+    assert two == [("interaction", "text_dominant", 0), ("interaction", "vision_only", 0), ("perception", "", 0),
+                   ("instruction", "", 0), ("interaction", "text_dominant", 1)]

@@ -10,7 +10,7 @@ import sympy as sp
 
 from flywheel.domains import get_generator
 from flywheel.domains.evolution import apply_ops
-from flywheel.domains.plane_geometry.steps import STEPS, StepFailed, statement, target_kind
+from flywheel.domains.plane_geometry.steps import STEPS, StepFailed, target_kind
 from flywheel.render.draft import draw, render
 from tests.conftest import failures, verdicts
 
@@ -35,7 +35,9 @@ def test_each_step_gives_a_verified_harder_problem(step):
         assert not failures(v), failures(v)
         assert d.difficulty.hops == base.difficulty.hops + 1 and d.difficulty.depth == base.difficulty.depth + 1
         assert d.difficulty.score > base.difficulty.score
-        assert d.question.startswith(statement(base.question)) and d.question != base.question
+        # the parent's statement stays (its givens, its facts), the step adds its sentence and a new ask
+        assert all(g.text in d.question for g in base.text.givens) and all(f in d.question for f in base.text.facts)
+        assert d.text.ask != base.text.ask and d.question != base.question and len(d.text.premises) >= len(base.text.premises)
         assert d.target != base.target and d.params["ops"] == [["extend", step, d.params["ops"][0][2]]]
 
 
