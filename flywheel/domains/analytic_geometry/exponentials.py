@@ -10,6 +10,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.claims import InverseOf
 from flywheel.domains.analytic_geometry.plot import (
+    base,
     exp_text,
     leaks,
     log_text,
@@ -129,7 +130,7 @@ def log_reflection(rng: random.Random) -> Draft:
     )
     eq = log_text(b, h, k)
     ask = "Find the area of triangle OPQ, where O is the origin." if ask_area else "Find the length PQ."
-    last = (f"Area of OPQ = ½·|x_P·y_Q − x_Q·y_P| = ½·|{num(xp)}² − {num(yp)}²| = {num(answer)}." if ask_area
+    last = (f"Area of OPQ = ½·|x_P·y_Q − x_Q·y_P| = ½·|{base(xp)}² − {base(yp)}²| = {num(answer)}." if ask_area
             else f"PQ = √(({num(xp)} − {num(yp)})² + ({num(yp)} − {num(xp)})²) = {surd(answer)}.")
     return Draft(
         title="A logarithmic function, the line y = x and the inverse exponential function",
