@@ -23,7 +23,7 @@ from collections.abc import Callable
 from flywheel.render.draft import Rendered
 from flywheel.verify.claims import ClaimError, parse, segments
 from flywheel.verify.facts import given_names
-from flywheel.verify.question import COUNT
+from flywheel.verify.question import counts_in
 from flywheel.verify.trace import BLOCK
 
 Injector = Callable[[Rendered], Rendered | None]
@@ -116,7 +116,7 @@ def question_extra(r: Rendered) -> Rendered | None:
 def question_count(r: Rendered) -> Rendered | None:
     """+1 on the first count the question states ("16 days", "a 6 × 2 block")."""
     q = r.draft.question
-    m = COUNT.search(q)
+    m = next(iter(counts_in(q)), None)
     block = BLOCK.search(q)
     if block and (not m or block.start() < m.start()):
         return _with_question(r, _replace(q, block.start(1), block.end(1), str(int(block.group(1)) + 1)))

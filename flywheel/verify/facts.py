@@ -28,7 +28,7 @@ MAX_DEPTH = 6
 BLOCK = re.compile(r"(\d+) × (\d+)")
 # Collections of drawing, not of data: how many strokes, ticks or stated givens a figure has counts nothing
 NO_SIZES = {"stated", "extra", "segments", "circles", "labeled", "undotted", "xticks", "yticks", "angle_marks",
-            "right_marks", "construction", "query"}
+            "right_marks", "query"}
 COUNT_FIELDS = {"total", "count", "n"}  # whole-number fields that state how many there are
 
 
@@ -61,6 +61,14 @@ def _as_rational(v) -> sp.Rational | None:
 
 def _whole(x) -> bool:
     return (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, sp.Basic) and x.is_Integer is True)
+
+
+def _written_numbers(seq: list) -> list[int]:
+    """The whole numbers of a list of (place, "text") marks, when every text is one."""
+    texts = [x[1] for x in seq if isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], str)]
+    if not texts or len(texts) != len(seq) or not all(t.isdigit() for t in texts):
+        return []
+    return [int(t) for t in texts]
 
 
 def _walk(obj, facts: Facts, depth: int, seen: set[int], sizes: bool = True) -> None:
@@ -102,7 +110,7 @@ def _walk(obj, facts: Facts, depth: int, seen: set[int], sizes: bool = True) -> 
         if cells and all(_whole(x) for x in cells):
             facts.cells |= {int(x) for x in cells}
             keys = [k for k in obj if isinstance(k, str)]
-            facts.keys |= set(keys)
+            facts.keys |= set(keys) | {w for k in keys for w in k.split()}  # "Play Spring": Play, Spring
             if sizes and keys and all(" " in k for k in keys):  # "Concert Spring": items × series
                 facts.counts |= {len({k.rsplit(" ", 1)[0] for k in keys}), len({k.rsplit(" ", 1)[1] for k in keys})}
             if sizes:
@@ -118,8 +126,12 @@ def _walk(obj, facts: Facts, depth: int, seen: set[int], sizes: bool = True) -> 
         whole = [x for x in seq if _whole(x)]
         if sizes:
             facts.counts.add(len(seq))
-            if whole and len(whole) == len(seq):
+            # a list of whole numbers totals to a count (frequencies); a pair is a position, not data
+            if len(seq) >= 3 and len(whole) == len(seq) and all(x >= 0 for x in whole):
                 facts.counts.add(int(sum(int(x) for x in whole)))
+        values = _written_numbers(seq)
+        if sizes and values:  # numbers the tool writes in cells: how many are at least s
+            facts.counts |= {sum(v >= s for v in values) for s in set(values)}
         for x in seq:
             _walk(x, facts, depth + 1, seen, sizes)
 
@@ -132,7 +144,8 @@ def figure_facts(ctx: VerifyContext) -> Facts:
     _walk(scene, facts, 0, set())
     # the parameters the figure was built from (a count_triangles figure's feet and parallels)
     params = ctx.rendered.draft.params
-    _walk(params, facts, 0, set())
+    for v in params.values():  # how many parameters a generator has counts nothing; their lists do
+        _walk(v, facts, 1, set())
     facts.counts |= {int(v) for v in params.values() if _whole(v)}  # "parallels": 2 is how many there are
     for t in ctx.render.labels if ctx.render is not None else []:
         facts.texts.append(t.text)

@@ -25,8 +25,15 @@ from flywheel.verify.registry import Check, VerifyContext, register_verifier
 from flywheel.verify.trace import STRUCTURAL, bare, equal, numeric
 
 # "N <noun>s" is a count; these plural words measure instead of counting.
+NOT_NOUNS = {"the", "a", "an", "of", "and", "was", "is", "has", "does", "its", "this", "thus", "as", "plus", "minus"}
 NOT_COUNTS = {"minutes", "seconds", "hours", "years", "degrees", "metres", "meters", "units", "times", "percent"}
-COUNT = re.compile(r"(?<![\d./=\-−+·×] )(?<![\d./\-−])(\d+) ([a-z]+s)\b")  # not "… = 7 meets"
+COUNT = re.compile(r"(?<![\d./=\-−+·×] )(?<![\d./\-−])(\d+) ((?:[a-z-]+ ){0,2}?)([a-z]+s)\b")  # not "… = 7 meets"
+
+
+def counts_in(text: str) -> list[re.Match]:
+    """The counts a text states: "16 days", "11 junctions", "4 school clubs" (not "2018 the value was")."""
+    return [m for m in COUNT.finditer(text)
+            if m.group(3) not in NOT_NOUNS and not set(m.group(2).split()) & NOT_NOUNS]
 
 
 def _coefficients(scene) -> set[sp.Rational]:
@@ -97,10 +104,10 @@ def question_problem(ctx: VerifyContext) -> str | None:
     for a, b in BLOCK.findall(question):
         if (int(a), int(b)) not in facts.blocks and (int(b), int(a)) not in facts.blocks:
             return f"the question names a {a} × {b} rectangle, which the figure does not have"
-    for m in COUNT.finditer(question):
-        n, noun = int(m.group(1)), m.group(2)
+    for m in counts_in(question):
+        n, noun = int(m.group(1)), m.group(3)
         sentence = question[question.rfind(".", 0, m.start()) + 1:question.find(".", m.end()) % (len(question) + 1)]
-        of_item = n in facts.cells and any(re.search(rf"(?<!\w){re.escape(k)}(?!\w)", sentence) for k in facts.keys)
+        of_item = n in facts.cells and any(re.search(rf"(?<!\w){re.escape(k)}(?!\w)", sentence, re.I) for k in facts.keys)
         if noun not in NOT_COUNTS and n not in facts.counts and not of_item and not any(
                 g.value == n for g in d.givens):
             return f"the question counts {n} {noun}, but the figure has no {n} of anything"

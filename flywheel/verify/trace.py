@@ -104,6 +104,22 @@ def _trig(toks) -> tuple[str, str] | None:
     return None
 
 
+def _grounds(v) -> bool:
+    """A side that can ground a chain: a number, or an expression in variables ("7/8·(x + 2) − 6"),
+    which the identity check holds the next side to."""
+    if numeric(v):
+        return True
+    return isinstance(v, sp.Expr) and not v.atoms(AppliedUndef) and all(
+        x.name[0].islower() for x in v.free_symbols)
+
+
+def _power_of_name(toks) -> tuple[str, int] | None:
+    """("AC", 2) for a side that is just "AC²"."""
+    if len(toks) == 2 and toks[0].kind == "name" and toks[1].kind == "sup" and toks[1].text in "²³":
+        return toks[0].text, 2 if toks[1].text == "²" else 3
+    return None
+
+
 def _radians(name: str, value, raw) -> sp.Expr:
     """An angle variable written in degrees ("θ = 60°") holds radians, so sin θ reads it right."""
     lower = name[0].islower() or name[0] in "θωφαβλμ"
@@ -166,6 +182,7 @@ class TraceReader:
                                 fn, var = _trig(t)
                                 self.env[var] = INVERSE[fn](other.value)
         self.fixed = set(self.env)
+        self.derived: set[str] = set()  # names the trace itself gave a value
 
     def accounted(self, n: sp.Rational) -> bool:
         """A number is accounted for when it is known, or one step of mental arithmetic from known
@@ -175,8 +192,8 @@ class TraceReader:
         known = self.fractions()
         if x in known or x * x in known:
             return True
-        return any(x + k in known or abs(x - k) in known or x * k in known or (k and x / k in known)
-                   for k in known)
+        return any(x + k in known or abs(x - k) in known or x * k in known or x / k in known
+                   for k in known if k)
 
     def fractions(self) -> set[Fraction]:
         if len(self._fractions) != len(self.known):
@@ -256,14 +273,35 @@ class TraceReader:
             for n in seg.numbers:
                 if not self.accounted(n):
                     return f"{seg.text!r} uses {n}, which is neither given, shown nor derived"
+                self.known.add(abs(n))  # a running total read off step by step: the next one builds on it
             return None
+        for t in sides:  # "so PD = 70/3" after "14·15 = 9·PD": the equation the trace solved fixes PD
+            name = bare(t)
+            if name and name not in self.env:
+                solution = self.solve_pending(name)
+                if solution is not None:
+                    self.env[name] = solution
+                    self.derived.add(name)
         try:
             parsed = [parse(s, self.env) for s in sides]
         except (ClaimError, TypeError, ValueError, ZeroDivisionError) as exc:
             return f"cannot read the claim {seg.text!r} ({exc})"
-        grounded = any(numeric(p.value) and all(self.accounted(n) for n in p.numbers) for p in parsed)
-        if not grounded and seg.numbers:
-            missing = next((n for n in seg.numbers if not self.accounted(n)), None)
+        value = next((p.value for p in parsed if numeric(p.value) and isinstance(p.value, sp.Expr)), None)
+        for t, p in zip(sides, parsed, strict=True):  # "AC² = … = 666": AC is √666
+            power = _power_of_name(t)
+            if power and power[0] not in self.env and value is not None and value.is_nonnegative:
+                self.env[power[0]] = value ** sp.Rational(1, power[1])
+                self.derived.add(power[0])
+        # A chain derives left to right: a side after a grounded one is proven by the equality, a side
+        # before it must be grounded itself ("OA = 9973 − 9956 = 17" is true but uses numbers from nowhere).
+        # A bare name grounds only when the trace derived it ("AC = 3√74" after AC² = 666); a given's
+        # name restates it ("OA = …") and derives nothing.
+        first = next((i for i, (t, p) in enumerate(zip(sides, parsed, strict=True))
+                      if (bare(t) is None or bare(t) in self.derived) and _grounds(p.value)
+                      and all(self.accounted(n) for n in p.numbers)),
+                     len(parsed))
+        for p in parsed[:first]:
+            missing = next((n for n in p.numbers if not self.accounted(n)), None)
             if missing is not None:
                 return f"{seg.text!r} uses {missing}, which is neither given, shown nor derived"
         for (ta, a), (tb, b) in pairwise(zip(sides, parsed, strict=True)):
@@ -291,11 +329,36 @@ class TraceReader:
                 problem = None  # a value of an unknown function (f(−4), y′(2)): not checkable here
             if problem:
                 return problem
+        value = next((p.value for p in parsed if numeric(p.value) and not isinstance(p.value, Ratio)), None)
+        for t in sides:  # "FM = HN = √(51² + 12²)": every name of the chain has its value
+            name = bare(t)
+            if name and value is not None and name not in self.env:
+                self.env[name] = value
+        self.derived |= {bare(t) for t in sides if bare(t) and bare(t) not in self.fixed}
         for n in seg.numbers:
             self.known.add(abs(n))
         for p in parsed:
             if numeric(p.value):
                 self.learn(p.value)
+        return None
+
+    def solve_pending(self, name: str) -> sp.Expr | None:
+        """The one value of `name` that a pending equation in it alone allows (a length: positive)."""
+        sym = sp.Symbol(name)
+        for a, b, _ in self.pending:
+            subs = {x: self.env[x.name] for x in a.free_symbols | b.free_symbols
+                    if x.name in self.env and numeric(self.env[x.name])}
+            eq = (a - b).subs(subs)
+            if eq.free_symbols != {sym}:
+                continue
+            try:
+                roots = [r for r in sp.solve(eq, sym) if r.is_real]
+            except (NotImplementedError, TypeError, ValueError):
+                continue
+            if len(roots) > 1:
+                roots = [r for r in roots if r.is_positive]
+            if len(roots) == 1:
+                return roots[0]
         return None
 
 

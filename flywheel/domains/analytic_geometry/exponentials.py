@@ -86,7 +86,7 @@ def exponential_reading(rng: random.Random) -> Draft:
         conclusion=[
             f"At x = 0: y = {num(ya)}, so A = (0, {num(ya)}).",
             f"P: {exp_text(a, b, h, d)[4:]} = {num(yp)} gives {exp_text(1, b, h, 0)[4:]} = {num((yp - d) / a)} = "
-            f"{num(b) if b.q == 1 else f'({num(b)})'}^{n if n > 0 else f'({num(n)})'}, so x = {num(xp)} and P = ({num(xp)}, {num(yp)}): PN = {num(abs(xp))}, AN = {num(abs(yp - ya))}.",
+            f"{num(b) if b.q == 1 else f'({num(b)})'}^{n if n > 0 else f'({num(n)})'}, so x = {num(xp)} and P = ({num(xp)}, {num(yp)}): PN = {num(abs(xp))}, AN = |{num(yp)} − {base(ya)}| = {num(abs(yp - ya))}.",
             last,
         ],
         difficulty=Difficulty(hops=3, constructions=2),
