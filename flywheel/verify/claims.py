@@ -451,6 +451,9 @@ def parse(toks: tuple[Tok, ...], env: dict[str, sp.Expr]) -> Parsed:
     return Parsed(v, p.names, p.numbers)
 
 
+NUMBER = re.compile(r"\d+(?:\.\d+)?|[½⅓¼¾]")
+
+
 def numbers_in(text: str) -> list[sp.Rational]:
-    """Every number literal of a text (a question's, a label's), in order."""
-    return [literal(t) for t in tokens(text) if t.kind in ("num", "frac")]
+    """Every number literal of a text (a question's, a label's), in order: the tokens `num` and `frac`."""
+    return [FRACTIONS[m] if m in FRACTIONS else sp.Rational(m) for m in NUMBER.findall(text)]

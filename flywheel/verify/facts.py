@@ -138,7 +138,10 @@ def _walk(obj, facts: Facts, depth: int, seen: set[int], sizes: bool = True) -> 
 
 def figure_facts(ctx: VerifyContext) -> Facts:
     """The figure's data (its scene, the parameters it was built from, the construction's printed
-    values) and every label it prints."""
+    values) and every label it prints. Computed once per context: both text verifiers read it."""
+    cached = ctx.__dict__.get("_facts")
+    if cached is not None:
+        return cached
     facts = Facts()
     scene = ctx.rendered.draft.scene
     _walk(scene, facts, 0, set())
@@ -154,6 +157,7 @@ def figure_facts(ctx: VerifyContext) -> Facts:
         facts.blocks |= {(int(a), int(b)) for a, b in BLOCK.findall(text)}
     counts_as_numbers = {sp.Integer(c) for c in facts.counts}
     facts.numbers |= counts_as_numbers
+    ctx.__dict__["_facts"] = facts
     return facts
 
 

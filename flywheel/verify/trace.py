@@ -287,7 +287,7 @@ class TraceReader:
         except (ClaimError, TypeError, ValueError, ZeroDivisionError) as exc:
             return f"cannot read the claim {seg.text!r} ({exc})"
         value = next((p.value for p in parsed if numeric(p.value) and isinstance(p.value, sp.Expr)), None)
-        for t, p in zip(sides, parsed, strict=True):  # "AC² = … = 666": AC is √666
+        for t in sides:  # "AC² = … = 666": AC is √666
             power = _power_of_name(t)
             if power and power[0] not in self.env and value is not None and value.is_nonnegative:
                 self.env[power[0]] = value ** sp.Rational(1, power[1])
@@ -349,8 +349,8 @@ class TraceReader:
             subs = {x: self.env[x.name] for x in a.free_symbols | b.free_symbols
                     if x.name in self.env and numeric(self.env[x.name])}
             eq = (a - b).subs(subs)
-            if eq.free_symbols != {sym}:
-                continue
+            if eq.free_symbols != {sym} or not eq.is_polynomial(sym):
+                continue  # a polynomial equation only: sympy's transcendental solver costs a sample's budget
             try:
                 roots = [r for r in sp.solve(eq, sym) if r.is_real]
             except (NotImplementedError, TypeError, ValueError):
