@@ -282,6 +282,12 @@ class TraceReader:
                 if solution is not None:
                     self.env[name] = solution
                     self.derived.add(name)
+        for t in seg.toks:  # a segment or angle the figure measures (to scale) is known where it is used
+            if t.kind == "name" and t.text not in self.env:
+                measured = self.scene_value(t.text)
+                if measured is not None:
+                    self.env[t.text] = measured
+                    self.derived.add(t.text)  # measured like a derived value: "AC = 3√74" restates it
         try:
             parsed = [parse(s, self.env) for s in sides]
         except (ClaimError, TypeError, ValueError, ZeroDivisionError) as exc:
