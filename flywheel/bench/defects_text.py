@@ -13,6 +13,7 @@ registered verifiers reject (recall) next to what they reject of the clean sampl
 | question_given | a stated given, +1 ("AB = 16" → "AB = 17"; a stated point's x-coordinate) |
 | question_extra | a sentence with a number nothing in the problem accounts for |
 | question_count | a count the question states, +1 ("4 classes" → "5 classes", "a 6 × 2 block" → "a 7 × 2 block") |
+| question_name | a stated segment renamed to a point the figure does not have ("AB = 16" → "AZ = 16") |
 """
 
 from __future__ import annotations
@@ -125,13 +126,27 @@ def question_count(r: Rendered) -> Rendered | None:
     return None
 
 
+def question_name(r: Rendered) -> Rendered | None:
+    """A stated segment renamed to a point the figure does not have ("AB = 16" → "AZ = 16")."""
+    q = r.draft.question
+    points = set(getattr(r.draft.scene, "points", {}) or {})
+    absent = next((c for c in "ZYXWVUTSRQ" if c not in points), None)
+    for seg in segments(q):
+        for i, t in enumerate(seg.toks):
+            if (t.kind == "name" and len(t.text) == 2 and set(t.text) <= points and i + 1 < len(seg.toks)
+                    and seg.toks[i + 1].text == "=" and absent):
+                return _with_question(r, _replace(q, t.pos + 1, t.pos + 2, absent))
+    return None
+
+
 DEFECTS: dict[str, Injector] = {
     "trace_step": trace_step,
     "trace_block": trace_block,
     "question_given": question_given,
     "question_extra": question_extra,
     "question_count": question_count,
+    "question_name": question_name,
 }
 
-__all__ = ["DEFECTS", "EXTRA", "Injector", "question_count", "question_extra", "question_given", "trace_block",
-           "trace_step"]
+__all__ = ["DEFECTS", "EXTRA", "Injector", "question_count", "question_extra", "question_given", "question_name",
+           "trace_block", "trace_step"]

@@ -169,8 +169,6 @@ def segments(text: str) -> list[Segment]:
             cur.append(t)
         elif t.kind == "comma" and depth > 0 or t.kind == "colon" and _spaced(toks, i) and cur:
             cur.append(t)
-        elif t.kind == "other" and t.text == "." and cur and cur[-1].kind == "num" and _next_is_digit(toks, i):
-            cur.append(t)  # never: decimals are one token; kept for safety of odd spacing
         else:
             flush()
     flush()
@@ -181,18 +179,7 @@ def _spaced(toks: list[Tok], i: int) -> bool:
     return 0 < i < len(toks) - 1 and toks[i - 1].kind == "space" and toks[i + 1].kind == "space"
 
 
-def _next_is_digit(toks: list[Tok], i: int) -> bool:
-    return i + 1 < len(toks) and toks[i + 1].kind == "num"
-
-
 # -- the parser ---------------------------------------------------------------------------------------
-class Names:
-    """What the names of a text stand for: `value(name)` returns a number, or None for an unknown."""
-
-    def value(self, name: str) -> sp.Expr | None:  # pragma: no cover - interface
-        return None
-
-
 @dataclass
 class Parsed:
     value: sp.Expr  # sympy value; unknown names are Symbols named as written
@@ -401,9 +388,6 @@ class Ratio:
     """a : b : c — equal to another ratio when the parts are proportional."""
 
     parts: tuple
-
-    def __eq__(self, other):  # pragma: no cover - compared through equal()
-        return NotImplemented
 
 
 @dataclass(frozen=True)

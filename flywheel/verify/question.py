@@ -30,6 +30,19 @@ NOT_COUNTS = {"minutes", "seconds", "hours", "years", "degrees", "metres", "mete
 COUNT = re.compile(r"(?<![\d./=\-−+·×] )(?<![\d./\-−])(\d+) ((?:[a-z-]+ ){0,2}?)([a-z]+s)\b")  # not "… = 7 meets"
 
 
+POINT = re.compile(r"[A-Z][₀-₉'′]*")
+
+
+def _figure_names(d, facts) -> set[str] | None:
+    """The names the figure shows: its points and every name in its texts; None for a figure without points."""
+    points = set(getattr(d.scene, "points", {}) or {})
+    if not points:
+        return None
+    words = {w for text in facts.texts for w in re.findall(r"[A-Z][A-Za-z₀-₉'′]*", text)}
+    givens = {p for g in d.givens for p in g.measure.points}
+    return points | words | {p for w in words for p in POINT.findall(w)} | givens
+
+
 def counts_in(text: str) -> list[re.Match]:
     """The counts a text states: "16 days", "11 junctions", "4 school clubs" (not "2018 the value was")."""
     return [m for m in COUNT.finditer(text)
@@ -71,7 +84,17 @@ def question_problem(ctx: VerifyContext) -> str | None:
                 allowed.add(abs(deg))
     scene = metric_scene(ctx)
 
+    shown = _figure_names(d, facts)
     for seg in segments(question):
+        # "AB = 16" about a triangle whose points are A, C, D names a segment it has not; in an equation
+        # ("f(x) = A sin(ωx)") a capital is a coefficient, not a point
+        equation = any(t.kind == "func" or (t.kind == "name" and not t.text[0].isupper() and t.text[0] != "∠")
+                       for t in seg.toks)
+        for t in seg.toks if not equation else ():
+            if t.kind == "name" and t.text[0].isupper() and shown is not None:
+                missing = [p for p in POINT.findall(t.text.lstrip("∠")) if p not in shown]
+                if missing:
+                    return f"the question names {t.text}, but the figure has no {missing[0]}"
         sides = seg.sides()
         for i, side in enumerate(sides):
             name = bare(side)

@@ -98,6 +98,12 @@ def test_an_extra_number_and_a_wrong_count_are_rejected():
     assert str(EXTRA) in _problems(extra, "statistics")[0]
 
 
+def test_a_segment_the_figure_does_not_have_is_rejected():
+    r = rendered("plane.pythagoras", 0)  # rectangle ABCD
+    bad = with_draft(r, question=r.draft.question.replace("BC = 21", "BZ = 21"))
+    assert "no Z" in _problems(bad, "plane_geometry")[0]
+
+
 def test_a_trace_number_from_nowhere_is_rejected():
     r = rendered("plane.chord_distance", 0)
     bad = _with_cot(r, "so AM = 28/2 = 14", "so AM = 28/2 = 14 and OA = 9973 − 9956 = 17")
