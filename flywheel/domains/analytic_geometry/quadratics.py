@@ -8,7 +8,15 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
-from flywheel.domains.analytic_geometry.plot import base, graph_text, leaks, num, plane, poly_text, surd
+from flywheel.domains.analytic_geometry.plot import (
+    base,
+    graph_text,
+    leaks,
+    num,
+    plane,
+    poly_text,
+    surd,
+)
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft
 from flywheel.render.scene.coords import Extremum, Hatch, OnCurve, X
