@@ -19,6 +19,7 @@ registered verifiers reject (recall) next to what they reject of the clean sampl
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 from flywheel.render.draft import Rendered
@@ -76,8 +77,7 @@ def trace_block(r: Rendered) -> Rendered | None:
     """The first rectangle "w × h" (w ≠ h) the trace's prose names, one wider."""
     for m in BLOCK.finditer(r.cot):
         w, h = int(m.group(1)), int(m.group(2))
-        rest = r.cot[m.end():m.end() + 3]
-        if w != h and not rest.lstrip().startswith("="):
+        if w != h and re.match(r" [a-z]", r.cot[m.end():]):  # "6 × 2 upper block", not "60 × 100%"
             return dataclasses.replace(r, cot=_replace(r.cot, m.start(1), m.end(1), str(w + 1)))
     return None
 
