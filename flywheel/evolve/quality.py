@@ -4,6 +4,7 @@ and the failure's code (verify/registry.py), never by a verifier's name or the w
 | failing role | repair | what it changes |
 |---|---|---|
 | answer | resample | new random choices for the last step of the recipe (or the base draw) |
+| text | resample | a question or trace that misstates its numbers is drawn with new ones |
 | image, code degenerate | resample | a sliver or a collapsed segment needs other numbers |
 | image, other codes | re-layout | the same problem turned or mirrored: labels find new places |
 | tool | re-layout | the construction lands on new pixels |
@@ -26,7 +27,7 @@ from flywheel.core.records import KnowledgeNode
 from flywheel.domains.registry import evolution_of, verifier_role
 from flywheel.evolve.state import Job, reseed
 
-ORDER = ["answer", "image", "tool", "duplicate"]  # roles: the first failing one decides the repair
+ORDER = ["answer", "text", "image", "tool", "duplicate"]  # roles: the first failing one decides the repair
 NEW_NUMBERS = {"degenerate"}  # image failure codes that another layout cannot fix
 MAX_ATTEMPTS = 2
 
@@ -60,7 +61,7 @@ def route(r: Reject) -> tuple[str, str] | None:
     verifier, role = first
     if r.attempt > 1 or role == "duplicate":
         return verifier, "redraw"
-    if role == "answer" or not evolution_of(r.node.domain).reshapable:
+    if role in ("answer", "text") or not evolution_of(r.node.domain).reshapable:
         return verifier, "resample"  # a figure that may not be turned gets new numbers instead
     if role == "image" and r.codes.get(verifier) in NEW_NUMBERS:
         return verifier, "resample"

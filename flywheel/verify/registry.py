@@ -3,6 +3,8 @@
 A verifier's *role* says what it judges, so code that acts on verdicts (repair routing) asks the
 role and a failing Check's `code`, never the verifier's name or the wording of its reason:
 - answer: the answer is right (each domain registers its own: only it knows how to re-derive it);
+- text: the question and the trace say what the figure and the answer say (verify/question.py,
+  verify/trace.py: every stated number bound, every step of the reasoning checked);
 - image: the figure is readable and shows what the problem states;
 - tool: the tool code draws the construction where it belongs;
 - duplicate: no accepted sample is the same problem (judged at commit time against the catalog);
@@ -22,7 +24,7 @@ from flywheel.core.registry import Registry
 from flywheel.render.draft import Rendered
 from flywheel.render.execute import RenderResult, ToolResult
 
-ROLES = ("answer", "image", "tool", "duplicate", "kind", "modality")
+ROLES = ("answer", "text", "image", "tool", "duplicate", "kind", "modality")
 REQUIRED_ROLES = ("answer", "image")  # every domain needs both for its interaction samples
 
 
@@ -67,8 +69,8 @@ class VerifierSpec:
 # Domain verifiers register with their domain (flywheel/domains/registry.py), the rest here.
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verify",
-    ["flywheel.verify.image", "flywheel.verify.tool", "flywheel.kinds.verifiers", "flywheel.verify.duplicate",
-     "flywheel.verify.modality"],
+    ["flywheel.verify.image", "flywheel.verify.tool", "flywheel.verify.question", "flywheel.verify.trace",
+     "flywheel.kinds.verifiers", "flywheel.verify.duplicate", "flywheel.verify.modality"],
 )
 
 

@@ -10,6 +10,7 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.claims import InverseOf
 from flywheel.domains.analytic_geometry.plot import (
+    base,
     exp_text,
     leaks,
     log_text,
@@ -86,7 +87,7 @@ def exponential_reading(rng: random.Random) -> Draft:
         conclusion=[
             f"At x = 0: y = {num(ya)}, so A = (0, {num(ya)}).",
             f"P: {exp_text(a, b, h, d)[4:]} = {num(yp)} gives {exp_text(1, b, h, 0)[4:]} = {num((yp - d) / a)} = "
-            f"{num(b) if b.q == 1 else f'({num(b)})'}^{n if n > 0 else f'({num(n)})'}, so x = {num(xp)} and P = ({num(xp)}, {num(yp)}): PN = {num(abs(xp))}, AN = {num(abs(yp - ya))}.",
+            f"{num(b) if b.q == 1 else f'({num(b)})'}^{n if n > 0 else f'({num(n)})'}, so x = {num(xp)} and P = ({num(xp)}, {num(yp)}): PN = {num(abs(xp))}, AN = |{num(yp)} − {base(ya)}| = {num(abs(yp - ya))}.",
             last,
         ],
         difficulty=Difficulty(hops=3, constructions=2),
@@ -130,7 +131,7 @@ def log_reflection(rng: random.Random) -> Draft:
     )
     eq = log_text(b, h, k)
     ask = "the area of triangle OPQ" if ask_area else "the length PQ"
-    last = (f"Area of OPQ = ½·|x_P·y_Q − x_Q·y_P| = ½·|{num(xp)}² − {num(yp)}²| = {num(answer)}." if ask_area
+    last = (f"Area of OPQ = ½·|x_P·y_Q − x_Q·y_P| = ½·|{base(xp)}² − {base(yp)}²| = {num(answer)}." if ask_area
             else f"PQ = √(({num(xp)} − {num(yp)})² + ({num(yp)} − {num(xp)})²) = {surd(answer)}.")
     return Draft(
         title="A logarithmic function, the line y = x and the inverse exponential function",

@@ -9,6 +9,7 @@ import sympy as sp
 from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import (
+    base,
     graph_text,
     leaks,
     num,
@@ -82,7 +83,8 @@ def line_axes_triangle(rng: random.Random) -> Draft:
         ],
         conclusion=[
             f"From A to B the line runs {num(run)} and rises {num(rise)}, so its slope is {num(m)}.",
-            f"Through A this gives l: {graph_text(m * X + q)}, so Q = (0, {num(q)}) and P = ({num(p)}, 0).",
+            f"Through A this gives l: y = {num(m)}·(x − {base(a[0])}) + {base(a[1])} = {graph_text(m * X + q)[4:]}, "
+            f"so Q = (0, {num(q)}) and P = ({num(p)}, 0).",
             f"Area of OPQ = ½·OP·OQ = ½·{num(abs(p))}·{num(abs(q))} = {num(area)}.",
         ],
         difficulty=Difficulty(hops=3, constructions=2),

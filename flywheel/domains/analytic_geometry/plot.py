@@ -49,6 +49,12 @@ def num(v) -> str:
     return f"{sign}{v.p}" if v.q == 1 else f"{sign}{v.p}/{v.q}"
 
 
+def base(v) -> str:
+    """A number as the base of a power: (−2)² and (2/3)², never −2², which is −4."""
+    text = num(v)
+    return text if text.isdigit() else f"({text})"
+
+
 def point_text(name: str, p: Point) -> str:
     return f"{name}({num(p[0])}, {num(p[1])})"
 

@@ -8,7 +8,15 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
-from flywheel.domains.analytic_geometry.plot import graph_text, leaks, num, plane, surd
+from flywheel.domains.analytic_geometry.plot import (
+    base,
+    graph_text,
+    leaks,
+    num,
+    plane,
+    poly_text,
+    surd,
+)
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import Extremum, Hatch, OnCurve, X
@@ -28,6 +36,12 @@ def _factored(a: sp.Expr, p, q) -> str:
         return "x" if r == 0 else f"(x {'−' if r > 0 else '+'} {num(abs(r))})"
 
     return lead + factor(p) + factor(q)
+
+
+def _factored_at(a: sp.Expr, p, q, x) -> str:
+    """a(x − p)(x − q) at a number x, written out for the trace: 3·(−11/4 − (−7/2))·(−11/4 − (−2))."""
+    lead = {1: "", -1: "−"}.get(a, f"{num(a)}·")
+    return f"{lead}({num(x)} − {base(p)})·({num(x)} − {base(q)})"
 
 
 @register_generator("analytic.parabola_vertex_triangle", DOMAIN)
@@ -77,7 +91,8 @@ def parabola_vertex_triangle(rng: random.Random) -> Draft:
         ],
         conclusion=[
             f"Factoring, y = {_factored(a, p, q)}, so A = ({num(p)}, 0), B = ({num(q)}, 0) and AB = {num(d)}.",
-            f"The axis of symmetry is x = {num(h)}, so V = ({num(h)}, {num(k)}) and the height VM = {num(abs(k))}.",
+            f"The axis of symmetry is x = {num(h)}, where y = {_factored_at(a, p, q, h)} = {num(k)}, "
+            f"so V = ({num(h)}, {num(k)}) and the height VM = {num(abs(k))}.",
             f"In the right triangle AMV, AM = {num(d / 2)}, so VA = √(AM² + VM²) = {surd(area)}." if asks_side
             else f"Area of ABV = ½·AB·VM = ½·{num(d)}·{num(abs(k))} = {num(area)}.",
         ],
@@ -136,7 +151,8 @@ def area_parabola_line(rng: random.Random) -> Draft:
             "Seeing which curve is on top between A and B fixes the sign of the integrand.",
         ],
         conclusion=[
-            f"Setting the two equal: {poly_gap(f, g)} = {_factored(a, x1, x2)} = 0, so A and B have x = {x1} and x = {x2}.",
+            f"Setting the two equal: {poly_text(f)} − ({poly_text(g)}) = {poly_gap(f, g)} = {_factored(a, x1, x2)} = 0, "
+            f"so A and B have x = {x1} and x = {x2}.",
             f"Between them the {top} lies above, and the gap is {num(abs(a))}·(x − {num(x1)})({x2} − x).".replace("− −", "+ "),
             f"Area = ∫ from {x1} to {x2} of the gap = {num(abs(a))}·{d}³/6 = {num(area)}.",
         ],

@@ -9,6 +9,7 @@ import sympy as sp
 from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
 from flywheel.domains.analytic_geometry.plot import (
+    base,
     graph_text,
     leaks,
     num,
@@ -75,8 +76,9 @@ def tangent_length(rng: random.Random) -> Draft:
         ],
         conclusion=[
             f"The slope at P is y′({num(x0)}) = {num(s)}, and PH = |{num(y0)}| = {num(abs(y0))}.",
-            f"Along the tangent the height drops {num(abs(y0))} over a run of {num(abs(y0))} ÷ {num(abs(s))} = "
-            f"{num(abs(run))}, so T = ({num(tx)}, 0) and HT = {num(abs(run))}.",
+            f"Along the tangent the height drops {num(abs(y0))} over a run of {num(abs(y0))} ÷ {base(abs(s))} = "
+            f"{num(abs(run))}, so T = ({num(x0)} {'+' if tx > x0 else '−'} {base(abs(run))}, 0) = ({num(tx)}, 0) "
+            f"and HT = {num(abs(run))}.",
             f"PT = √(PH² + HT²) = √({num(y0**2)} + {num(run**2)}) = {surd(length)}.",
         ],
         difficulty=Difficulty(hops=3, constructions=2),

@@ -52,6 +52,7 @@ _SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 NUMBER = r"(−?\d+(?:/\d+)?)"
 _TRANSFORMS = standard_transformations + (implicit_multiplication_application,)
 ON_TOL = 1e-7  # |F(p)| relative to the scale of the coordinates
+STATED_TOL = 1e-6  # a stated equation's curve passes this close (coordinate units) to every drawn point
 DARK = 110  # a pixel darker than this in every channel's minimum is ink
 MIN_CURVE_INK = 0.97
 
@@ -96,6 +97,26 @@ def on_curve(f: sp.Expr, pts: np.ndarray) -> bool:
         vals = np.asarray(_fxy(f)(pts[:, 0], pts[:, 1]), dtype=float)
     scale = 1.0 + float(np.abs(pts).max()) ** 2
     return len(pts) > 0 and bool(np.all(np.abs(vals) <= ON_TOL * scale))
+
+
+def near_curve(f: sp.Expr, pts: np.ndarray, tol: float = STATED_TOL) -> bool:
+    """Every finite point lies within `tol` (in coordinate units) of the curve F = 0.
+
+    The distance is |F| / |∇F| to first order, so the tolerance is a length and does not grow with
+    the coordinates: y = 1000x + 1 against points of y = 1000x + 2 is off by 1/1000, far outside it.
+    """
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if not len(pts):
+        return False
+    fn = _fxy(f)
+    x, y = pts[:, 0], pts[:, 1]
+    h = 1e-6 * (1.0 + np.abs(pts).max(axis=1))
+    with np.errstate(all="ignore"):
+        val = np.asarray(fn(x, y), dtype=float)
+        gx = (np.asarray(fn(x + h, y), dtype=float) - np.asarray(fn(x - h, y), dtype=float)) / (2 * h)
+        gy = (np.asarray(fn(x, y + h), dtype=float) - np.asarray(fn(x, y - h), dtype=float)) / (2 * h)
+        dist = np.abs(val) / np.hypot(gx, gy)
+    return bool(np.all(np.isfinite(dist) & (dist <= tol)))
 
 
 def _gradient(f: sp.Expr, p: tuple[float, float], h: float = 1e-5) -> tuple[float, float]:
@@ -204,7 +225,7 @@ def _curves_problem(question: str, plane: CoordinatePlane) -> str | None:
         drawn = plane.samples(c)
         if not on_curve(c.equation, drawn):
             return f"curve {c.name} as drawn does not satisfy its own equation"
-        if c.stated and not any(on_curve(f, drawn) for f in equations):
+        if c.stated and not any(near_curve(f, drawn) for f in equations):
             return f"the question states no equation of the curve {c.name} as drawn"
     return None
 

@@ -71,6 +71,15 @@ class CellShape(Element):
     def strokes(self, scene: Scene, layout: Layout) -> list[Stroke]:
         return [line_stroke(layout.to_px(*a) + layout.to_px(*b), LINE_W) for a, b in self.edges()]
 
+    def blocks(self) -> list[tuple[int, int]]:
+        """The shape's rectangular blocks as (width, height): rows of one length stack into a block, so
+        what a text may say of the figure ("a 6 × 2 block") can be checked against the cells."""
+        widths: dict[int, int] = {}
+        for r in {r for _, r in self.cells}:
+            w = sum(1 for c, rr in self.cells if rr == r)
+            widths[w] = widths.get(w, 0) + 1
+        return sorted(widths.items())
+
 
 @dataclass
 class VertexNumbers:

@@ -163,7 +163,7 @@ def refraction_block(rng: random.Random) -> Draft:
         end = f"In the right triangle ONQ, NQ = ON·tan r = {d}·{num(tan_r)} = {to_latex(nq)} cm."
     else:
         what, ans, tgt = "the distance OQ the ray travels inside the block before it reaches the bottom face at Q, in cm", oq, "refraction_path"
-        end = f"In the right triangle ONQ, OQ = ON / cos r = {d} / {num(cr)} = {to_latex(oq)} cm."
+        end = f"In the right triangle ONQ, OQ = ON / cos r = {d} / ({num(cr)}) = {to_latex(oq)} cm."
     return Draft(
         title="Ray entering a glass block",
         scene=scene,
@@ -178,7 +178,7 @@ def refraction_block(rng: random.Random) -> Draft:
         reasoning=["Angles of incidence and refraction are measured from the normal to the surface, so I need the normal "
                    "at O; the refracted ray bends towards it because glass is optically denser than air."],
         conclusion=[
-            f"Snell's law: sin θ = n·sin r, so sin r = {num(si)} / {num(n)} = {num(sr)} and cos r = √(1 − sin² r) = {num(cr)}.",
+            f"Snell's law: sin θ = n·sin r, so sin r = ({num(si)}) / ({num(n)}) = {num(sr)} and cos r = √(1 − sin² r) = {num(cr)}.",
             end,
         ],
         difficulty=Difficulty(hops=2, constructions=2),

@@ -280,7 +280,8 @@ def altitude_from_area(d: Draft, rng: random.Random) -> Draft:
                 d, scene, f"Find the distance from {z} to line {x}{y}.", "",
                 Measure("length", (z, f)), ans, [],
                 f"First find the area of {''.join(tri)}; the altitude from {z} to {x}{y} relates it to the side {x}{y}.",
-                [f"Area = ½·{x}{y}·{z}{f}, so {z}{f} = 2·area/{x}{y} = 2·{to_latex(d.answer)}/{side} = {to_latex(ans)}."],
+                [f"Area = ½·{x}{y}·{z}{f}, so {z}{f} = 2·{to_latex(d.answer)}/{x}{y} = 2·{to_latex(d.answer)}/{side} "
+                 f"= {to_latex(ans)}."],
                 constructions=1,
             )
         return make

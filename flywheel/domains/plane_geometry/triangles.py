@@ -241,7 +241,9 @@ def law_of_cosines(rng: random.Random) -> Draft:
         reasoning=["Two sides and the included angle are known; a right triangle would let me use Pythagoras."],
         conclusion=[
             f"In right triangle AHC the angle at C is 60°, so CH = CA/2 = {to_latex(ch)} and AH = CA·√3/2 = {to_latex(b * sp.sqrt(3) / 2)}.",
-            f"Then BH = {to_latex(bh)}, and AB² = AH² + BH² = {to_latex(sp.Rational(3 * b * b, 4) + bh**2)},",
+            (f"Then BH = |CB − CH| = |{a} − {to_latex(ch)}| = {to_latex(abs(bh))}" if theta == 60 else
+             f"Then BH = CB + CH = {a} + {to_latex(ch)} = {to_latex(bh)}")
+            + f", and AB² = AH² + BH² = {to_latex(sp.Rational(3 * b * b, 4) + bh**2)},",
             f"so AB = {to_latex(ans)} (the law of cosines: AB² = a² + b² − 2ab·cos C).",
         ],
         difficulty=Difficulty(hops=2, constructions=1),

@@ -91,8 +91,8 @@ def _cube_cut(rng: random.Random):
             ["MN ∥ BD ∥ FH, so H lies in the plane too and the section is the trapezoid MNHF.",
              f"MN = {to_latex(t * sp.sqrt(2))}, FH = {to_latex(d)}, and the legs are "
              f"FM = HN = √({a}² + {a - t}²) = {to_latex(sp.sqrt(leg2))}.",
-             f"Its height is √(FM² − ((FH − MN)/2)²) = {to_latex(height)}, "
-             f"so the area is (MN + FH)/2 · height = {to_latex(area)}."],
+             f"Its height is h = √(FM² − ((FH − MN)/2)²) = {to_latex(height)}, "
+             f"so the area is (MN + FH)/2 · h = {to_latex(area)}."],
             area)
 
 

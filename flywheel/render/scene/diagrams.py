@@ -184,6 +184,10 @@ class GridBoard(Element):
 
     MARK_OFFSET = (-0.22, 0.22)  # cell units from the centre
 
+    def blocks(self) -> list[tuple[int, int]]:
+        """The board as a rectangle (width, height): what a text's "the 7 × 6 board" is checked against."""
+        return [(self.cols, self.rows)]
+
     def lines(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         return ([((c, 0), (c, self.rows)) for c in range(self.cols + 1)]
                 + [((0, r), (self.cols, r)) for r in range(self.rows + 1)])
