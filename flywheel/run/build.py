@@ -146,28 +146,15 @@ def build(task: Task) -> Outcome:
     clock.lap("generate")
     rendered = render(draft)
     clock.lap("layout+emit")
-    if task.kind == "interaction":
-        sid = content_id(spec.name, node.id, draft.params, task.seed)
-        problem = _Problem(rendered, draft.question, draft.answer_latex, str(draft.answer),
-                           f"{draft.question} {draft.figure_key}")
-    else:
-        # The kind is part of the id, so the three tasks of one figure are three samples.
-        sid = content_id(task.kind, spec.name, node.id, draft.params, task.seed)
-        try:
-            variant = MAKERS[task.kind](rendered, random.Random(task.seed))
-        except Unsupported as exc:
-            # Not a rejected sample either: per-domain acceptance counts only real attempts.
-            return _no_sample(task, f"no {task.kind} task for {spec.name}: {exc}")
-        # Perception and instruction questions repeat across figures; the answer (the coordinates) and
-        # the figure (where its labelled points are drawn, and what it shows unstated) tell them apart.
-        problem = _Problem(variant.rendered, variant.question, variant.answer, None,
-                           f"{task.kind} {variant.question} {variant.answer} {figure_key(rendered)}", variant)
-    ctx, _ = execute(sid, problem.rendered, clock, spec.domain)
+    try:
+        sid, problem, ctx = judged_context(spec.name, node.id, spec.domain, draft.params, task.seed, task.kind,
+                                           rendered, clock)
+    except Unsupported as exc:
+        # Not a rejected sample either: per-domain acceptance counts only real attempts.
+        return _no_sample(task, f"no {task.kind} task for {spec.name}: {exc}")
     overlay = None
-    if problem.variant is not None:
-        ctx.kind, ctx.points = task.kind, problem.variant.points
-        if task.kind == "instruction" and ctx.render and ctx.tool and ctx.tool.png:
-            overlay = Png(instruction.mask_png(instruction.overlay_mask(ctx.render.png, ctx.tool.png)))
+    if task.kind == "instruction" and ctx.render and ctx.tool and ctx.tool.png:
+        overlay = Png(instruction.mask_png(instruction.overlay_mask(ctx.render.png, ctx.tool.png)))
     images = store_images([ctx.render, ctx.tool, overlay], task.image_root)
     clock.lap("store")
     verdicts = run_verifiers(ctx)
@@ -184,6 +171,30 @@ def build(task: Task) -> Outcome:
     )
     clock.lap("phash")
     return Outcome(task.index, sample, verdicts, images, clock.laps, task.relation, meta=task.meta)
+
+
+def judged_context(generator: str, node_id: str, domain: str, params: dict[str, Any], seed: int, kind: str,
+                   rendered: Rendered, clock: _Clock | None = None) -> tuple[str, _Problem, VerifyContext]:
+    """The sample id, the problem of the task's kind and its executed context, ready to judge: the one
+    way a rendered draft becomes what the verifiers see (the pipeline and `bench verify` share it).
+    Raises `Unsupported` when the kind cannot be made from the figure."""
+    draft = rendered.draft
+    if kind == "interaction":
+        sid = content_id(generator, node_id, params, seed)
+        problem = _Problem(rendered, draft.question, draft.answer_latex, str(draft.answer),
+                           f"{draft.question} {draft.figure_key}")
+    else:
+        # The kind is part of the id, so the three tasks of one figure are three samples.
+        sid = content_id(kind, generator, node_id, params, seed)
+        variant = MAKERS[kind](rendered, random.Random(seed))
+        # Perception and instruction questions repeat across figures; the answer (the coordinates) and
+        # the figure (where its labelled points are drawn, and what it shows unstated) tell them apart.
+        problem = _Problem(variant.rendered, variant.question, variant.answer, None,
+                           f"{kind} {variant.question} {variant.answer} {figure_key(rendered)}", variant)
+    ctx, _ = execute(sid, problem.rendered, clock, domain)
+    if problem.variant is not None:
+        ctx.kind, ctx.points = kind, problem.variant.points
+    return sid, problem, ctx
 
 
 def _no_sample(task: Task, why: str) -> Outcome:
