@@ -149,15 +149,16 @@ def answer_tag(case: Case) -> VerifyContext | None:
 def figure_moved(case: Case) -> VerifyContext | None:
     ctx = case.ctx
     scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
-    names = figure.dotted_points(scene) or figure.ink_points(scene)
+    px = lay.points_px(scene)
+    where = [px[n] for n in figure.dotted_points(scene)]
+    where = where or figure.anchors(scene, lay, figure.figure_parts(scene, lay))[1].tolist()
     rgb = ctx.render.rgb
     h, w = rgb.shape[:2]
-    px = lay.points_px(scene)
     r = PATCH_R
     for _ in range(20):
-        if not names:
+        if not where:
             return None
-        x, y = (int(round(v)) for v in px[case.rng.choice(names)])
+        x, y = (int(round(v)) for v in case.rng.choice(where))
         dx, dy = (int(round(v)) for v in _direction(case.rng))
         if r <= x < w - r and r <= y < h - r and r <= x + dx < w - r and r <= y + dy < h - r:
             out = rgb.copy()
@@ -210,7 +211,7 @@ def _new_line(case: Case, ink: np.ndarray) -> tuple[tuple[float, float], tuple[f
 @register_defect("figure_extra")
 def figure_extra(case: Case) -> VerifyContext | None:
     rgb = case.ctx.render.rgb
-    line = _new_line(case, rgb.min(axis=2) < figure.INK_LEVEL)
+    line = _new_line(case, figure.ink_mask(rgb))
     if line is None:
         return None
     img = Image.fromarray(rgb.copy())

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from flywheel.catalog.images import ImageStore, sha256
-from flywheel.core.records import KnowledgeNode, Sample, Verdict, content_id
+from flywheel.core.records import KnowledgeNode, Sample, Verdict, accepts, content_id
 from flywheel.domains import get_generator
 from flywheel.domains.evolution import StepFailed, apply_ops
 from flywheel.kinds import instruction, perception
@@ -224,7 +224,7 @@ def assemble(
         answer_expr=answer_expr, image=(figure.sha or "") if figure else "", image_code=image_code,
         tool_code=tool_code, edited_image=edited.sha if edited else None, cot=cot, difficulty=difficulty,
         difficulty_score=difficulty_score, params=params, seed=seed, generator=generator, round=round_,
-        parent_id=parent_id, accepted=all(v.passed for v in verdicts), stream=stream, task_index=index,
+        parent_id=parent_id, accepted=accepts(verdicts), stream=stream, task_index=index,
         phash=phash_hex(figure.rgb) if figure else "", question_key=question_key(key) if key is not None else "",
         points=points, elements=elements, overlay=overlay,
     )

@@ -29,6 +29,7 @@ from flywheel.render.scene.layout import arc_px, right_mark_px
 from flywheel.verify.registry import Check, VerifyContext, register_verifier
 
 INK_LEVEL = 128  # a pixel whose darkest channel is below this is ink (black strokes, saturated fills)
+BLACK_LEVEL = 90  # every channel below this: black ink (strokes, text), not a colour fill
 NEAR_PX = 4  # half-width of the corridor around an expected stroke where its ink may land
 REACH_PX = 2  # a stroke sample is inked when ink lies within this many pixels of it
 STEP_PX = 2.0  # spacing of the samples along a stroke
@@ -105,32 +106,59 @@ def ink_at(mask: np.ndarray, pts: np.ndarray) -> np.ndarray:
 
 
 def _missing(parts: list[Part], reach: np.ndarray) -> str | None:
-    for p in parts:
-        pts, _ = samples_along(p.segs)
-        cover = float(ink_at(reach, pts).mean())
-        if cover < (MIN_COVER_DASHED if p.dashed else MIN_COVER):
-            return f"{p.name} is inked along only {cover:.0%} of its length"
+    """Each part's share of inked samples, all parts in one pass; the first short one is missing."""
+    segs = np.concatenate([p.segs for p in parts])
+    part_of = np.repeat(np.arange(len(parts)), [len(p.segs) for p in parts])
+    pts, owner = samples_along(segs)
+    pid = part_of[owner]
+    cover = np.bincount(pid, weights=ink_at(reach, pts), minlength=len(parts)) / np.bincount(pid, minlength=len(parts))
+    need = np.asarray([MIN_COVER_DASHED if p.dashed else MIN_COVER for p in parts])
+    short = np.nonzero(cover < need)[0]
+    if len(short):
+        i = int(short[0])
+        return f"{parts[i].name} is inked along only {cover[i]:.0%} of its length"
     return None
 
 
-def _dots(scene, lay, ink: np.ndarray, reach: np.ndarray) -> str | None:
-    """Each dotted labelled point has a dot at its pixel; every other named point has ink there."""
+def chains(segs: np.ndarray) -> list[np.ndarray]:
+    """Split (N, 4) segments into polylines wherever one segment does not start where the last ended."""
+    breaks = np.nonzero(np.any(np.abs(segs[1:, :2] - segs[:-1, 2:]) > 1e-6, axis=1))[0] + 1
+    return [np.vstack([run[:, :2], run[-1:, 2:]]) for run in np.split(segs, breaks)]
+
+
+def _dots(scene, lay, parts: list[Part], ink: np.ndarray, reach: np.ndarray) -> str | None:
+    """Each dotted labelled point has a dot at its pixel; every other anchor has ink there."""
     px = lay.points_px(scene)
     ys, xs = np.mgrid[-DOT_R : DOT_R + 1, -DOT_R : DOT_R + 1]
     disc = (xs**2 + ys**2) <= DOT_R**2
     offsets = np.stack([xs[disc], ys[disc]], axis=1).astype(float)
-    dotted = dotted_points(scene)
-    for n in dotted:
+    for n in dotted_points(scene):
         share = float(ink_at(ink, np.asarray(px[n]) + offsets).mean())
         if share < MIN_DOT_INK:
             return f"point {n} has no dot at its pixel ({px[n][0]:.0f}, {px[n][1]:.0f}): {share:.0%} ink"
-    named = [n for n in ink_points(scene) if n not in dotted]
-    if named:
-        hit = ink_at(reach, np.asarray([px[n] for n in named]))
+    names, where = anchors(scene, lay, parts)
+    if len(names):
+        hit = ink_at(reach, where)
         if not hit.all():
-            n = named[int(np.argmin(hit))]
-            return f"point {n} has no ink at its pixel ({px[n][0]:.0f}, {px[n][1]:.0f})"
+            i = int(np.argmin(hit))
+            return f"{names[i]} has no ink at its pixel ({where[i][0]:.0f}, {where[i][1]:.0f})"
     return None
+
+
+def anchors(scene, lay, parts: list[Part]) -> tuple[list[str], np.ndarray]:
+    """Pixels that must hold ink beyond the dots: every named stroke end (vertices, crossings, arrow
+    tips, bar corners) and every corner of a solid element stroke (a solid's edges, a graph's edges)."""
+    px = lay.points_px(scene)
+    dotted = set(dotted_points(scene))
+    names = [f"point {n}" for n in ink_points(scene) if n not in dotted]
+    where = [px[n[6:]] for n in names]
+    for p in parts:
+        if p.dashed or p.name.startswith(("segment ", "circle ")):
+            continue  # a dash may end in a gap; a segment's ends are named points, a circle has no corner
+        ends = np.unique(np.concatenate([p.segs[:, :2], p.segs[:, 2:]]), axis=0)
+        names += [f"{p.name} (corner {i + 1})" for i in range(len(ends))]
+        where += [tuple(e) for e in ends.tolist()]
+    return names, np.asarray(where, dtype=float).reshape(-1, 2)
 
 
 def dotted_points(scene) -> list[str]:
@@ -148,14 +176,15 @@ def ink_points(scene) -> list[str]:
     return sorted(n for n in names if n in scene.points)
 
 
-def allowed_mask(ctx: VerifyContext, shape: tuple[int, int], parts: list[Part]) -> np.ndarray:
-    """Where the figure may put ink: its stroke corridors, dots, texts and filled regions."""
+def allowed_masks(ctx: VerifyContext, shape: tuple[int, int], parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
+    """Where the figure may put ink (its stroke corridors, dots, texts and filled regions), and where
+    it may put black ink (the same without the colour fills: a black line across a bar is stray)."""
     scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
     img = Image.new("L", (shape[1], shape[0]), 0)
     d = ImageDraw.Draw(img)
     for p in parts:
-        for x0, y0, x1, y1 in p.segs.tolist():
-            d.line([(x0, y0), (x1, y1)], fill=255, width=2 * NEAR_PX + 1)
+        for poly in chains(p.segs):
+            d.line([tuple(q) for q in poly.tolist()], fill=255, width=2 * NEAR_PX + 1, joint="curve")
     px = lay.points_px(scene)
     r = NEAR_PX + 2
     for n in scene.labeled:
@@ -164,14 +193,32 @@ def allowed_mask(ctx: VerifyContext, shape: tuple[int, int], parts: list[Part]) 
             d.ellipse((x - r, y - r, x + r, y + r), fill=255)
     for b in ctx.render.labels:
         d.rectangle((b.x0 - 2, b.y0 - 2, b.x1 + 2, b.y1 + 2), fill=255)
-    hook = getattr(scene, "filled_regions", None)
-    for poly in hook(lay) if hook else []:
-        d.polygon([tuple(q) for q in np.asarray(poly, dtype=float).tolist()], fill=255, outline=255, width=2 * NEAR_PX + 1)
-    return np.asarray(img) > 0
+    for poly in _regions(scene, "text_regions", lay):
+        d.polygon(poly, fill=255)
+    black = np.asarray(img) > 0
+    for poly in _regions(scene, "filled_regions", lay):
+        d.polygon(poly, fill=255, outline=255, width=2 * NEAR_PX + 1)
+    return np.asarray(img) > 0, black
 
 
-def _stray(ink: np.ndarray, allowed: np.ndarray) -> str | None:
-    stray = ink & ~allowed
+def _regions(scene, hook: str, lay) -> list[list[tuple[float, float]]]:
+    """A scene's optional region hook (charts name their fills and text margins), as PIL polygons."""
+    fn = getattr(scene, hook, None)
+    return [[tuple(q) for q in np.asarray(poly, dtype=float).tolist()] for poly in (fn(lay) if fn else [])]
+
+
+def ink_mask(rgb: np.ndarray, level: int = INK_LEVEL) -> np.ndarray:
+    """Pixels whose darkest channel is below `level`: per-channel compares OR-ed together, much faster
+    than a reduction over the short last axis."""
+    return (rgb[..., 0] < level) | (rgb[..., 1] < level) | (rgb[..., 2] < level)
+
+
+def black_mask(rgb: np.ndarray) -> np.ndarray:
+    return (rgb[..., 0] < BLACK_LEVEL) & (rgb[..., 1] < BLACK_LEVEL) & (rgb[..., 2] < BLACK_LEVEL)
+
+
+def _stray(rgb: np.ndarray, ink: np.ndarray, allowed: np.ndarray, allowed_black: np.ndarray) -> str | None:
+    stray = (ink & ~allowed) | (black_mask(rgb) & ~allowed_black)
     n = int(stray.sum())
     if n <= MAX_STRAY_PX:
         return None
@@ -184,11 +231,13 @@ def verify_figure(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render", code="render")
     scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
-    ink = ctx.render.rgb.min(axis=2) < INK_LEVEL
+    ink = ink_mask(ctx.render.rgb)
     reach = dilate(ink, REACH_PX)
     parts = figure_parts(scene, lay)
-    for problem, code in ((_missing(parts, reach), "missing"), (_dots(scene, lay, ink, reach), "moved"),
-                          (_stray(ink, allowed_mask(ctx, ink.shape, parts)), "stray")):
+    if not parts:
+        return Check(False, "the scene draws no stroke to read the figure against", code="missing")
+    for problem, code in ((_missing(parts, reach), "missing"), (_dots(scene, lay, parts, ink, reach), "moved"),
+                          (_stray(ctx.render.rgb, ink, *allowed_masks(ctx, ink.shape, parts)), "stray")):
         if problem:
             return Check(False, problem, code=code)
     length = sum(float(np.hypot(p.segs[:, 2] - p.segs[:, 0], p.segs[:, 3] - p.segs[:, 1]).sum()) for p in parts)

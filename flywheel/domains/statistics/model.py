@@ -125,24 +125,25 @@ class ChartScene(Scene):
         return render_chart(draft)
 
     def filled_regions(self, layout) -> list[list[tuple[float, float]]]:
-        """Pixel polygons the figure may fill (the `figure` verifier's allowed ink beyond strokes):
-        each bar or box, each marker's disc, the pie's disc, and the margins outside the axes frame
-        where tick labels, axis names and the legend print."""
-        f = self.floats()
-        px = {k: layout.to_px(*v) for k, v in f.items()}
+        """Pixel polygons the figure fills with colour (the `figure` verifier's allowed ink beyond
+        strokes; black ink there is still stray): each bar or box, each marker's disc, the pie."""
+        px = {k: layout.to_px(*v) for k, v in self.floats().items()}
         quads = {n.rsplit(".", 1)[0] for n in px if n.endswith(".bl")}
         polys = [[px[f"{q}.{c}"] for c in ("bl", "tl", "tr", "br")] for q in sorted(quads) if f"{q}.tr" in px]
-        for name in (n for n in px if n.endswith(".pt")):
-            polys.append(_disc(px[name], MARKER_PX))
+        polys += [_disc(px[n], MARKER_PX) for n in px if n.endswith(".pt")]
         if "pie.o" in px:
             polys.append(_disc(px["pie.o"], float(self.extra["r"]) + 2))
-        if self.frame is not None:
-            s, fr = layout.size, self.frame
-            x0, y0 = layout.to_px(fr.left, fr.top)
-            x1, y1 = layout.to_px(fr.right, fr.bottom)
-            polys += [[(0, 0), (s, 0), (s, y0), (0, y0)], [(0, y1), (s, y1), (s, s), (0, s)],
-                      [(0, 0), (x0, 0), (x0, s), (0, s)], [(x1, 0), (s, 0), (s, s), (x1, s)]]
         return polys
+
+    def text_regions(self, layout) -> list[list[tuple[float, float]]]:
+        """The margins outside the axes frame, where tick labels, axis names and the legend print."""
+        if self.frame is None:
+            return []
+        s, fr = layout.size, self.frame
+        x0, y0 = layout.to_px(fr.left, fr.top)
+        x1, y1 = layout.to_px(fr.right, fr.bottom)
+        return [[(0, 0), (s, 0), (s, y0), (0, y0)], [(0, y1), (s, y1), (s, s), (0, s)],
+                [(0, 0), (x0, 0), (x0, s), (0, s)], [(x1, 0), (s, 0), (s, s), (x1, s)]]
 
     def texts(self) -> list[str]:
         """Every text the figure prints: title, free labels and the tick labels of both axes."""
