@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+from PIL import Image
 
 from flywheel.catalog.images import ImageStore, sha256
 from flywheel.core.records import KnowledgeNode, Sample, Verdict, accepts, content_id
@@ -31,9 +33,17 @@ from flywheel.kinds import instruction, perception
 from flywheel.kinds.points import format_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
 from flywheel.render.draft import Rendered, draw, render
-from flywheel.render.execute import CodeError, decode_rgb, run_image_code, run_tool_code
+from flywheel.render.execute import (
+    CodeError,
+    RenderResult,
+    ToolResult,
+    decode_rgb,
+    run_image_code,
+    run_tool_code,
+)
+from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
 from flywheel.verify.duplicate import phash_hex, question_key
-from flywheel.verify.registry import VerifyContext, run_verifiers
+from flywheel.verify.registry import Submitted, VerifyContext, run_verifiers
 
 MAKERS: dict[str, Callable[[Rendered, random.Random], KindVariant]] = {
     "perception": perception.make,
@@ -262,6 +272,45 @@ def execute(
         render_error = str(exc)
     ctx = VerifyContext(sid, rendered, render_result, render_error, tool_result, domain)
     return ctx, store_images([render_result, tool_result])
+
+
+UNTRUSTED_MAX_PIXELS = 4096 * 4096  # a figure the sandbox wrote is checked at this size before it is decoded
+
+
+def _png_size(png: bytes | None, what: str) -> tuple[int, int]:
+    """Width and height from the PNG header alone (a small file may claim a huge image)."""
+    try:
+        w, h = Image.open(io.BytesIO(png or b"")).size
+    except Exception as exc:  # noqa: BLE001 - any undecodable image is the sample's problem
+        raise CodeError(f"{what} is not a readable image ({type(exc).__name__})") from None
+    if w * h > UNTRUSTED_MAX_PIXELS:
+        raise CodeError(f"{what} is {w}×{h} pixels (limit {UNTRUSTED_MAX_PIXELS:,})")
+    return w, h
+
+
+def execute_untrusted(sid: str, submitted: Submitted, domain: str, source: str,
+                      limits: SandboxLimits) -> VerifyContext:
+    """Run the figure code of a sample without a scene (a model's candidate, an imported row), then its
+    tool code on the figure, each in the hardened sandbox: the context the same registered verifiers
+    judge (`run_verifiers`), where those that need a scene record `not_checkable`."""
+    render = tool = error = None
+    fig = run_untrusted(submitted.image_code, None, limits, expect_file="image.png")
+    try:
+        if not fig.ok:
+            raise CodeError(f"figure code failed in the sandbox: {fig.error}")
+        render = RenderResult(fig.image_png, *_png_size(fig.image_png, "figure code wrote an image.png that"), [])
+    except CodeError as exc:
+        error = str(exc)
+    if render is not None:
+        t = run_untrusted(submitted.tool_code, render.png, limits)
+        try:
+            if not t.ok:
+                raise CodeError(f"tool code failed in the sandbox: {t.error}")
+            _png_size(t.image_png, "the tool code's image")
+            tool = ToolResult(t.image_png, t.stdout, None)
+        except CodeError as exc:
+            tool = ToolResult(None, t.stdout, str(exc))
+    return VerifyContext(sid, None, render, error, tool, domain, source=source, submitted=submitted)
 
 
 class _Clock:

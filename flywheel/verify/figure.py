@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from flywheel.render.scene import coords, elements, pixels
+from flywheel.render.scene import coords, pixels
 from flywheel.render.scene.elements import arrow_head_px
 from flywheel.render.scene.layout import arc_px, right_mark_px
 from flywheel.verify.registry import Check, VerifyContext, register_verifier
