@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw
 
 from flywheel.render.scene import coords, pixels
 from flywheel.render.scene.elements import arrow_head_px
-from flywheel.render.scene.layout import arc_px, right_mark_px
+from flywheel.render.scene.layout import DPI, arc_px, right_mark_px
 from flywheel.verify.registry import Check, VerifyContext, register_verifier
 
 INK_LEVEL = 128  # a pixel whose darkest channel is below this is ink (black strokes, saturated fills)
@@ -35,7 +35,7 @@ REACH_PX = 2  # a stroke sample is inked when ink lies within this many pixels o
 STEP_PX = 2.0  # spacing of the samples along a stroke
 MIN_COVER = 0.9  # share of a solid stroke's samples that must be inked
 MIN_COVER_DASHED = 0.55  # a dashed stroke is ink for ~70% of its length
-MAX_STRAY_PX = 60  # ink pixels allowed outside every expected corridor (anti-aliasing, thick plates)
+MAX_STRAY_PX = 40  # ink pixels allowed outside every expected corridor (anti-aliasing; clean figures leave ≤ 32)
 DOT_R = 2  # the dot of a labelled point (3.5 pt marker, ~5 px across) fills this disc
 MIN_DOT_INK = 0.6  # share of that disc that must be ink
 
@@ -47,6 +47,7 @@ class Part:
     name: str
     segs: np.ndarray  # (N, 4) x0, y0, x1, y1 in image pixels
     dashed: bool = False
+    width_pt: float = 1.8  # line width: a thick stroke (a cell's plate) gets a wider corridor
 
 
 def _segs(poly: np.ndarray, closed: bool = False) -> np.ndarray:
@@ -67,7 +68,7 @@ def figure_parts(scene, lay) -> list[Part]:
     parts += [Part(f"right-angle mark at {m.v}", _segs(right_mark_px(px[m.a], px[m.v], px[m.b]))) for m in scene.right_marks]
     for e in scene.elements:
         for i, s in enumerate(e.strokes(scene, lay)):
-            parts.append(Part(f"{type(e).__name__.lower()} stroke {i + 1}", s.segments(), s.dashed))
+            parts.append(Part(f"{type(e).__name__.lower()} stroke {i + 1}", s.segments(), s.dashed, s.width))
     if scene.coordinate_plane is not None:
         parts.append(Part("axes and curves", coords.plane_strokes_px(scene.coordinate_plane, lay)))
     return [p for p in parts if len(p.segs)]
@@ -184,7 +185,8 @@ def allowed_masks(ctx: VerifyContext, shape: tuple[int, int], parts: list[Part])
     d = ImageDraw.Draw(img)
     for p in parts:
         for poly in chains(p.segs):
-            d.line([tuple(q) for q in poly.tolist()], fill=255, width=2 * NEAR_PX + 1, joint="curve")
+            half = NEAR_PX + max(0, round((p.width_pt - 1.8) * DPI / 72 / 2))
+            d.line([tuple(q) for q in poly.tolist()], fill=255, width=2 * half + 1, joint="curve")
     px = lay.points_px(scene)
     r = NEAR_PX + 2
     for n in scene.labeled:

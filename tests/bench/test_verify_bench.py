@@ -39,9 +39,11 @@ def test_every_defect_class_is_caught_in_every_domain_and_clean_samples_pass(ben
     for c in MINE:
         assert s["injected"][c] >= len(SPREAD), (c, s["injected"][c], s["not_applicable"])
         assert s["recall"][c]["all"] == 1.0, (c, s["recall"][c], s["missed"])
-    # The figure defects are caught by reading the figure, not by a tool output that no longer fits it.
-    for c in ("figure_moved", "figure_missing", "figure_extra", "figure_other"):
-        assert s["caught_by"][c]["figure"] >= 0.95 * s["injected"][c], (c, s["caught_by"][c])
+    # The figure defects are caught by reading the figure, not by a tool output that no longer fits it
+    # (another pie chart's sectors differ only in colour edges: the chart's own pixel probes catch that).
+    for c in ("figure_moved", "figure_missing", "figure_extra"):
+        assert s["caught_by"][c]["figure"] == s["injected"][c], (c, s["caught_by"][c])
+    assert s["caught_by"]["figure_other"]["figure"] >= s["injected"]["figure_other"] - 1
 
 
 def test_the_figure_verifier_rejects_another_problems_figure_and_says_where():
