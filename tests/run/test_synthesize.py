@@ -42,7 +42,7 @@ def test_every_sample_has_its_verdicts_and_images(tmp_path, small_seeds):
     with Catalog(db, read_only=True) as cat:
         rows = cat.query("SELECT s.id, s.image, s.edited_image, count(v.verifier) FROM samples s "
                          "LEFT JOIN verdicts v ON v.sample_id = s.id GROUP BY ALL")[1]
-        assert rows and all(n == 4 for *_, n in rows)
+        assert rows and all(n == 6 for *_, n in rows)  # answer, image, figure, format, tool, duplicate
         for _, img, edited, _ in rows:
             assert cat.images.path(img).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert cat.images.path(edited).exists()
