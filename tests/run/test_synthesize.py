@@ -69,5 +69,5 @@ def test_sigkill_mid_run_then_resume_gives_exactly_the_uninterrupted_ids(tmp_pat
     with Catalog(killed, read_only=True) as cat:
         orphans = cat.query("SELECT count(*) FROM verdicts WHERE sample_id NOT IN (SELECT id FROM samples)")[1][0][0]
         dup = cat.query("SELECT count(*) - count(DISTINCT id) FROM samples")[1][0][0]
-        incomplete = cat.query("SELECT count(*) FROM (SELECT sample_id FROM verdicts GROUP BY 1 HAVING count(*) <> 4)")[1][0][0]
+        incomplete = cat.query("SELECT count(*) FROM (SELECT sample_id FROM verdicts GROUP BY 1 HAVING count(*) <> 6)")[1][0][0]
     assert orphans == 0 and dup == 0 and incomplete == 0
