@@ -18,7 +18,8 @@ group; this module holds the answer, figure and tool classes:
 - figure_missing: one stroke of the scene erased from the PNG;
 - figure_extra: a line the scene does not have, joining two of its points (or anywhere when it has
   fewer than two), drawn into the PNG;
-- figure_other: the figure of another problem of the same generator;
+- figure_other: the figure of another problem of the same generator (one that differs visibly:
+  two cylinders whose proportions round to the same pixels are one picture);
 - tool_noop: the tool call saves the figure unchanged;
 - tool_misplaced: the tool call's drawing lands 25 px away from where it belongs.
 
@@ -230,9 +231,19 @@ def figure_other(case: Case) -> VerifyContext | None:
             _, _, octx = judged_context(spec.name, "other", spec.domain, other.draft.params, case.seed, "interaction", other)
         except Unsupported:
             continue
-        if octx.render is not None and octx.render.png != case.ctx.render.png:
+        if octx.render is not None and _visibly_different(case.ctx.render.rgb, octx.render.rgb):
             return with_figure(case, render=octx.render)
     return None  # the generator draws one figure only: there is no other problem's figure
+
+
+def _visibly_different(a: np.ndarray, b: np.ndarray) -> bool:
+    """More ink of one figure lies ≥ 3 px from any ink of the other than anti-aliasing leaves: a figure
+    that differs from this one by a pixel's rounding is the same picture, not another problem's."""
+    if a.shape != b.shape:
+        return True
+    ia, ib = figure.ink_mask(a), figure.ink_mask(b)
+    apart = (ia & ~figure.dilate(ib, 2)).sum() + (ib & ~figure.dilate(ia, 2)).sum()
+    return int(apart) > figure.MAX_STRAY_PX
 
 
 # -- tool defects ------------------------------------------------------------------------------------
