@@ -357,8 +357,8 @@ def run_verify_bench(per_generator: int = 2, kinds: Iterable[str] = KINDS, class
     kinds = list(kinds)
     out = VerifyBench()
     cpu = 0.0
-    total = len(names) * per_generator * len(kinds)
-    for done, case in enumerate(cases(per_generator, kinds, names), 1):
+    total, problems = len(names) * per_generator, set()  # progress counts drawn problems (a kind may not fit)
+    for case in cases(per_generator, kinds, names):
         label = f"{case.generator} seed {case.seed} {case.kind}"
         t0 = os.times()
         figure.verify_figure(case.ctx)
@@ -389,7 +389,8 @@ def run_verify_bench(per_generator: int = 2, kinds: Iterable[str] = KINDS, class
                 tally.caught += 1
             else:
                 tally.missed.append(label)
+        problems.add((case.generator, case.seed))
         if on_progress:
-            on_progress(done, total)
+            on_progress(len(problems), total)
     out.figure_cpu_ms = 1000 * cpu / max(1, out.samples)
     return out

@@ -439,7 +439,7 @@ def bench_verify(
         get_generator(g)  # an unknown name is one line naming the known ones
     with progress("bench verify") as bar:
         res = run_verify_bench(per_generator, wanted, generators=generator or None,
-                               on_progress=lambda done, total: bar.update(done, total, "samples"))
+                               on_progress=lambda done, total: bar.update(done, total, "problems"))
     summary = res.summary()
     if json_out:
         write(json.dumps(summary))
