@@ -18,7 +18,7 @@ TRACE = re.compile(r"^<think>.*<code>\n```python\n.*\n```\n</code>\n<sandbox_out
                    r"<answer>(.*)</answer>\s*$", re.S)
 
 
-@register_verifier("format", role="answer", kinds=["interaction"], needs_scene=False)
+@register_verifier("format", role="trace", kinds=["interaction"], needs_scene=False)
 def verify_format(ctx: VerifyContext) -> Check:
     m = TRACE.match(ctx.cot or "")
     if not m:

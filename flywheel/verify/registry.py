@@ -6,7 +6,9 @@ role and a failing Check's `code`, never the verifier's name or the wording of i
 - image: the figure is readable and shows what the problem states;
 - tool: the tool code draws the construction where it belongs;
 - duplicate: no accepted sample is the same problem (judged at commit time against the catalog);
-- kind: a perception or instruction variant's own ground truth.
+- kind: a perception or instruction variant's own ground truth;
+- trace: the reasoning trace is well formed and ends on the answer (not an answer check: only a
+  domain can re-derive its answer, so a domain without its own answer verifier is still refused).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from flywheel.core.registry import Registry
 from flywheel.render.draft import Rendered
 from flywheel.render.execute import RenderResult, ToolResult
 
-ROLES = ("answer", "image", "tool", "duplicate", "kind")
+ROLES = ("answer", "image", "tool", "duplicate", "kind", "trace")
 REQUIRED_ROLES = ("answer", "image")  # every domain needs both for its interaction samples
 
 
