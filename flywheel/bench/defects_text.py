@@ -22,10 +22,12 @@ import dataclasses
 import re
 from collections.abc import Callable
 
+from flywheel.bench.defects import Case, register_defect
 from flywheel.render.draft import Rendered
 from flywheel.verify.claims import ClaimError, parse, segments
 from flywheel.verify.facts import given_names
 from flywheel.verify.question import counts_in
+from flywheel.verify.registry import VerifyContext
 from flywheel.verify.trace import BLOCK
 
 Injector = Callable[[Rendered], Rendered | None]
@@ -147,6 +149,25 @@ DEFECTS: dict[str, Injector] = {
     "question_count": question_count,
     "question_name": question_name,
 }
+
+
+
+def _case_defect(inject: Injector):
+    """A text injector as a `bench verify` defect class: the edited draft, and the edited question as
+    the text that ships (a question injector edits the statement; the others leave the text as it was)."""
+
+    def defect(case: Case) -> VerifyContext | None:
+        r = inject(case.rendered)
+        if r is None:
+            return None
+        edited = r.draft.question != case.rendered.draft.question
+        return dataclasses.replace(case.ctx, rendered=r, question=r.draft.question if edited else case.ctx.question)
+
+    return defect
+
+
+for _name, _inject in DEFECTS.items():
+    register_defect(_name, kinds=["interaction"])(_case_defect(_inject))
 
 __all__ = ["DEFECTS", "EXTRA", "Injector", "question_count", "question_extra", "question_given", "question_name",
            "trace_block", "trace_step"]

@@ -49,7 +49,7 @@ def unrepaired_rejects(cat: Catalog, round_: int, where: str, args: list) -> lis
                    list(v.verifier ORDER BY v.verifier), list(v.reason ORDER BY v.verifier),
                    list(v.code ORDER BY v.verifier),
                    coalesce((SELECT max(attempt) FROM repairs r WHERE r.repaired_id = s.id), 0) + 1
-            FROM samples s JOIN verdicts v ON v.sample_id = s.id AND NOT v.passed
+            FROM samples s JOIN verdicts v ON v.sample_id = s.id AND NOT v.passed AND v.code <> 'not_checkable'
             WHERE NOT s.accepted AND s.kind = 'interaction' AND s.id NOT IN (SELECT sample_id FROM repairs WHERE round < ?) AND ({where})
             GROUP BY ALL ORDER BY s.round, s.id""", [round_, *args]).fetchall()
 
@@ -92,7 +92,7 @@ def verifier_pass_rates(cat: Catalog, r: int) -> list[tuple[str, float]]:
     """(verifier, share of its verdicts that passed) over round `r`'s samples, by verifier name."""
     return cat.con.execute("""
         SELECT v.verifier, avg(v.passed::INT) FROM verdicts v JOIN samples s ON s.id = v.sample_id
-        WHERE s.round = ? GROUP BY 1 ORDER BY 1""", [r]).fetchall()
+        WHERE s.round = ? AND v.code <> 'not_checkable' GROUP BY 1 ORDER BY 1""", [r]).fetchall()
 
 
 def accepted_by_relation(cat: Catalog, r: int) -> list[tuple[str, int]]:

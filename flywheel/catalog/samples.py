@@ -118,7 +118,7 @@ def replace_verdicts(cat: Catalog, verdicts: list[Verdict], reject_failed: bool)
     try:
         cat.con.executemany("INSERT OR REPLACE INTO verdicts (sample_id, verifier, passed, score, reason) VALUES (?, ?, ?, ?, ?)",
                             [[v.sample_id, v.verifier, v.passed, v.score, v.reason] for v in verdicts])
-        bad = [v.sample_id for v in verdicts if not v.passed] if reject_failed else []
+        bad = [v.sample_id for v in verdicts if v.failed] if reject_failed else []
         if bad:
             rejected = cat.con.execute("SELECT count(*) FROM samples WHERE accepted AND list_contains(?, id)",
                                        [bad]).fetchone()[0]

@@ -108,6 +108,22 @@ MIGRATIONS: list[Migration] = [
         imported_at TIMESTAMP DEFAULT current_timestamp, PRIMARY KEY (sample_id, reviewer)
     );
     """),
+    # Every source goes through one verifier registry; this view counts its verdicts by source, so
+    # `flywheel query "SELECT * FROM verdicts_by_source"` shows what was judged, and what could not be
+    # (no scene behind a model-written or imported sample), for each. No table changes.
+    Migration("verdicts_by_source", """
+    CREATE OR REPLACE VIEW verdicts_by_source AS
+    SELECT CASE WHEN s.generator LIKE 'llm:%' THEN 'llm' WHEN s.generator LIKE 'import:%' THEN 'import'
+                WHEN EXISTS (SELECT 1 FROM lineage l WHERE l.child_id = s.id AND l.relation = 'repair') THEN 'repaired'
+                WHEN s.round > 0 THEN 'evolved' ELSE 'generated' END AS source,
+           v.verifier,
+           count(*) AS verdicts,
+           count(*) FILTER (WHERE v.passed) AS passed,
+           count(*) FILTER (WHERE NOT v.passed AND coalesce(v.code, '') <> 'not_checkable') AS failed,
+           count(*) FILTER (WHERE v.code = 'not_checkable') AS not_checkable
+    FROM verdicts v JOIN samples s ON s.id = v.sample_id
+    GROUP BY ALL ORDER BY source, v.verifier;
+    """),
 ]
 
 # The duplicate check's kind of task, as SQL: each version of a problem is a task of its own, so the

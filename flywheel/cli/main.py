@@ -514,6 +514,47 @@ def bench_dedup(
     out.print(t)
 
 
+@bench_app.command("verify")
+@user_errors
+def bench_verify(
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+    per_generator: Annotated[int, typer.Option("--per-generator", help="Problems drawn per generator (each in every "
+                                               "kind that fits it; every defect class is written into each).", min=1)] = 2,
+    generator: Annotated[list[str] | None, typer.Option("--generator", "-g", help="Only this generator (repeatable); "
+                                                        "default: every registered one.", show_default=False)] = None,
+    kinds: Annotated[str, typer.Option(help="Comma-separated sample kinds to draw.")] = "interaction,perception,instruction",
+) -> None:
+    """Recall of the registered verifiers on defects written into clean samples, per defect class and
+    domain, and the share of clean samples they reject (flywheel/bench/defects.py lists the classes)."""
+    from flywheel.bench.defects import run_verify_bench
+    from flywheel.domains import get_generator
+    from flywheel.kinds import KINDS
+
+    wanted = [k.strip() for k in kinds.split(",") if k.strip()]
+    if not wanted or set(wanted) - set(KINDS):
+        raise FlywheelError(f"--kinds takes a comma-separated list of {', '.join(KINDS)} (got {kinds!r})")
+    for g in generator or []:
+        get_generator(g)  # an unknown name is one line naming the known ones
+    with progress("bench verify") as bar:
+        res = run_verify_bench(per_generator, wanted, generators=generator or None,
+                               on_progress=lambda done, total: bar.update(done, total, "problems"))
+    summary = res.summary()
+    if json_out:
+        write(json.dumps(summary))
+        return
+    domains = list(summary["false_reject"])
+    t = table("defect class", *domains, "injected", title="recall (share of defective samples rejected)")
+    for c, row in summary["recall"].items():
+        t.add_row(c, *("—" if row.get(d) is None else f"{row[d]:.3f}" for d in domains), str(summary["injected"][c]))
+    t.add_row("false reject (clean)", *("—" if summary["false_reject"][d] is None else f"{summary['false_reject'][d]:.3f}"
+                                        for d in domains), str(summary["clean_samples"]))
+    out.print(t)
+    out.print(f"figure verifier: {summary['figure_cpu_ms_per_sample']:.2f} ms CPU per sample")
+    for what, items in (("missed", summary["missed"]), ("rejected clean", summary["rejected_clean"])):
+        for line in (items.items() if isinstance(items, dict) else enumerate(items)):
+            out.print(f"{what}: {line[0]}: {line[1]}" if isinstance(items, dict) else f"{what}: {line[1]}")
+
+
 app.command("verify")(llm_cli.verify_command)
 app.command("report")(report_command)
 app.command("doctor")(doctor_command)

@@ -96,3 +96,19 @@ class Verdict:
     score: float
     reason: str
     code: str = ""  # machine-readable kind of failure (verify/registry.py Check.code); repair routes on it
+
+    @property
+    def failed(self) -> bool:
+        """Judged and found wrong; a `not_checkable` verdict was never judged, so it has not failed."""
+        return not self.passed and self.code != NOT_CHECKABLE
+
+
+# A verifier that needs what the sample's source lacks (no scene behind an imported row or a model's
+# candidate) records this code with passed = false: it neither passes nor fails the sample.
+NOT_CHECKABLE = "not_checkable"
+
+
+def accepts(verdicts: list[Verdict]) -> bool:
+    """The one acceptance rule: no verdict failed and at least one passed (a sample that nothing could
+    check is not accepted). `not_checkable` verdicts stay on record, countable by source."""
+    return not any(v.failed for v in verdicts) and any(v.passed for v in verdicts)

@@ -214,7 +214,7 @@ def harder_job(rnd: Round, row: dict, node: KnowledgeNode | None) -> LLMJob:
     sid = rnd.sid("harder", row["id"])
     node = node or KnowledgeNode(row["knowledge_id"], row["domain"], row["knowledge_id"])
     # The prompt asks for one more step or construction: that is the difficulty it claims.
-    return LLMJob(node, sid, partial(check_made, sid=sid, make=partial(harder_variant, sample=row)),
+    return LLMJob(node, sid, partial(check_made, sid=sid, make=partial(harder_variant, sample=row), domain=node.domain),
                   parent_id=row["id"], relation="harder",
                   difficulty=(row["difficulty"] + 1, row["difficulty_score"] + 1.0))
 
@@ -247,7 +247,7 @@ def repair_job(rnd: Round, reject: quality.Reject) -> LLMJob:
     meta = {"repair": {"sample_id": reject.id, "round": rnd.r, "attempt": reject.attempt, "verifier": verifier,
                        "action": "llm-repair"}}
     make = partial(repair, sample=shown, failing_verdicts=failing)
-    return LLMJob(reject.node, sid, partial(check_made, sid=sid, make=make),
+    return LLMJob(reject.node, sid, partial(check_made, sid=sid, make=make, domain=reject.node.domain),
                   parent_id=reject.id, relation="repair", difficulty=(row["difficulty"], row["difficulty_score"]),
                   meta=meta)
 

@@ -33,12 +33,11 @@ from flywheel.io.importing import (
     RowProblem,
     _pixels,
     _points_verdict,
-    _tool_verdict,
 )
 from flywheel.io.limits import MAX_IMAGE_BYTES
-from flywheel.run.build import Outcome, Png, assemble, store_images
+from flywheel.run.build import Outcome, Png, assemble, execute_untrusted, store_images
 from flywheel.run.stream import NewRun, RunStats, in_threads, run_stream
-from flywheel.sandbox.hardened import run_untrusted
+from flywheel.verify.registry import Submitted, run_verifiers
 
 KINDS = ("perception", "instruction", "interaction")
 REQUIRED = ["image", "question_perception", "question_instruction", "question_reasoning", "answer_reasoning"]
@@ -125,21 +124,23 @@ def check_task(src: VtbenchSource, row: dict, kind: str, sid: str, index: int) -
             raise RowProblem("the row has no image")
         before = _pixels(png, "the image")
         figure = Png(png)
-        verdicts = [Verdict(sid, "image", True, 1.0, "the figure decodes within the size limits")]
+        ann = None if kind == "interaction" else _png(src, row.get(f"annotation_{kind}"))
+        stored_edit = _pixels(ann, f"the annotation_{kind}") if ann and tool_code else None
+        # The row ships its figure, no code for it: the registered verifiers judge the figure (and the
+        # ground-truth edit of flywheel's own rows, which must reproduce its annotation) like any sample.
+        submitted = Submitted(question, answer, "", "", tool_code, before, stored_edit)
+        ctx = execute_untrusted(sid, submitted, str(row.get("domain") or "imported"), "import", LIMITS,
+                                kind=kind, figure_png=png)
+        verdicts = run_verifiers(ctx)
         if kind == "perception":
-            ann = _png(src, row.get("annotation_perception"))
             verdicts.append(_same_size(sid, "annotation_perception", ann, before.shape))
             edited = Png(ann) if ann else None
             if answer:
                 verdict, points = _points_verdict(sid, {"answer": answer}, before.shape)
                 verdicts.append(verdict)
         elif kind == "instruction":
-            ann = _png(src, row.get("annotation_instruction"))
             edited = Png(ann) if ann else None
-            if tool_code:  # flywheel's own rows: the ground-truth edit must reproduce its annotation
-                tool = run_untrusted(tool_code, png, LIMITS)
-                verdicts.append(_tool_verdict(sid, {"edited_image": {"bytes": ann}}, before, tool)[0])
-            else:
+            if not tool_code:
                 verdicts.append(_same_size(sid, "annotation_instruction", ann, before.shape))
         elif not answer_checkable(answer):
             verdicts.append(Verdict(sid, "answer", False, 0.0, f"answer {answer!r} is not an answer we can check"))

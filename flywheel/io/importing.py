@@ -1,9 +1,11 @@
 """Import external data (V-Interaction or V-Perception parquet) into a catalog, through the same kind of checks.
 
 Nothing in an external file is trusted: its figure code and tool code are re-run in the hardened
-sandbox, the rendered figure must reproduce the stored one, the tool must edit a small region
-and reproduce the stored edited image, the trace must follow the V-Thinker format and its answer
-must parse, and the duplicate index applies. Ids are kept, so an exported file round-trips.
+sandbox (`run.build.execute_untrusted`) and the row is judged by the registered verifiers like every
+other sample: `image` (the figure reproduces the stored one, has ink, states no answer), `tool` (a
+small edit that reproduces the stored edited image), `format` (the trace's V-Thinker format and a
+parsable answer), the duplicate index; the verifiers that need a scene (`figure`, a domain's own)
+record `not_checkable`. Ids are kept, so an exported file round-trips.
 
 What can go wrong goes wrong in one place only:
 - the file (not parquet, a missing column, a column of the wrong type) is one FlywheelError from
@@ -19,7 +21,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -34,17 +35,15 @@ from PIL import Image
 
 from flywheel.catalog import Catalog
 from flywheel.catalog.runs import known_ids
-from flywheel.core.answers import answer_checkable, answers_equivalent
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import Verdict, content_id
 from flywheel.io.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, TEXT_LIMITS
 from flywheel.kinds.points import Points, parse_points
 from flywheel.render.question import VERSIONS
-from flywheel.run.build import Outcome, Png, assemble, store_images
+from flywheel.run.build import Outcome, Png, assemble, execute_untrusted, store_images
 from flywheel.run.stream import NewRun, RunStats, in_threads, run_stream
-from flywheel.sandbox.hardened import SandboxLimits, SandboxResult, run_untrusted
-from flywheel.verify.image import MIN_INK, ink_fraction
-from flywheel.verify.tool import MAX_CHANGED, changed_mask
+from flywheel.sandbox.hardened import SandboxLimits
+from flywheel.verify.registry import Submitted, run_verifiers
 
 V_INTERACTION = ["id", "question", "image", "original_img_code", "edited_image", "tool_code", "CoT_with_code", "answer"]
 V_PERCEPTION = ["id", "image", "question", "answer", "python_code", "element_arrtibute"]  # (sic), as published
@@ -53,8 +52,6 @@ PERCEPTION_TEXT = ["question", "answer", "python_code"]
 OPTIONAL = ["knowledge_id", "domain", "generator", "difficulty", "difficulty_score", "version"]
 TEXT = ["question", "original_img_code", "tool_code", "CoT_with_code", "answer"]
 IMAGES = ["image", "edited_image"]
-TRACE = re.compile(r"^<think>.*<code>\n```python\n.*\n```\n</code>\n<sandbox_output>.*</sandbox_output>.*</think>\s*"
-                   r"<answer>(.*)</answer>\s*$", re.S)
 LIMITS = SandboxLimits(wall_s=30, cpu_s=20)
 GENERATOR = "import:v-interaction"
 BATCH_SIZE = 32  # rows per catalog transaction: an interrupted import keeps what it committed
@@ -223,62 +220,6 @@ def _stored(row: dict[str, Any], column: str) -> np.ndarray | None:
     return None if png is None else _pixels(png, f"the stored {column}")
 
 
-def _image_verdict(sid: str, row: dict, fig: SandboxResult) -> tuple[Verdict, np.ndarray | None]:
-    """The figure verdict, and the re-rendered figure's pixels when it has any."""
-    if not fig.ok:
-        return Verdict(sid, "image", False, 0.0, f"figure code failed in the sandbox: {fig.error}"), None
-    try:
-        mine = _pixels(fig.image_png, "figure code wrote an image.png that")
-    except RowProblem as p:
-        return Verdict(sid, "image", False, 0.0, str(p)), None
-    try:
-        theirs = _stored(row, "image")
-    except RowProblem as p:
-        return Verdict(sid, "image", False, 0.0, str(p)), mine
-    if theirs is not None and (mine.shape != theirs.shape or not np.array_equal(mine, theirs)):
-        return Verdict(sid, "image", False, 0.0, "figure code does not reproduce the stored image"), mine
-    if ink_fraction(mine) < MIN_INK:
-        return Verdict(sid, "image", False, 0.0, "figure is blank"), mine
-    return Verdict(sid, "image", True, 1.0, "figure code re-run in the sandbox reproduces the image"), mine
-
-
-def _tool_verdict(sid: str, row: dict, before: np.ndarray | None,
-                  tool: SandboxResult | None) -> tuple[Verdict, np.ndarray | None]:
-    """The tool verdict, and the edited figure's pixels when the tool made a readable one."""
-    if before is None or tool is None:
-        return Verdict(sid, "tool", False, 0.0, "no figure to edit"), None
-    if not tool.ok:
-        return Verdict(sid, "tool", False, 0.0, f"tool code failed in the sandbox: {tool.error}"), None
-    try:
-        after = _pixels(tool.image_png, "the tool code's image")
-    except RowProblem as p:
-        return Verdict(sid, "tool", False, 0.0, str(p)), None
-    try:
-        stored = _stored(row, "edited_image")
-    except RowProblem as p:
-        return Verdict(sid, "tool", False, 0.0, str(p)), after
-    if before.shape != after.shape:
-        return Verdict(sid, "tool", False, 0.0, "edited image has another size"), after
-    share = float(changed_mask(before, after).mean())
-    if not 0 < share <= MAX_CHANGED:
-        msg = f"tool code changed {share:.1%} of the image (expected a small edit)"
-        return Verdict(sid, "tool", False, 0.0, msg), after
-    if stored is not None and not np.array_equal(stored, after):
-        return Verdict(sid, "tool", False, 0.0, "tool code does not reproduce the stored edited image"), after
-    return Verdict(sid, "tool", True, 1.0, f"tool code re-run edits {share:.2%} of the image"), after
-
-
-def _answer_verdict(sid: str, row: dict) -> Verdict:
-    m = TRACE.match(row.get("CoT_with_code") or "")
-    if not m:
-        return Verdict(sid, "answer", False, 0.0, "CoT_with_code does not follow the trace format")
-    if not answer_checkable(row.get("answer") or ""):
-        return Verdict(sid, "answer", False, 0.0, f"answer {row['answer']!r} is not an answer we can check")
-    if not answers_equivalent(m.group(1), row["answer"]):
-        return Verdict(sid, "answer", False, 0.0, "the trace's <answer> differs from the answer column")
-    return Verdict(sid, "answer", True, 1.0, "trace well formed; answer parses and matches the trace")
-
-
 def _sample(row: dict, sid: str, stream: str, index: int, verdicts: list[Verdict],
             figure: Png | None = None, edited: Png | None = None) -> Outcome:
     """The row as a Sample. The duplicate key is the question with the figure's sha: as the generator's
@@ -311,15 +252,19 @@ def _rejected(row: dict, sid: str, stream: str, index: int, reason: str, fmt: st
 
 
 def _checked(row: dict, sid: str, stream: str, index: int) -> Outcome:
-    """Re-run one row's code in the sandbox (each run its own process) and judge it."""
-    fig = run_untrusted(row.get("original_img_code") or "", None, LIMITS, expect_file="image.png")
-    image, before = _image_verdict(sid, row, fig)
-    tool = run_untrusted(row.get("tool_code") or "", fig.image_png, LIMITS) if before is not None else None
-    edited_verdict, after = _tool_verdict(sid, row, before, tool)
-    verdicts = [_answer_verdict(sid, row), image, edited_verdict]
-    figure = Png(fig.image_png) if before is not None else None
-    edited = Png(tool.image_png) if after is not None and tool is not None else None
-    return _sample(row, sid, stream, index, verdicts, figure, edited)
+    """Re-run one row's code in the sandbox (each run its own process) and judge it with the registered
+    verifiers, as every sample is judged; those that need a scene record `not_checkable`."""
+    try:
+        stored = {c: _stored(row, c) for c in IMAGES}
+    except RowProblem as p:
+        return _rejected(row, sid, stream, index, str(p))
+    text = {c: str(row.get(c) or "") for c in TEXT}
+    submitted = Submitted(text["question"], text["answer"], text["CoT_with_code"], text["original_img_code"],
+                          text["tool_code"], stored["image"], stored["edited_image"])
+    ctx = execute_untrusted(sid, submitted, row.get("domain") or "imported", "import", LIMITS)
+    figure = Png(ctx.render.png) if ctx.render is not None else None
+    edited = Png(ctx.tool.png) if ctx.tool is not None and ctx.tool.png else None
+    return _sample(row, sid, stream, index, run_verifiers(ctx), figure, edited)
 
 
 def _perception_sample(row: dict, sid: str, stream: str, index: int, verdicts: list[Verdict],
@@ -355,11 +300,18 @@ def _points_verdict(sid: str, row: dict, shape: tuple[int, ...] | None) -> tuple
 
 
 def _perception_checked(row: dict, sid: str, stream: str, index: int) -> Outcome:
-    fig = run_untrusted(row.get("python_code") or "", None, LIMITS, expect_file="image.png")
-    image, pixels = _image_verdict(sid, row, fig)
-    answer, points = _points_verdict(sid, row, pixels.shape if pixels is not None else None)
-    figure = Png(fig.image_png) if pixels is not None else None
-    return _perception_sample(row, sid, stream, index, [answer, image], figure, points)
+    """A V-Perception row: its `python_code` re-run in the sandbox and judged by the registered
+    verifiers of the perception kind, plus the answer's points against the figure."""
+    try:
+        stored = _stored(row, "image")
+    except RowProblem as p:
+        return _rejected(row, sid, stream, index, str(p), "v-perception")
+    submitted = Submitted(str(row.get("question") or ""), str(row.get("answer") or ""), "",
+                          str(row.get("python_code") or ""), "", stored)
+    ctx = execute_untrusted(sid, submitted, row.get("domain") or "imported", "import", LIMITS, kind="perception")
+    answer, points = _points_verdict(sid, row, (ctx.render.height, ctx.render.width) if ctx.render else None)
+    figure = Png(ctx.render.png) if ctx.render is not None else None
+    return _perception_sample(row, sid, stream, index, [answer, *run_verifiers(ctx)], figure, points)
 
 
 def check_row(row: dict, oversized: list[str], sid: str, stream: str, index: int,

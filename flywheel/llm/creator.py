@@ -2,9 +2,10 @@
 
 A reply becomes a Sample (generator `llm:<model>`) with these verdicts:
 - `parse`: the reply is a well-formed candidate (candidate.py);
-- `image`: its figure code runs in the hardened sandbox, writes a PNG of sane size with ink, and
-  no text constant of the code states the answer;
-- `tool`: its tool code runs in the hardened sandbox on that PNG and makes a small, real edit;
+- the registered verifiers, as for every sample (`run.build.execute_untrusted` runs the code in the
+  hardened sandbox): `image` (a PNG of sane size with ink, no text constant of the code stating the
+  answer), `tool` (a small, real edit of that PNG), `format` (the trace's format and answer tag);
+  those that need a scene (`figure`, the domain's own) record `not_checkable`;
 - `answer`: an independent solve — a second call that sees the question and the figure code but
   never the creator's answer — agrees with the answer;
 - `measure` (when the candidate gives a measure expression): the expression, evaluated in the
@@ -16,28 +17,21 @@ prompts (flywheel/llm/repair.py) carrying the verifiers' reasons; the rounds are
 
 from __future__ import annotations
 
-import ast
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-from PIL import Image
-
 from flywheel.core.answers import answer_value, answers_equivalent, parse_answer
-from flywheel.core.records import KnowledgeNode, Verdict, content_id
+from flywheel.core.records import KnowledgeNode, Verdict, accepts, content_id
 from flywheel.llm import prompts
 from flywheel.llm.candidate import Candidate, CandidateError, final_answer, parse_candidate
 from flywheel.llm.client import LLMClient, LLMError
-from flywheel.run.build import Outcome, Png, assemble, store_images
+from flywheel.run.build import Outcome, Png, assemble, execute_untrusted, store_images
 from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
-from flywheel.verify.image import MIN_INK, ink_fraction
-from flywheel.verify.tool import MAX_CHANGED, changed_mask
+from flywheel.verify.registry import Submitted, run_verifiers
 
 LIMITS = SandboxLimits(wall_s=30, cpu_s=20)
-MIN_SIDE, MAX_SIDE = 64, 4096  # pixels: a figure a model could read and a trainer could store
 MEASURE_TOL = 1e-6
 MEASURE_TAG = "FLYWHEEL_MEASURE"
 REQUIRED = ("parse", "image", "tool", "answer")
@@ -59,70 +53,26 @@ class Checked:
     @property
     def passed(self) -> bool:
         names = {v.verifier for v in self.verdicts}
-        return all(v.passed for v in self.verdicts) and all(r in names for r in REQUIRED)
+        return accepts(self.verdicts) and all(r in names for r in REQUIRED)
 
     def failing(self) -> list[Verdict]:
-        """Verdicts a repair can act on: real failures, not the 'not checked' ones they caused."""
-        return [v for v in self.verdicts if not v.passed and not v.reason.startswith(SKIPPED)]
+        """Verdicts a repair can act on: real failures, not the 'not checked' ones they caused (a tool
+        with no figure to edit) nor the `not_checkable` ones no candidate can change."""
+        return [v for v in self.verdicts
+                if v.failed and not v.reason.startswith(SKIPPED) and not (v.verifier == "tool" and v.code == "render")]
 
     def fields(self) -> dict[str, Any]:
         """What a repair prompt shows: the candidate, or the raw reply when it did not parse."""
         return self.candidate.as_dict() if self.candidate else {"raw_reply": self.raw[:4000]}
 
 
-def _pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def _prints_answer(code: str, answer: str) -> str | None:
-    """A string constant of the figure code that states the answer (a label, a title)."""
-    target = answer_value(answer)
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip():
-            text = node.value.strip().strip("$")
-            if text == answer.strip("$") or (target is not None and re.search(r"\d", text)
-                                             and answer_value(text) is not None
-                                             and abs(answer_value(text) - target) < 1e-9 * max(1, abs(target))):
-                return node.value
-    return None
-
-
-def check_image(sid: str, c: Candidate) -> tuple[Verdict, bytes | None]:
-    fig = run_untrusted(c.figure_code, None, LIMITS, expect_file="image.png")
-    if not fig.ok:
-        return Verdict(sid, "image", False, 0.0, f"figure code failed in the sandbox: {fig.error}"), None
-    rgb = _pixels(fig.image_png)
-    h, w = rgb.shape[:2]
-    if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
-        return Verdict(sid, "image", False, 0.0, f"figure is {w}x{h} px (allowed {MIN_SIDE}–{MAX_SIDE})"), fig.image_png
-    ink = ink_fraction(rgb)
-    if ink < MIN_INK:
-        return Verdict(sid, "image", False, 0.0, f"figure is blank ({ink:.2%} ink)"), fig.image_png
-    leak = _prints_answer(c.figure_code, c.answer)
-    if leak is not None:
-        return Verdict(sid, "image", False, 0.0, f"the figure prints the answer ({leak!r})"), fig.image_png
-    return Verdict(sid, "image", True, 1.0, f"figure renders in the sandbox: {w}x{h} px, {ink:.1%} ink"), fig.image_png
-
-
-def check_tool(sid: str, c: Candidate, figure: bytes | None) -> tuple[Verdict, bytes | None]:
-    if figure is None:
-        return Verdict(sid, "tool", False, 0.0, SKIPPED + "no figure to edit"), None
-    tool = run_untrusted(c.tool_code, figure, LIMITS)
-    if not tool.ok:
-        return Verdict(sid, "tool", False, 0.0, f"tool code failed in the sandbox: {tool.error}"), None
-    before, after = _pixels(figure), _pixels(tool.image_png)
-    if before.shape != after.shape:
-        return Verdict(sid, "tool", False, 0.0, "the edited image has another size than the figure"), tool.image_png
-    share = float(changed_mask(before, after).mean())
-    if share == 0:
-        return Verdict(sid, "tool", False, 0.0, "tool code left the figure unchanged"), tool.image_png
-    if share > MAX_CHANGED:
-        return Verdict(sid, "tool", False, 0.0, f"tool code changed {share:.1%} of the figure (expected a small edit)"), tool.image_png
-    return Verdict(sid, "tool", True, 1.0, f"tool code edits {share:.2%} of the figure"), tool.image_png
+def check_figure_and_tool(sid: str, c: Candidate, domain: str) -> tuple[list[Verdict], bytes | None, bytes | None]:
+    """Run the candidate's figure and tool code in the hardened sandbox and judge them with the
+    registered verifiers, as every sample is judged: the verdicts, the figure and the edited PNGs."""
+    ctx = execute_untrusted(sid, Submitted(c.question, c.answer, c.cot, c.figure_code, c.tool_code), domain, "llm",
+                            LIMITS)
+    edited = ctx.tool.png if ctx.tool is not None else None
+    return run_verifiers(ctx), ctx.render.png if ctx.render is not None else None, edited
 
 
 def check_answer(sid: str, c: Candidate, client: LLMClient, figure_ok: bool) -> Verdict:
@@ -159,31 +109,30 @@ def check_measure(sid: str, c: Candidate) -> Verdict | None:
     return Verdict(sid, "measure", True, 1.0, f"re-measured from the figure's numbers: {got:.6g}")
 
 
-def check_reply(client: LLMClient, sid: str, reply: str | Candidate) -> Checked:
-    """Every check on one reply (text, or an already parsed candidate)."""
+def check_reply(client: LLMClient, sid: str, reply: str | Candidate, domain: str = "") -> Checked:
+    """Every check on one reply (text, or an already parsed candidate) of a problem in `domain`."""
     try:
         c = reply if isinstance(reply, Candidate) else parse_candidate(reply)
     except CandidateError as exc:
         return Checked(sid, exc.raw, None, [Verdict(sid, "parse", False, 0.0, str(exc))])
     raw = reply if isinstance(reply, str) else ""
     parsed = Verdict(sid, "parse", True, 1.0, "well-formed JSON candidate; trace format holds")
-    image, figure = check_image(sid, c)
-    tool, edited = check_tool(sid, c, figure)
-    verdicts = [parsed, image, tool, check_answer(sid, c, client, figure is not None)]
+    judged, figure, edited = check_figure_and_tool(sid, c, domain)
+    verdicts = [parsed, *judged, check_answer(sid, c, client, figure is not None)]
     measured = check_measure(sid, c)
     if measured:
         verdicts.append(measured)
     return Checked(sid, raw, c, verdicts, figure, edited)
 
 
-def check_made(client: LLMClient, sid: str, make: Callable[[LLMClient], Candidate]) -> Checked:
+def check_made(client: LLMClient, sid: str, make: Callable[[LLMClient], Candidate], domain: str = "") -> Checked:
     """Check the candidate `make` asks the model for (repair, harder_variant …); a reply that does
     not parse becomes a failed `parse` verdict, as in `check_reply`."""
     try:
         c = make(client)
     except CandidateError as exc:
         return Checked(sid, exc.raw, None, [Verdict(sid, "parse", False, 0.0, str(exc))])
-    return check_reply(client, sid, c)
+    return check_reply(client, sid, c, domain)
 
 
 def create(client: LLMClient, node: KnowledgeNode, sid: str, variant: int, repair_rounds: int = 1,
@@ -191,7 +140,7 @@ def create(client: LLMClient, node: KnowledgeNode, sid: str, variant: int, repai
     """Ask for a problem on `node`, check it, and repair it up to `repair_rounds` times."""
     from flywheel.llm.repair import repair_reply
 
-    checked = check_reply(client, sid, client.complete(prompts.creator(node, variant, series)))
+    checked = check_reply(client, sid, client.complete(prompts.creator(node, variant, series)), node.domain)
     history: list[dict[str, Any]] = []
     for round_ in range(1, repair_rounds + 1):
         failing = checked.failing()
@@ -203,7 +152,7 @@ def create(client: LLMClient, node: KnowledgeNode, sid: str, variant: int, repai
         except LLMError as exc:  # keep the last checked version; the failed call is on record
             history.append({"round": round_, "fixing": fixing, "error": str(exc)})
             break
-        checked = check_reply(client, sid, reply)
+        checked = check_reply(client, sid, reply, node.domain)
         history.append({"round": round_, "fixing": fixing, "passed": checked.passed})
     checked.repairs = history
     return checked

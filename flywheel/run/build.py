@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -22,19 +23,28 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+from PIL import Image
 
 from flywheel.catalog.images import ImageStore, sha256
-from flywheel.core.records import KnowledgeNode, Sample, Verdict, content_id
+from flywheel.core.records import KnowledgeNode, Sample, Verdict, accepts, content_id
 from flywheel.domains import get_generator
 from flywheel.domains.evolution import StepFailed, apply_ops
 from flywheel.kinds import instruction, perception
 from flywheel.kinds.points import format_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
 from flywheel.render.draft import Draft, Rendered, draw, render
-from flywheel.render.execute import CodeError, decode_rgb, run_image_code, run_tool_code
+from flywheel.render.execute import (
+    CodeError,
+    RenderResult,
+    ToolResult,
+    decode_rgb,
+    run_image_code,
+    run_tool_code,
+)
 from flywheel.render.question import DEFAULT_VERSION, compose
+from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
 from flywheel.verify.duplicate import phash_hex, question_key
-from flywheel.verify.registry import VerifyContext, run_verifiers
+from flywheel.verify.registry import Submitted, VerifyContext, run_verifiers
 
 MAKERS: dict[str, Callable[[Rendered, random.Random], KindVariant]] = {
     "perception": perception.make,
@@ -152,38 +162,19 @@ def build(task: Task) -> Outcome:
     rendered = render(draft)
     clock.lap("layout+emit")
     parent_id, relation = task.parent_id, task.relation
-    if task.kind == "interaction":
-        sid = sample_id(spec.name, node.id, draft.params, task.seed, task.version)
-        if parent_id is None and task.version != task.head_version:  # a sibling of the group's first sample
-            parent_id = sample_id(spec.name, node.id, draft.params, task.seed, task.head_version)
-            relation = "version"
-        question = shown_question(draft, task.version)
-        if question is None:
-            return _no_sample(task, f"{spec.name} states no question parts: no {task.version} version")
-        # The key is the canonical statement, not the drawn frame: a repeat in other words is still a repeat.
-        key = f"{draft.question} {draft.figure_key}"
-        problem = _Problem(rendered, question, draft.answer_latex, str(draft.answer),
-                           key if task.version == DEFAULT_VERSION else f"{task.version} {key}")
-    else:
-        # The kind is part of the id, so the three tasks of one figure are three samples.
-        sid = content_id(task.kind, spec.name, node.id, draft.params, task.seed)
-        try:
-            variant = MAKERS[task.kind](rendered, random.Random(task.seed))
-        except Unsupported as exc:
-            # Not a rejected sample either: per-domain acceptance counts only real attempts.
-            return _no_sample(task, f"no {task.kind} task for {spec.name}: {exc}")
-        # Perception and instruction questions repeat across figures; the answer (the coordinates) and
-        # the figure (where its labelled points are drawn, and what it shows unstated) tell them apart.
-        problem = _Problem(variant.rendered, variant.question, variant.answer, None,
-                           f"{task.kind} {variant.question} {variant.answer} {figure_key(rendered)}", variant)
-    ctx, _ = execute(sid, problem.rendered, clock, spec.domain)
-    ctx.question = problem.question
-    ctx.version = task.version if task.kind == "interaction" else ""
+    if task.kind == "interaction" and parent_id is None and task.version != task.head_version:
+        # a sibling of the group's first sample
+        parent_id = sample_id(spec.name, node.id, draft.params, task.seed, task.head_version)
+        relation = "version"
+    try:
+        sid, problem, ctx = judged_context(spec.name, node.id, spec.domain, draft.params, task.seed, task.kind,
+                                           rendered, clock, task.version)
+    except Unsupported as exc:
+        # Not a rejected sample either: per-domain acceptance counts only real attempts.
+        return _no_sample(task, f"no {task.kind} task for {spec.name}: {exc}")
     overlay = None
-    if problem.variant is not None:
-        ctx.kind, ctx.points = task.kind, problem.variant.points
-        if task.kind == "instruction" and ctx.render and ctx.tool and ctx.tool.png:
-            overlay = Png(instruction.mask_png(instruction.overlay_mask(ctx.render.png, ctx.tool.png)))
+    if task.kind == "instruction" and ctx.render and ctx.tool and ctx.tool.png:
+        overlay = Png(instruction.mask_png(instruction.overlay_mask(ctx.render.png, ctx.tool.png)))
     images = store_images([ctx.render, ctx.tool, overlay], task.image_root)
     clock.lap("store")
     verdicts = run_verifiers(ctx)
@@ -217,6 +208,39 @@ def shown_question(draft: Draft, version: str) -> str | None:
     return compose(draft.text, version, draft.frame_seed).text
 
 
+def judged_context(generator: str, node_id: str, domain: str, params: dict[str, Any], seed: int, kind: str,
+                   rendered: Rendered, clock: _Clock | None = None,
+                   version: str = DEFAULT_VERSION) -> tuple[str, _Problem, VerifyContext]:
+    """The sample id, the problem of the task's kind (an interaction problem in `version`) and its
+    executed context, ready to judge: the one way a rendered draft becomes what the verifiers see (the
+    pipeline and `bench verify` share it). Raises `Unsupported` when the kind cannot be made from the
+    figure, or the version from the draft."""
+    draft = rendered.draft
+    if kind == "interaction":
+        sid = sample_id(generator, node_id, params, seed, version)
+        question = shown_question(draft, version)
+        if question is None:
+            raise Unsupported(f"{generator} states no question parts: no {version} version")
+        # The key is the canonical statement, not the drawn frame: a repeat in other words is still a repeat.
+        key = f"{draft.question} {draft.figure_key}"
+        problem = _Problem(rendered, question, draft.answer_latex, str(draft.answer),
+                           key if version == DEFAULT_VERSION else f"{version} {key}")
+    else:
+        # The kind is part of the id, so the three tasks of one figure are three samples.
+        sid = content_id(kind, generator, node_id, params, seed)
+        variant = MAKERS[kind](rendered, random.Random(seed))
+        # Perception and instruction questions repeat across figures; the answer (the coordinates) and
+        # the figure (where its labelled points are drawn, and what it shows unstated) tell them apart.
+        problem = _Problem(variant.rendered, variant.question, variant.answer, None,
+                           f"{kind} {variant.question} {variant.answer} {figure_key(rendered)}", variant)
+    ctx, _ = execute(sid, problem.rendered, clock, domain)
+    ctx.question = problem.question
+    ctx.version = version if kind == "interaction" else ""
+    if problem.variant is not None:
+        ctx.kind, ctx.points = kind, problem.variant.points
+    return sid, problem, ctx
+
+
 def _no_sample(task: Task, why: str) -> Outcome:
     return Outcome(task.index, None, relation=task.relation, error=why, meta=task.meta)
 
@@ -245,7 +269,7 @@ def assemble(
         answer_expr=answer_expr, image=(figure.sha or "") if figure else "", image_code=image_code,
         tool_code=tool_code, edited_image=edited.sha if edited else None, cot=cot, difficulty=difficulty,
         difficulty_score=difficulty_score, params=params, seed=seed, generator=generator, round=round_,
-        parent_id=parent_id, accepted=all(v.passed for v in verdicts), stream=stream, task_index=index,
+        parent_id=parent_id, accepted=accepts(verdicts), stream=stream, task_index=index,
         phash=phash_hex(figure.rgb) if figure else "", question_key=question_key(key) if key is not None else "",
         points=points, elements=elements, overlay=overlay, version=version,
     )
@@ -283,6 +307,48 @@ def execute(
         render_error = str(exc)
     ctx = VerifyContext(sid, rendered, render_result, render_error, tool_result, domain)
     return ctx, store_images([render_result, tool_result])
+
+
+UNTRUSTED_MAX_PIXELS = 4096 * 4096  # a figure the sandbox wrote is checked at this size before it is decoded
+
+
+def _png_size(png: bytes | None, what: str) -> tuple[int, int]:
+    """Width and height from the PNG header alone (a small file may claim a huge image)."""
+    try:
+        w, h = Image.open(io.BytesIO(png or b"")).size
+    except Exception as exc:  # noqa: BLE001 - any undecodable image is the sample's problem
+        raise CodeError(f"{what} is not a readable image ({type(exc).__name__})") from None
+    if w * h > UNTRUSTED_MAX_PIXELS:
+        raise CodeError(f"{what} is {w}×{h} pixels (limit {UNTRUSTED_MAX_PIXELS:,})")
+    return w, h
+
+
+def execute_untrusted(sid: str, submitted: Submitted, domain: str, source: str, limits: SandboxLimits,
+                      kind: str = "interaction", figure_png: bytes | None = None) -> VerifyContext:
+    """Run the figure code of a sample without a scene (a model's candidate, an imported row), then its
+    tool code on the figure, each in the hardened sandbox: the context the same registered verifiers
+    judge (`run_verifiers`), where those that need a scene record `not_checkable`. A source that ships
+    its figure but no code for it (VTBench) passes `figure_png`; one with no tool code runs no tool."""
+    render = tool = error = None
+    try:
+        if submitted.image_code or figure_png is None:
+            fig = run_untrusted(submitted.image_code, None, limits, expect_file="image.png")
+            if not fig.ok:
+                raise CodeError(f"figure code failed in the sandbox: {fig.error}")
+            figure_png = fig.image_png
+        render = RenderResult(figure_png, *_png_size(figure_png, "figure code wrote an image.png that"), [])
+    except CodeError as exc:
+        error = str(exc)
+    if render is not None and submitted.tool_code:
+        t = run_untrusted(submitted.tool_code, render.png, limits)
+        try:
+            if not t.ok:
+                raise CodeError(f"tool code failed in the sandbox: {t.error}")
+            _png_size(t.image_png, "the tool code's image")
+            tool = ToolResult(t.image_png, t.stdout, None)
+        except CodeError as exc:
+            tool = ToolResult(None, t.stdout, str(exc))
+    return VerifyContext(sid, None, render, error, tool, domain, kind=kind, source=source, submitted=submitted)
 
 
 class _Clock:

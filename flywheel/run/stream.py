@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 from flywheel.catalog import Catalog
 from flywheel.catalog.runs import referenced_images
 from flywheel.core.errors import FlywheelError
-from flywheel.core.records import Sample, Verdict
+from flywheel.core.records import Sample, Verdict, accepts
 from flywheel.run.build import Outcome
 from flywheel.run.pool import TaskFailure, WorkerPool
 from flywheel.verify.duplicate import DuplicateIndex, duplicate_kind
@@ -265,7 +265,7 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
     for v in verdicts:
         stats.verifier_seen[v.verifier] += 1
         stats.verifier_pass[v.verifier] += v.passed
-    s.accepted = all(v.passed for v in verdicts)
+    s.accepted = accepts(verdicts)
     if s.accepted:
         dups.add(s.question_key, s.phash, s.answer, kind)
         stats.accepted += 1

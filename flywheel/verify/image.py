@@ -1,15 +1,21 @@
 """Image verifier: the figure renders, has ink, readable labels, no degenerate shapes, no leaked answer.
 
 It judges every domain's figure (all of them are scenes with labels and strokes); a domain adds its
-own image verifier for what only it can read (a chart's bars, a circuit's symbols).
+own image verifier for what only it can read (a chart's bars, a circuit's symbols). It also judges
+samples without a scene (a model's candidate, an imported row): their figure code ran in the
+hardened sandbox, and what can be checked without a scene is checked — a sane size, ink, the
+stored image reproduced, no string of the code stating the answer.
 Failure codes: render, size, degenerate (blank, a sliver, a collapsed segment: other numbers are
-needed), labels (clipped or overlapping: a new layout helps), leak.
+needed), labels (clipped or overlapping: a new layout helps), leak, reproduce (the code does not
+draw the stored image).
 """
 
 from __future__ import annotations
 
+import ast
 import itertools
 import math
+import re
 
 import numpy as np
 
@@ -23,6 +29,7 @@ MIN_SEGMENT_PX = 22.0
 MIN_ANGLE_DEG = 12.0
 MIN_POINT_GAP_PX = 14.0
 MIN_RADIUS_PX = 25.0
+MIN_SIDE, MAX_SIDE = 64, 4096  # pixels: a figure without a scene a model could read and a trainer could store
 
 
 def ink_fraction(rgb: np.ndarray) -> float:
@@ -97,10 +104,49 @@ def _leaks_answer(ctx: VerifyContext) -> str | None:
     return None
 
 
-@register_verifier("image", role="image")
+def prints_answer(code: str, answer: str) -> str | None:
+    """A string constant of figure code that states the answer (a label, a title)."""
+    target = answer_value(answer)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip():
+            text = node.value.strip().strip("$")
+            if text == answer.strip("$") or (target is not None and re.search(r"\d", text)
+                                             and answer_value(text) is not None
+                                             and abs(answer_value(text) - target) < 1e-9 * max(1, abs(target))):
+                return node.value
+    return None
+
+
+def _submitted_image(ctx: VerifyContext) -> Check:
+    """A figure without a scene: it ran in the sandbox, has a sane size and ink, draws the stored
+    image when the source has one, and states no answer."""
+    r, sub = ctx.render, ctx.submitted
+    w, h = r.width, r.height
+    if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
+        return Check(False, f"figure is {w}x{h} px (allowed {MIN_SIDE}–{MAX_SIDE})", code="size")
+    stored = sub.stored_figure
+    if stored is not None and (stored.shape != r.rgb.shape or not np.array_equal(stored, r.rgb)):
+        return Check(False, "figure code does not reproduce the stored image", code="reproduce")
+    ink = ink_fraction(r.rgb)
+    if ink < MIN_INK:
+        return Check(False, f"figure is blank ({ink:.2%} ink)", code="degenerate")
+    leak = prints_answer(sub.image_code, sub.answer)
+    if leak is not None:
+        return Check(False, f"the figure prints the answer ({leak!r})", code="leak")
+    how = "re-run in the sandbox reproduces the stored image" if stored is not None else "renders in the sandbox"
+    return Check(True, f"figure code {how}: {w}x{h} px, {ink:.1%} ink")
+
+
+@register_verifier("image", role="image", needs_scene=False)
 def verify_image(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render", code="render")
+    if ctx.rendered is None:
+        return _submitted_image(ctx)
     size = ctx.rendered.layout.size
     if (ctx.render.width, ctx.render.height) != (size, size):
         return Check(False, f"figure is {ctx.render.width}x{ctx.render.height}, expected {size}x{size}", code="size")

@@ -66,7 +66,7 @@ def _coefficients(scene) -> set[sp.Rational]:
 
 def question_problem(ctx: VerifyContext) -> str | None:
     d = ctx.rendered.draft
-    question = d.question
+    question = ctx.question or d.question  # the text as it ships: its frame and MathVerse version
     named = {n: g.value for g in d.givens for n in given_names(g)}
     coords: dict[str, dict[str, sp.Expr]] = {}
     for g in d.givens:

@@ -61,7 +61,16 @@ def coverage(mask: np.ndarray, stroke: tuple[float, float, float, float], r: int
     return hit / len(pts)
 
 
-@register_verifier("tool", role="tool", kinds=["interaction", "instruction"])
+def _submitted_tool(ctx: VerifyContext, after: np.ndarray, share: float) -> Check:
+    """A tool edit without a scene to place it: a small real edit (checked above) that draws the
+    stored edited image when the source has one."""
+    stored = ctx.submitted.stored_edited
+    if stored is not None and (stored.shape != after.shape or not np.array_equal(stored, after)):
+        return Check(False, "tool code does not reproduce the stored edited image", code="reproduce")
+    return Check(True, f"tool code re-run in the sandbox edits {share:.2%} of the figure", score=1.0)
+
+
+@register_verifier("tool", role="tool", kinds=["interaction", "instruction"], needs_scene=False)
 def verify_tool(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, "no original figure to edit", code="render")
@@ -78,6 +87,8 @@ def verify_tool(ctx: VerifyContext) -> Check:
     share = changed / mask.size
     if share > MAX_CHANGED:
         return Check(False, f"the tool code changed {share:.1%} of the image (max {MAX_CHANGED:.0%})", code="stray")
+    if ctx.rendered is None:
+        return _submitted_tool(ctx, t.rgb, share)
     stray = int((mask & ~expected_region(ctx, mask.shape)).sum())
     if stray > 0.02 * changed:
         return Check(False, f"{stray} changed pixels lie away from the expected construction", code="stray")

@@ -37,11 +37,17 @@ def test_round_trip_and_tampered_rows(tmp_path, small_seeds):
     accepted = {g["id"] for g in got if g["accepted"]}
     assert accepted == {row["id"] for row in rows}  # identical ids
     failed = {(g["id"], g["verifier"]) for g in got if not g["passed"]}
-    assert ("tampered-answer", "answer") in failed
+    assert ("tampered-answer", "format") in failed
     assert ("hostile-tool", "tool") in failed
     assert ("wrong-figure", "image") in failed
     reasons = " ".join(g["reason"] for g in got if g["id"] == "hostile-tool" and not g["passed"])
     assert "os.system is not allowed" in reasons
+    # One registry judged every row: what needs a scene is on record as not checkable, by source.
+    q = flywheel_cli("query", "-c", str(dst), "-f", "json", "SELECT * FROM verdicts_by_source")
+    by = {(r["source"], r["verifier"]): r for r in json.loads(q.stdout)}
+    assert by[("import", "figure")]["not_checkable"] == by[("import", "figure")]["verdicts"] == len(rows) + 3
+    assert by[("import", "figure")]["passed"] == by[("import", "figure")]["failed"] == 0
+    assert by[("import", "image")]["passed"] >= len(rows) and by[("import", "image")]["failed"] >= 1
 
 
 def test_samples_worded_alike_round_trip_with_their_knowledge(tmp_path):

@@ -164,13 +164,13 @@ def test_anything_that_raises_while_a_row_is_checked_is_that_rows_rejection(expo
     path, rows, schema = exported
     from flywheel.io import importing
 
-    def answer_verdict(sid, row):
-        if sid == rows[0]["id"]:
+    def judged(ctx):
+        if ctx.sample_id == rows[0]["id"]:
             raise RuntimeError("a checker bug\nsecond line")
-        return real(sid, row)
+        return real(ctx)
 
-    real = importing._answer_verdict
-    monkeypatch.setattr(importing, "_answer_verdict", answer_verdict)
+    real = importing.run_verifiers
+    monkeypatch.setattr(importing, "run_verifiers", judged)
     f = write(tmp_path / "two.parquet", rows[:2], schema)
     with Catalog(tmp_path / "c.duckdb") as cat:
         res = import_v_interaction(open_v_interaction(f), cat, workers=2)

@@ -12,6 +12,7 @@ the identity square, so `layout.to_px` is the image's pixel grid.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +124,35 @@ class ChartScene(Scene):
 
         return render_chart(draft)
 
+    def filled_regions(self, layout) -> list[list[tuple[float, float]]]:
+        """Pixel polygons the figure fills with colour (the `figure` verifier's allowed ink beyond
+        strokes; black ink there is still stray): each bar or box, each marker's disc, the pie."""
+        px = {k: layout.to_px(*v) for k, v in self.floats().items()}
+        quads = {n.rsplit(".", 1)[0] for n in px if n.endswith(".bl")}
+        polys = [[px[f"{q}.{c}"] for c in ("bl", "tl", "tr", "br")] for q in sorted(quads) if f"{q}.tr" in px]
+        polys += [_disc(px[n], MARKER_PX) for n in px if n.endswith(".pt")]
+        if "pie.o" in px:
+            polys.append(_disc(px["pie.o"], float(self.extra["r"]) + 2))
+        return polys
+
+    def text_regions(self, layout) -> list[list[tuple[float, float]]]:
+        """The margins outside the axes frame, where tick labels, axis names and the legend print."""
+        if self.frame is None:
+            return []
+        s, fr = layout.size, self.frame
+        x0, y0 = layout.to_px(fr.left, fr.top)
+        x1, y1 = layout.to_px(fr.right, fr.bottom)
+        return [[(0, 0), (s, 0), (s, y0), (0, y0)], [(0, y1), (s, y1), (s, s), (0, s)],
+                [(0, 0), (x0, 0), (x0, s), (0, s)], [(x1, 0), (s, 0), (s, s), (x1, s)]]
+
     def texts(self) -> list[str]:
         """Every text the figure prints: title, free labels and the tick labels of both axes."""
         return [self.title, self.xlabel, self.ylabel, *self.labeled] + [t for _, t in self.xticks + self.yticks]
+
+
+MARKER_PX = 6.0  # radius a line chart's marker (7 pt) or a scatter dot (s=36) may fill
+
+
+def _disc(c: tuple[float, float], r: float, n: int = 24) -> list[tuple[float, float]]:
+    t = [2 * math.pi * i / n for i in range(n)]
+    return [(c[0] + r * math.cos(a), c[1] + r * math.sin(a)) for a in t]
