@@ -63,7 +63,7 @@ class VerifierSpec:
 # Domain verifiers register with their domain (flywheel/domains/registry.py), the rest here.
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verify",
-    ["flywheel.verify.image", "flywheel.verify.tool", "flywheel.kinds.verifiers", "flywheel.verify.duplicate"],
+    ["flywheel.verify.image", "flywheel.verify.labels", "flywheel.verify.tool", "flywheel.kinds.verifiers", "flywheel.verify.duplicate"],
 )
 
 

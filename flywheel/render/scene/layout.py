@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flywheel.render.scene import coords, elements, pixels
+from flywheel.render.scene import coords, elements, pixels, values
 from flywheel.render.scene.model import Scene
 
 SIZE = 448  # px; figures are square
@@ -34,6 +34,7 @@ class Layout:
     size: int = SIZE
     labels: dict[str, tuple[float, float]] = field(default_factory=dict)  # centre, px
     plane_texts: list[coords.PlaneText] = field(default_factory=list)  # tick labels, axis names, O
+    values: list[values.ValueLabel] = field(default_factory=list)  # the givens printed beside their elements
 
     def to_px(self, x: float, y: float) -> tuple[float, float]:
         s = self.size / self.span
@@ -113,8 +114,9 @@ def right_mark_px(a, v, b, s: float = RIGHT_PX) -> np.ndarray:
     return np.stack([v + s * ua, v + s * (ua + ub), v + s * ub])
 
 
-def place_labels(scene: Scene, layout: Layout) -> Layout:
-    """Put each label beside its point, off every stroke, inside the canvas, apart from other labels."""
+def place_labels(scene: Scene, layout: Layout, givens=(), question: str = "") -> Layout:
+    """Put each label beside its point, off every stroke, inside the canvas, apart from other labels;
+    then each given's value beside its element (`values.py`), then the tick labels in what room is left."""
     pts = {k: layout.to_px(*v) for k, v in scene.floats().items()}
     segs = obstacle_segments(scene, layout)
     names = list(dict.fromkeys(scene.labeled + scene.construction.points))
@@ -128,6 +130,9 @@ def place_labels(scene: Scene, layout: Layout) -> Layout:
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, placed + dots, layout.size)
         layout.labels[name] = best
         placed.append(label_box(*best, name))
+    if givens:
+        layout.values = values.place_values(scene, layout, givens, question, segs, placed + dots)
+        placed += [v.box for v in layout.values]
     if plane is not None:
         regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
         layout.plane_texts += coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],
@@ -194,6 +199,7 @@ def place_new_labels(scene: Scene, layout: Layout, names: list[str]) -> Layout:
     taken = [(pts[n][0] - 3, pts[n][1] - 3, pts[n][0] + 3, pts[n][1] + 3) for n in shown]
     taken += [label_box(*xy, n) for n, xy in layout.labels.items()]
     taken += [t.box for t in layout.plane_texts]  # tick labels and axis names stay readable
+    taken += [v.box for v in layout.values]  # and so do the givens' values
     for name in names:
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, taken, layout.size)
         layout.labels[name] = best

@@ -1,0 +1,149 @@
+"""Figure text read back from the rendered PNG: every label says what the scene says, where the layout put it.
+
+`image.labels` re-renders each expected text alone (`render/scene/text.py`: the figure's own Agg
+renderer, same font, same sub-pixel phase) and correlates it with the figure's pixels around the
+laid-out centre. A point letter or a given's value that was changed (AB = 16 drawn as 17), moved to
+another element or dropped reads back as a poor match there and is rejected; so is a given the
+figure does not show beside its own element (`givens_on_figure`, which the `modality` verifier of
+the question versions calls too). Texts without a laid-out place (a chart's, placed by matplotlib)
+are read back where the renderer reports them. Failure code: labels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from flywheel.render.execute import TextBox
+from flywheel.render.scene import elements, text
+from flywheel.verify.registry import Check, VerifyContext, register_verifier
+
+MATCH = 0.9  # normalised correlation of a text with its own rendering; a changed digit scores ≤ ~0.85
+SLACK_PX = 4  # search window around the laid-out centre (rounding of emitted coordinates, anti-aliasing)
+PLACE_PX = 3.0  # a drawn text box this far from its laid-out centre is misplaced
+
+
+@dataclass(frozen=True)
+class Expected:
+    text: str
+    cx: float
+    cy: float
+    what: str  # for people: "point A", "the value of AB"
+
+
+def expected_texts(rendered) -> list[Expected]:
+    """Every text the scene puts on the figure at a laid-out place: point letters, element texts,
+    axis and tick labels, and the givens' values."""
+    scene, lay = rendered.draft.scene, rendered.layout
+    out = [Expected(n, *lay.labels[n], f"point {n}") for n in scene.labeled if n in lay.labels]
+    out += [Expected(t, x, y, f"text {t!r}") for t, x, y in elements.texts(scene, lay)]
+    out += [Expected(t.text, t.cx, t.cy, f"axis text {t.text!r}") for t in lay.plane_texts]
+    out += [Expected(v.text, v.cx, v.cy, f"the value of {v.measure.describe()}") for v in lay.values]
+    return out
+
+
+def ink_of(rgb: np.ndarray) -> np.ndarray:
+    """Darkness 0..1 (any colour of text on a light ground reads as ink)."""
+    return 1.0 - rgb.min(axis=2).astype(np.float32) / 255.0
+
+
+def read_back(ink: np.ndarray, box: TextBox, content: str, cx: float, cy: float) -> float:
+    """Best normalised correlation of `content`, set as `box` was set, with the figure around (cx, cy).
+
+    The template takes the box's horizontal sub-pixel phase; the vertical one is tried at four
+    quarters (Agg rounds the baseline in its own frame), which keeps a clean label at ≥ 0.95."""
+    font = text.Font(box.family or "DejaVu Serif", box.style, box.size or 12.0, box.weight)
+    rot = int(round(box.rotation / 90.0)) * 90 % 360
+    fx = 0.0 if rot else round(box.phase[0] * 8) / 8 % 1.0
+    return max(_correlate(ink, text.ink(content, font, fx, fy, rotation=rot), cx, cy) for fy in _Y_PHASES)
+
+
+_Y_PHASES = (0.0, 0.25, 0.5, 0.75)
+
+
+def _correlate(ink: np.ndarray, t: np.ndarray, cx: float, cy: float) -> float:
+    th, tw = t.shape
+    y0, x0 = int(round(cy - th / 2)) - SLACK_PX, int(round(cx - tw / 2)) - SLACK_PX
+    h, w = ink.shape
+    if y0 < 0 or x0 < 0 or y0 + th + 2 * SLACK_PX > h or x0 + tw + 2 * SLACK_PX > w:
+        return 0.0
+    crop = ink[y0 : y0 + th + 2 * SLACK_PX, x0 : x0 + tw + 2 * SLACK_PX]
+    win = sliding_window_view(crop, (th, tw))
+    wz = win - win.mean(axis=(2, 3), keepdims=True)
+    tz = t - t.mean()
+    den = np.sqrt((wz * wz).sum(axis=(2, 3)) * float((tz * tz).sum())) + 1e-9
+    return float((np.einsum("ijkl,kl->ij", wz, tz) / den).max())
+
+
+def _box_at(boxes: list[TextBox], content: str, cx: float, cy: float) -> TextBox | None:
+    near = [b for b in boxes if b.text == content
+            and math.hypot((b.x0 + b.x1) / 2 - cx, (b.y0 + b.y1) / 2 - cy) <= PLACE_PX]
+    return near[0] if near else None
+
+
+def label_problems(ctx: VerifyContext) -> list[str]:
+    """What the figure's pixels do not show: each expected text at its place with its own content."""
+    boxes, ink = ctx.render.labels, ink_of(ctx.render.rgb)
+    out, used = [], set()
+    for e in expected_texts(ctx.rendered):
+        if "\n" in e.text:  # a two-line label (a pie sector's name and share): its lines are not laid out apart
+            continue
+        b = _box_at(boxes, e.text, e.cx, e.cy)
+        if b is None:
+            elsewhere = [x for x in boxes if x.text == e.text]
+            out.append(f"{e.what} ({e.text!r}) is not drawn at its place" + (" (it was moved)" if elsewhere else ""))
+            continue
+        used.add(id(b))
+        score = read_back(ink, b, e.text, e.cx, e.cy)
+        if score < MATCH:
+            out.append(f"{e.what} does not read as {e.text!r} on the figure (match {score:.2f})")
+    for b in boxes:  # texts without a laid-out place (a chart's): read where the renderer put them
+        if id(b) not in used and b.text.strip() and "$" not in b.text and "\n" not in b.text:
+            score = read_back(ink, b, b.text, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2)
+            if score < MATCH:
+                out.append(f"text {b.text!r} does not read back from the figure (match {score:.2f})")
+    return out
+
+
+def givens_on_figure(ctx: VerifyContext) -> list[str]:
+    """The givens a reader cannot read off the figure: no value label, a label that does not read back
+    as its value, or one that is not beside its own element. A right angle's mark is its value."""
+    draft, lay = ctx.rendered.draft, ctx.rendered.layout
+    scene = draft.scene
+    if ctx.render is None:
+        return [g.measure.describe() for g in draft.givens]
+    ink = ink_of(ctx.render.rgb)
+    missing = []
+    for g in draft.givens:
+        m = g.measure
+        if m.kind == "angle" and len(m.points) == 3 and abs(float(g.value) - 90) < 1e-9:
+            a, v, b = m.points
+            if not any(r.v == v and {r.a, r.b} == {a, b} for r in scene.right_marks):
+                missing.append(f"{m.describe()} = 90° (no right-angle mark)")
+            continue
+        label = next((x for x in lay.values if x.measure == m
+                      or (m.kind in ("x", "y") and x.measure.kind in ("x", "y") and x.measure.points == m.points)), None)
+        if label is None:
+            missing.append(f"{m.describe()} (no value label)")
+            continue
+        box = _box_at(ctx.render.labels, label.text, label.cx, label.cy)
+        if box is None or read_back(ink, box, label.text, label.cx, label.cy) < MATCH:
+            missing.append(f"{m.describe()} (its value {label.text!r} is not legible at its place)")
+        elif not math.isnan(label.near[0]) and label.distance_to_element() > label.reach:
+            missing.append(f"{m.describe()} (its value {label.text!r} is {label.distance_to_element():.0f} px from its element)")
+    return missing
+
+
+@register_verifier("image.labels", role="image")
+def verify_labels(ctx: VerifyContext) -> Check:
+    if ctx.render is None:
+        return Check(False, ctx.render_error or "the figure did not render", code="render")
+    problems = label_problems(ctx) + [f"given not on the figure: {m}" for m in givens_on_figure(ctx)]
+    if problems:
+        return Check(False, "; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""),
+                     code="labels")
+    n = len(ctx.render.labels)
+    return Check(True, f"{n} texts read back at their places; {len(ctx.rendered.draft.givens)} givens on the figure")
