@@ -287,19 +287,42 @@ def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
     nearest text for the point's name."""
     ox, oy = layout.to_px(0, 0)
     xt, yt = plane.ticks(layout)
-    cands = []
-    for v in xt:
+
+    def x_spot(v: int) -> tuple[str, list[tuple[float, float]]] | None:
         x = layout.to_px(v, 0)[0]
-        if not any(abs(x - p[0]) < 8 and abs(oy - p[1]) < 8 for p in named):
-            cands.append((tick_text(v), [(x, oy + TICK_PX + 12)]))
-    for v in yt:
+        if any(abs(x - p[0]) < 8 and abs(oy - p[1]) < 8 for p in named):
+            return None
+        return tick_text(v), [(x, oy + TICK_PX + 12)]
+
+    def y_spot(v: int) -> tuple[str, list[tuple[float, float]]] | None:
         y, t = layout.to_px(0, v)[1], tick_text(v)
-        w = text_box(t, 0, 0, True)[2]
-        if not any(abs(y - p[1]) < 8 and abs(ox - p[0]) < 8 for p in named):
-            cands.append((t, [(ox - TICK_PX - 4 - w, y)]))
-    if own is not None:
-        cands = [(t, spots) for t, spots in cands if not _nearer_than_own(text_box(t, *spots[0], True), named, own)]
-    return _place(cands, True, layout, strokes, taken, regions, plane)
+        if any(abs(y - p[1]) < 8 and abs(ox - p[0]) < 8 for p in named):
+            return None
+        return t, [(ox - TICK_PX - 4 - text_box(t, 0, 0, True)[2], y)]
+
+    out: list[PlaneText] = []
+    for vals, spot in ((xt, x_spot), (yt, y_spot)):
+        out += _regular(vals, plane.tick_step(layout), spot, own, named, layout, strokes, taken + [p.box for p in out],
+                        regions, plane)
+    return out
+
+
+def _regular(vals: list[int], step: int, spot, own, named, layout: Layout, strokes, taken, regions, plane) -> list[PlaneText]:
+    """The tick labels of one axis at every k-th tick, for the smallest k (1…4) whose labels all find a
+    clear spot, or none: a scale labelled 1, 3, 6, 7, 9 reads as a broken scale."""
+    for k in (1, 2, 3, 4):
+        chosen = [v for v in vals if (v // step) % k == 0]
+        if not chosen or len(chosen) < min(2, len(vals)):
+            continue
+        cands = [spot(v) for v in chosen]
+        if any(c is None for c in cands):
+            continue
+        if own is not None and any(_nearer_than_own(text_box(t, *spots[0], True), named, own) for t, spots in cands):
+            continue
+        placed = _place(cands, True, layout, strokes, taken, regions, plane)
+        if len(placed) == len(cands):
+            return placed
+    return []
 
 
 def _nearer_than_own(box: pixels.Rect, named: list[tuple[float, float]], own: list[pixels.Rect]) -> bool:

@@ -19,7 +19,7 @@ from flywheel.render.scene.layout import (
     right_mark_px,
 )
 from flywheel.render.scene.model import Scene
-from flywheel.render.scene.text import VALUE_FONT
+from flywheel.render.scene.text import VALUE_FONT, pil_font_line
 
 LINE_W = 1.8  # pt
 TOOL_RGB = (214, 39, 40)
@@ -155,7 +155,7 @@ def tool_code(scene: Scene, layout: Layout) -> str:
     if c.hatches and scene.coordinate_plane is not None:
         body += coords.tool_lines(scene.coordinate_plane, c.hatches, layout)
     if c.points:
-        body.append(f"font = ImageFont.load_default(size={round(FONT_PX)})")
+        body.append(pil_font_line(round(FONT_PX)))  # the figure's serif italic, as its own point letters
     for name in c.points:
         (x, y), (lx, ly) = px[name], layout.labels[name]
         body.append(f"draw.ellipse(({_r(x - 4)}, {_r(y - 4)}, {_r(x + 4)}, {_r(y + 4)}), fill=RED)")

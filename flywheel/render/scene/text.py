@@ -73,3 +73,11 @@ def ink(text: str, font: Font, fx: float = 0.0, fy: float = 0.0, rotation: int =
         return np.zeros((1, 1))
     a = a[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     return np.rot90(a, rotation // 90) if rotation % 360 else a
+
+
+def pil_font_line(size: int, italic: bool = True, var: str = "font") -> str:
+    """Tool-code statement loading the figure's own serif (matplotlib ships it, so it exists wherever
+    the figure code runs), so the labels a construction adds match the figure's."""
+    face = "DejaVuSerif-Italic.ttf" if italic else "DejaVuSerif.ttf"
+    return (f"import matplotlib\n{var} = ImageFont.truetype(os.path.join(matplotlib.get_data_path(), 'fonts', 'ttf', "
+            f"{face!r}), size={size})")

@@ -192,8 +192,8 @@ def _beside(p, q):
         u = d / L
         n = np.array([-u[1], u[0]])
         half = abs(n[0]) * w / 2 + abs(n[1]) * h / 2  # the box's half-extent across the segment
-        ts = np.array([0.5, 0.42, 0.58, 0.33, 0.67])
-        offs = np.array([4.0, 8.0, 13.0])
+        ts = np.array([0.5, 0.42, 0.58, 0.33, 0.67, 0.25, 0.75, 0.18, 0.82])
+        offs = np.array([4.0, 8.0, 13.0, 19.0])
         T, S, O = np.meshgrid(ts, [1.0, -1.0], offs, indexing="ij")
         T, S, O = T.ravel(), S.ravel(), O.ravel()
         c = p_[None, :] + T[:, None] * d[None, :] + (S * (half + GAP_PX + O))[:, None] * n[None, :]
