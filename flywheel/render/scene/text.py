@@ -37,7 +37,7 @@ def _prop(font: Font):
     return FontProperties(family=font.family, style=font.style, size=font.size, weight=font.weight)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=16)
 def _renderer(w: int, h: int):
     from matplotlib.backends.backend_agg import RendererAgg
 
@@ -56,18 +56,17 @@ def box(text: str, font: Font, cx: float, cy: float, pad: float = 1.0) -> pixels
     return (cx - w / 2 - pad, cy - h / 2 - pad, cx + w / 2 + pad, cy + h / 2 + pad)
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=8192)
 def ink(text: str, font: Font, fx: float = 0.0, fy: float = 0.0, rotation: int = 0) -> np.ndarray:
     """Coverage (0..1, rows down) of `text` drawn alone with its box's lower-left corner at the
     sub-pixel phase (fx, fy) of display space, cropped to its ink; quarter-turn rotations only."""
     w, h, d = extent(text, font)
     d = max(d, extent("lp", font)[2])  # matplotlib's box reaches down to the descent of "lp" at least
-    W, H = int(w) + 24, int(h) + 24
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    r = RendererAgg(W, H, DPI)  # a fresh canvas: Agg has no cheap clear
+    W, H = (int(w) + 24) // 32 * 32 + 32, (int(h) + 24) // 32 * 32 + 32  # few canvas sizes: reused, cleared
+    r = _renderer(W, H)
+    r.clear()
     r.draw_text(r.new_gc(), 8 + fx, H - (8 + fy) - d, text, _prop(font), 0)
-    a = np.asarray(r.buffer_rgba())[..., 3] / 255.0
+    a = np.asarray(r.buffer_rgba())[..., 3] / 255.0  # a new array: the canvas is drawn on again
     ys, xs = np.nonzero(a > 0.02)
     if len(ys) == 0:
         return np.zeros((1, 1))

@@ -23,10 +23,11 @@ from flywheel.render.scene import pixels, text
 from flywheel.render.scene.model import AngleMark, Measure, RightMark, Scene
 
 GAP_PX = 3.0  # clearance between a value label and any stroke
-NEAR_PX = 34.0  # a label farther than this from its element is not "beside" it
+NEAR_PX = 40.0  # a label farther than this from its element is not "beside" it
 COORD_REACH_PX = 60.0  # a point's coordinates, which can be long: "(−546/61, −816/305)"
 # A label that names its quantity ("AC = 28", "g = 10 m/s²") reads unambiguously wherever it sits.
-ANGLE_REACH_PX = 50.0  # an angle's value sits beyond its arc (20 px), measured from the vertex
+ANGLE_REACH_PX = 60.0  # an angle's value sits beyond its arc (20 px), measured from the vertex
+SIN_REACH_PX = 75.0  # "sin θ = 4/5" is wider and starts farther out
 UNITS = ("m/s²", "m/s", "km/h", "cm²", "m²", "cm", "mm", "km", "kg", "m", "N", "V", "Ω", "A", "J", "W", "s")
 _ARROW_UNITS = {"force": "N", "launch_speed": "m/s"}
 _SYMBOL_UNITS = {"emf": "V", "resistance": "Ω"}
@@ -59,7 +60,7 @@ def value_text(v) -> str:
     if v.is_Rational:
         s = str(int(v)) if v.is_Integer else f"{abs(v.p)}/{v.q}"
         return ("−" + s.lstrip("-")) if v < 0 else s
-    return sp.pretty(v, use_unicode=True).replace("-", "−") if "\n" not in sp.pretty(v, use_unicode=True) else str(v)
+    return re.sub(r"sqrt\((\w+)\)", r"√\1", str(v)).replace("*√", "√").replace("*", "·").replace("-", "−")
 
 
 def unit_of(question: str, value: str) -> str:
@@ -96,8 +97,10 @@ def place_values(scene: Scene, lay, givens, question: str, segs: np.ndarray, tak
     for measure, label, near, spots, reach in _wanted(scene, px, givens, question):
         w, h, _ = text.extent(label, text.VALUE_FONT)
         cands, pref = spots(w, h)
-        cands, pref = _with_fallback(cands, pref, near, lay.size, w, h)
-        k = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
+        k, cost = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
+        if cost >= 50:  # nothing clear beside its element: any clear spot, the nearer the better
+            cands, pref = _fallback(near, lay.size, w, h)
+            k, _ = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
         v = ValueLabel(measure, label, float(cands[k, 0]), float(cands[k, 1]), near, reach)
         out.append(v)
         taken.append(v.box)
@@ -130,7 +133,7 @@ def _wanted(scene: Scene, px, givens, question: str):
                 continue  # the right-angle mark says it; a "90°" on the mark would only clutter it
             yield m, f"{val}°", px[p[1]] * 2, _inside_angle(px[p[0]], px[p[1]], px[p[2]]), ANGLE_REACH_PX
         elif m.kind in _SINES and len(p) == 3 and all(n in px for n in p):
-            yield m, f"sin θ = {val}", px[p[1]] * 2, _inside_angle(px[p[0]], px[p[1]], px[p[2]], 34.0), ANGLE_REACH_PX + 14
+            yield m, f"sin θ = {val}", px[p[1]] * 2, _inside_angle(px[p[0]], px[p[1]], px[p[2]], 34.0), SIN_REACH_PX
         elif m.kind in ("length", *_ARROW_UNITS) and len(p) == 2 and all(n in px for n in p):
             unit = _ARROW_UNITS.get(m.kind, unit)
             shown = f"{val} {unit}".strip()
@@ -193,29 +196,27 @@ def _beside(p, q):
         n = np.array([-u[1], u[0]])
         half = abs(n[0]) * w / 2 + abs(n[1]) * h / 2  # the box's half-extent across the segment
         ts = np.array([0.5, 0.42, 0.58, 0.33, 0.67, 0.25, 0.75, 0.18, 0.82])
-        offs = np.array([4.0, 8.0, 13.0, 19.0])
-        T, S, O = np.meshgrid(ts, [1.0, -1.0], offs, indexing="ij")
-        T, S, O = T.ravel(), S.ravel(), O.ravel()
-        c = p_[None, :] + T[:, None] * d[None, :] + (S * (half + GAP_PX + O))[:, None] * n[None, :]
-        return c, 0.15 * O + 6.0 * np.abs(T - 0.5)
+        offs = np.array([4.0, 8.0, 13.0, 19.0, 27.0])
+        along, side, off = (g.ravel() for g in np.meshgrid(ts, [1.0, -1.0], offs, indexing="ij"))
+        c = p_[None, :] + along[:, None] * d[None, :] + (side * (half + GAP_PX + off))[:, None] * n[None, :]
+        return c, 0.15 * off + 6.0 * np.abs(along - 0.5)
 
     return spots
 
 
 def _inside_angle(a, v, b, r: float = 20.0):
-    """Spots along the bisector of the angle a-v-b, just beyond its arc, and a little to either side."""
+    """Spots inside the angle a-v-b just beyond its arc: on the bisector and turned towards either arm."""
 
     def spots(w, h):
         t0 = math.atan2(a[1] - v[1], a[0] - v[0])
-        t1 = math.atan2(b[1] - v[1], b[0] - v[0])
-        mid = t0 + ((t1 - t0 + math.pi) % (2 * math.pi) - math.pi) / 2
-        tilt = np.repeat(np.radians([0.0, 8.0, -8.0, 16.0, -16.0]), 4)
-        dist = np.tile([4.0, 9.0, 15.0, 22.0], 5)
-        ang = mid + tilt
+        half_angle = ((math.atan2(b[1] - v[1], b[0] - v[0]) - t0 + math.pi) % (2 * math.pi) - math.pi) / 2
+        tilt = np.repeat(np.array([0.0, 0.35, -0.35, 0.65, -0.65]) * half_angle, 5)
+        dist = np.tile([4.0, 9.0, 15.0, 22.0, 30.0], 5)
+        ang = t0 + half_angle + tilt
         half = np.abs(np.cos(ang)) * w / 2 + np.abs(np.sin(ang)) * h / 2
         rho = r + GAP_PX + half + dist
         c = np.stack([v[0] + rho * np.cos(ang), v[1] + rho * np.sin(ang)], axis=1)
-        return c, 0.15 * dist + 8.0 * np.abs(tilt)
+        return c, 0.15 * dist + 4.0 * np.abs(tilt)
 
     return spots
 
@@ -233,9 +234,9 @@ def _around(p, gap: float):
     return spots
 
 
-def _with_fallback(cands, pref, near, size: int, w: float, h: float):
-    """Add a coarse grid of the canvas, dearer with distance: a label that finds no clear spot beside
-    its element still gets a legible place (the label verifier then says it is not beside it)."""
+def _fallback(near, size: int, w: float, h: float):
+    """A coarse grid of the canvas, dearer with distance: a label that finds no clear spot beside its
+    element still gets a legible place (the label verifier then says whether it is beside it)."""
     xs = np.arange(w / 2 + 4, size - w / 2 - 4, 12.0)
     ys = np.arange(h / 2 + 4, size - h / 2 - 4, 12.0)
     gx, gy = np.meshgrid(xs, ys)
@@ -245,10 +246,10 @@ def _with_fallback(cands, pref, near, size: int, w: float, h: float):
     else:
         gap = _points_segment_gap(grid, near)
         far = 20.0 + 0.1 * gap
-    return np.concatenate([cands, grid]), np.concatenate([pref, far])
+    return grid, far
 
 
-def _cheapest(cands, pref, w, h, segs, taken, size, centre) -> int:
+def _cheapest(cands, pref, w, h, segs, taken, size, centre) -> tuple[int, float]:
     boxes = np.stack([cands[:, 0] - w / 2, cands[:, 1] - h / 2, cands[:, 0] + w / 2, cands[:, 1] + h / 2], axis=1)
     grown = boxes + np.array([-GAP_PX, -GAP_PX, GAP_PX, GAP_PX])
     cost = pref.astype(float).copy()
@@ -261,7 +262,8 @@ def _cheapest(cands, pref, w, h, segs, taken, size, centre) -> int:
     cost += 50 * pixels.rects_hit_segments(grown, segs)
     # Between equally good spots, the one outside the figure reads as a textbook's.
     cost -= 0.002 * np.hypot(cands[:, 0] - centre[0], cands[:, 1] - centre[1])
-    return int(np.argmin(cost))
+    k = int(np.argmin(cost)) if len(cost) else 0
+    return k, (float(cost[k]) if len(cost) else math.inf)
 
 
 def _points_segment_gap(pts: np.ndarray, seg) -> np.ndarray:
