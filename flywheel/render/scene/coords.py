@@ -292,13 +292,14 @@ def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
         x = layout.to_px(v, 0)[0]
         if any(abs(x - p[0]) < 8 and abs(oy - p[1]) < 8 for p in named):
             return None
-        return tick_text(v), [(x, oy + TICK_PX + 12)]
+        return tick_text(v), [(x, oy + TICK_PX + 12), (x, oy - TICK_PX - 12)]  # below the axis, else above
 
     def y_spot(v: int) -> tuple[str, list[tuple[float, float]]] | None:
         y, t = layout.to_px(0, v)[1], tick_text(v)
         if any(abs(y - p[1]) < 8 and abs(ox - p[0]) < 8 for p in named):
             return None
-        return t, [(ox - TICK_PX - 4 - text_box(t, 0, 0, True)[2], y)]
+        w = text_box(t, 0, 0, True)[2]
+        return t, [(ox - TICK_PX - 4 - w, y), (ox + TICK_PX + 4 + w, y)]  # left of the axis, else right
 
     out: list[PlaneText] = []
     for vals, spot in ((xt, x_spot), (yt, y_spot)):
@@ -309,15 +310,17 @@ def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
 
 def _regular(vals: list[int], step: int, spot, own, named, layout: Layout, strokes, taken, regions, plane) -> list[PlaneText]:
     """The tick labels of one axis at every k-th tick, for the smallest k (1…4) whose labels all find a
-    clear spot, or none: a scale labelled 1, 3, 6, 7, 9 reads as a broken scale."""
+    clear spot, or none: a scale labelled 1, 3, 6, 7, 9 reads as a broken scale. The one hole allowed
+    is a tick where a named point sits (its own letter labels that spot, as in a textbook)."""
     for k in (1, 2, 3, 4):
         chosen = [v for v in vals if (v // step) % k == 0]
         if not chosen or len(chosen) < min(2, len(vals)):
             continue
-        cands = [spot(v) for v in chosen]
-        if any(c is None for c in cands):
-            continue
-        if own is not None and any(_nearer_than_own(text_box(t, *spots[0], True), named, own) for t, spots in cands):
+        cands = [c for c in (spot(v) for v in chosen) if c is not None]
+        if own is not None:  # holes where a point's letter sits (or would be the nearer text to it)
+            cands = [(t, spots) for t, spots in cands if not _nearer_than_own(text_box(t, *spots[0], True), named, own)
+                     and not any(pixels.rects_overlap(text_box(t, *spots[0], True), b, GAP_PX) for b in own)]
+        if not cands:
             continue
         placed = _place(cands, True, layout, strokes, taken, regions, plane)
         if len(placed) == len(cands):

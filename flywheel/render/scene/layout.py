@@ -116,7 +116,7 @@ def right_mark_px(a, v, b, s: float = RIGHT_PX) -> np.ndarray:
 
 def place_labels(scene: Scene, layout: Layout, givens=(), question: str = "") -> Layout:
     """Put each label beside its point, off every stroke, inside the canvas, apart from other labels;
-    then each given's value beside its element (`values.py`), then the tick labels in what room is left."""
+    then the tick labels of a coordinate plane, then each given's value beside its element (`values.py`)."""
     pts = {k: layout.to_px(*v) for k, v in scene.floats().items()}
     segs = obstacle_segments(scene, layout)
     names = list(dict.fromkeys(scene.labeled + scene.construction.points))
@@ -130,13 +130,14 @@ def place_labels(scene: Scene, layout: Layout, givens=(), question: str = "") ->
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, placed + dots, layout.size)
         layout.labels[name] = best
         placed.append(label_box(*best, name))
+    if plane is not None:  # a regular scale first: the values find room around it more easily than it around them
+        regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
+        ticks = coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],
+                                         [label_box(*layout.labels[n], n) for n in names])
+        layout.plane_texts += ticks
+        placed += [t.box for t in ticks]
     if givens:
         layout.values = values.place_values(scene, layout, givens, question, segs, placed + dots)
-        placed += [v.box for v in layout.values]
-    if plane is not None:
-        regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
-        layout.plane_texts += coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],
-                                                       [label_box(*layout.labels[n], n) for n in names])
     return layout
 
 
