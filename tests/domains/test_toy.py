@@ -19,7 +19,7 @@ def test_toy_samples_are_synthesized_verified_by_its_verifiers_and_exported(toy,
     assert len(samples) == 5 and {(d, g) for _, d, g in samples} == {("toy", "toy.square_diagonal")}
     verdicts = catalog_rows(db, "SELECT DISTINCT verifier FROM verdicts v JOIN samples s ON s.id = v.sample_id "
                                 "WHERE s.accepted AND v.passed ORDER BY 1")
-    assert [v for (v,) in verdicts] == ["answer.toy", "duplicate", "image", "image.toy", "tool"]
+    assert [v for (v,) in verdicts] == ["answer.toy", "duplicate", "image", "image.labels", "image.toy", "tool"]
     with Catalog(db, read_only=True) as cat:
         path = get_exporter("v-interaction")(cat, tmp_path / "out", None)
     table = pq.read_table(path).to_pylist()

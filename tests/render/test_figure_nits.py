@@ -24,8 +24,8 @@ def test_tick_labels_form_a_regular_scale_or_none(generator):
         xt, yt = scene.coordinate_plane.ticks(lay)
         named = [lay.to_px(*scene.floats()[n]) for n in scene.labeled + scene.construction.points]
         texts = [t for t in lay.plane_texts if t.tick]
-        for ticks, at in ((xt, lambda v: lay.to_px(v, 0)), (yt, lambda v: lay.to_px(0, v))):
-            here = {v: at(v) for v in ticks}
+        for here in ({v: lay.to_px(v, 0) for v in xt}, {v: lay.to_px(0, v) for v in yt}):
+            ticks = list(here)
             shown = {v for v, (x, y) in here.items() for t in texts
                      if t.text == tick_text(v) and (abs(t.cx - x) < 1 or abs(t.cy - y) < 1)}
             if not shown:
@@ -42,3 +42,14 @@ def test_construction_labels_use_the_figures_serif():
     assert "DejaVuSerif-Italic.ttf" in r.tool_code and "load_default" not in r.tool_code
     ctx, _ = execute("t", r, None, "plane_geometry")
     assert ctx.tool.error is None and ctx.tool.png
+
+
+def test_curves_are_named_when_there_is_more_than_one():
+    for generator, seed in (("analytic.log_reflection", 0), ("analytic.circle_chord", 1), ("analytic.area_parabola_line", 2)):
+        r = rendered(generator, seed)
+        curves = {c.name for c in r.draft.scene.coordinate_plane.curves}
+        names = {t.text for t in r.layout.plane_texts if not t.tick}
+        assert len(curves) > 1 and curves <= names, (generator, curves, names)
+    single = rendered("analytic.tangent_length", 0)  # one curve (and a tangent the tool draws): no name needed
+    assert len(single.draft.scene.coordinate_plane.curves) == 1
+    assert {t.text for t in single.layout.plane_texts if not t.tick} <= {"x", "y", "O"}

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from flywheel.render.scene import pixels
+from flywheel.render.scene import pixels, text
 
 if TYPE_CHECKING:
     from flywheel.render.scene.layout import Layout
@@ -340,12 +340,12 @@ def _place(cands, tick: bool, layout: Layout, strokes, taken, regions, plane) ->
     """First clear spot of each text: off every stroke but its own axis, off dots, texts and hatched regions."""
     out: list[PlaneText] = []
     others = _without_axes(strokes, layout, plane)
-    for text, spots in cands:
+    for content, spots in cands:
         for cx, cy in spots:
-            box = text_box(text, cx, cy, tick)
+            box = text_box(content, cx, cy, tick)
             grown = (box[0] - GAP_PX, box[1] - GAP_PX, box[2] + GAP_PX, box[3] + GAP_PX)
             if _clear(grown, others, taken + [p.box for p in out], regions, layout.size):
-                out.append(PlaneText(text, cx, cy, tick))
+                out.append(PlaneText(content, cx, cy, tick))
                 break
     return out
 
@@ -455,3 +455,35 @@ def area_between_exact(scene, upper: str, lower: str, a: str, b: str) -> sp.Expr
         prim = sp.Poly(gap, T).integrate()
         return sp.Abs(prim.eval(xb) - prim.eval(xa))
     return sp.Abs(sp.integrate(gap, (T, xa, xb)))
+
+
+def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
+                      regions: list[np.ndarray]) -> list[PlaneText]:
+    """With more than one curve, each is named beside itself near one end (as "l", "f", "g" in print).
+    Pieces of one function (f1, f2, f3 of a piecewise graph) are one curve and stay unnamed."""
+    names = list(dict.fromkeys(c.name for c in plane.curves))
+    if len({n.rstrip("0123456789") for n in names}) < 2:
+        return []
+    cands = []
+    for c in plane.curves:
+        pieces = [p for p in plane.pieces(c) if len(p) > 1]
+        if not pieces:
+            continue
+        px = np.array([layout.to_px(x, y) for x, y in max(pieces, key=len)])
+        spots = []
+        for frac in (0.92, 0.08, 0.8, 0.2, 0.65, 0.35, 0.5):
+            i = min(int(frac * (len(px) - 1)), len(px) - 2)
+            (x0, y0), (x1, y1) = px[i], px[i + 1]
+            d = math.hypot(x1 - x0, y1 - y0) or 1.0
+            nx, ny = -(y1 - y0) / d, (x1 - x0) / d
+            spots += [(x0 + s * r * nx, y0 + s * r * ny) for r in (14, 22) for s in (1, -1)]
+        cands.append((c.name, spots))
+    # Its exact extent against every stroke (axes included) and hatched region: a name sits off the curves.
+    font = text.Font("DejaVu Serif", "italic", float(AXIS_FONT))
+    out: list[PlaneText] = []
+    for name, spots in cands:
+        for cx, cy in spots:
+            if _clear(text.box(name, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
+                out.append(PlaneText(name, cx, cy, False))
+                break
+    return out

@@ -130,8 +130,11 @@ def place_labels(scene: Scene, layout: Layout, givens=(), question: str = "") ->
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, placed + dots, layout.size)
         layout.labels[name] = best
         placed.append(label_box(*best, name))
-    if plane is not None:  # a regular scale first: the values find room around it more easily than it around them
+    if plane is not None:  # curve names, then a regular scale: the values find room around them more easily
         regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
+        named_curves = coords.place_curve_names(plane, layout, segs, placed + dots, regions)
+        layout.plane_texts += named_curves
+        placed += [t.box for t in named_curves]
         ticks = coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],
                                          [label_box(*layout.labels[n], n) for n in names])
         layout.plane_texts += ticks

@@ -98,7 +98,9 @@ def place_values(scene: Scene, lay, givens, question: str, segs: np.ndarray, tak
         w, h, _ = text.extent(label, text.VALUE_FONT)
         cands, pref = spots(w, h)
         k, cost = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
-        if cost >= 50:  # nothing clear beside its element: any clear spot, the nearer the better
+        if cost >= 50:  # nothing clear beside its element: the value names its quantity, in any clear spot
+            label, reach = _named(measure, label), math.inf
+            w, h, _ = text.extent(label, text.VALUE_FONT)
             cands, pref = _fallback(near, lay.size, w, h)
             k, _ = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
         v = ValueLabel(measure, label, float(cands[k, 0]), float(cands[k, 1]), near, reach)
@@ -108,6 +110,15 @@ def place_values(scene: Scene, lay, givens, question: str, segs: np.ndarray, tak
 
 
 # ---- which label each given gets, and where it may go ---------------------------------------------
+
+
+def _named(m: Measure, label: str) -> str:
+    """The label that says which quantity it gives ("OF = 10 cm", "∠ABC = 40°", "P(1, −3)")."""
+    if "=" in label:
+        return label
+    if m.kind in ("x", "y"):
+        return f"{m.points[0]}{label}" if label.startswith("(") else label
+    return f"{m.describe()} = {label}"
 
 
 def _wanted(scene: Scene, px, givens, question: str):
