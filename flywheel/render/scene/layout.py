@@ -182,15 +182,7 @@ def _best_spot(name, p, dirs, segs, taken, size):
         clear = np.abs(diff).min(axis=1)
     else:
         clear = np.full(len(ang), math.pi)
-    cost = dist * 0.05 - clear
-    out = (boxes[:, 0] < 3) | (boxes[:, 1] < 3) | (boxes[:, 2] > size - 3) | (boxes[:, 3] > size - 3)
-    cost += 100 * out
-    if taken:
-        t = np.asarray(taken)[None, :, :]
-        g = grown[:, None, :]
-        hit = ~((g[..., 2] <= t[..., 0]) | (t[..., 2] <= g[..., 0]) | (g[..., 3] <= t[..., 1]) | (t[..., 3] <= g[..., 1]))
-        cost += 50 * hit.any(axis=1)
-    cost += 50 * pixels.rects_hit_segments(grown, segs)
+    cost = dist * 0.05 - clear + pixels.crowding_cost(boxes, grown, taken, segs, size)
     k = int(np.argmin(cost))
     return (float(cx[k]), float(cy[k]))
 

@@ -263,14 +263,7 @@ def _fallback(near, size: int, w: float, h: float):
 def _cheapest(cands, pref, w, h, segs, taken, size, centre) -> tuple[int, float]:
     boxes = np.stack([cands[:, 0] - w / 2, cands[:, 1] - h / 2, cands[:, 0] + w / 2, cands[:, 1] + h / 2], axis=1)
     grown = boxes + np.array([-GAP_PX, -GAP_PX, GAP_PX, GAP_PX])
-    cost = pref.astype(float).copy()
-    cost += 100 * ((boxes[:, 0] < 3) | (boxes[:, 1] < 3) | (boxes[:, 2] > size - 3) | (boxes[:, 3] > size - 3))
-    if taken:
-        t = np.asarray(taken)[None, :, :]
-        g = grown[:, None, :]
-        hit = ~((g[..., 2] <= t[..., 0]) | (t[..., 2] <= g[..., 0]) | (g[..., 3] <= t[..., 1]) | (t[..., 3] <= g[..., 1]))
-        cost += 50 * hit.any(axis=1)
-    cost += 50 * pixels.rects_hit_segments(grown, segs)
+    cost = pref + pixels.crowding_cost(boxes, grown, taken, segs, size)
     # Between equally good spots, the one outside the figure reads as a textbook's.
     cost -= 0.002 * np.hypot(cands[:, 0] - centre[0], cands[:, 1] - centre[1])
     k = int(np.argmin(cost)) if len(cost) else 0
