@@ -50,11 +50,14 @@ def ink_of(rgb: np.ndarray) -> np.ndarray:
     return 1.0 - rgb.min(axis=2).astype(np.float32) / 255.0
 
 
-def read_back(rgb: np.ndarray, box: TextBox, content: str, cx: float, cy: float) -> float:
+def read_back(rgb: np.ndarray, box: TextBox, content: str, cx: float, cy: float, memo: dict | None = None) -> float:
     """Best normalised correlation of `content`, set as `box` was set, with the figure around (cx, cy).
 
     The template is drawn at the box's own sub-pixel phase, which reproduces Agg's glyphs exactly
     (≈ 1.0 for a clean label); other vertical phases are tried only when that falls short."""
+    key = (id(box), content, round(cx, 2), round(cy, 2))
+    if memo is not None and key in memo:
+        return memo[key]
     font = text.Font(box.family or "DejaVu Serif", box.style, box.size or 12.0, box.weight)
     rot = int(round(box.rotation / 90.0)) * 90 % 360
     # Quarter-pixel phases: within 1/8 px of the true one (correlation ≥ 0.97), and templates recur.
@@ -62,6 +65,8 @@ def read_back(rgb: np.ndarray, box: TextBox, content: str, cx: float, cy: float)
     best = _correlate(rgb, text.ink(content, font, fx, fy, rotation=rot), cx, cy)
     for other in _Y_PHASES if best < MATCH else ():
         best = max(best, _correlate(rgb, text.ink(content, font, fx, (fy + other) % 1.0, rotation=rot), cx, cy))
+    if memo is not None:
+        memo[key] = best
     return best
 
 
@@ -88,7 +93,7 @@ def _box_at(boxes: list[TextBox], content: str, cx: float, cy: float) -> TextBox
     return near[0] if near else None
 
 
-def label_problems(ctx: VerifyContext) -> list[str]:
+def label_problems(ctx: VerifyContext, memo: dict | None = None) -> list[str]:
     """What the figure's pixels do not show: each expected text at its place with its own content."""
     boxes, ink = ctx.render.labels, ctx.render.rgb
     out, used = [], set()
@@ -101,7 +106,7 @@ def label_problems(ctx: VerifyContext) -> list[str]:
             out.append(f"{e.what} ({e.text!r}) is not drawn at its place" + (" (it was moved)" if elsewhere else ""))
             continue
         used.add(id(b))
-        score = read_back(ink, b, e.text, e.cx, e.cy)
+        score = read_back(ink, b, e.text, e.cx, e.cy, memo)
         if score < MATCH:
             out.append(f"{e.what} does not read as {e.text!r} on the figure (match {score:.2f})")
     for b in boxes:  # texts without a laid-out place (a chart's): read where the renderer put them
@@ -112,7 +117,7 @@ def label_problems(ctx: VerifyContext) -> list[str]:
     return out
 
 
-def givens_on_figure(ctx: VerifyContext) -> list[str]:
+def givens_on_figure(ctx: VerifyContext, memo: dict | None = None) -> list[str]:
     """The givens a reader cannot read off the figure: no value label, a label that does not read back
     as its value, or one that is not beside its own element. A right angle's mark is its value."""
     draft, lay = ctx.rendered.draft, ctx.rendered.layout
@@ -134,7 +139,7 @@ def givens_on_figure(ctx: VerifyContext) -> list[str]:
             missing.append(f"{m.describe()} (no value label)")
             continue
         box = _box_at(ctx.render.labels, label.text, label.cx, label.cy)
-        if box is None or read_back(ink, box, label.text, label.cx, label.cy) < MATCH:
+        if box is None or read_back(ink, box, label.text, label.cx, label.cy, memo) < MATCH:
             missing.append(f"{m.describe()} (its value {label.text!r} is not legible at its place)")
         elif not math.isnan(label.near[0]) and label.distance_to_element() > label.reach:
             missing.append(f"{m.describe()} (its value {label.text!r} is {label.distance_to_element():.0f} px from its element)")
@@ -145,7 +150,8 @@ def givens_on_figure(ctx: VerifyContext) -> list[str]:
 def verify_labels(ctx: VerifyContext) -> Check:
     if ctx.render is None:
         return Check(False, ctx.render_error or "the figure did not render", code="render")
-    problems = label_problems(ctx) + [f"given not on the figure: {m}" for m in givens_on_figure(ctx)]
+    memo: dict = {}  # a value label is read once for both questions
+    problems = label_problems(ctx, memo) + [f"given not on the figure: {m}" for m in givens_on_figure(ctx, memo)]
     if problems:
         return Check(False, "; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""),
                      code="labels")
