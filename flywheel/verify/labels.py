@@ -84,7 +84,26 @@ def _correlate(rgb: np.ndarray, t: np.ndarray, cx: float, cy: float) -> float:
     wz = win - win.mean(axis=(2, 3), keepdims=True)
     tz = t - t.mean()
     den = np.sqrt((wz * wz).sum(axis=(2, 3)) * float((tz * tz).sum())) + 1e-9
-    return float((np.einsum("ijkl,kl->ij", wz, tz) / den).max())
+    scores = np.einsum("ijkl,kl->ij", wz, tz) / den
+    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    # A long text ("(2835/389, −4080/389)") must match glyph by glyph, not only as a whole:
+    # the worst window about one glyph wide counts.
+    return min(float(scores[i, j]), _worst_glyph(crop[i : i + th, j : j + tw], t))
+
+
+def _worst_glyph(w: np.ndarray, t: np.ndarray) -> float:
+    th, tw = t.shape
+    g = max(6, int(th * 0.6))  # about one glyph
+    if tw <= g * 1.5:
+        return 1.0
+    starts = np.arange(0, tw - g + 1, max(2, g // 2))
+    wc = np.stack([w[:, x : x + g] for x in starts])
+    tc = np.stack([t[:, x : x + g] for x in starts])
+    wc, tc = wc - wc.mean(axis=(1, 2), keepdims=True), tc - tc.mean(axis=(1, 2), keepdims=True)
+    tv = (tc * tc).sum(axis=(1, 2))
+    keep = tv > 0.05 * tv.max()  # a space has no shape to compare
+    ncc = (wc * tc).sum(axis=(1, 2)) / (np.sqrt((wc * wc).sum(axis=(1, 2)) * tv) + 1e-9)
+    return float(ncc[keep].min()) if keep.any() else 1.0
 
 
 def _box_at(boxes: list[TextBox], content: str, cx: float, cy: float) -> TextBox | None:

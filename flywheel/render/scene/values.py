@@ -56,11 +56,14 @@ class ValueLabel:
 
 def value_text(v) -> str:
     """A value as a figure prints it: 12, −3, 3/5, √2 (a real minus sign, no LaTeX)."""
-    v = sp.nsimplify(v)
+    v = sp.sympify(v)
+    if v.is_Float:
+        v = sp.Rational(str(v)).limit_denominator(10**6)
     if v.is_Rational:
         s = str(int(v)) if v.is_Integer else f"{abs(v.p)}/{v.q}"
         return ("−" + s.lstrip("-")) if v < 0 else s
-    return re.sub(r"sqrt\((\w+)\)", r"√\1", str(v)).replace("*√", "√").replace("*", "·").replace("-", "−")
+    s = re.sub(r"sqrt\((\w+)\)", r"√\1", str(v)).replace("**", "^")
+    return s.replace("*√", "√").replace("*", "·").replace("-", "−")
 
 
 def unit_of(question: str, value: str) -> str:
@@ -252,6 +255,8 @@ def _fallback(near, size: int, w: float, h: float):
     ys = np.arange(h / 2 + 4, size - h / 2 - 4, 12.0)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    if len(grid) == 0:  # wider than the canvas: centred (the image verifier then says it is clipped)
+        grid = np.array([[size / 2, size / 2]])
     if np.isnan(near[0]):
         far = np.full(len(grid), 20.0)
     else:
