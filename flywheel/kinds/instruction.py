@@ -169,11 +169,11 @@ def _well_posed(scene: Scene, lay) -> bool:
             return False
         if any(pixels.rects_overlap(box, label_box(*lay.labels[o], o), pad=-1.0) for o in shown):
             return False
-        if any(pixels.rects_overlap(box, t.box, pad=-1.0) for t in lay.plane_texts):
-            return False  # nor on a tick label or an axis name
-    # The new strokes must stay off the labels already in the figure, tick labels and axis names included.
+        if any(pixels.rects_overlap(box, t.box, pad=-1.0) for t in [*lay.plane_texts, *lay.values]):
+            return False  # nor on a tick label, an axis name or a given's value
+    # The new strokes must stay off the texts already in the figure: labels, ticks, axis names, values.
     new = np.asarray([px[s.a] + px[s.b] for s in scene.construction.segments], dtype=float).reshape(-1, 4)
-    texts = [label_box(*lay.labels[o], o) for o in shown] + [t.box for t in lay.plane_texts]
+    texts = [label_box(*lay.labels[o], o) for o in shown] + [t.box for t in [*lay.plane_texts, *lay.values]]
     return not any(pixels.rect_hits_segments(_shrunk(box), new) for box in texts)
 
 

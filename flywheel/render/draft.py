@@ -11,7 +11,7 @@ import sympy as sp
 from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.render.question import Question, Stated, canonical, parts  # noqa: F401 - generators import them here
-from flywheel.render.scene import emit, layout
+from flywheel.render.scene import emit, layout, values
 from flywheel.render.scene.model import Measure, Scene, rational_rotation
 
 
@@ -104,7 +104,8 @@ def render(draft: Draft) -> Rendered:
     custom = getattr(draft.scene, "render_draft", None)
     if custom is not None:
         return custom(draft)
-    lay = layout.place_labels(draft.scene, layout.fit_view(draft.scene))
+    values.mark_given_angles(draft.scene, draft.givens)
+    lay = layout.place_labels(draft.scene, layout.fit_view(draft.scene), draft.givens, draft.question)
     tool = emit.tool_code(draft.scene, lay)
     return Rendered(draft, lay, emit.image_code(draft.scene, lay, draft.title), tool, trace(draft, tool))
 

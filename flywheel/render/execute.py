@@ -28,6 +28,13 @@ class TextBox:
     y0: float
     x1: float
     y1: float  # image pixels, y down
+    # How it was set (the label verifier re-renders it alone to read it back from the pixels).
+    family: str = ""
+    style: str = "normal"
+    size: float = 0.0  # points
+    weight: str = "normal"
+    rotation: float = 0.0  # degrees
+    phase: tuple[float, float] = (0.0, 0.0)  # sub-pixel position of the box's lower-left corner (display space)
 
     @property
     def rect(self) -> tuple[float, float, float, float]:
@@ -126,7 +133,11 @@ def run_image_code(code: str) -> RenderResult:
         for t in texts:
             if t.get_visible() and t.get_text().strip():
                 bb = t.get_window_extent(renderer)
-                labels.append(TextBox(t.get_text(), bb.x0, height - bb.y1, bb.x1, height - bb.y0))
+                fp = t.get_fontproperties()
+                weight = fp.get_weight()
+                labels.append(TextBox(t.get_text(), bb.x0, height - bb.y1, bb.x1, height - bb.y0, fp.get_family()[0],
+                                      fp.get_style(), fp.get_size_in_points(), str(weight), t.get_rotation(),
+                                      (bb.x0 % 1.0, bb.y0 % 1.0)))
     result = RenderResult(png, width, height, labels)
     if pixels is not None:
         result.__dict__["rgb"] = pixels  # pre-fill the cached property

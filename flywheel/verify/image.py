@@ -41,7 +41,8 @@ def _label_problems(ctx: VerifyContext) -> str | None:
     r, scene, lay = ctx.render, ctx.rendered.draft.scene, ctx.rendered.layout
     boxes = r.labels
     shown = sorted(b.text for b in boxes)
-    expected = sorted(scene.labeled + [t for t, _, _ in elements.texts(scene, lay)] + [t.text for t in lay.plane_texts])
+    expected = sorted(scene.labeled + [t for t, _, _ in elements.texts(scene, lay)] + [t.text for t in lay.plane_texts]
+                      + [v.text for v in lay.values])
     if shown != expected:
         return f"labels drawn {shown} differ from the scene's {expected}"
     for b in boxes:
@@ -97,7 +98,10 @@ def _degenerate(ctx: VerifyContext) -> str | None:
 
 def _leaks_answer(ctx: VerifyContext) -> str | None:
     target = float(ctx.rendered.draft.answer)
+    givens = {v.text for v in ctx.rendered.layout.values}  # the question states them too: not a leak
     for b in ctx.render.labels:
+        if b.text in givens:
+            continue
         v = answer_value(b.text) if any(ch.isdigit() for ch in b.text) else None
         if b.text.strip() == ctx.rendered.draft.answer_latex or (v is not None and abs(v - target) < 1e-6):
             return f"the figure prints the answer ({b.text!r})"

@@ -105,7 +105,7 @@ class VerifierSpec:
 # Domain verifiers register with their domain (flywheel/domains/registry.py), the rest here.
 VERIFIERS: Registry[VerifierSpec] = Registry(
     "verifier", "flywheel.verify",
-    ["flywheel.verify.image", "flywheel.verify.figure", "flywheel.verify.format", "flywheel.verify.tool",
+    ["flywheel.verify.image", "flywheel.verify.figure", "flywheel.verify.labels", "flywheel.verify.format", "flywheel.verify.tool",
      "flywheel.verify.question", "flywheel.verify.trace", "flywheel.kinds.verifiers", "flywheel.verify.duplicate",
      "flywheel.verify.modality"],
 )

@@ -39,7 +39,7 @@ def test_a_refused_plugin_fails_every_use_not_only_the_first(register):
 
 
 def test_a_domain_without_an_image_verifier_is_refused(register, monkeypatch):
-    for name in ("image", "figure"):  # the scene engine's image verifiers judge every domain
+    for name in ("image", "figure", "image.labels"):  # the scene engine's image verifiers judge every domain
         monkeypatch.delitem(VERIFIERS._items, name)
     with pytest.raises(FlywheelError, match="it has no answer and no image verifier"):
         register_domain(Domain("bare", "Bare", modules=(), knowledge=Path("none.yaml")))

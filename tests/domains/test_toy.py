@@ -20,7 +20,7 @@ def test_toy_samples_are_synthesized_verified_by_its_verifiers_and_exported(toy,
     verdicts = catalog_rows(db, "SELECT DISTINCT verifier FROM verdicts v JOIN samples s ON s.id = v.sample_id "
                                 "WHERE s.accepted AND v.passed ORDER BY 1")
     # a third-party generator's plain-string question is text_dominant: `modality` passes it as such
-    assert [v for (v,) in verdicts] == ["answer.toy", "duplicate", "figure", "format", "image", "image.toy", "modality",
+    assert [v for (v,) in verdicts] == ["answer.toy", "duplicate", "figure", "format", "image", "image.labels", "image.toy", "modality",
                                        "question", "tool", "trace"]
     with Catalog(db, read_only=True) as cat:
         path = get_exporter("v-interaction")(cat, tmp_path / "out", None)

@@ -19,7 +19,7 @@ from tests.kinds.conftest import executed
 def test_ground_truth_overlay_passes_and_scores_one(generator):
     variant, ctx = executed("instruction", generator, 1)
     verdicts = judged(ctx)
-    assert set(verdicts) == {"image", "figure", "tool", "instruction"}
+    assert set(verdicts) == {"image", "figure", "image.labels", "tool", "instruction"}
     assert all(v.passed for v in verdicts.values()), {k: v.reason for k, v in verdicts.items()}
     original, truth = ctx.render.png, ctx.tool.png
     assert score_overlay(truth, original, truth) == 1.0

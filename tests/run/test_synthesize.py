@@ -42,7 +42,7 @@ def test_every_sample_has_its_verdicts_and_images(tmp_path, small_seeds):
     with Catalog(db, read_only=True) as cat:
         rows = cat.query("SELECT s.id, s.image, s.edited_image, count(v.verifier) FROM samples s "
                          "LEFT JOIN verdicts v ON v.sample_id = s.id GROUP BY ALL")[1]
-        assert rows and all(n == 9 for *_, n in rows)  # answer, question, trace, image, figure, format, tool, modality, duplicate
+        assert rows and all(n == 10 for *_, n in rows)  # answer, question, trace, image, image.labels, figure, format, tool, modality, duplicate
         for _, img, edited, _ in rows:
             assert cat.images.path(img).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert cat.images.path(edited).exists()
@@ -69,5 +69,5 @@ def test_sigkill_mid_run_then_resume_gives_exactly_the_uninterrupted_ids(tmp_pat
     with Catalog(killed, read_only=True) as cat:
         orphans = cat.query("SELECT count(*) FROM verdicts WHERE sample_id NOT IN (SELECT id FROM samples)")[1][0][0]
         dup = cat.query("SELECT count(*) - count(DISTINCT id) FROM samples")[1][0][0]
-        incomplete = cat.query("SELECT count(*) FROM (SELECT sample_id FROM verdicts GROUP BY 1 HAVING count(*) <> 9)")[1][0][0]
+        incomplete = cat.query("SELECT count(*) FROM (SELECT sample_id FROM verdicts GROUP BY 1 HAVING count(*) <> 10)")[1][0][0]
     assert orphans == 0 and dup == 0 and incomplete == 0

@@ -31,7 +31,8 @@ def test_label_on_a_line_is_caught():
     r = rendered("plane.pythagoras", 3)
     pts = {k: r.layout.to_px(*p) for k, p in r.draft.scene.floats().items()}
     (ax, ay), (bx, by) = pts["A"], pts["B"]
-    v = verdicts(_move_label(r, "C", (ax + bx) / 2, (ay + by) / 2))["image"]
+    # a quarter of the way along AB: the middle holds AB's value label
+    v = verdicts(_move_label(r, "C", (3 * ax + bx) / 4, (3 * ay + by) / 4))["image"]
     assert not v.passed and "line" in v.reason
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from flywheel.render.scene import pixels
+from flywheel.render.scene import pixels, text
 
 if TYPE_CHECKING:
     from flywheel.render.scene.layout import Layout
@@ -287,19 +287,45 @@ def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
     nearest text for the point's name."""
     ox, oy = layout.to_px(0, 0)
     xt, yt = plane.ticks(layout)
-    cands = []
-    for v in xt:
+
+    def x_spot(v: int) -> tuple[str, list[tuple[float, float]]] | None:
         x = layout.to_px(v, 0)[0]
-        if not any(abs(x - p[0]) < 8 and abs(oy - p[1]) < 8 for p in named):
-            cands.append((tick_text(v), [(x, oy + TICK_PX + 12)]))
-    for v in yt:
+        if any(abs(x - p[0]) < 8 and abs(oy - p[1]) < 8 for p in named):
+            return None
+        return tick_text(v), [(x, oy + TICK_PX + 12), (x, oy - TICK_PX - 12)]  # below the axis, else above
+
+    def y_spot(v: int) -> tuple[str, list[tuple[float, float]]] | None:
         y, t = layout.to_px(0, v)[1], tick_text(v)
+        if any(abs(y - p[1]) < 8 and abs(ox - p[0]) < 8 for p in named):
+            return None
         w = text_box(t, 0, 0, True)[2]
-        if not any(abs(y - p[1]) < 8 and abs(ox - p[0]) < 8 for p in named):
-            cands.append((t, [(ox - TICK_PX - 4 - w, y)]))
-    if own is not None:
-        cands = [(t, spots) for t, spots in cands if not _nearer_than_own(text_box(t, *spots[0], True), named, own)]
-    return _place(cands, True, layout, strokes, taken, regions, plane)
+        return t, [(ox - TICK_PX - 4 - w, y), (ox + TICK_PX + 4 + w, y)]  # left of the axis, else right
+
+    out: list[PlaneText] = []
+    for vals, spot in ((xt, x_spot), (yt, y_spot)):
+        out += _regular(vals, plane.tick_step(layout), spot, own, named, layout, strokes, taken + [p.box for p in out],
+                        regions, plane)
+    return out
+
+
+def _regular(vals: list[int], step: int, spot, own, named, layout: Layout, strokes, taken, regions, plane) -> list[PlaneText]:
+    """The tick labels of one axis at every k-th tick, for the smallest k (1…4) whose labels all find a
+    clear spot, or none: a scale labelled 1, 3, 6, 7, 9 reads as a broken scale. The one hole allowed
+    is a tick where a named point sits (its own letter labels that spot, as in a textbook)."""
+    for k in (1, 2, 3, 4):
+        chosen = [v for v in vals if (v // step) % k == 0]
+        if not chosen or len(chosen) < min(2, len(vals)):
+            continue
+        cands = [c for c in (spot(v) for v in chosen) if c is not None]
+        if own is not None:  # holes where a point's letter sits (or would be the nearer text to it)
+            cands = [(t, spots) for t, spots in cands if not _nearer_than_own(text_box(t, *spots[0], True), named, own)
+                     and not any(pixels.rects_overlap(text_box(t, *spots[0], True), b, GAP_PX) for b in own)]
+        if not cands:
+            continue
+        placed = _place(cands, True, layout, strokes, taken, regions, plane)
+        if len(placed) == len(cands):
+            return placed
+    return []
 
 
 def _nearer_than_own(box: pixels.Rect, named: list[tuple[float, float]], own: list[pixels.Rect]) -> bool:
@@ -314,12 +340,12 @@ def _place(cands, tick: bool, layout: Layout, strokes, taken, regions, plane) ->
     """First clear spot of each text: off every stroke but its own axis, off dots, texts and hatched regions."""
     out: list[PlaneText] = []
     others = _without_axes(strokes, layout, plane)
-    for text, spots in cands:
+    for content, spots in cands:
         for cx, cy in spots:
-            box = text_box(text, cx, cy, tick)
+            box = text_box(content, cx, cy, tick)
             grown = (box[0] - GAP_PX, box[1] - GAP_PX, box[2] + GAP_PX, box[3] + GAP_PX)
             if _clear(grown, others, taken + [p.box for p in out], regions, layout.size):
-                out.append(PlaneText(text, cx, cy, tick))
+                out.append(PlaneText(content, cx, cy, tick))
                 break
     return out
 
@@ -429,3 +455,35 @@ def area_between_exact(scene, upper: str, lower: str, a: str, b: str) -> sp.Expr
         prim = sp.Poly(gap, T).integrate()
         return sp.Abs(prim.eval(xb) - prim.eval(xa))
     return sp.Abs(sp.integrate(gap, (T, xa, xb)))
+
+
+def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
+                      regions: list[np.ndarray]) -> list[PlaneText]:
+    """With more than one curve, each is named beside itself near one end (as "l", "f", "g" in print).
+    Pieces of one function (f1, f2, f3 of a piecewise graph) are one curve and stay unnamed."""
+    names = list(dict.fromkeys(c.name for c in plane.curves))
+    if len({n.rstrip("0123456789") for n in names}) < 2:
+        return []
+    cands = []
+    for c in plane.curves:
+        pieces = [p for p in plane.pieces(c) if len(p) > 1]
+        if not pieces:
+            continue
+        px = np.array([layout.to_px(x, y) for x, y in max(pieces, key=len)])
+        spots = []
+        for frac in (0.92, 0.08, 0.8, 0.2, 0.65, 0.35, 0.5):
+            i = min(int(frac * (len(px) - 1)), len(px) - 2)
+            (x0, y0), (x1, y1) = px[i], px[i + 1]
+            d = math.hypot(x1 - x0, y1 - y0) or 1.0
+            nx, ny = -(y1 - y0) / d, (x1 - x0) / d
+            spots += [(x0 + s * r * nx, y0 + s * r * ny) for r in (14, 22) for s in (1, -1)]
+        cands.append((c.name, spots))
+    # Its exact extent against every stroke (axes included) and hatched region: a name sits off the curves.
+    font = text.Font("DejaVu Serif", "italic", float(AXIS_FONT))
+    out: list[PlaneText] = []
+    for name, spots in cands:
+        for cx, cy in spots:
+            if _clear(text.box(name, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
+                out.append(PlaneText(name, cx, cy, False))
+                break
+    return out

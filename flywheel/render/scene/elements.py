@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from flywheel.render.scene import pixels
+from flywheel.render.scene.text import pil_font_line
 
 if TYPE_CHECKING:
     from PIL import ImageDraw
@@ -161,7 +162,7 @@ def image_lines(scene: Scene, layout: Layout) -> list[str]:
 
 def tool_lines(scene: Scene, layout: Layout) -> list[str]:
     marks = scene.construction.marks
-    head = ["font = ImageFont.load_default(size=18)"] if any(m.needs_font for m in marks) else []
+    head = [pil_font_line(18, italic=False)] if any(m.needs_font for m in marks) else []
     return head + [line for m in marks for line in m.tool_lines(scene, layout)]
 
 

@@ -20,6 +20,7 @@ from flywheel.render.scene.layout import (
     right_mark_px,
 )
 from flywheel.render.scene.model import Scene
+from flywheel.render.scene.text import VALUE_FONT, pil_font_line
 
 LINE_W = 1.8  # pt
 TOOL_RGB = (214, 39, 40)
@@ -88,8 +89,20 @@ def image_code(scene: Scene, layout: Layout, title: str) -> str:
         lines.append(
             f"fig.text({_r(x)}, {_r(y)}, {name!r}, fontsize=14, family='DejaVu Serif', style='italic', ha='center', va='center', transform=T)"
         )
+    lines += value_lines(layout)
     lines.append(f"fig.savefig('image.png', dpi={DPI}, pil_kwargs={{'compress_level': 1}})")
     return "\n".join(lines) + "\n"
+
+
+def value_lines(layout: Layout) -> list[str]:
+    """fig.text statements printing the givens' values (upright serif, as a textbook prints numbers)."""
+    f = VALUE_FONT
+    out = []
+    for v in layout.values:
+        x, y = layout.to_data(v.cx, v.cy)
+        out.append(f"fig.text({_r(x)}, {_r(y)}, {v.text!r}, fontsize={f.size:g}, family={f.family!r}, style={f.style!r}, "
+                   "ha='center', va='center', transform=T)")
+    return out
 
 
 _TOOL_HEAD = '''import os
@@ -147,7 +160,7 @@ def tool_code(scene: Scene, layout: Layout) -> str:
     if c.hatches and scene.coordinate_plane is not None:
         body += coords.tool_lines(scene.coordinate_plane, c.hatches, layout)
     if c.points:
-        body.append(f"font = ImageFont.load_default(size={round(FONT_PX)})")
+        body.append(pil_font_line(round(FONT_PX)))  # the figure's serif italic, as its own point letters
     for name in c.points:
         (x, y), (lx, ly) = px[name], layout.labels[name]
         body.append(f"draw.ellipse(({_r(x - 4)}, {_r(y - 4)}, {_r(x + 4)}, {_r(y + 4)}), fill=RED)")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flywheel.render.scene import coords, elements, pixels
+from flywheel.render.scene import coords, elements, pixels, values
 from flywheel.render.scene.model import Scene
 
 SIZE = 448  # px; figures are square
@@ -34,6 +34,7 @@ class Layout:
     size: int = SIZE
     labels: dict[str, tuple[float, float]] = field(default_factory=dict)  # centre, px
     plane_texts: list[coords.PlaneText] = field(default_factory=list)  # tick labels, axis names, O
+    values: list[values.ValueLabel] = field(default_factory=list)  # the givens printed beside their elements
 
     def to_px(self, x: float, y: float) -> tuple[float, float]:
         s = self.size / self.span
@@ -113,8 +114,9 @@ def right_mark_px(a, v, b, s: float = RIGHT_PX) -> np.ndarray:
     return np.stack([v + s * ua, v + s * (ua + ub), v + s * ub])
 
 
-def place_labels(scene: Scene, layout: Layout) -> Layout:
-    """Put each label beside its point, off every stroke, inside the canvas, apart from other labels."""
+def place_labels(scene: Scene, layout: Layout, givens=(), question: str = "") -> Layout:
+    """Put each label beside its point, off every stroke, inside the canvas, apart from other labels;
+    then the tick labels of a coordinate plane, then each given's value beside its element (`values.py`)."""
     pts = {k: layout.to_px(*v) for k, v in scene.floats().items()}
     segs = obstacle_segments(scene, layout)
     names = list(dict.fromkeys(scene.labeled + scene.construction.points))
@@ -128,10 +130,17 @@ def place_labels(scene: Scene, layout: Layout) -> Layout:
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, placed + dots, layout.size)
         layout.labels[name] = best
         placed.append(label_box(*best, name))
-    if plane is not None:
+    if plane is not None:  # curve names, then a regular scale: the values find room around them more easily
         regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
-        layout.plane_texts += coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],
-                                                       [label_box(*layout.labels[n], n) for n in names])
+        named_curves = coords.place_curve_names(plane, layout, segs, placed + dots, regions)
+        layout.plane_texts += named_curves
+        placed += [t.box for t in named_curves]
+        ticks = coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],
+                                         [label_box(*layout.labels[n], n) for n in names])
+        layout.plane_texts += ticks
+        placed += [t.box for t in ticks]
+    if givens:
+        layout.values = values.place_values(scene, layout, givens, question, segs, placed + dots)
     return layout
 
 
@@ -173,15 +182,7 @@ def _best_spot(name, p, dirs, segs, taken, size):
         clear = np.abs(diff).min(axis=1)
     else:
         clear = np.full(len(ang), math.pi)
-    cost = dist * 0.05 - clear
-    out = (boxes[:, 0] < 3) | (boxes[:, 1] < 3) | (boxes[:, 2] > size - 3) | (boxes[:, 3] > size - 3)
-    cost += 100 * out
-    if taken:
-        t = np.asarray(taken)[None, :, :]
-        g = grown[:, None, :]
-        hit = ~((g[..., 2] <= t[..., 0]) | (t[..., 2] <= g[..., 0]) | (g[..., 3] <= t[..., 1]) | (t[..., 3] <= g[..., 1]))
-        cost += 50 * hit.any(axis=1)
-    cost += 50 * pixels.rects_hit_segments(grown, segs)
+    cost = dist * 0.05 - clear + pixels.crowding_cost(boxes, grown, taken, segs, size)
     k = int(np.argmin(cost))
     return (float(cx[k]), float(cy[k]))
 
@@ -194,6 +195,7 @@ def place_new_labels(scene: Scene, layout: Layout, names: list[str]) -> Layout:
     taken = [(pts[n][0] - 3, pts[n][1] - 3, pts[n][0] + 3, pts[n][1] + 3) for n in shown]
     taken += [label_box(*xy, n) for n, xy in layout.labels.items()]
     taken += [t.box for t in layout.plane_texts]  # tick labels and axis names stay readable
+    taken += [v.box for v in layout.values]  # and so do the givens' values
     for name in names:
         best = _best_spot(name, pts[name], _directions(scene, pts, name), segs, taken, layout.size)
         layout.labels[name] = best

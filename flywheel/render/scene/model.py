@@ -92,7 +92,7 @@ class Measure:
             "x": lambda: f"x-coordinate of {p[0]}",
             "y": lambda: f"y-coordinate of {p[0]}",
             "area_between": lambda: f"area between {p[0]} and {p[1]} from {p[2]} to {p[3]}",
-        }[self.kind]()
+        }.get(self.kind, lambda: f"{self.kind.replace('_', ' ')} of {''.join(p)}")()
 
 
 @dataclass

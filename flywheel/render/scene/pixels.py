@@ -65,3 +65,15 @@ def sample_segment(p: tuple[float, float], q: tuple[float, float], step: float =
     n = max(2, int(math.dist(p, q) / step))
     t = np.linspace(0, 1, n)[:, None]
     return np.asarray(p) * (1 - t) + np.asarray(q) * t
+
+
+def crowding_cost(boxes: np.ndarray, grown: np.ndarray, taken: list[Rect], segs: np.ndarray, size: int) -> np.ndarray:
+    """(R,) penalty of candidate label boxes: 100 off the canvas, 50 on another label or dot
+    (`taken`), 50 on a stroke; `grown` is each box with its clearance, tested against the others."""
+    cost = 100.0 * ((boxes[:, 0] < 3) | (boxes[:, 1] < 3) | (boxes[:, 2] > size - 3) | (boxes[:, 3] > size - 3))
+    if taken:
+        t = np.asarray(taken)[None, :, :]
+        g = grown[:, None, :]
+        hit = ~((g[..., 2] <= t[..., 0]) | (t[..., 2] <= g[..., 0]) | (g[..., 3] <= t[..., 1]) | (t[..., 3] <= g[..., 1]))
+        cost += 50 * hit.any(axis=1)
+    return cost + 50 * rects_hit_segments(grown, segs)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import sympy as sp
 
-from flywheel.render.scene import emit, layout
+from flywheel.render.scene import emit, layout, values
 from flywheel.render.scene.elements import Element, Stroke
 from flywheel.render.scene.model import Point, Scene, Segment, fast_float
 
@@ -236,7 +236,7 @@ class SolidScene(Scene):
         """Like base.render, but vertex labels prefer the side away from the solid's centre."""
         from flywheel.render.draft import Rendered, trace
 
-        lay = place_solid_labels(self, layout.fit_view(self))
+        lay = place_solid_labels(self, layout.fit_view(self), draft.givens, draft.question)
         tool = emit.tool_code(self, lay)
         return Rendered(draft, lay, emit.image_code(self, lay, draft.title), tool, trace(draft, tool))
 
@@ -269,8 +269,9 @@ def min_edge_angle(scene: SolidScene) -> float:
 # ── label placement ────────────────────────────────────────────────────────────────────────────
 
 
-def place_solid_labels(scene: SolidScene, lay: Layout) -> Layout:
-    """Each label beside its point, off every stroke, preferring the side away from the figure's centre."""
+def place_solid_labels(scene: SolidScene, lay: Layout, givens=(), question: str = "") -> Layout:
+    """Each label beside its point, off every stroke, preferring the side away from the figure's centre;
+    then the givens' values beside their edges (`values.py`)."""
     pts = lay.points_px(scene)
     segs = layout.obstacle_segments(scene, lay)
     names = list(dict.fromkeys(scene.labeled + scene.construction.points))
@@ -284,6 +285,8 @@ def place_solid_labels(scene: SolidScene, lay: Layout) -> Layout:
         best = layout._best_spot(name, pts[name], dirs, segs, taken, lay.size)  # noqa: SLF001 - shared search
         lay.labels[name] = best
         taken.append(layout.label_box(*best, name))
+    if givens:
+        lay.values = values.place_values(scene, lay, givens, question, segs, taken)
     return lay
 
 
