@@ -7,6 +7,7 @@ add theirs through an entry-point group, so nothing in flywheel's core needs edi
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
@@ -21,6 +22,7 @@ class Registry(Generic[T]):
         self.kind, self.group, self.builtins = kind, group, builtins
         self._items: dict[str, T] = {}
         self._loaded = False
+        self._lock = threading.RLock()
         self._loading = False
 
     def add(self, name: str, item: T) -> None:
@@ -48,17 +50,23 @@ class Registry(Generic[T]):
     def _load(self) -> None:
         # Marked loaded only once every module imported: a module that raised (a refused plugin)
         # raises again on the next use instead of leaving a half-filled registry behind.
-        if self._loaded or self._loading:
+        # The lock makes a thread that comes while another loads wait for the whole registry (the
+        # import's worker threads judge rows concurrently); it is re-entrant because a module being
+        # imported may use the registry in the loading thread, which `_loading` lets through.
+        if self._loaded:
             return
-        self._loading = True
-        try:
-            for module in self.builtins:
-                importlib.import_module(module)
-            for ep in entry_points(group=self.group):
-                ep.load()
-            self._loaded = True
-        finally:
-            self._loading = False
+        with self._lock:
+            if self._loaded or self._loading:
+                return
+            self._loading = True
+            try:
+                for module in self.builtins:
+                    importlib.import_module(module)
+                for ep in entry_points(group=self.group):
+                    ep.load()
+                self._loaded = True
+            finally:
+                self._loading = False
 
     def get(self, name: str) -> T:
         self._load()

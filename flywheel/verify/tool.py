@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
+from flywheel.core.records import NOT_CHECKABLE
 from flywheel.render.scene import elements, pixels
 from flywheel.render.scene.emit import expected_tool_regions, expected_tool_strokes
 from flywheel.render.scene.layout import label_box, right_mark_px
@@ -72,6 +73,8 @@ def _submitted_tool(ctx: VerifyContext, after: np.ndarray, share: float) -> Chec
 
 @register_verifier("tool", role="tool", kinds=["interaction", "instruction"], needs_scene=False)
 def verify_tool(ctx: VerifyContext) -> Check:
+    if ctx.submitted is not None and not ctx.submitted.tool_code:
+        return Check(False, "not checkable: the source ships no tool code", code=NOT_CHECKABLE)
     if ctx.render is None:
         return Check(False, "no original figure to edit", code="render")
     t = ctx.tool
