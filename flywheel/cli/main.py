@@ -27,6 +27,7 @@ from flywheel.cli.console import (
     write,
 )
 from flywheel.cli.doctor import doctor as doctor_command
+from flywheel.cli.eval import eval_app
 from flywheel.cli.knowledge import knowledge_app
 from flywheel.cli.train import train_app
 from flywheel.core.errors import FlywheelError
@@ -37,6 +38,7 @@ bench_app = typer.Typer(cls=Group, help="Benchmarks that print figures and ratio
 app.add_typer(bench_app, name="bench")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(train_app, name="train")
+app.add_typer(eval_app, name="eval")
 
 
 def _print_version(value: bool) -> None:
