@@ -22,7 +22,7 @@ from flywheel.kinds.points import score_points
 from flywheel.llm.client import LLMClient
 from flywheel.train.environment import run_tool, tool_note
 from flywheel.train.rewards import accuracy_reward
-from flywheel.train.trace import final_answer
+from flywheel.train.trace import TOOL_SCHEMA, completion_text, final_answer
 
 # V-Thinker's tool prompt, in flywheel's trace grammar (render/draft.py::trace writes the same tags).
 EVAL_PROMPT = (
@@ -180,7 +180,9 @@ class ApiPolicy:
 class LocalPolicy:
     """A checkpoint directory (`flywheel train` output) or built-in `local:` model, greedy, on this machine.
 
-    Text-only models see the question and notes; vision models see the figures too."""
+    The prompt lists the `python` tool as training did (`TOOL_SCHEMA`), and a reply's tool calls are
+    read back as `<code>` blocks (`completion_text`), so a model trained on tool calls is scored on
+    the code it calls. Text-only models see the question and notes; vision models see the figures too."""
 
     def __init__(self, model: str, max_new_tokens: int = 512) -> None:
         from flywheel.train.models import load
@@ -190,6 +192,7 @@ class LocalPolicy:
     def reply(self, messages: list[dict]) -> Reply:
         import torch
         from PIL import Image
+        from trl.chat_template_utils import parse_response
 
         lm, pc = self.loaded, self.loaded.processing_class
         tok = getattr(pc, "tokenizer", pc)
@@ -204,11 +207,16 @@ class LocalPolicy:
             images += [Image.open(io.BytesIO(base64.b64decode(u.split(",", 1)[1]))).convert("RGB") for u in pics]
             chat.append({"role": m["role"], "content": [*({"type": "image"} for _ in pics), {"type": "text", "text": text}]
                          if lm.vision else text})
-        prompt = pc.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
+        prompt = pc.apply_chat_template(chat, tools=[TOOL_SCHEMA], add_generation_prompt=True, tokenize=False)
         enc = pc(text=[prompt], images=[images], return_tensors="pt") if lm.vision and images else tok([prompt], return_tensors="pt")
         enc = enc.to(lm.model.device)
         with torch.no_grad():
             out = lm.model.generate(**enc, max_new_tokens=self.max_new_tokens, do_sample=False,
                                     pad_token_id=tok.pad_token_id)
-        n = enc["input_ids"].shape[1]
-        return Reply(tok.decode(out[0][n:], skip_special_tokens=True), int(n), int(out.shape[1] - n))
+        prompt_ids = enc["input_ids"][0].tolist()
+        new_ids = out[0][len(prompt_ids):].tolist()
+        try:
+            text = completion_text([parse_response(tok, new_ids, prefix=prompt_ids, tools=[TOOL_SCHEMA])])
+        except Exception:  # noqa: BLE001 - unparseable output is still a reply (a wrong one)
+            text = tok.decode(new_ids, skip_special_tokens=True)
+        return Reply(text, len(prompt_ids), len(new_ids))
