@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.conftest import flywheel_cli
-from tests.train.conftest import make_catalog, tiny_vlm  # noqa: F401 - the session fixture
+from tests.train.conftest import make_catalog
 
 pytest.importorskip("trl")
 pytestmark = [pytest.mark.train, pytest.mark.slow]
