@@ -51,11 +51,12 @@ def parse_tasks(text: str) -> list[str]:
 
 
 def catalog_items(cat: Catalog, tasks: list[str], split: Split = Split.heldout, versions: list[str] | None = None,
-                  max_samples: int | None = None, heldout_fraction: float = 0.2, seed: int = 0) -> list[EvalItem]:
-    """Up to `max_samples` items per task, ordered by sample id."""
+                  max_samples: int | None = None, heldout_fraction: float = 0.2, seed: int = 0,
+                  where: str | None = None) -> list[EvalItem]:
+    """Up to `max_samples` items per task, ordered by sample id; `where` is an SQL filter on samples."""
     items: list[EvalItem] = []
     for task in tasks:
-        samples = load_samples(cat, TASK_KIND[task], split, None, heldout_fraction, seed)
+        samples = load_samples(cat, TASK_KIND[task], split, where, heldout_fraction, seed)
         facets = sample_facets(cat, [s.id for s in samples])
         picked = []
         for s in samples:

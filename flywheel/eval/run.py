@@ -39,6 +39,7 @@ class EvalConfig:
     max_concurrency: int = 4
     budget_usd: float | None = None
     max_tokens: int = 1024
+    where: str | None = None  # SQL filter on the catalog's samples
     blind: bool = False  # also run every item on a blank figure
     heldout_fraction: float = 0.2
     seed: int = 0
@@ -58,14 +59,16 @@ def load_items(cfg: EvalConfig) -> list[EvalItem]:
         return bench_items(cfg.bench, list(cfg.tasks), cfg.max_samples)
     with Catalog(cfg.catalog, read_only=True) as cat:
         return catalog_items(cat, list(cfg.tasks), cfg.split, list(cfg.versions), cfg.max_samples,
-                             cfg.heldout_fraction, cfg.seed)
+                             cfg.heldout_fraction, cfg.seed, cfg.where)
 
 
 def evaluate(cfg: EvalConfig, on_item: Callable[[int, int], None] | None = None) -> EvalRun:
     """Run (or resume) the eval; `on_item(done, total)` reports progress."""
     if cfg.max_turns < 1:
         raise FlywheelError("--max-turns must be at least 1")
-    items = load_items(cfg)  # user errors (bad catalog, bad bench file) before anything is written
+    items = load_items(cfg)  # user errors (bad catalog, bad bench file, bad model) before anything is written
+    local = is_local(cfg.model)
+    policy = LocalPolicy(_local_path(cfg.model), cfg.max_tokens) if local else None
     jobs = [(it, blind) for blind in ((False, True) if cfg.blind else (False,)) for it in items]
     cfg.out.mkdir(parents=True, exist_ok=True)
     (cfg.out / "images").mkdir(exist_ok=True)
@@ -79,9 +82,8 @@ def evaluate(cfg: EvalConfig, on_item: Callable[[int, int], None] | None = None)
         on_item(len(run.results), len(jobs))
     if not todo:
         return run
-    local = cfg.model.startswith("local:") or Path(cfg.model).is_dir()
-    if local:
-        _play(LocalPolicy(_local_path(cfg.model), cfg.max_tokens), todo, 1, cfg, run, log, on_item, len(jobs))
+    if policy is not None:
+        _play(policy, todo, 1, cfg, run, log, on_item, len(jobs))
         return run
     cache_db = cfg.catalog if cfg.bench is None else cfg.out / "cache.duckdb"
     with Catalog(cache_db) as cat:
@@ -98,10 +100,15 @@ def evaluate(cfg: EvalConfig, on_item: Callable[[int, int], None] | None = None)
     return run
 
 
+def is_local(model: str) -> bool:
+    return model.startswith("local:") or Path(model).is_dir()
+
+
 def _local_path(model: str) -> str:
-    """`local:PATH` names a checkpoint directory; `local:smollm2-135m` stays a built-in name."""
-    rest = model.removeprefix("local:")
-    return rest if Path(rest).is_dir() else model
+    """`local:PATH` names a checkpoint directory (or a hub id); `local:smollm2-135m` stays a built-in name."""
+    from flywheel.train.models import BUILTIN
+
+    return model if model in BUILTIN else model.removeprefix("local:")
 
 
 def _play(policy: Policy, todo: list[tuple[EvalItem, bool]], workers: int, cfg: EvalConfig, run: EvalRun,
