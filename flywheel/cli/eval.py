@@ -40,6 +40,7 @@ def eval_(
     max_turns: Annotated[int, typer.Option(help="Model turns per item; each code block runs in the sandbox and its figure comes back.", min=1)] = 3,
     max_concurrency: Annotated[int, typer.Option(help="Items (and model calls) in flight at once.", min=1)] = 4,
     max_tokens: Annotated[int, typer.Option(help="Tokens per model turn.", min=1)] = 1024,
+    timeout: Annotated[float, typer.Option(help="Seconds a model call may take before it is retried (a model served on a CPU wants more).", min=1)] = 120.0,
     budget_usd: Annotated[float | None, typer.Option(help="Start no model call once this many dollars were spent; rerun to resume.", min=0)] = None,
     blind: Annotated[bool, typer.Option("--blind", help="Also run every item on a blank figure; report the gap as the task's reliance on vision.")] = False,
     heldout_fraction: Annotated[float, typer.Option(help="Share of knowledge groups held out (as in `train`).", min=0, max=1)] = 0.2,
@@ -65,7 +66,7 @@ def eval_(
                      split=Split(split.value), tasks=tuple(_tasks(tasks)),
                      versions=tuple(v.strip() for v in (versions or "").split(",") if v.strip()),
                      max_samples=max_samples, max_turns=max_turns, max_concurrency=max_concurrency,
-                     budget_usd=budget_usd, max_tokens=max_tokens, blind=blind, heldout_fraction=heldout_fraction)
+                     budget_usd=budget_usd, max_tokens=max_tokens, timeout_s=timeout, blind=blind, heldout_fraction=heldout_fraction)
     with progress("eval") as p:
         try:
             run = evaluate(cfg, lambda done, total: p.update(done, total, phase="items"))

@@ -37,6 +37,7 @@ class EvalConfig:
     max_samples: int | None = None  # per task
     max_turns: int = 3
     max_concurrency: int = 4
+    timeout_s: float = 120.0  # per model call; a CPU-served model wants more
     budget_usd: float | None = None
     max_tokens: int = 1024
     where: str | None = None  # SQL filter on the catalog's samples
@@ -90,7 +91,7 @@ def evaluate(cfg: EvalConfig, on_item: Callable[[int, int], None] | None = None)
         cache = ResponseCache(cat)
         try:
             client = LLMClient(LLMConfig(cfg.model, cfg.api_base, cfg.max_concurrency, cfg.budget_usd,
-                                         temperature=0.0, max_tokens=cfg.max_tokens), cache)
+                                         temperature=0.0, max_tokens=cfg.max_tokens, timeout_s=cfg.timeout_s), cache)
             try:
                 _play(ApiPolicy(client), todo, cfg.max_concurrency, cfg, run, log, on_item, len(jobs))
             finally:
