@@ -108,7 +108,9 @@ def chart(rep: dict, path: Path) -> Path:
         means = np.array([rows[t]["score"] for t in tasks])
         lo = means - np.array([rows[t]["ci95"][0] for t in tasks])
         hi = np.array([rows[t]["ci95"][1] for t in tasks]) - means
-        ax.bar(x + (k - (len(series) - 1) / 2) * width, means, width, yerr=[lo, hi], capsize=4, color=color, label=label)
+        bars = ax.bar(x + (k - (len(series) - 1) / 2) * width, means, width, yerr=[lo, hi], capsize=4, color=color,
+                      label=label)
+        ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)  # a zero bar is invisible without its number
     ax.set_xticks(x, [f"{t}\n(n={rep['tasks'][t]['n']})" for t in tasks])
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("mean score (95% CI)")
