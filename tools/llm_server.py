@@ -14,6 +14,7 @@ rule whose `match` substrings all occur in the request's messages and whose `tim
       status: 429                 # optional HTTP error status (rate limits, 500s)
       times: 2                    # optional: how many requests this rule answers
       content: "…"                # reply text; or `json: {...}` to reply with that object as JSON
+      match: ["image:3f2a9c01b7d4"]   # a request showing that image (sha256 prefix of a data-URL image part)
       usage: {prompt_tokens: 1000, completion_tokens: 400}   # optional; default: word counts
 
 `GET /stats` returns request counts, so tests can see that a rerun made no new calls.
@@ -49,6 +50,20 @@ def _text(messages: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
+def _images(messages: list[dict[str, Any]]) -> str:
+    """`image:<sha256[:12]>` for every data-URL image part, so a rule can match one figure."""
+    import base64
+    import hashlib
+
+    tags = []
+    for m in messages:
+        for p in m.get("content") if isinstance(m.get("content"), list) else []:
+            url = (p.get("image_url") or {}).get("url", "") if isinstance(p, dict) else ""
+            if url.startswith("data:") and "," in url:
+                tags.append("image:" + hashlib.sha256(base64.b64decode(url.split(",", 1)[1])).hexdigest()[:12])
+    return "\n".join(tags)
+
+
 def _words(s: str) -> int:
     return len(s.split())
 
@@ -71,7 +86,7 @@ class Scripted:
         return cls(data["rules"] if isinstance(data, dict) else data)
 
     def reply(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> tuple[int, str, dict[str, int]]:
-        text = _text(messages)
+        text = _text(messages) + "\n" + _images(messages)
         with self.lock:
             for i, rule in enumerate(self.rules):
                 match = rule.get("match") or []

@@ -88,6 +88,18 @@ def training_rows(cat: Catalog, kind: str, where: str | None = None) -> list[tup
         f"WHERE accepted AND kind = '{kind}' {_kept(cat, where)} ORDER BY id"), 1024))
 
 
+def sample_facets(cat: Catalog, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """id → (difficulty, version) for eval reports; version is '-' until the catalog has that column."""
+    if not ids:
+        return {}
+    has_version = cat.con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'samples' "
+                                  "AND column_name = 'version'").fetchone()[0]
+    version = "coalesce(CAST(version AS VARCHAR), '-')" if has_version else "'-'"
+    rows = cat.con.execute(f"SELECT id, coalesce(CAST(difficulty AS VARCHAR), '-'), {version} FROM samples "
+                           "WHERE id IN (SELECT unnest(?))", [ids]).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
 def knowledge_lineage_pairs(cat: Catalog) -> list[tuple[str, str]]:
     """(child's knowledge id, parent's knowledge id) for every lineage edge between two stored
     samples, by `parent_id` or by the `lineage` table; distinct pairs, unordered."""

@@ -27,6 +27,7 @@ from flywheel.cli.console import (
     write,
 )
 from flywheel.cli.doctor import doctor as doctor_command
+from flywheel.cli.eval import eval_app
 from flywheel.cli.knowledge import knowledge_app
 from flywheel.cli.review import report as report_command
 from flywheel.cli.review import review_app
@@ -40,6 +41,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(train_app, name="train")
 app.add_typer(review_app, name="review")
+app.add_typer(eval_app, name="eval")
 
 
 def _print_version(value: bool) -> None:

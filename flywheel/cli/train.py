@@ -115,21 +115,45 @@ def eval_(model: ModelOpt, catalog: CatalogOpt = DEFAULT_CATALOG,
           tool_iterations: Annotated[int, typer.Option(help="Tool calls the model may make per sample.", min=0)] = 2,
           heldout_fraction: HeldoutOpt = 0.2,
           json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON to this file ('-' for stdout only).")] = None) -> None:
-    """Accuracy per domain and tool-use rate on held-out samples, with the same sandbox loop as RL."""
-    from flywheel.train.data import Split
-    from flywheel.train.evaluate import evaluate
+    """Accuracy per domain and tool-use rate on held-out interaction samples: `flywheel eval`'s loop and
+    scorer on a local model (`flywheel eval --tasks reasoning --model local:PATH` with transcripts and resume)."""
+    import tempfile
 
-    rep = evaluate(catalog, model, Split(split.value), max_samples, where, max_new_tokens, tool_iterations,
-                   heldout_fraction).as_dict()
+    from flywheel.eval.run import EvalConfig, evaluate
+    from flywheel.train.data import Split
+
+    with tempfile.TemporaryDirectory(prefix="flywheel-train-eval-") as tmp:
+        cfg = EvalConfig(model if model.startswith("local:") else f"local:{model}", Path(tmp), catalog=catalog,
+                         split=Split(split.value), tasks=("reasoning",), max_samples=max_samples,
+                         max_turns=tool_iterations + 1, max_tokens=max_new_tokens, where=where,
+                         heldout_fraction=heldout_fraction)
+        results = evaluate(cfg).results
+    rep = _domain_report(results, model, str(split))
     if json_out is not None and str(json_out) == "-":
         sys.stdout.write(json.dumps(rep) + "\n")
         return
-    t = Table("domain", "samples", "accuracy", "well-formed", "tool use", "tool edits")
+    t = Table("domain", "samples", "accuracy", "tool use", "sandbox errors")
     for d in rep["domains"]:
-        t.add_row(d["domain"], str(d["samples"]), f"{d['accuracy']:.1%}", str(d["well_formed"]),
-                  f"{d['tool_use_rate']:.1%}", str(d["tool_edits"]))
+        t.add_row(d["domain"], str(d["samples"]), f"{d['accuracy']:.1%}", f"{d['tool_use_rate']:.1%}", str(d["sandbox_errors"]))
     out.print(t)
-    out.print(f"{rep['split']} split, model {rep['model']}, {rep['seconds']:.1f}s")
+    out.print(f"{rep['split']} split, model {rep['model']}")
     if json_out is not None:
         json_out.write_text(json.dumps(rep, indent=1))
         out.print(f"report → {json_out}")
+
+
+def _domain_report(results: list[dict], model: str, split: str) -> dict:
+    rows = {}
+    for r in sorted(results, key=lambda r: r["id"]):
+        for key in (r["domain"], "all"):
+            d = rows.setdefault(key, {"domain": key, "samples": 0, "correct": 0, "tool_used": 0, "sandbox_errors": 0})
+            d["samples"] += 1
+            d["correct"] += int(r["score"] == 1.0)
+            d["tool_used"] += int(r["tool_calls"] > 0)
+            d["sandbox_errors"] += r["sandbox_errors"]
+    domains = [rows[k] for k in sorted(rows) if k != "all"] + ([rows["all"]] if rows else [])
+    for d in domains:
+        d["accuracy"] = round(d["correct"] / d["samples"], 4)
+        d["tool_use_rate"] = round(d["tool_used"] / d["samples"], 4)
+    examples = [{"id": r["id"], "answer": r["answer"], "transcript": r["transcript"]} for r in results[:3]]
+    return {"model": model, "split": split, "domains": domains, "examples": examples}

@@ -93,6 +93,10 @@ class LLMClient:
 
     def complete(self, messages: list[dict[str, Any]], temperature: float | None = None, **params: Any) -> str:
         """One chat completion; cached by (model, messages, params), retried, counted, budgeted."""
+        return self.response(messages, temperature, **params).text
+
+    def response(self, messages: list[dict[str, Any]], temperature: float | None = None, **params: Any) -> CachedResponse:
+        """`complete` with the reply's token counts and cost (a cached reply keeps those of its original call)."""
         params = {"temperature": self.cfg.temperature if temperature is None else temperature,
                   "max_tokens": self.cfg.max_tokens, **params}
         key = cache_key(self.cfg.model, messages, params)
@@ -100,11 +104,11 @@ class LLMClient:
         if hit is not None:
             with self._lock:
                 self.usage.cache_hits += 1
-            return hit.text
+            return hit
         resp = self._call(messages, params)
         if self.cache:
             self.cache.put(key, self.cfg.model, messages, params, resp)
-        return resp.text
+        return resp
 
     def _check_budget(self) -> None:
         budget = self.cfg.budget_usd

@@ -16,7 +16,7 @@ import flywheel
 ROOT = Path(flywheel.__file__).parent
 # Lowest first: a part may import the parts before it. docs/architecture.md draws the same order.
 LAYERS = ["core", "sandbox", "render", "catalog", "verify", "domains", "kinds", "knowledge", "run", "llm",
-          "evolve", "train", "io", "report", "bench", "cli"]
+          "evolve", "train", "io", "eval", "report", "bench", "cli"]
 MAX_UPWARD = 3
 
 
