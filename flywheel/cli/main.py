@@ -74,6 +74,34 @@ class Creator(StrEnum):
     llm = "llm"
 
 
+class Executor(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+ExecutorOpt = Annotated[Executor, typer.Option(help=(
+    "Where the tasks run: local (warm worker processes on this machine) or ray (warm Ray actors, on a local Ray "
+    "or a cluster; needs `pip install 'flywheel[ray]'`). Both give the same accepted ids; the catalog and the "
+    "in-order commit stay on this machine."))]
+RayAddressOpt = Annotated[str | None, typer.Option(help=(
+    "--executor ray: the cluster to join, e.g. auto (the cluster this machine's `ray start` joined) or "
+    "ray://head:10001 (default: start a local Ray with --workers CPUs). Every node must reach the catalog's "
+    "images/ directory (a shared file system)."))]
+
+
+def _executor(executor: Executor, ray_address: str | None, creator: Creator | None = None) -> None:
+    """Refuse a Ray run that cannot happen before anything starts: one line saying what to do."""
+    if executor is Executor.local:
+        if ray_address:
+            raise FlywheelError("--ray-address needs --executor ray")
+        return
+    if creator is Creator.llm:
+        raise FlywheelError("--executor ray runs the symbolic creator; --creator llm calls the model from this machine")
+    from flywheel.run.ray_pool import import_ray
+
+    import_ray()
+
+
 class QueryFormat(StrEnum):
     table = "table"
     json = "json"
@@ -124,6 +152,8 @@ def synthesize(
     request_timeout: llm_cli.TimeoutOpt = 120.0,
     repair_rounds: Annotated[int, typer.Option(help="--creator llm: repair prompts per failing sample, each with "
                                                     "the verifiers' reasons.", min=0)] = 1,
+    executor: ExecutorOpt = Executor.local,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
     from flywheel.kinds import parse_kinds
@@ -134,7 +164,9 @@ def synthesize(
     ids = [knowledge] if knowledge and knowledge.strip() else None  # split by select(): imported ids may hold commas
     doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
-                          kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions))
+                          kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions),
+                          executor=executor.value, ray_address=ray_address)
+    _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
         llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
@@ -181,6 +213,8 @@ def evolve(
     max_concurrency: llm_cli.EvolveConcurrencyOpt = None,
     budget_usd: llm_cli.BudgetOpt = None,
     request_timeout: llm_cli.EvolveTimeoutOpt = None,
+    executor: ExecutorOpt = Executor.local,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Run rounds of the data flywheel over the catalog: compose knowledge, repair rejects, make harder problems."""
     from functools import partial
@@ -192,7 +226,8 @@ def evolve(
 
     cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
                        per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size,
-                       versions=parse_versions(versions))
+                       versions=parse_versions(versions), executor=executor.value, ray_address=ray_address)
+    _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
         run, cfg = llm_cli.llm_evolve(cfg, per_round, workers, model, api_base, max_concurrency, budget_usd, request_timeout)
