@@ -490,6 +490,37 @@ def bench_speed(
     out.print(p)
 
 
+@bench_app.command("scale")
+@user_errors
+def bench_scale(
+    n: Annotated[int, typer.Option("--n", help="Accepted samples per executor (V-Interaction-400K scale needs 50K+ "
+                                               "to show the cost staying flat).", min=20)] = 2000,
+    executor: ExecutorOpt = Executor.ray,
+    workers: Annotated[int | None, typer.Option(help="Workers for both executors (default: one per core).", min=1)] = None,
+    ray_address: RayAddressOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+) -> None:
+    """The same synthesis on the local pool and on --executor in one run: samples/s/core, samples per
+    CPU-second, the driver's CPU share, and the driver's cost per sample in the first vs the last 10%."""
+    from flywheel.bench.scale import run_scale_bench
+
+    _executor(executor, ray_address)
+    with progress("bench scale") as bar:
+        res = run_scale_bench(n, executor.value, workers, ray_address,
+                              on_progress=lambda ex, done, total: bar.update(done, total, f"accepted ({ex})"))
+    if json_out:
+        write(json.dumps(res))
+        return
+    keys = [k for k in res["runs"][0] if k != "executor"]
+    t = table("measure", *(r["executor"] for r in res["runs"]))
+    for k in keys:
+        t.add_row(k, *(str(r[k]) for r in res["runs"]))
+    out.print(t)
+    for k, v in res.items():
+        if k != "runs":
+            out.print(f"{k}: {v}")
+
+
 @bench_app.command("dedup")
 @user_errors
 def bench_dedup(

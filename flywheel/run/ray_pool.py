@@ -103,6 +103,12 @@ class RayPool:
         self._slots[self._slots.index(slot)] = self._spawn()
         self.replaced += 1
 
+    def wait_ready(self) -> None:
+        """Block until every actor has warmed up (benchmarks time warm workers only)."""
+        self.ray.get([s.ready_ref for s in self._slots])
+        for s in self._slots:
+            s.ready = True
+
     def actors(self) -> list[Any]:
         """The live actors' handles (tests kill one mid-run)."""
         return [s.handle for s in self._slots]
