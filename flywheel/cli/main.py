@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -121,6 +123,21 @@ def _refuse_versions(versions: list[str]) -> None:
         raise FlywheelError("--versions other than text_dominant need --creator symbolic (a model's problem is one text)")
 
 
+def _rate_note(n: int, show: Callable[[int, str], None]) -> Callable[[int, int], None]:
+    """Progress of a stream with its accepted samples/s, acceptance and ETA since this run started
+    (over a whole Ray cluster too: the driver counts every accepted sample)."""
+    t0, start = time.monotonic(), []
+
+    def update(accepted: int, generated: int) -> None:
+        if not start:
+            start.append(accepted)  # a resumed stream starts with the samples accepted before
+        rate = (accepted - start[0]) / max(1e-9, time.monotonic() - t0)
+        eta = f" · ETA {(n - accepted) / rate:.0f}s" if rate > 0 else ""
+        show(accepted, f"accepted · {generated} generated · {rate:.1f}/s{eta}")
+
+    return update
+
+
 @app.command()
 @user_errors
 def synthesize(
@@ -173,7 +190,7 @@ def synthesize(
         return
     plan(cfg)  # validate everything before showing progress or touching the catalog
     with progress("synthesize") as bar:
-        stats = run(cfg, on_progress=lambda acc, gen: bar.update(acc, n, f"accepted · {gen} generated"))
+        stats = run(cfg, on_progress=_rate_note(n, lambda acc, note: bar.update(acc, n, note)))
     if stats.generated == 0 and stats.accepted >= n:
         out.print(f"{catalog}: already {stats.accepted} accepted samples in this stream; nothing to do")
         return
