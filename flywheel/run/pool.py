@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from flywheel.core.errors import FlywheelError
 from flywheel.core.process import die_with_parent
 
 
@@ -62,12 +63,18 @@ def _serve(conn: Connection, warmup: str | None) -> None:
         if msg is None:
             return
         idx, fn_path, payload = msg
-        try:
-            fn = cache.get(fn_path) or cache.setdefault(fn_path, _resolve(fn_path))
-            conn.send((idx, fn(payload)))
-        except Exception as exc:  # noqa: BLE001 - any task error is reported, never kills the worker
-            err = getattr(exc, "errno", None)
-            conn.send((idx, TaskFailure(f"{type(exc).__name__}: {exc}", err if isinstance(err, int) else None)))
+        conn.send((idx, run_task(fn_path, payload, cache)))
+
+
+def run_task(fn_path: str, payload: Any, cache: dict[str, Any]) -> Any:
+    """Call the task function `fn_path` ("module:name", resolved once per worker) on `payload`; any
+    error it raises comes back as the task's TaskFailure (local pool and Ray workers alike)."""
+    try:
+        fn = cache.get(fn_path) or cache.setdefault(fn_path, _resolve(fn_path))
+        return fn(payload)
+    except Exception as exc:  # noqa: BLE001 - any task error is reported, never kills the worker
+        err = getattr(exc, "errno", None)
+        return TaskFailure(f"{type(exc).__name__}: {exc}", err if isinstance(err, int) else None)
 
 
 @dataclass
@@ -169,6 +176,10 @@ class WorkerPool:
         w.task = None
         yield got_idx, result
 
+    def stats(self) -> dict[str, Any]:
+        """What the `runs` row records about the workers that ran the stream."""
+        return {"executor": "local", "workers": self.size, "replaced": self.replaced}
+
     def close(self) -> None:
         for w in self._workers:
             with contextlib.suppress(OSError):
@@ -184,3 +195,22 @@ class WorkerPool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+Workers = Any  # WorkerPool or run/ray_pool.py's RayPool: the same `size`, `imap`, `stats` and `close`
+
+
+def make_pool(executor: str = "local", workers: int | None = None, task_timeout: float = 60.0,
+              ray_address: str | None = None) -> Workers:
+    """Warm workers for a stream: this machine's processes (`local`) or Ray actors (`ray`, at
+    `ray_address`: none starts a local Ray, `auto` joins a running cluster)."""
+    warmup = "flywheel.run.build:warm"
+    if executor == "ray":
+        from flywheel.run.ray_pool import RayPool
+
+        return RayPool(workers, task_timeout, warmup=warmup, address=ray_address)
+    if executor != "local":
+        raise FlywheelError(f"unknown executor {executor!r}; choose local or ray")
+    if ray_address:
+        raise FlywheelError("--ray-address needs --executor ray")
+    return WorkerPool(workers, task_timeout, warmup=warmup)

@@ -21,7 +21,7 @@ from flywheel.kinds.selection import select_domains
 from flywheel.knowledge.seeds import load_seeds, select, split_ids
 from flywheel.render.question import DEFAULT_VERSION, DEFAULT_VERSIONS
 from flywheel.run.build import Task, task_seed
-from flywheel.run.pool import WorkerPool
+from flywheel.run.pool import Workers, make_pool
 from flywheel.run.stream import NewRun, RunStats, in_processes, run_stream
 
 MAX_TASKS_PER_SAMPLE = 20  # give up when generators reject far more than they accept
@@ -40,6 +40,8 @@ class SynthesisConfig:
     kinds: list[str] = field(default_factory=lambda: ["interaction"])  # see flywheel/kinds
     domains: list[str] | None = None  # only knowledge nodes of these domains (default: all)
     versions: list[str] = field(default_factory=lambda: list(DEFAULT_VERSIONS))  # render/question.py
+    executor: str = "local"  # local (this machine's processes) | ray (run/ray_pool.py)
+    ray_address: str | None = None  # --executor ray: none starts a local Ray, `auto` joins a running cluster
 
 
 SynthesisStats = RunStats  # round 0's figures; the name is kept for callers
@@ -102,13 +104,13 @@ def _with_imported(seeds: list[KnowledgeNode], cfg: SynthesisConfig) -> list[Kno
 def synthesize(
     cfg: SynthesisConfig,
     on_progress: Callable[[int, int], None] | None = None,
-    pool: WorkerPool | None = None,
+    pool: Workers | None = None,
 ) -> SynthesisStats:
     """Reach `cfg.n` accepted samples in the stream; `pool` lets benchmarks reuse warm workers."""
     p = plan(cfg)
     own = pool is None
     # Fork the workers before DuckDB starts its threads.
-    pool = pool or WorkerPool(cfg.workers, cfg.task_timeout, warmup="flywheel.run.build:warm")
+    pool = pool or make_pool(cfg.executor, cfg.workers, cfg.task_timeout, cfg.ray_address)
     try:
         return _run(cfg, p, pool, on_progress)
     finally:
@@ -116,7 +118,7 @@ def synthesize(
             pool.close()
 
 
-def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[[int, int], None] | None) -> SynthesisStats:
+def _run(cfg: SynthesisConfig, p: Plan, pool: Workers, on_progress: Callable[[int, int], None] | None) -> SynthesisStats:
     with Catalog(cfg.catalog) as cat:
         cat.upsert_knowledge(p.seeds)
         root = str(cat.images.root)
@@ -126,7 +128,8 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
             return (_task(i, p.nodes, p.stream, root, cfg.kinds, cfg.versions) for i in range(start, limit))
 
         run = NewRun("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": p.stream, "versions": cfg.versions,
-                                    "knowledge": [n.id for n in p.nodes], "workers": pool.size})
+                                    "knowledge": [n.id for n in p.nodes], "workers": pool.size},
+                     extra=lambda: {"executor": pool.stats()})
         progress = (lambda s: on_progress(s.accepted, s.generated)) if on_progress else None
         return run_stream(cat, p.stream, tasks, in_processes(pool), run=run, batch_size=cfg.batch_size, stop_at=cfg.n,
                           progress=progress)

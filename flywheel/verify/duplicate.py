@@ -13,7 +13,9 @@ shares at least one chunk exactly, so a check is a few dict lookups at any catal
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from collections.abc import Iterable
 
 import imagehash
 import numpy as np
@@ -71,37 +73,150 @@ def phash_hex(rgb: np.ndarray) -> str:
     return str(imagehash.ImageHash(low > np.median(low)))
 
 
+def _digest(text: str) -> int:
+    """A nonzero 64-bit digest: how the index stores question keys and (kind, answer) pairs."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little") or 1
+
+
+_MIX_INT = [0x9E3779B97F4A7C15 * (c + 1) % 2**64 for c in range(len(_CHUNKS))]
+_MIX = np.array(_MIX_INT, dtype=np.uint64)
+
+
+def _bucket_keys(phashes: np.ndarray, answers: np.ndarray) -> np.ndarray:
+    """(samples, chunks) uint64 bucket keys: a splitmix64 of (chunk number, chunk value, answer digest),
+    so the same key means the same chunk of the same figure position with the same answer and kind."""
+    with np.errstate(over="ignore"):
+        parts = np.stack([(phashes >> np.uint64(off)) & np.uint64((1 << w) - 1) for off, w in _CHUNKS], axis=1)
+        z = answers[:, None] ^ _MIX[None, :] ^ (parts * np.uint64(0xBF58476D1CE4E5B9))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return np.where(z == 0, np.uint64(1), z)
+
+
+class _Table:
+    """An open-addressing multimap of nonzero uint64 keys to uint64 values in two numpy arrays.
+
+    16 bytes a slot at a load of at most 1/2: ~32 bytes an entry however many there are, against
+    a few hundred for Python dicts of tuples; a lookup probes a few slots (O(1) expected).
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.keys = np.zeros(capacity, dtype=np.uint64)
+        self.vals = np.zeros(capacity, dtype=np.uint64)
+        self.n = 0
+
+    def get(self, key: int) -> list[int]:
+        item, mask = self.keys.item, len(self.keys) - 1
+        i, found = key & mask, []
+        while (k := item(i)) != 0:
+            if k == key:
+                found.append(self.vals.item(i))
+            i = (i + 1) & mask
+        return found
+
+    def add(self, key: int, val: int) -> None:
+        if 2 * (self.n + 1) > len(self.keys):
+            self._grow(2 * (self.n + 1))
+        mask = len(self.keys) - 1
+        i = key & mask
+        while self.keys[i] != 0:
+            i = (i + 1) & mask
+        self.keys[i], self.vals[i] = key, val
+        self.n += 1
+
+    def add_many(self, keys: np.ndarray, vals: np.ndarray) -> None:
+        if 2 * (self.n + len(keys)) > len(self.keys):
+            self._grow(2 * (self.n + len(keys)))
+        self._place(keys, vals)
+
+    def _grow(self, need: int) -> None:
+        used = self.keys != 0
+        old_k, old_v = self.keys[used], self.vals[used]
+        cap = max(1024, 1 << (need - 1).bit_length())
+        self.keys, self.vals, self.n = np.zeros(cap, dtype=np.uint64), np.zeros(cap, dtype=np.uint64), 0
+        self._place(old_k, old_v)
+
+    def _place(self, keys: np.ndarray, vals: np.ndarray) -> None:
+        """Linear probing for many keys at once: each pass puts every key whose slot is free (one per
+        slot) and moves the rest one slot on, as inserting them one by one would."""
+        mask = np.uint64(len(self.keys) - 1)
+        slot = keys & mask
+        self.n += len(keys)
+        while len(keys):
+            free = self.keys[slot] == 0
+            _, first = np.unique(slot, return_index=True)
+            take = np.zeros(len(keys), dtype=bool)
+            take[first] = True
+            take &= free
+            self.keys[slot[take]], self.vals[slot[take]] = keys[take], vals[take]
+            keys, vals, slot = keys[~take], vals[~take], (slot[~take] + np.uint64(1)) & mask
+
+
 class DuplicateIndex:
-    """In-memory index of accepted samples: question keys, and pHash chunks → (hash, answer)."""
+    """Index of accepted samples: question keys, and pHash chunks → pHashes, in compact numpy tables.
+
+    A bucket is (chunk, kind, answer): a near-duplicate needs the same answer to the same kind of
+    task, so a bucket holds only such figures and stays small however large the catalog grows. Keys
+    are 64-bit digests, so memory is ~200 bytes a sample (`flywheel bench dedup` at 1M samples);
+    the pHash distance is always computed exactly on the stored hashes.
+    """
 
     def __init__(self) -> None:
-        self._questions: set[str] = set()
-        # Keyed by (chunk value, kind, answer): a near-duplicate needs the same answer to the same kind
-        # of task, so a bucket holds only such figures and stays small however large the catalog grows.
-        self._chunks: list[dict[tuple[int, str, str], list[int]]] = [{} for _ in _CHUNKS]
+        self._questions = _Table()
+        self._chunks = _Table()
         self.size = 0
 
     def __len__(self) -> int:
         return self.size
 
+    @property
+    def nbytes(self) -> int:
+        """Memory the index holds (its numpy tables)."""
+        return sum(t.keys.nbytes + t.vals.nbytes for t in (self._questions, self._chunks))
+
     @staticmethod
-    def _parts(h: int) -> list[int]:
-        return [(h >> off) & ((1 << width) - 1) for off, width in _CHUNKS]
+    def _keys(phash: str, answer: str, kind: str) -> tuple[int, list[int]]:
+        """One sample's pHash and bucket keys: _bucket_keys in Python ints (no array set-up per check)."""
+        h, a, m = int(phash, 16), _digest(f"{kind}\0{answer}"), 2**64 - 1
+        keys = []
+        for (off, w), mix in zip(_CHUNKS, _MIX_INT, strict=True):
+            z = a ^ mix ^ ((((h >> off) & ((1 << w) - 1)) * 0xBF58476D1CE4E5B9) & m)
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+            keys.append((z ^ (z >> 31)) or 1)
+        return h, keys
 
     def add(self, key: str, phash: str, answer: str, kind: str = "interaction") -> None:
-        self._questions.add(key)
-        h = int(phash, 16)
-        for table, part in zip(self._chunks, self._parts(h), strict=True):
-            table.setdefault((part, kind, answer), []).append(h)
+        self._questions.add(_digest(key), 0)
+        h, buckets = self._keys(phash, answer, kind)
+        for b in buckets:
+            self._chunks.add(b, h)
         self.size += 1
+
+    def add_many(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        """Add (question key, pHash, answer, kind) rows at once: how a run loads a large catalog
+        (in slices, so the rows never exist as Python objects all at the same time)."""
+        rows = iter(rows)
+        while part := tuple(itertools.islice(rows, 65536)):
+            self._add_slice(part)
+
+    def _add_slice(self, rows: tuple[tuple[str, str, str, str], ...]) -> None:
+        q = np.fromiter((_digest(k) for k, *_ in rows), dtype=np.uint64, count=len(rows))
+        h = np.fromiter((int(p, 16) for _, p, *_ in rows), dtype=np.uint64, count=len(rows))
+        a = np.fromiter((_digest(f"{kind}\0{ans}") for *_, ans, kind in rows), dtype=np.uint64, count=len(rows))
+        self._questions.add_many(q, np.zeros(len(rows), dtype=np.uint64))
+        buckets = _bucket_keys(h, a)
+        self._chunks.add_many(buckets.ravel(), np.repeat(h, len(_CHUNKS)))
+        self.size += len(rows)
 
     def check(self, key: str, phash: str, answer: str, kind: str = "interaction") -> tuple[bool, str]:
         """(passed, reason)."""
-        if key in self._questions:
+        if self._questions.get(_digest(key)):
             return False, "near-duplicate: an accepted sample asks the same question"
-        h = int(phash, 16)
-        for table, part in zip(self._chunks, self._parts(h), strict=True):
-            for other in table.get((part, kind, answer), ()):
+        h, buckets = self._keys(phash, answer, kind)
+        for b in buckets:
+            for other in self._chunks.get(b):
                 dist = (h ^ other).bit_count()
                 if dist <= MAX_HAMMING:
                     return False, f"near-duplicate: same answer and a near-identical figure (pHash distance {dist})"

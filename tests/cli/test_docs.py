@@ -30,7 +30,7 @@ def test_readme_commands_run():
     ran = [ln for ln in r.stdout.splitlines() if ln.startswith("ok ")]
     skipped = [ln.split(None, 1)[1].split("#")[0].strip() for ln in r.stdout.splitlines() if ln.startswith("skip ")]
     assert len(ran) == 10  # the ten-command tour
-    assert skipped == ['pip install -e .', 'pip install -e ".[dev]"', 'pip install -e ".[train]"', "make test-fast", "make lint",
+    assert skipped == ['pip install -e .', 'pip install -e ".[dev]"', 'pip install -e ".[train]"', 'pip install -e ".[ray]"', "make test-fast", "make lint",
                        "make docs-figures", "python tools/docs_check.py"]
 
 

@@ -27,7 +27,7 @@ def test_logged_synthesize_prints_progress_lines(tmp_path):
     lines = r.stderr.splitlines()
     assert lines[0] == "synthesize: started"
     assert re.fullmatch(r"synthesize: finished after \d+s", lines[-1])
-    assert any(re.fullmatch(r"synthesize: \d+/6 accepted · \d+ generated · \d+s", ln) for ln in lines), lines
+    assert any(re.fullmatch(r"synthesize: \d+/6 accepted · \d+ generated · [\d.]+/s( · ETA \d+s)? · \d+s", ln) for ln in lines), lines
     assert "synthesize:" not in r.stdout and r.stdout.startswith("6 accepted")
 
 

@@ -20,3 +20,9 @@ def misbehave(x: int) -> int:
 
 def pid(_: object) -> int:
     return os.getpid()
+
+
+def slow_first(x: int) -> int:
+    if x == 0:
+        time.sleep(3)  # the oldest task is slow: later ones finish first and must wait for it
+    return x * x

@@ -82,3 +82,26 @@ def test_fast_phash_matches_imagehash_on_the_same_thumbnail():
             a[y : y + rng.integers(2, 40), x : x + rng.integers(2, 40)] = 0
         thumb = np.floor(a[..., 1].reshape(32, 14, 32, 14).mean(axis=(1, 3))).astype(np.uint8)
         assert phash_hex(a) == str(imagehash.phash(Image.fromarray(thumb)))
+
+
+def test_a_catalog_loaded_at_once_finds_what_samples_added_one_by_one_find():
+    """A run loads the catalog with add_many and adds new samples one by one: both must index alike."""
+    import random
+
+    from flywheel.verify.duplicate import DuplicateIndex
+
+    rng = random.Random(4)
+    rows = [(f"{rng.getrandbits(64):016x}", f"{rng.getrandbits(64):016x}", str(rng.randint(1, 9)), "interaction")
+            for _ in range(3000)]
+    bulk, single = DuplicateIndex(), DuplicateIndex()
+    bulk.add_many(rows)
+    for r in rows:
+        single.add(*r)
+    near = [(f"new{i}", f"{int(p, 16) ^ (1 << rng.randrange(64)) ^ (1 << rng.randrange(64)):016x}", a, k)
+            for i, (_, p, a, k) in enumerate(rows[:200])]
+    other_answer = [(k, p, "other", kind) for k, p, _, kind in near]
+    for idx in (bulk, single):
+        assert len(idx) == 3000
+        assert all(not idx.check(*r)[0] for r in near)  # within 2 bits, same answer: near-duplicates
+        assert all(idx.check(*r)[0] for r in other_answer)  # the same figure with another answer is new
+        assert not idx.check(rows[7][0], "0" * 16, "x")[0]  # the same question
