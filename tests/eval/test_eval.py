@@ -62,15 +62,16 @@ def scenario(catalog):
     rules, n = [], {t: len(v) for t, v in by.items()}
     # perception: two figures exact, one with every point 10 px off (score 1 - 10/20), the chord
     # figures answered with O right (always the centre) and A, B far off (1/3 each), others no answer.
-    rect = [i for i in by["perception"] if "A, B, C, D" in i.question]
+    # (chosen by their points, not their wording: perception questions come in several frames)
+    rect = [i for i in by["perception"] if set(parse_points(i.answer)) == set("ABCD")]
     for it in rect[:2]:
         rules.append({"match": on(it), "content": f"<think>read</think><answer>{it.answer}</answer>"})
     off = {k: (x + 10, y) for k, (x, y) in parse_points(rect[2].answer).items()}
     rules.append({"match": on(rect[2]), "content": f"<answer>{off}</answer>"})
-    chord = [i for i in by["perception"] if "O, A, B" in i.question]
+    chord = [i for i in by["perception"] if set(parse_points(i.answer)) == set("OAB")]
     assert all(parse_points(i.answer)["O"] == (224, 224) for i in chord)
-    rules.append({"match": "O, A, B in the figure", "content": "<answer>{'O': (224, 224), 'A': (-50, -50), 'B': (-50, -50)}</answer>"})
-    rules.append({"match": "Locate the labelled points", "content": "I cannot see the points."})
+    for it in chord:
+        rules.append({"match": on(it), "content": "<answer>{'O': (224, 224), 'A': (-50, -50), 'B': (-50, -50)}</answer>"})
     # instruction: two figures drawn with the ground-truth code; hostile, failing and no-op code; others no code.
     ins = by["instruction"]
     for it in ins[:2]:
@@ -79,7 +80,6 @@ def scenario(catalog):
     for it, src in zip(ins[2:5], (HOSTILE, FAILING, UNCHANGED), strict=True):
         rules.append({"match": on(it, "sandbox_output"), "content": "<answer>done</answer>"})
         rules.append({"match": on(it), "content": code(src)})
-    rules.append({"match": "Draw it on the figure", "content": "<answer>I would draw it.</answer>"})
     # reasoning: two solved after two tool turns, three answered right at once, the rest wrong.
     rea = by["reasoning"]
     for it in rea[:2]:
@@ -88,7 +88,8 @@ def scenario(catalog):
         rules.append({"match": on(it), "content": code(DRAW, "STEP1")})
     for it in rea[2:5]:
         rules.append({"match": on(it), "content": f"<think>easy</think><answer>{it.answer}</answer>"})
-    rules.append({"match": "Find", "content": "<think>guess</think><answer>0</answer>"})
+    # every other item, whatever its wording: no code, a wrong answer (perception: no points)
+    rules.append({"content": "<think>guess</think><answer>0</answer>"})
     expected = {"perception": round((2 + 0.5 + len(chord) / 3) / n["perception"], 4),
                 "instruction": round(2 / n["instruction"], 4), "reasoning": round(5 / n["reasoning"], 4)}
     # tool use: items that ran code; sandbox errors: hostile + failing of 2 + 3 instruction calls.
@@ -115,7 +116,7 @@ def test_eval_scores_resumes_blind_and_compare(catalog, scenario, serve, tmp_pat
     assert rea["mean_turns"] == round((2 * 3 + n["reasoning"] - 2) / n["reasoning"], 3)
     lo, hi = rea["ci95"]
     assert 0 <= lo < expected["reasoning"] < hi <= 1
-    assert set(rep["by"]["difficulty"]) == {"1", "2"} and "version" not in rep["by"]  # no version column yet
+    assert set(rep["by"]["difficulty"]) == {"1", "2"} and set(rep["by"]["version"]) >= {"text_dominant"}
     # the printed table carries the same numbers
     assert f"{expected['reasoning']:.3f}" in r.stdout and f"{expected['perception']:.3f}" in r.stdout
     calls = srv.stats["requests"]

@@ -13,8 +13,7 @@ from tests.train.conftest import make_catalog
 def test_version_column_is_reported_and_filtered(tmp_path):
     db = make_catalog(tmp_path / "fw.duckdb", n=4)
     with Catalog(db) as cat:
-        assert {i.version for i in catalog_items(cat, ["reasoning"], Split.all)} == {"-"}  # no column: one bucket
-        cat.con.execute("ALTER TABLE samples ADD COLUMN version VARCHAR")
+        assert {i.version for i in catalog_items(cat, ["reasoning"], Split.all)} == {"text_dominant"}  # the default
         cat.con.execute("UPDATE samples SET version = CASE WHEN id < (SELECT median(id) FROM samples) "
                         "THEN 'text_dominant' ELSE 'vision_only' END")
         items = catalog_items(cat, ["reasoning"], Split.all)
