@@ -20,8 +20,8 @@ L = Measure
 def exterior_angle(rng: random.Random) -> Draft:
     """BC extended to D: ∠ACD = ∠A + ∠B, seen through the parallel CE to BA."""
     while True:
-        alpha, beta = rng.randint(30, 85), rng.randint(30, 80)
-        if alpha + beta <= 150:  # ∠ACB ≥ 30°
+        alpha, beta = rng.randint(25, 95), rng.randint(25, 95)
+        if alpha + beta <= 155:  # ∠ACB ≥ 25°
             break
     a = rng.randint(6, 12)  # BC
     c = a * sin_deg(alpha + beta) / sin_deg(alpha)  # AB, law of sines (∠C = 180° − α − β)
@@ -38,12 +38,19 @@ def exterior_angle(rng: random.Random) -> Draft:
         construction=Construction("draw the ray CE through C parallel to BA", [Segment("C", "E")], ["E"]),
     )
     exterior = alpha + beta
-    if rng.random() < 0.6:
+    ask = rng.choice(["exterior", "far", "near"])  # which of ∠ACD, ∠ABC, ∠BAC is asked
+    if ask == "exterior":
         question = (f"In triangle ABC, side BC is extended beyond C to D. ∠BAC = {alpha}° and ∠ABC = {beta}°. "
                     "Find the exterior angle ∠ACD in degrees.")
         answer, target = sp.Integer(exterior), L("angle", tuple("ACD"))
         givens = [angle("BAC", alpha), angle("ABC", beta)]
         last = f"∠ACD = {alpha}° + {beta}° = {exterior}°."
+    elif ask == "near":
+        question = (f"In triangle ABC, side BC is extended beyond C to D. The exterior angle ∠ACD = {exterior}° and "
+                    f"∠ABC = {beta}°. Find ∠BAC in degrees.")
+        answer, target = sp.Integer(alpha), L("angle", tuple("BAC"))
+        givens = [angle("ACD", exterior), angle("ABC", beta)]
+        last = f"∠BAC = ∠ACD − ∠ABC = {exterior}° − {beta}° = {alpha}°."
     else:
         question = (f"In triangle ABC, side BC is extended beyond C to D. The exterior angle ∠ACD = {exterior}° and "
                     f"∠BAC = {alpha}°. Find ∠ABC in degrees.")
