@@ -11,7 +11,14 @@ from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, angle, length, orient
-from flywheel.render.scene.exact import UNIT_DIRECTIONS, P, choice_triple, dist, polar, polygon_angles_ok
+from flywheel.render.scene.exact import (
+    UNIT_DIRECTIONS,
+    P,
+    choice_triple,
+    dist,
+    polar,
+    polygon_angles_ok,
+)
 from flywheel.render.scene.model import (
     AngleMark,
     CircleEl,
