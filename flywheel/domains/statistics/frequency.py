@@ -50,7 +50,7 @@ def _frequencies(rng: random.Random, k: int) -> tuple[list[int], int, int]:
 @register_generator("stats.frequency_mean", DOMAIN)
 def frequency_mean(rng: random.Random) -> Draft:
     title, context, xlabel, ylabel, datum, what = rng.choice(THEMES)
-    k = rng.randint(4, 6)
+    k = rng.randint(4, 7)
     counts, step, top = _frequencies(rng, k)
     n = sum(counts)
     values = list(range(k))
