@@ -238,8 +238,8 @@ def _fatal_line(failure: TaskFailure) -> str:
 
 def load_duplicates(cat: Catalog) -> DuplicateIndex:
     dups = DuplicateIndex()
-    for key, ph, answer, kind in cat.accepted_hashes():
-        dups.add(key, ph, answer, kind)
+    for key, ph, answer, kind, question in cat.accepted_hashes():
+        dups.add(key, ph, answer, kind, question)
     return dups
 
 
@@ -258,7 +258,7 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
         return False
     s = res.sample
     stats.generated += 1
-    passed, reason = dups.check(s.question_key, s.phash, s.answer, s.kind) if s.phash else (False, "no image to hash")
+    passed, reason = dups.check(s.question_key, s.phash, s.answer, s.kind, s.question) if s.phash else (False, "no image to hash")
     stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in res.timings.items()})
     verdicts = res.verdicts + [Verdict(s.id, "duplicate", passed, float(passed), reason)]
     for v in verdicts:
@@ -266,7 +266,7 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
         stats.verifier_pass[v.verifier] += v.passed
     s.accepted = all(v.passed for v in verdicts)
     if s.accepted:
-        dups.add(s.question_key, s.phash, s.answer, s.kind)
+        dups.add(s.question_key, s.phash, s.answer, s.kind, s.question)
         stats.accepted += 1
     writer.add(res, verdicts)
     return s.accepted

@@ -2,7 +2,9 @@
 
 Two samples are near-duplicates when they ask the same question up to point names and the verb
 of the ask (the question states every given, so the same text is the same problem however the
-figure is turned or relabelled), or when they have the
+figure is turned or relabelled), when one question is an accepted one with sentences added and
+the answer is the same (a fact appended to a solved problem that changes nothing a solver must
+reason about: "… Point P lies on AC, and OP is drawn."), or when they have the
 same answer to the same kind of task and figures within MAX_HAMMING bits of pHash (a perception
 task and an instruction task on one figure may share an answer string by chance: they are
 different tasks). The pHash search uses multi-index
@@ -42,6 +44,14 @@ def question_key(question: str) -> str:
     return hashlib.sha1(norm.encode()).hexdigest()[:16]
 
 
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z∠△(])")
+
+
+def sentence_keys(question: str) -> frozenset[str]:
+    """The question's sentences, each keyed like a whole question (point names and the ask's verb masked)."""
+    return frozenset(question_key(s) for s in _SENTENCE_END.split(question.strip()) if s.strip())
+
+
 def _dct_matrix(n: int = 32) -> np.ndarray:
     """Unnormalised DCT-II as a matrix: the transform scipy.fftpack.dct applies, as one matmul."""
     k, i = np.arange(n)[:, None], np.arange(n)[None, :]
@@ -66,10 +76,14 @@ def phash_hex(rgb: np.ndarray) -> str:
 
 
 class DuplicateIndex:
-    """In-memory index of accepted samples: question keys, and pHash chunks → (hash, answer)."""
+    """In-memory index of accepted samples: question keys, sentence sets by (answer, a sentence), and
+    pHash chunks → (hash, answer)."""
 
     def __init__(self) -> None:
         self._questions: set[str] = set()
+        # An accepted interaction question's sentence set, filed under (answer, its smallest sentence key):
+        # a question that contains it contains that sentence, so a check looks in one bucket per sentence.
+        self._sentences: dict[tuple[str, str], list[frozenset[str]]] = {}
         # Keyed by (chunk value, kind, answer): a near-duplicate needs the same answer to the same kind
         # of task, so a bucket holds only such figures and stays small however large the catalog grows.
         self._chunks: list[dict[tuple[int, str, str], list[int]]] = [{} for _ in _CHUNKS]
@@ -82,17 +96,30 @@ class DuplicateIndex:
     def _parts(h: int) -> list[int]:
         return [(h >> off) & ((1 << width) - 1) for off, width in _CHUNKS]
 
-    def add(self, key: str, phash: str, answer: str, kind: str = "interaction") -> None:
+    def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "") -> None:
         self._questions.add(key)
+        sents = sentence_keys(question) if question and kind == "interaction" else frozenset()
+        if sents:
+            self._sentences.setdefault((answer, min(sents)), []).append(sents)
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
             table.setdefault((part, kind, answer), []).append(h)
         self.size += 1
 
-    def check(self, key: str, phash: str, answer: str, kind: str = "interaction") -> tuple[bool, str]:
+    def extends_accepted(self, question: str, answer: str, kind: str = "interaction") -> bool:
+        """Whether the question is an accepted question with sentences added, with the same answer.
+        Interaction samples only: perception and instruction questions are set phrases by design."""
+        if kind != "interaction" or not question:
+            return False
+        sents = sentence_keys(question)
+        return any(other < sents for s in sents for other in self._sentences.get((answer, s), ()))
+
+    def check(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "") -> tuple[bool, str]:
         """(passed, reason)."""
         if key in self._questions:
             return False, "near-duplicate: an accepted sample asks the same question"
+        if self.extends_accepted(question, answer, kind):
+            return False, "near-duplicate: an accepted question with sentences added, and the same answer"
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
             for other in table.get((part, kind, answer), ()):
