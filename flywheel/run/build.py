@@ -30,6 +30,7 @@ from flywheel.domains.evolution import StepFailed, apply_ops
 from flywheel.kinds import instruction, perception
 from flywheel.kinds.points import format_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
+from flywheel.render.choices import with_choices
 from flywheel.render.draft import Rendered, draw, render
 from flywheel.render.execute import CodeError, decode_rgb, run_image_code, run_tool_code
 from flywheel.verify.duplicate import phash_hex, question_key
@@ -54,6 +55,7 @@ class Task:
     relation: str = ""  # lineage edge to the parent: extend | distract | variant | compose | repair
     meta: dict = field(default_factory=dict, hash=False, compare=False)  # passed through to the Outcome
     kind: str = "interaction"  # interaction | perception | instruction (flywheel/kinds)
+    choices: int = 0  # interaction tasks: options of the multiple-choice form (0: an open answer)
 
 
 @dataclass
@@ -143,12 +145,17 @@ def build(task: Task) -> Outcome:
             draft = apply_ops(draft, list(task.ops), spec.domain)
         except StepFailed as exc:
             return _no_sample(task, str(exc))
+    if task.choices and task.kind == "interaction":
+        try:  # the options are drawn from the task's seed: the same task always lists the same options
+            draft = with_choices(draft, task.choices, random.Random(task.seed))
+        except ValueError as exc:
+            return _no_sample(task, f"no multiple-choice form: {exc}")
     clock.lap("generate")
     rendered = render(draft)
     clock.lap("layout+emit")
     if task.kind == "interaction":
         sid = content_id(spec.name, node.id, draft.params, task.seed)
-        problem = _Problem(rendered, draft.question, draft.answer_latex, str(draft.answer),
+        problem = _Problem(rendered, draft.question, draft.final_answer, str(draft.answer),
                            f"{draft.question} {draft.figure_key}")
     else:
         # The kind is part of the id, so the three tasks of one figure are three samples.

@@ -18,6 +18,7 @@ from flywheel.core.records import KnowledgeNode, content_id
 from flywheel.kinds import kind_of_task
 from flywheel.kinds.selection import select_domains
 from flywheel.knowledge.seeds import load_seeds, select
+from flywheel.render.choices import MAX_CHOICES, MIN_CHOICES
 from flywheel.run.build import Task, task_seed
 from flywheel.run.pool import WorkerPool
 from flywheel.run.stream import NewRun, RunStats, in_processes, run_stream
@@ -37,15 +38,18 @@ class SynthesisConfig:
     task_timeout: float = 60.0
     kinds: list[str] = field(default_factory=lambda: ["interaction"])  # see flywheel/kinds
     domains: list[str] | None = None  # only knowledge nodes of these domains (default: all)
+    choices: int = 0  # multiple-choice interaction samples with this many options (0: open answers)
 
 
 SynthesisStats = RunStats  # round 0's figures; the name is kept for callers
 
 
-def stream_key(seed: int, node_ids: list[str], kinds: list[str] | None = None) -> str:
+def stream_key(seed: int, node_ids: list[str], kinds: list[str] | None = None, choices: int = 0) -> str:
+    # open-answer streams keep their original key (multiple choice is another stream of other samples)
+    extra = [choices] if choices else []
     if kinds and kinds != ["interaction"]:  # interaction-only streams keep their original key
-        return content_id("synthesize", seed, sorted(node_ids), kinds)
-    return content_id("synthesize", seed, sorted(node_ids))
+        return content_id("synthesize", seed, sorted(node_ids), kinds, *extra)
+    return content_id("synthesize", seed, sorted(node_ids), *extra)
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,9 @@ def plan(cfg: SynthesisConfig) -> Plan:
     nodes = select(seeds, cfg.knowledge)
     if cfg.domains:
         nodes = select_domains(nodes, seeds, cfg.domains)
-    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds))
+    if cfg.choices and not MIN_CHOICES <= cfg.choices <= MAX_CHOICES:
+        raise FlywheelError(f"--choices takes {MIN_CHOICES} to {MAX_CHOICES} options (or 0 for open answers), not {cfg.choices}")
+    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds, cfg.choices))
 
 
 def synthesize(
@@ -91,16 +97,16 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: WorkerPool, on_progress: Callable[
 
         def tasks(start: int, accepted: int) -> Iterator[Task]:
             limit = start + (cfg.n - accepted) * MAX_TASKS_PER_SAMPLE + 50
-            return (_task(i, p.nodes, p.stream, root, cfg.kinds) for i in range(start, limit))
+            return (_task(i, p.nodes, p.stream, root, cfg.kinds, cfg.choices) for i in range(start, limit))
 
         run = NewRun("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": p.stream,
-                                    "knowledge": [n.id for n in p.nodes], "workers": pool.size})
+                                    "knowledge": [n.id for n in p.nodes], "workers": pool.size, "choices": cfg.choices})
         progress = (lambda s: on_progress(s.accepted, s.generated)) if on_progress else None
         return run_stream(cat, p.stream, tasks, in_processes(pool), run=run, batch_size=cfg.batch_size, stop_at=cfg.n,
                           progress=progress)
 
 
-def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str]) -> Task:
+def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str], choices: int = 0) -> Task:
     """Task i: with several kinds, consecutive tasks are the kinds of one figure (same node and seed)."""
     kind, fig = kind_of_task(kinds, i)
-    return Task(i, nodes[fig % len(nodes)], task_seed(stream, fig), stream, image_root=root, kind=kind)
+    return Task(i, nodes[fig % len(nodes)], task_seed(stream, fig), stream, image_root=root, kind=kind, choices=choices)

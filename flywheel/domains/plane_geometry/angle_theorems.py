@@ -9,7 +9,7 @@ import sympy as sp
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, orient
+from flywheel.render.draft import Draft, Slip, angle, orient
 from flywheel.render.scene.exact import P, cos_deg, sin_deg
 from flywheel.render.scene.model import AngleMark, Construction, Measure, Scene, Segment
 
@@ -70,4 +70,6 @@ def exterior_angle(rng: random.Random) -> Draft:
                     "Hence ∠ACD = ∠ACE + ∠ECD = ∠BAC + ∠ABC.", last],
         difficulty=Difficulty(hops=2, constructions=1),
         params={"alpha": alpha, "beta": beta, "a": a},
+        slips=[Slip("took the interior angle at C", sp.Integer(180 - exterior)),
+               Slip("took the supplement", 180 - answer)],
     )

@@ -10,7 +10,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, length, orient
+from flywheel.render.draft import Draft, Slip, angle, length, orient
 from flywheel.render.scene.exact import (
     UNIT_DIRECTIONS,
     P,
@@ -89,6 +89,8 @@ def chord_distance(rng: random.Random) -> Draft:
         conclusion=[bisect, last],
         difficulty=Difficulty(hops=2, constructions=2),
         params={"r": str(r), "chord": str(chord), "d": str(d), "ask": ask},
+        slips=[Slip("forgot to halve the chord", sp.sqrt(abs(r * r - chord * chord)))] if ask == "distance" else
+        [Slip("forgot to double the half-chord", half)] if ask == "chord" else [Slip("forgot to halve the chord", sp.sqrt(d * d + chord * chord))],
     )
 
 
@@ -205,6 +207,10 @@ def tangent_length(rng: random.Random) -> Draft:
         conclusion=["Triangle OTP has a right angle at T.", last],
         difficulty=Difficulty(hops=2, constructions=1),
         params={"r": r, "d": str(d), "ask": ask},
+        slips=[Slip("added the squares instead of subtracting them", sp.sqrt(d * d + r * r)),
+               Slip("subtracted the lengths", d - r)] if ask == "tangent" else
+        [Slip("subtracted the squares instead of adding them", sp.sqrt(abs(t * t - r * r))), Slip("added the lengths", t + r)]
+        if ask == "distance" else [Slip("added the squares", sp.sqrt(d * d + t * t)), Slip("subtracted the lengths", d - t)],
     )
 
 

@@ -10,7 +10,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, length, orient
+from flywheel.render.draft import Draft, Slip, length, orient
 from flywheel.render.scene.exact import P
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
 
@@ -74,4 +74,7 @@ def rhombus_diagonals(rng: random.Random) -> Draft:
         conclusion=steps,
         difficulty=Difficulty(hops=2 + ask_area, constructions=2),
         params={"side": str(side), "p": p, "area": ask_area, "diagonals": from_diagonals},
+        slips=[Slip("used the whole diagonals as legs", 2 * answer)] if from_diagonals else
+        [Slip("forgot to halve AC", 2 * sp.sqrt(max(side**2 - 4 * p * p, 0)) * (p if ask_area else 1))]
+        + [Slip("forgot the ½ of the diagonal product", 2 * answer)] if ask_area else [Slip("stopped at the half-diagonal BO", q)],
     )

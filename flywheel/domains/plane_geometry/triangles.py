@@ -12,7 +12,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, length, orient
+from flywheel.render.draft import Draft, Slip, angle, length, orient
 from flywheel.render.scene.exact import (
     P,
     choice_triple,
@@ -117,6 +117,9 @@ def rectangle_diagonal(rng: random.Random) -> Draft:
         conclusion=["In right triangle ABC the diagonal AC is the hypotenuse.", *last],
         difficulty=Difficulty(hops=1 + (ask in ("area", "perimeter")), constructions=1),
         params={"a": a, "b": str(b), "ask": ask},
+        slips=[Slip("added the sides instead of their squares", a + b)] if ask == "diagonal" else
+        [Slip("added the squares instead of subtracting them", c * c + a * a if ask != "side" else sp.sqrt(c * c + a * a)),
+         Slip("took the diagonal for the side", ans.subs(b, c) if ask != "side" else c)],
     )
 
 
@@ -203,6 +206,7 @@ def trapezoid_diagonals(rng: random.Random) -> Draft:
         ],
         difficulty=Difficulty(hops=2, constructions=2),
         params={"a": a, "c": c, "u": u, "v": v, "near": near},
+        slips=[Slip("used the other part of the ratio", w - ans), Slip("used AB : CD as a part of the whole", sp.Rational(w * a, c) if near else sp.Rational(w * c, a))],
     )
 
 
@@ -235,6 +239,7 @@ def angle_bisector(rng: random.Random) -> Draft:
         ],
         difficulty=Difficulty(hops=1, constructions=1),
         params={"a": a, "b": c2, "c": c1, "near": near},
+        slips=[Slip("matched the segments to the wrong sides", a - ans), Slip("took D for the midpoint", sp.Rational(a, 2))],
     )
 
 
@@ -289,4 +294,7 @@ def law_of_cosines(rng: random.Random) -> Draft:
         conclusion=steps,
         difficulty=Difficulty(hops=2, constructions=1),
         params={"a": a, "b": b, "theta": theta, "area": target.kind == "area"},
+        slips=[Slip("took the wrong sign of cos C", sp.sqrt(a * a + b * b + 2 * a * b * cos)),
+               Slip("used Pythagoras as if ∠C were right", sp.sqrt(a * a + b * b))] if target.kind == "length" else
+        [Slip("used the side instead of the height", sp.Rational(a * b, 2)), Slip("forgot the ½", a * ah)],
     )
