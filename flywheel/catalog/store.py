@@ -245,10 +245,10 @@ class Catalog:
         ).fetchone()
         return int(acc), (-1 if last is None else int(last)) + 1
 
-    def accepted_hashes(self) -> list[tuple[str, str, str, str, str]]:
-        """(question key, pHash, answer, kind, question) of every accepted sample with a figure."""
+    def accepted_hashes(self) -> list[tuple[str, str, str, str, str, str, str]]:
+        """(question key, pHash, answer, kind, question, generator, params JSON) of every accepted sample with a figure."""
         return self.con.execute(
-            "SELECT question_key, phash, answer, kind, question FROM samples WHERE accepted AND phash <> ''"
+            "SELECT question_key, phash, answer, kind, question, generator, params FROM samples WHERE accepted AND phash <> ''"
         ).fetchall()
 
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from flywheel.catalog import Catalog
 from flywheel.catalog import evolution as q
-from flywheel.verify.duplicate import DuplicateIndex
+from flywheel.verify.duplicate import DuplicateIndex, recipe_digest
 
 COVERED = 10  # a knowledge node counts as covered with at least this many accepted samples
 
@@ -72,14 +72,14 @@ def lineage_to_round0(cat: Catalog, r: int) -> float:
 def near_dups_among_accepted(cat: Catalog, r: int) -> float:
     """Re-check the round's accepted samples against all earlier accepted ones, in commit order."""
     idx = DuplicateIndex()
-    for row in q.accepted_hashes_before(cat, r):
-        idx.add(*row)
+    for *row, params in q.accepted_hashes_before(cat, r):
+        idx.add(*row, recipe_digest(params))
     rows = q.accepted_hashes_in_round(cat, r)
     dup = 0
-    for row in rows:
-        ok, _ = idx.check(*row)
+    for *row, params in rows:
+        ok, _ = idx.check(*row, recipe_digest(params))
         dup += not ok
-        idx.add(*row)
+        idx.add(*row, recipe_digest(params))
     return dup / len(rows) if rows else 0.0
 
 
@@ -88,13 +88,13 @@ def appended_copies(cat: Catalog, r: int) -> tuple[int, int]:
     same answer, accepted samples of round r): checked against everything accepted before each one,
     in commit order, whatever duplicate rule was in force when the catalog was written."""
     idx = DuplicateIndex()
-    for row in q.accepted_hashes_before(cat, r):
-        idx.add(*row)
+    for *row, params in q.accepted_hashes_before(cat, r):
+        idx.add(*row, recipe_digest(params))
     rows = q.accepted_hashes_in_round(cat, r)
     copies = 0
-    for key, ph, ans, kind, question in rows:
+    for key, ph, ans, kind, question, generator, params in rows:
         copies += idx.extends_accepted(question, ans, kind)
-        idx.add(key, ph, ans, kind, question)
+        idx.add(key, ph, ans, kind, question, generator, recipe_digest(params))
     return copies, len(rows)
 
 

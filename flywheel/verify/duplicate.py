@@ -10,16 +10,21 @@ task and an instruction task on one figure may share an answer string by chance:
 different tasks). The pHash search uses multi-index
 hashing: the 64 bits are cut into MAX_HAMMING + 1 chunks, and by pigeonhole a near neighbour
 shares at least one chunk exactly, so a check is a few dict lookups at any catalog size.
+Two figures of one generator drawn from different parameters (its recipe: numbers, data, what is
+asked) are different problems however alike their thumbnails are: charts of one kind differ only
+in details a 32×32 pHash does not see, so they are told apart by their recipes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import imagehash
 import numpy as np
 
+from flywheel.core.records import content_id
 from flywheel.verify.registry import VERIFIERS, VerifierSpec
 
 MAX_HAMMING = 4
@@ -45,6 +50,14 @@ def question_key(question: str) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z∠△(])")
+
+
+def recipe_digest(params: dict | str | None) -> str:
+    """A digest of a sample's recipe (its params, as a dict or as the catalog's JSON): equal recipes of one
+    generator draw one problem."""
+    if isinstance(params, str):
+        params = json.loads(params or "{}")
+    return content_id(params or {})
 
 
 def sentence_keys(question: str) -> frozenset[str]:
@@ -86,7 +99,7 @@ class DuplicateIndex:
         self._sentences: dict[tuple[str, str], list[frozenset[str]]] = {}
         # Keyed by (chunk value, kind, answer): a near-duplicate needs the same answer to the same kind
         # of task, so a bucket holds only such figures and stays small however large the catalog grows.
-        self._chunks: list[dict[tuple[int, str, str], list[int]]] = [{} for _ in _CHUNKS]
+        self._chunks: list[dict[tuple[int, str, str], list[tuple[int, str, str]]]] = [{} for _ in _CHUNKS]
         self.size = 0
 
     def __len__(self) -> int:
@@ -96,14 +109,15 @@ class DuplicateIndex:
     def _parts(h: int) -> list[int]:
         return [(h >> off) & ((1 << width) - 1) for off, width in _CHUNKS]
 
-    def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "") -> None:
+    def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
+            generator: str = "", recipe: str = "") -> None:
         self._questions.add(key)
         sents = sentence_keys(question) if question and kind == "interaction" else frozenset()
         if sents:
             self._sentences.setdefault((answer, min(sents)), []).append(sents)
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
-            table.setdefault((part, kind, answer), []).append(h)
+            table.setdefault((part, kind, answer), []).append((h, generator, recipe))
         self.size += 1
 
     def extends_accepted(self, question: str, answer: str, kind: str = "interaction") -> bool:
@@ -114,15 +128,19 @@ class DuplicateIndex:
         sents = sentence_keys(question)
         return any(other < sents for s in sents for other in self._sentences.get((answer, s), ()))
 
-    def check(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "") -> tuple[bool, str]:
-        """(passed, reason)."""
+    def check(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
+              generator: str = "", recipe: str = "") -> tuple[bool, str]:
+        """(passed, reason). `generator` and `recipe` (a digest of its parameters) tell apart look-alike
+        figures of one generator drawn from different parameters."""
         if key in self._questions:
             return False, "near-duplicate: an accepted sample asks the same question"
         if self.extends_accepted(question, answer, kind):
             return False, "near-duplicate: an accepted question with sentences added, and the same answer"
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
-            for other in table.get((part, kind, answer), ()):
+            for other, gen, rec in table.get((part, kind, answer), ()):
+                if generator and gen == generator and rec != recipe:
+                    continue
                 dist = (h ^ other).bit_count()
                 if dist <= MAX_HAMMING:
                     return False, f"near-duplicate: same answer and a near-identical figure (pHash distance {dist})"

@@ -97,3 +97,13 @@ def test_an_accepted_question_with_sentences_added_and_the_same_answer_is_a_dupl
     assert idx.check(question_key(renumbered), "0f0f0f0f0f0f0f0f", "5", "interaction", renumbered)[0]
     # perception and instruction questions are set phrases: only interaction questions are compared so
     assert idx.check(question_key(appended), "0f0f0f0f0f0f0f0f", "5", "perception", appended)[0]
+
+
+def test_look_alike_figures_of_one_generator_from_different_recipes_are_different_problems():
+    idx = DuplicateIndex()
+    idx.add("k1", "c3a5b1e0f0f0f0f0", "7", "interaction", "How many points?", "stats.scatter_region", "recipe-1")
+    # another scatter plot with other data and the same count: alike at pHash resolution, another problem
+    assert idx.check("k2", "c3a5b1e0f0f0f0f1", "7", "interaction", "How many?", "stats.scatter_region", "recipe-2")[0]
+    # the same recipe (the problem reworded), or another generator's look-alike figure: near-duplicates
+    assert not idx.check("k3", "c3a5b1e0f0f0f0f1", "7", "interaction", "Count them.", "stats.scatter_region", "recipe-1")[0]
+    assert not idx.check("k4", "c3a5b1e0f0f0f0f1", "7", "interaction", "How many?", "stats.bar_mean", "recipe-2")[0]
