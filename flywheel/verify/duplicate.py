@@ -2,22 +2,29 @@
 
 Two samples are near-duplicates when they ask the same question up to point names and the verb
 of the ask (the question states every given, so the same text is the same problem however the
-figure is turned or relabelled), or when they have the
+figure is turned or relabelled), when one question is an accepted one with sentences added and
+the answer is the same (a fact appended to a solved problem that changes nothing a solver must
+reason about: "… Point P lies on AC, and OP is drawn."), or when they have the
 same answer to the same kind of task and figures within MAX_HAMMING bits of pHash (a perception
 task and an instruction task on one figure may share an answer string by chance: they are
 different tasks). The pHash search uses multi-index
 hashing: the 64 bits are cut into MAX_HAMMING + 1 chunks, and by pigeonhole a near neighbour
 shares at least one chunk exactly, so a check is a few dict lookups at any catalog size.
+Two figures of one generator drawn from different parameters (its recipe: numbers, data, what is
+asked) are different problems however alike their thumbnails are: charts of one kind differ only
+in details a 32×32 pHash does not see, so they are told apart by their recipes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import imagehash
 import numpy as np
 
+from flywheel.core.records import content_id
 from flywheel.verify.registry import VERIFIERS, VerifierSpec
 
 MAX_HAMMING = 4
@@ -36,6 +43,11 @@ def duplicate_kind(kind: str, version: str = "") -> str:
     return kind if version in ("", "text_dominant") else f"{kind}:{version}"
 
 
+def _interaction(kind: str) -> bool:
+    """An interaction task of any version (`duplicate_kind` adds ":version" to the kind)."""
+    return kind.split(":", 1)[0] == "interaction"
+
+
 def question_key(question: str) -> str:
     """The question up to point names and the verb of the ask: relabelling a problem or turning
     "Find AC." into "Determine PR." does not make it a new one."""
@@ -46,6 +58,22 @@ def question_key(question: str) -> str:
     norm = re.sub(r"[^a-z0-9+\-=/^²³ˣ√π]+", " ", q.lower()).strip()
     norm = re.sub(r" ?([+\-=/^]) ?", r"\1", norm)  # spacing around an operator is not a new problem
     return hashlib.sha1(norm.encode()).hexdigest()[:16]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z∠△(])")
+
+
+def recipe_digest(params: dict | str | None) -> str:
+    """A digest of a sample's recipe (its params, as a dict or as the catalog's JSON): equal recipes of one
+    generator draw one problem."""
+    if isinstance(params, str):
+        params = json.loads(params or "{}")
+    return content_id(params or {})
+
+
+def sentence_keys(question: str) -> frozenset[str]:
+    """The question's sentences, each keyed like a whole question (point names and the ask's verb masked)."""
+    return frozenset(question_key(s) for s in _SENTENCE_END.split(question.strip()) if s.strip())
 
 
 def _dct_matrix(n: int = 32) -> np.ndarray:
@@ -72,13 +100,18 @@ def phash_hex(rgb: np.ndarray) -> str:
 
 
 class DuplicateIndex:
-    """In-memory index of accepted samples: question keys, and pHash chunks → (hash, answer)."""
+    """In-memory index of accepted samples: question keys, sentence sets by (answer, a sentence), and
+    pHash chunks → (hash, answer)."""
 
     def __init__(self) -> None:
         self._questions: set[str] = set()
+        # An accepted interaction question's sentence set, filed under (duplicate kind, answer, its smallest
+        # sentence key): a version's text is compared only with texts of that version (vision texts drop sentences).
+        # a question that contains it contains that sentence, so a check looks in one bucket per sentence.
+        self._sentences: dict[tuple[str, str, str], list[frozenset[str]]] = {}
         # Keyed by (chunk value, kind, answer): a near-duplicate needs the same answer to the same kind
         # of task, so a bucket holds only such figures and stays small however large the catalog grows.
-        self._chunks: list[dict[tuple[int, str, str], list[int]]] = [{} for _ in _CHUNKS]
+        self._chunks: list[dict[tuple[int, str, str], list[tuple[int, str, str]]]] = [{} for _ in _CHUNKS]
         self.size = 0
 
     def __len__(self) -> int:
@@ -88,20 +121,38 @@ class DuplicateIndex:
     def _parts(h: int) -> list[int]:
         return [(h >> off) & ((1 << width) - 1) for off, width in _CHUNKS]
 
-    def add(self, key: str, phash: str, answer: str, kind: str = "interaction") -> None:
+    def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
+            generator: str = "", recipe: str = "") -> None:
         self._questions.add(key)
+        sents = sentence_keys(question) if question and _interaction(kind) else frozenset()
+        if sents:
+            self._sentences.setdefault((kind, answer, min(sents)), []).append(sents)
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
-            table.setdefault((part, kind, answer), []).append(h)
+            table.setdefault((part, kind, answer), []).append((h, generator, recipe))
         self.size += 1
 
-    def check(self, key: str, phash: str, answer: str, kind: str = "interaction") -> tuple[bool, str]:
-        """(passed, reason)."""
+    def extends_accepted(self, question: str, answer: str, kind: str = "interaction") -> bool:
+        """Whether the question is an accepted question of the same version with sentences added, with the
+        same answer. Interaction samples only: perception and instruction questions are set phrases by design."""
+        if not _interaction(kind) or not question:
+            return False
+        sents = sentence_keys(question)
+        return any(other < sents for s in sents for other in self._sentences.get((kind, answer, s), ()))
+
+    def check(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
+              generator: str = "", recipe: str = "") -> tuple[bool, str]:
+        """(passed, reason). `generator` and `recipe` (a digest of its parameters) tell apart look-alike
+        figures of one generator drawn from different parameters."""
         if key in self._questions:
             return False, "near-duplicate: an accepted sample asks the same question"
+        if self.extends_accepted(question, answer, kind):
+            return False, "near-duplicate: an accepted question with sentences added, and the same answer"
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
-            for other in table.get((part, kind, answer), ()):
+            for other, gen, rec in table.get((part, kind, answer), ()):
+                if generator and gen == generator and rec != recipe:
+                    continue
                 dist = (h ^ other).bit_count()
                 if dist <= MAX_HAMMING:
                     return False, f"near-duplicate: same answer and a near-identical figure (pHash distance {dist})"
