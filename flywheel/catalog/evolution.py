@@ -14,7 +14,7 @@ from flywheel.catalog.schema import DUPLICATE_KIND
 if TYPE_CHECKING:
     from flywheel.catalog.store import Catalog
 
-Hashes = list[tuple[str, str, str, str]]  # (question_key, phash, answer, kind) per sample
+Hashes = list[tuple[str, str, str, str, str, str, str]]  # (question_key, phash, answer, kind, question, generator, params)
 
 
 def _one(cat: Catalog, sql: str, args: list) -> tuple:
@@ -137,13 +137,14 @@ def lineage_roots(cat: Catalog, r: int) -> tuple[int, int]:
 def accepted_hashes_before(cat: Catalog, r: int) -> Hashes:
     """Duplicate keys of the accepted samples of rounds before `r` (those with a perceptual hash)."""
     return cat.con.execute(
-        f"SELECT question_key, phash, answer, {DUPLICATE_KIND} FROM samples WHERE accepted AND round < ? AND phash <> ''",
+        f"SELECT question_key, phash, answer, {DUPLICATE_KIND}, question, generator, params FROM samples "
+        "WHERE accepted AND round < ? AND phash <> ''",
         [r]).fetchall()
 
 
 def accepted_hashes_in_round(cat: Catalog, r: int) -> Hashes:
     """Duplicate keys of round `r`'s accepted samples, in commit order (stream, task index)."""
-    return cat.con.execute(f"""SELECT question_key, phash, answer, {DUPLICATE_KIND} FROM samples
+    return cat.con.execute(f"""SELECT question_key, phash, answer, {DUPLICATE_KIND}, question, generator, params FROM samples
                                WHERE accepted AND round = ? ORDER BY stream, task_index""", [r]).fetchall()
 
 

@@ -249,9 +249,11 @@ class Catalog:
         ).fetchone()
         return int(acc), (-1 if last is None else int(last)) + 1
 
-    def accepted_hashes(self) -> list[tuple[str, str, str, str]]:
+    def accepted_hashes(self) -> list[tuple[str, str, str, str, str, str, str]]:
+        """(question key, pHash, answer, kind, question, generator, params JSON) of every accepted sample with a figure."""
         return self.con.execute(
-            f"SELECT question_key, phash, answer, {DUPLICATE_KIND} FROM samples WHERE accepted AND phash <> ''"
+            f"SELECT question_key, phash, answer, {DUPLICATE_KIND}, question, generator, params FROM samples "
+            "WHERE accepted AND phash <> ''"
         ).fetchall()
 
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:

@@ -162,6 +162,10 @@ def synthesize(
     domains: Annotated[str | None, typer.Option(help="Comma-separated domains to draw from, e.g. plane_geometry (default: all); "
                                                      "an imported taxonomy's domain or node id draws from its mapped points.")] = None,
     versions: VersionsOpt = "text_dominant",
+    choices: Annotated[int, typer.Option(help=(
+        "Multiple-choice interaction samples with this many options (2-6): the distractors are the problem's "
+        "typical wrong answers (forgot to halve, dropped the square root …) and the answer is the option's "
+        "letter. 0: open answers. A multiple-choice stream is another stream of the same seed."))] = 0,
     creator: Annotated[Creator, typer.Option(help="symbolic: exact generators, no model. llm: a model writes each "
                                                   "problem, flywheel verifies it (needs --model).")] = Creator.symbolic,
     model: Annotated[str | None, typer.Option(help="--creator llm: litellm model string, e.g. openai/gpt-4o.")] = None,
@@ -183,11 +187,13 @@ def synthesize(
     ids = [knowledge] if knowledge and knowledge.strip() else None  # split by select(): imported ids may hold commas
     doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
-                          kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions),
+                          kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions), choices=choices,
                           executor=executor.value, ray_address=ray_address)
     _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
+        if choices:
+            raise FlywheelError("--choices needs --creator symbolic: the distractors come from the generators' typical errors")
         llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
         return
     plan(cfg)  # validate everything before showing progress or touching the catalog

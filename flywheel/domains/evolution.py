@@ -34,7 +34,12 @@ def apply_ops(draft: Draft, ops: list[Op], domain: str) -> Draft:
 
 def _op(evo: Evolution, name: str, domain: str):
     def extend(draft: Draft, rng: random.Random, step: str) -> Draft:
-        return evo.step(step).fn(draft, rng)
+        s = evo.step(step)
+        # A generator asks different quantities on different seeds: a step reads only the kinds it extends.
+        kind = evo.target_kind(draft) if evo.target_kind else None
+        if kind not in s.reads:
+            raise StepFailed(f"step {step!r} extends {sorted(s.reads)} targets, not {kind!r}")
+        return s.fn(draft, rng)
 
     def reorient(draft: Draft, rng: random.Random) -> Draft:
         """The same figure turned or mirrored: a new label layout (the re-layout repair)."""
@@ -49,17 +54,18 @@ def _op(evo: Evolution, name: str, domain: str):
 
 
 @cache
-def base_kind(generator: str) -> str | None:
-    """Target kind of the generator's problems, as its domain's steps read it (None: no step fits)."""
+def base_kind(generator: str, seed: int) -> str | None:
+    """Target kind of the problem a seed draws, as its domain's steps read it (None: no step fits).
+    Generators ask different quantities on different seeds, so the kind is the seed's."""
     spec = get_generator(generator)
     evo = evolution_of(spec.domain)
-    return evo.target_kind(draw(spec.fn, 0)) if evo.target_kind else None
+    return evo.target_kind(draw(spec.fn, seed)) if evo.target_kind else None
 
 
-def recipe_kind(generator: str, ops: tuple) -> str | None:
-    """Target kind after the recipe: the last extension step decides, else the generator's."""
+def recipe_kind(generator: str, seed: int, ops: tuple) -> str | None:
+    """Target kind after the recipe: the last extension step decides, else the seed's problem."""
     evo = evolution_of(get_generator(generator).domain)
-    kind = base_kind(generator)
+    kind = base_kind(generator, seed) if evo.target_kind else None
     for op in ops:
         if op[0] == "extend":
             kind = evo.step(op[1]).makes

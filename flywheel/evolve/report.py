@@ -12,13 +12,13 @@ from rich.table import Table
 
 from flywheel.catalog import Catalog
 from flywheel.catalog import evolution as q
-from flywheel.verify.duplicate import DuplicateIndex
+from flywheel.verify.duplicate import DuplicateIndex, recipe_digest
 
 COVERED = 10  # a knowledge node counts as covered with at least this many accepted samples
 
 AXIS_KEYS = {
     "diversity": ["nodes_new", "nodes_new_with_samples", "nodes_total", "coverage", "covered_nodes", "near_dup_rate",
-                  "near_dup_accepted", "by_relation"],
+                  "near_dup_accepted", "appended_copies", "by_relation"],
     "quality": ["rejected", "repair_attempts", "repairable_rejects", "repaired_rejects", "repaired_share_of_repairable",
                 "repaired_accepted", "repaired_share_of_accepted", "repair_success_by_verifier", "verifier_pass_rate"],
     "difficulty": ["difficulty_mean", "difficulty_p50", "difficulty_p90", "hops_mean", "max_depth", "by_relation"],
@@ -34,6 +34,7 @@ def round_stats(cat: Catalog, r: int) -> dict:
         "nodes_new": new, "nodes_new_with_samples": new_used, "nodes_total": total,
         "covered_nodes": covered, "coverage": covered / drawable if drawable else 0.0,
         "near_dup_rate": dup_fail / gen if gen else 0.0, "near_dup_accepted": near_dups_among_accepted(cat, r),
+        "appended_copies": _share(*appended_copies(cat, r)),
         "difficulty_mean": mean, "difficulty_p50": p50, "difficulty_p90": p90, "hops_mean": hops,
         "max_depth": depth,
         "verifier_pass_rate": {k: round(v, 4) for k, v in q.verifier_pass_rates(cat, r)},
@@ -42,6 +43,10 @@ def round_stats(cat: Catalog, r: int) -> dict:
     }
     stats.update(repair_stats(cat, r, acc))
     return stats
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
 
 
 def repair_stats(cat: Catalog, r: int, accepted: int) -> dict:
@@ -67,14 +72,30 @@ def lineage_to_round0(cat: Catalog, r: int) -> float:
 def near_dups_among_accepted(cat: Catalog, r: int) -> float:
     """Re-check the round's accepted samples against all earlier accepted ones, in commit order."""
     idx = DuplicateIndex()
-    idx.add_many(q.accepted_hashes_before(cat, r))
+    for *row, params in q.accepted_hashes_before(cat, r):
+        idx.add(*row, recipe_digest(params))
     rows = q.accepted_hashes_in_round(cat, r)
     dup = 0
-    for key, ph, ans, kind in rows:
-        ok, _ = idx.check(key, ph, ans, kind)
+    for *row, params in rows:
+        ok, _ = idx.check(*row, recipe_digest(params))
         dup += not ok
-        idx.add(key, ph, ans, kind)
+        idx.add(*row, recipe_digest(params))
     return dup / len(rows) if rows else 0.0
+
+
+def appended_copies(cat: Catalog, r: int) -> tuple[int, int]:
+    """(accepted samples of round r that are an accepted earlier question with sentences added and the
+    same answer, accepted samples of round r): checked against everything accepted before each one,
+    in commit order, whatever duplicate rule was in force when the catalog was written."""
+    idx = DuplicateIndex()
+    for *row, params in q.accepted_hashes_before(cat, r):
+        idx.add(*row, recipe_digest(params))
+    rows = q.accepted_hashes_in_round(cat, r)
+    copies = 0
+    for key, ph, ans, kind, question, generator, params in rows:
+        copies += idx.extends_accepted(question, ans, kind)
+        idx.add(key, ph, ans, kind, question, generator, recipe_digest(params))
+    return copies, len(rows)
 
 
 def axis_stats(stats: dict, axis: str) -> dict:
@@ -98,6 +119,7 @@ def round_table(stats: dict) -> Table:
         ("diversity", f"coverage (nodes with ≥ {COVERED} samples)", f"{s['covered_nodes']} ({_f(s['coverage'], True)})"),
         ("diversity", "near-duplicate rejects / generated", _f(s["near_dup_rate"], True)),
         ("diversity", "near-duplicates among accepted", _f(s["near_dup_accepted"], True)),
+        ("diversity", "accepted question + added sentences, same answer", _f(s.get("appended_copies"), True)),
         ("samples", "generated / accepted", f"{s['generated']} / {s['accepted']}"),
         ("quality", "repairs (attempts / rejects repaired / repairable)",
          f"{s['repair_attempts']} / {s['repaired_rejects']} / {s['repairable_rejects']}"),

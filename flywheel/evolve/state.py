@@ -46,7 +46,7 @@ class Parent:
 
     @property
     def kind(self) -> str | None:
-        return recipe_kind(self.generator, self.ops)
+        return recipe_kind(self.generator, self.seed, self.ops)
 
     @property
     def distractors(self) -> int:

@@ -33,6 +33,33 @@ def angle(vertices: str, degrees) -> Given:
     return Given(Measure("angle", tuple(vertices)), sp.sympify(degrees))
 
 
+@dataclass(frozen=True)
+class Slip:
+    """A typical wrong answer of a problem and the mistake that gives it ("forgot to halve the chord"):
+    the distractors of its multiple-choice form."""
+
+    why: str
+    value: sp.Expr
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The multiple-choice form of a draft: the options (LaTeX, in order A, B, …) and the right letter."""
+
+    options: tuple[str, ...]
+    letter: str
+    why: tuple[str, ...]  # the mistake behind each option ("" for the right one)
+
+    @property
+    def index(self) -> int:
+        return ord(self.letter) - ord("A")
+
+    @property
+    def listing(self) -> str:
+        """The options as the question lists them after its ask."""
+        return "Choose one: " + " ".join(f"({chr(ord('A') + i)}) {o}" for i, o in enumerate(self.options)) + "."
+
+
 @dataclass
 class Draft:
     """A problem built by construction: the answer comes from the theorem, the figure from the scene."""
@@ -55,6 +82,8 @@ class Draft:
     figure_key: str = ""
     text: Question | None = None
     frame_seed: int | None = None  # draws the frame of the sample's text (draw() sets it from the task's rng)
+    slips: list[Slip] = field(default_factory=list)  # typical wrong answers (render/choices.py adds generic ones)
+    choices: Choices | None = None  # set when the sample is multiple choice: its answer is the letter
 
     def __post_init__(self) -> None:
         if isinstance(self.question, Question):
@@ -63,6 +92,17 @@ class Draft:
     @property
     def answer_latex(self) -> str:
         return to_latex(self.answer)
+
+    @property
+    def statement(self) -> str:
+        """The question without its multiple-choice options: what the question and trace verifiers bind
+        (the options are numbers of the answer's kind, not givens)."""
+        return self.question.removesuffix(f" {self.choices.listing}") if self.choices else self.question
+
+    @property
+    def final_answer(self) -> str:
+        """What the trace's <answer> and the sample's answer say: the letter of a multiple-choice draft."""
+        return self.choices.letter if self.choices else self.answer_latex
 
 
 @dataclass
@@ -115,8 +155,10 @@ def trace(draft: Draft, tool: str) -> str:
     construction = draft.scene.construction.description
     before = " ".join(draft.reasoning + [f"I will {construction} on the figure."])
     after = " ".join(draft.conclusion)
+    if draft.choices:
+        after += f" {draft.answer_latex} is option ({draft.choices.letter})."
     return (
         f"<think>{before}\n<code>\n```python\n{tool.rstrip()}\n```\n</code>\n"
         f"<sandbox_output><image></sandbox_output>\n{after}</think>\n"
-        f"<answer>{draft.answer_latex}</answer>"
+        f"<answer>{draft.final_answer}</answer>"
     )

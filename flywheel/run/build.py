@@ -32,6 +32,7 @@ from flywheel.domains.evolution import StepFailed, apply_ops
 from flywheel.kinds import instruction, perception
 from flywheel.kinds.points import format_points, point_pixels
 from flywheel.kinds.variant import KindVariant, Unsupported
+from flywheel.render.choices import with_choices
 from flywheel.render.draft import Draft, Rendered, draw, render
 from flywheel.render.execute import (
     CodeError,
@@ -70,6 +71,7 @@ class Task:
     # group's first sibling: a later sibling links to it in lineage (relation "version").
     version: str = DEFAULT_VERSION
     head_version: str = DEFAULT_VERSION
+    choices: int = 0  # interaction tasks: options of the multiple-choice form (0: an open answer)
 
 
 @dataclass
@@ -160,6 +162,11 @@ def build(task: Task) -> Outcome:
             draft = apply_ops(draft, list(task.ops), spec.domain)
         except StepFailed as exc:
             return _no_sample(task, str(exc))
+    if task.choices and task.kind == "interaction":
+        try:  # the options are drawn from the task's seed: the same task always lists the same options
+            draft = with_choices(draft, task.choices, random.Random(task.seed))
+        except ValueError as exc:
+            return _no_sample(task, f"no multiple-choice form: {exc}")
     clock.lap("generate")
     rendered = render(draft)
     clock.lap("layout+emit")
@@ -208,7 +215,8 @@ def shown_question(draft: Draft, version: str) -> str | None:
     with no parts, e.g. a model's, has only its one text, which is text_dominant)."""
     if draft.text is None:
         return draft.question if version == DEFAULT_VERSION else None
-    return compose(draft.text, version, draft.frame_seed).text
+    text = compose(draft.text, version, draft.frame_seed).text
+    return f"{text} {draft.choices.listing}" if draft.choices else text  # the options follow every frame
 
 
 def judged_context(generator: str, node_id: str, domain: str, params: dict[str, Any], seed: int, kind: str,
@@ -226,7 +234,7 @@ def judged_context(generator: str, node_id: str, domain: str, params: dict[str, 
             raise Unsupported(f"{generator} states no question parts: no {version} version")
         # The key is the canonical statement, not the drawn frame: a repeat in other words is still a repeat.
         key = f"{draft.question} {draft.figure_key}"
-        problem = _Problem(rendered, question, draft.answer_latex, str(draft.answer),
+        problem = _Problem(rendered, question, draft.final_answer, str(draft.answer),
                            key if version == DEFAULT_VERSION else f"{version} {key}")
     else:
         # The kind is part of the id, so the three tasks of one figure are three samples.

@@ -43,7 +43,7 @@ from flywheel.core.errors import FlywheelError
 from flywheel.core.records import Sample, Verdict, accepts
 from flywheel.run.build import Outcome
 from flywheel.run.pool import TaskFailure, WorkerPool
-from flywheel.verify.duplicate import DuplicateIndex, duplicate_kind
+from flywheel.verify.duplicate import DuplicateIndex, duplicate_kind, recipe_digest
 
 T = TypeVar("T")
 _END = object()
@@ -238,7 +238,8 @@ def _fatal_line(failure: TaskFailure) -> str:
 
 def load_duplicates(cat: Catalog) -> DuplicateIndex:
     dups = DuplicateIndex()
-    dups.add_many(cat.accepted_hashes())
+    for key, ph, answer, kind, question, generator, params in cat.accepted_hashes():
+        dups.add(key, ph, answer, kind, question, generator, recipe_digest(params))
     return dups
 
 
@@ -258,7 +259,9 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
     s = res.sample
     stats.generated += 1
     kind = duplicate_kind(s.kind, s.version)
-    passed, reason = dups.check(s.question_key, s.phash, s.answer, kind) if s.phash else (False, "no image to hash")
+    recipe = recipe_digest(s.params)
+    passed, reason = (dups.check(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe) if s.phash
+                      else (False, "no image to hash"))
     stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in res.timings.items()})
     verdicts = res.verdicts + [Verdict(s.id, "duplicate", passed, float(passed), reason)]
     for v in verdicts:
@@ -266,7 +269,7 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
         stats.verifier_pass[v.verifier] += v.passed
     s.accepted = accepts(verdicts)
     if s.accepted:
-        dups.add(s.question_key, s.phash, s.answer, kind)
+        dups.add(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe)
         stats.accepted += 1
     writer.add(res, verdicts)
     return s.accepted

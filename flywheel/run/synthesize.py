@@ -19,6 +19,7 @@ from flywheel.core.records import KnowledgeNode, content_id
 from flywheel.kinds import slot_of_task
 from flywheel.kinds.selection import select_domains
 from flywheel.knowledge.seeds import load_seeds, select, split_ids
+from flywheel.render.choices import MAX_CHOICES, MIN_CHOICES
 from flywheel.render.question import DEFAULT_VERSION, DEFAULT_VERSIONS
 from flywheel.run.build import Task, task_seed
 from flywheel.run.pool import Workers, make_pool
@@ -42,18 +43,21 @@ class SynthesisConfig:
     versions: list[str] = field(default_factory=lambda: list(DEFAULT_VERSIONS))  # render/question.py
     executor: str = "local"  # local (this machine's processes) | ray (run/ray_pool.py)
     ray_address: str | None = None  # --executor ray: none starts a local Ray, `auto` joins a running cluster
+    choices: int = 0  # multiple-choice interaction samples with this many options (0: open answers)
 
 
 SynthesisStats = RunStats  # round 0's figures; the name is kept for callers
 
 
 def stream_key(seed: int, node_ids: list[str], kinds: list[str] | None = None,
-               versions: list[str] | None = None) -> str:
+               versions: list[str] | None = None, choices: int = 0) -> str:
+    # open-answer streams keep their original key (multiple choice is another stream of other samples)
+    extra = [choices] if choices else []
     if versions and versions != DEFAULT_VERSIONS:  # streams of the default version keep their original key
-        return content_id("synthesize", seed, sorted(node_ids), kinds or ["interaction"], versions)
+        return content_id("synthesize", seed, sorted(node_ids), kinds or ["interaction"], versions, *extra)
     if kinds and kinds != ["interaction"]:  # interaction-only streams keep their original key
-        return content_id("synthesize", seed, sorted(node_ids), kinds)
-    return content_id("synthesize", seed, sorted(node_ids))
+        return content_id("synthesize", seed, sorted(node_ids), kinds, *extra)
+    return content_id("synthesize", seed, sorted(node_ids), *extra)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,9 @@ def plan(cfg: SynthesisConfig) -> Plan:
             raise FlywheelError("no knowledge node of --knowledge lies below the nodes named in --domains")
     if names:
         nodes = select_domains(nodes, pool, names)
-    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds, cfg.versions))
+    if cfg.choices and not MIN_CHOICES <= cfg.choices <= MAX_CHOICES:
+        raise FlywheelError(f"--choices takes {MIN_CHOICES} to {MAX_CHOICES} options (or 0 for open answers), not {cfg.choices}")
+    return Plan(seeds, nodes, stream_key(cfg.seed, [n.id for n in nodes], cfg.kinds, cfg.versions, cfg.choices))
 
 
 def _with_imported(seeds: list[KnowledgeNode], cfg: SynthesisConfig) -> list[KnowledgeNode]:
@@ -125,10 +131,10 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: Workers, on_progress: Callable[[in
 
         def tasks(start: int, accepted: int) -> Iterator[Task]:
             limit = start + (cfg.n - accepted) * MAX_TASKS_PER_SAMPLE + 50
-            return (_task(i, p.nodes, p.stream, root, cfg.kinds, cfg.versions) for i in range(start, limit))
+            return (_task(i, p.nodes, p.stream, root, cfg.kinds, cfg.versions, cfg.choices) for i in range(start, limit))
 
         run = NewRun("synthesize", {"n": cfg.n, "seed": cfg.seed, "stream": p.stream, "versions": cfg.versions,
-                                    "knowledge": [n.id for n in p.nodes], "workers": pool.size},
+                                    "knowledge": [n.id for n in p.nodes], "workers": pool.size, "choices": cfg.choices},
                      extra=lambda: {"executor": pool.stats()})
         progress = (lambda s: on_progress(s.accepted, s.generated)) if on_progress else None
         return run_stream(cat, p.stream, tasks, in_processes(pool), run=run, batch_size=cfg.batch_size, stop_at=cfg.n,
@@ -136,9 +142,9 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: Workers, on_progress: Callable[[in
 
 
 def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str],
-          versions: list[str] = DEFAULT_VERSIONS) -> Task:
+          versions: list[str] = DEFAULT_VERSIONS, choices: int = 0) -> Task:
     """Task i: consecutive tasks are the kinds of one figure (same node and seed), the interaction
     kind once per version: siblings share the problem, and each later one links to the first."""
     kind, version, fig = slot_of_task(kinds, versions, i)
     return Task(i, nodes[fig % len(nodes)], task_seed(stream, fig), stream, image_root=root, kind=kind,
-                version=version or DEFAULT_VERSION, head_version=versions[0])
+                version=version or DEFAULT_VERSION, head_version=versions[0], choices=choices)

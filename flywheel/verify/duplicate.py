@@ -2,24 +2,29 @@
 
 Two samples are near-duplicates when they ask the same question up to point names and the verb
 of the ask (the question states every given, so the same text is the same problem however the
-figure is turned or relabelled), or when they have the
+figure is turned or relabelled), when one question is an accepted one with sentences added and
+the answer is the same (a fact appended to a solved problem that changes nothing a solver must
+reason about: "… Point P lies on AC, and OP is drawn."), or when they have the
 same answer to the same kind of task and figures within MAX_HAMMING bits of pHash (a perception
 task and an instruction task on one figure may share an answer string by chance: they are
 different tasks). The pHash search uses multi-index
 hashing: the 64 bits are cut into MAX_HAMMING + 1 chunks, and by pigeonhole a near neighbour
 shares at least one chunk exactly, so a check is a few dict lookups at any catalog size.
+Two figures of one generator drawn from different parameters (its recipe: numbers, data, what is
+asked) are different problems however alike their thumbnails are: charts of one kind differ only
+in details a 32×32 pHash does not see, so they are told apart by their recipes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
+import json
 import re
-from collections.abc import Iterable
 
 import imagehash
 import numpy as np
 
+from flywheel.core.records import content_id
 from flywheel.verify.registry import VERIFIERS, VerifierSpec
 
 MAX_HAMMING = 4
@@ -38,6 +43,11 @@ def duplicate_kind(kind: str, version: str = "") -> str:
     return kind if version in ("", "text_dominant") else f"{kind}:{version}"
 
 
+def _interaction(kind: str) -> bool:
+    """An interaction task of any version (`duplicate_kind` adds ":version" to the kind)."""
+    return kind.split(":", 1)[0] == "interaction"
+
+
 def question_key(question: str) -> str:
     """The question up to point names and the verb of the ask: relabelling a problem or turning
     "Find AC." into "Determine PR." does not make it a new one."""
@@ -48,6 +58,22 @@ def question_key(question: str) -> str:
     norm = re.sub(r"[^a-z0-9+\-=/^²³ˣ√π]+", " ", q.lower()).strip()
     norm = re.sub(r" ?([+\-=/^]) ?", r"\1", norm)  # spacing around an operator is not a new problem
     return hashlib.sha1(norm.encode()).hexdigest()[:16]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z∠△(])")
+
+
+def recipe_digest(params: dict | str | None) -> str:
+    """A digest of a sample's recipe (its params, as a dict or as the catalog's JSON): equal recipes of one
+    generator draw one problem."""
+    if isinstance(params, str):
+        params = json.loads(params or "{}")
+    return content_id(params or {})
+
+
+def sentence_keys(question: str) -> frozenset[str]:
+    """The question's sentences, each keyed like a whole question (point names and the ask's verb masked)."""
+    return frozenset(question_key(s) for s in _SENTENCE_END.split(question.strip()) if s.strip())
 
 
 def _dct_matrix(n: int = 32) -> np.ndarray:
@@ -73,150 +99,67 @@ def phash_hex(rgb: np.ndarray) -> str:
     return str(imagehash.ImageHash(low > np.median(low)))
 
 
-def _digest(text: str) -> int:
-    """A nonzero 64-bit digest: how the index stores question keys and (kind, answer) pairs."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little") or 1
-
-
-_MIX_INT = [0x9E3779B97F4A7C15 * (c + 1) % 2**64 for c in range(len(_CHUNKS))]
-_MIX = np.array(_MIX_INT, dtype=np.uint64)
-
-
-def _bucket_keys(phashes: np.ndarray, answers: np.ndarray) -> np.ndarray:
-    """(samples, chunks) uint64 bucket keys: a splitmix64 of (chunk number, chunk value, answer digest),
-    so the same key means the same chunk of the same figure position with the same answer and kind."""
-    with np.errstate(over="ignore"):
-        parts = np.stack([(phashes >> np.uint64(off)) & np.uint64((1 << w) - 1) for off, w in _CHUNKS], axis=1)
-        z = answers[:, None] ^ _MIX[None, :] ^ (parts * np.uint64(0xBF58476D1CE4E5B9))
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z ^= z >> np.uint64(31)
-    return np.where(z == 0, np.uint64(1), z)
-
-
-class _Table:
-    """An open-addressing multimap of nonzero uint64 keys to uint64 values in two numpy arrays.
-
-    16 bytes a slot at a load of at most 1/2: ~32 bytes an entry however many there are, against
-    a few hundred for Python dicts of tuples; a lookup probes a few slots (O(1) expected).
-    """
-
-    def __init__(self, capacity: int = 1024) -> None:
-        self.keys = np.zeros(capacity, dtype=np.uint64)
-        self.vals = np.zeros(capacity, dtype=np.uint64)
-        self.n = 0
-
-    def get(self, key: int) -> list[int]:
-        item, mask = self.keys.item, len(self.keys) - 1
-        i, found = key & mask, []
-        while (k := item(i)) != 0:
-            if k == key:
-                found.append(self.vals.item(i))
-            i = (i + 1) & mask
-        return found
-
-    def add(self, key: int, val: int) -> None:
-        if 2 * (self.n + 1) > len(self.keys):
-            self._grow(2 * (self.n + 1))
-        mask = len(self.keys) - 1
-        i = key & mask
-        while self.keys[i] != 0:
-            i = (i + 1) & mask
-        self.keys[i], self.vals[i] = key, val
-        self.n += 1
-
-    def add_many(self, keys: np.ndarray, vals: np.ndarray) -> None:
-        if 2 * (self.n + len(keys)) > len(self.keys):
-            self._grow(2 * (self.n + len(keys)))
-        self._place(keys, vals)
-
-    def _grow(self, need: int) -> None:
-        used = self.keys != 0
-        old_k, old_v = self.keys[used], self.vals[used]
-        cap = max(1024, 1 << (need - 1).bit_length())
-        self.keys, self.vals, self.n = np.zeros(cap, dtype=np.uint64), np.zeros(cap, dtype=np.uint64), 0
-        self._place(old_k, old_v)
-
-    def _place(self, keys: np.ndarray, vals: np.ndarray) -> None:
-        """Linear probing for many keys at once: each pass puts every key whose slot is free (one per
-        slot) and moves the rest one slot on, as inserting them one by one would."""
-        mask = np.uint64(len(self.keys) - 1)
-        slot = keys & mask
-        self.n += len(keys)
-        while len(keys):
-            free = self.keys[slot] == 0
-            _, first = np.unique(slot, return_index=True)
-            take = np.zeros(len(keys), dtype=bool)
-            take[first] = True
-            take &= free
-            self.keys[slot[take]], self.vals[slot[take]] = keys[take], vals[take]
-            keys, vals, slot = keys[~take], vals[~take], (slot[~take] + np.uint64(1)) & mask
-
-
 class DuplicateIndex:
-    """Index of accepted samples: question keys, and pHash chunks → pHashes, in compact numpy tables.
-
-    A bucket is (chunk, kind, answer): a near-duplicate needs the same answer to the same kind of
-    task, so a bucket holds only such figures and stays small however large the catalog grows. Keys
-    are 64-bit digests, so memory is ~200 bytes a sample (`flywheel bench dedup` at 1M samples);
-    the pHash distance is always computed exactly on the stored hashes.
-    """
+    """In-memory index of accepted samples: question keys, sentence sets by (answer, a sentence), and
+    pHash chunks → (hash, answer)."""
 
     def __init__(self) -> None:
-        self._questions = _Table()
-        self._chunks = _Table()
+        self._questions: set[str] = set()
+        # An accepted interaction question's sentence set, filed under (duplicate kind, answer, its smallest
+        # sentence key): a version's text is compared only with texts of that version (vision texts drop sentences).
+        # a question that contains it contains that sentence, so a check looks in one bucket per sentence.
+        self._sentences: dict[tuple[str, str, str], list[frozenset[str]]] = {}
+        # Keyed by (chunk value, kind, answer): a near-duplicate needs the same answer to the same kind
+        # of task, so a bucket holds only such figures and stays small however large the catalog grows.
+        self._chunks: list[dict[tuple[int, str, str], list[tuple[int, str, str]]]] = [{} for _ in _CHUNKS]
         self.size = 0
 
     def __len__(self) -> int:
         return self.size
 
-    @property
-    def nbytes(self) -> int:
-        """Memory the index holds (its numpy tables)."""
-        return sum(t.keys.nbytes + t.vals.nbytes for t in (self._questions, self._chunks))
-
     @staticmethod
-    def _keys(phash: str, answer: str, kind: str) -> tuple[int, list[int]]:
-        """One sample's pHash and bucket keys: _bucket_keys in Python ints (no array set-up per check)."""
-        h, a, m = int(phash, 16), _digest(f"{kind}\0{answer}"), 2**64 - 1
-        keys = []
-        for (off, w), mix in zip(_CHUNKS, _MIX_INT, strict=True):
-            z = a ^ mix ^ ((((h >> off) & ((1 << w) - 1)) * 0xBF58476D1CE4E5B9) & m)
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
-            keys.append((z ^ (z >> 31)) or 1)
-        return h, keys
+    def _parts(h: int) -> list[int]:
+        return [(h >> off) & ((1 << width) - 1) for off, width in _CHUNKS]
 
-    def add(self, key: str, phash: str, answer: str, kind: str = "interaction") -> None:
-        self._questions.add(_digest(key), 0)
-        h, buckets = self._keys(phash, answer, kind)
-        for b in buckets:
-            self._chunks.add(b, h)
+    def add_many(self, rows) -> None:
+        """Add the catalog's accepted rows (question key, pHash, answer, kind[, question, generator,
+        params]) as a run loads them."""
+        for key, ph, answer, kind, *rest in rows:
+            question, generator, params = (*rest, "", "", None)[:3]
+            self.add(key, ph, answer, kind, question, generator, recipe_digest(params) if params is not None else "")
+
+    def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
+            generator: str = "", recipe: str = "") -> None:
+        self._questions.add(key)
+        sents = sentence_keys(question) if question and _interaction(kind) else frozenset()
+        if sents:
+            self._sentences.setdefault((kind, answer, min(sents)), []).append(sents)
+        h = int(phash, 16)
+        for table, part in zip(self._chunks, self._parts(h), strict=True):
+            table.setdefault((part, kind, answer), []).append((h, generator, recipe))
         self.size += 1
 
-    def add_many(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
-        """Add (question key, pHash, answer, kind) rows at once: how a run loads a large catalog
-        (in slices, so the rows never exist as Python objects all at the same time)."""
-        rows = iter(rows)
-        while part := tuple(itertools.islice(rows, 65536)):
-            self._add_slice(part)
+    def extends_accepted(self, question: str, answer: str, kind: str = "interaction") -> bool:
+        """Whether the question is an accepted question of the same version with sentences added, with the
+        same answer. Interaction samples only: perception and instruction questions are set phrases by design."""
+        if not _interaction(kind) or not question:
+            return False
+        sents = sentence_keys(question)
+        return any(other < sents for s in sents for other in self._sentences.get((kind, answer, s), ()))
 
-    def _add_slice(self, rows: tuple[tuple[str, str, str, str], ...]) -> None:
-        q = np.fromiter((_digest(k) for k, *_ in rows), dtype=np.uint64, count=len(rows))
-        h = np.fromiter((int(p, 16) for _, p, *_ in rows), dtype=np.uint64, count=len(rows))
-        a = np.fromiter((_digest(f"{kind}\0{ans}") for *_, ans, kind in rows), dtype=np.uint64, count=len(rows))
-        self._questions.add_many(q, np.zeros(len(rows), dtype=np.uint64))
-        buckets = _bucket_keys(h, a)
-        self._chunks.add_many(buckets.ravel(), np.repeat(h, len(_CHUNKS)))
-        self.size += len(rows)
-
-    def check(self, key: str, phash: str, answer: str, kind: str = "interaction") -> tuple[bool, str]:
-        """(passed, reason)."""
-        if self._questions.get(_digest(key)):
+    def check(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
+              generator: str = "", recipe: str = "") -> tuple[bool, str]:
+        """(passed, reason). `generator` and `recipe` (a digest of its parameters) tell apart look-alike
+        figures of one generator drawn from different parameters."""
+        if key in self._questions:
             return False, "near-duplicate: an accepted sample asks the same question"
-        h, buckets = self._keys(phash, answer, kind)
-        for b in buckets:
-            for other in self._chunks.get(b):
+        if self.extends_accepted(question, answer, kind):
+            return False, "near-duplicate: an accepted question with sentences added, and the same answer"
+        h = int(phash, 16)
+        for table, part in zip(self._chunks, self._parts(h), strict=True):
+            for other, gen, rec in table.get((part, kind, answer), ()):
+                if generator and gen == generator and rec != recipe:
+                    continue
                 dist = (h ^ other).bit_count()
                 if dist <= MAX_HAMMING:
                     return False, f"near-duplicate: same answer and a near-identical figure (pHash distance {dist})"

@@ -38,6 +38,8 @@ def verify_modality(ctx: VerifyContext) -> Check:
     d = ctx.rendered.draft
     version = ctx.version or DEFAULT_VERSION
     question = ctx.question or d.question
+    if d.choices:  # the options are values of the answer's kind, not givens
+        question = question.replace(d.choices.listing, "")
     q = d.text
     if q is None:
         if version == DEFAULT_VERSION:

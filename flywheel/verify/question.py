@@ -66,7 +66,9 @@ def _coefficients(scene) -> set[sp.Rational]:
 
 def question_problem(ctx: VerifyContext) -> str | None:
     d = ctx.rendered.draft
-    question = ctx.question or d.question  # the text as it ships: its frame and MathVerse version
+    question = ctx.question or d.statement  # the text as it ships: its frame and MathVerse version
+    if d.choices and question.endswith(d.choices.listing):  # the options are checked by the answer verifier
+        question = question[: -len(d.choices.listing)].rstrip()
     named = {n: g.value for g in d.givens for n in given_names(g)}
     coords: dict[str, dict[str, sp.Expr]] = {}
     for g in d.givens:
@@ -145,5 +147,5 @@ def verify_question(ctx: VerifyContext) -> Check:
     problem = question_problem(ctx)
     if problem:
         return Check(False, problem, code="question")
-    n = len(numbers_in(ctx.rendered.draft.question))
+    n = len(numbers_in(ctx.rendered.draft.statement))
     return Check(True, f"{n} numbers of the question are bound to givens, counts or figure data")

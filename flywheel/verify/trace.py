@@ -153,14 +153,14 @@ class TraceReader:
         self.fixed = set(self.env)  # the givens' names keep their values
         facts = figure_facts(ctx)
         self.known: set[sp.Rational] = set(STRUCTURAL) | facts.numbers
-        self.known |= {abs(n) for n in numbers_in(d.question)}
+        self.known |= {abs(n) for n in numbers_in(d.statement)}
         self.known |= {abs(g.value) for g in d.givens if g.value.is_Rational}
-        self.blocks = facts.blocks | {(int(a), int(b)) for a, b in BLOCK.findall(d.question)}
+        self.blocks = facts.blocks | {(int(a), int(b)) for a, b in BLOCK.findall(d.statement)}
         self.scene = metric_scene(ctx)
         self.checked = 0
         self._fractions: set[Fraction] = set()
         self.pending: list[tuple[sp.Expr, sp.Expr, str]] = []  # equations waiting for their unknowns
-        self.preread(d.question)
+        self.preread(d.statement)
 
     def preread(self, question: str) -> None:
         """Take the values the question states ("v₀ = 56 m/s", "sin θ = 24/25") as known names;

@@ -20,11 +20,15 @@ from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
-    """Round 0: 40 accepted samples over five built-in points."""
+    """Round 0: 40 accepted samples over six built-in points, and a reject for the quality axis to repair.
+
+    The generators' problem spaces are wide, so rejects are rare: stream seed 156 draws one
+    inscribed-angle problem twice (tasks 5 and 23), and the second is rejected as a duplicate."""
     db = tmp_path_factory.mktemp("base") / "c.duckdb"
     ids = ["plane.pythagoras", "plane.law_of_cosines", "plane.triangle_area_altitude", "plane.parallel_transversal",
-           "plane.chord_distance"]
-    synthesize(SynthesisConfig(n=40, seed=5, catalog=db, knowledge=ids, workers=2))
+           "plane.chord_distance", "plane.inscribed_angle"]
+    synthesize(SynthesisConfig(n=40, seed=156, catalog=db, knowledge=ids, workers=2))
+    assert catalog_rows(db, "SELECT count(*) FROM samples WHERE NOT accepted")[0][0] > 0, "pick a seed with a reject"
     return db
 
 
@@ -59,6 +63,20 @@ def test_every_evolved_sample_has_lineage_back_to_round_0(evolved):
         from flywheel.evolve.report import lineage_to_round0
 
         assert lineage_to_round0(cat, 1) == 1.0 and lineage_to_round0(cat, 2) == 1.0
+
+
+def test_evolution_makes_new_problems_not_an_accepted_question_with_sentences_added(evolved):
+    from flywheel.domains.plane_geometry.steps import statement
+    from flywheel.evolve.report import appended_copies
+
+    with Catalog(evolved, read_only=True) as cat:
+        counts = [appended_copies(cat, r) for r in (1, 2)]
+    assert all(total > 0 and copies / total < 0.01 for copies, total in counts), counts
+    pairs = catalog_rows(evolved, """SELECT c.question, p.question FROM lineage l JOIN samples c ON c.id = l.child_id
+                                     JOIN samples p ON p.id = l.parent_id WHERE l.relation = 'distract' AND c.accepted""")
+    assert pairs, "distractor children are accepted"
+    # a distractor is drawn on a fresh problem of the parent's recipe: the parent's statement is not reused
+    assert not any(child.startswith(statement(parent)) for child, parent in pairs)
 
 
 def test_rejects_are_repaired_and_recorded(evolved):

@@ -105,3 +105,26 @@ def test_a_catalog_loaded_at_once_finds_what_samples_added_one_by_one_find():
         assert all(not idx.check(*r)[0] for r in near)  # within 2 bits, same answer: near-duplicates
         assert all(idx.check(*r)[0] for r in other_answer)  # the same figure with another answer is new
         assert not idx.check(rows[7][0], "0" * 16, "x")[0]  # the same question
+def test_an_accepted_question_with_sentences_added_and_the_same_answer_is_a_duplicate():
+    idx = DuplicateIndex()
+    parent = "In rectangle ABCD, AB = 3 and BC = 4. Find the length of the diagonal AC."
+    idx.add(question_key(parent), "c3a5b1e0f0f0f0f0", "5", "interaction", parent)
+    appended = "In rectangle PQRS, PQ = 3 and QR = 4. Point E lies on PQ, and SE is drawn. Find the length of the diagonal PR."
+    ok, reason = idx.check(question_key(appended), "0f0f0f0f0f0f0f0f", "5", "interaction", appended)
+    assert not ok and "sentences added" in reason
+    # the same added sentence with another answer, or on new numbers, is a new problem
+    assert idx.check(question_key(appended), "0f0f0f0f0f0f0f0f", "6", "interaction", appended)[0]
+    renumbered = appended.replace("PQ = 3", "PQ = 6").replace("QR = 4", "QR = 8")
+    assert idx.check(question_key(renumbered), "0f0f0f0f0f0f0f0f", "5", "interaction", renumbered)[0]
+    # perception and instruction questions are set phrases: only interaction questions are compared so
+    assert idx.check(question_key(appended), "0f0f0f0f0f0f0f0f", "5", "perception", appended)[0]
+
+
+def test_look_alike_figures_of_one_generator_from_different_recipes_are_different_problems():
+    idx = DuplicateIndex()
+    idx.add("k1", "c3a5b1e0f0f0f0f0", "7", "interaction", "How many points?", "stats.scatter_region", "recipe-1")
+    # another scatter plot with other data and the same count: alike at pHash resolution, another problem
+    assert idx.check("k2", "c3a5b1e0f0f0f0f1", "7", "interaction", "How many?", "stats.scatter_region", "recipe-2")[0]
+    # the same recipe (the problem reworded), or another generator's look-alike figure: near-duplicates
+    assert not idx.check("k3", "c3a5b1e0f0f0f0f1", "7", "interaction", "Count them.", "stats.scatter_region", "recipe-1")[0]
+    assert not idx.check("k4", "c3a5b1e0f0f0f0f1", "7", "interaction", "How many?", "stats.bar_mean", "recipe-2")[0]

@@ -69,24 +69,24 @@ def test_the_pipeline_runs_both_as_text_verifiers():
 
 # -- the defects -------------------------------------------------------------------------------
 def test_a_wrong_intermediate_step_with_the_right_answer_is_rejected():
-    r = rendered("plane.pythagoras", 0)
-    bad = _with_cot(r, "225 + 441 = 666", "226 + 441 = 666")
+    r = rendered("plane.pythagoras", 2)  # AB = 14, BC = 24: AC² = 196 + 576 = 772
+    bad = _with_cot(r, "196 + 576 = 772", "197 + 576 = 772")
     question, trace = _problems(bad, "plane_geometry")
-    assert question is None and "666 ≠ 667" in trace
+    assert question is None and "772 ≠ 773" in trace
 
 
 def test_a_wrong_block_size_is_rejected():
     r = rendered("discrete.count_rectangles", 0)
-    assert "6 × 2 block" in r.draft.question
-    _, trace = _problems(_with_cot(r, "In the 6 × 2", "In the 7 × 2"), "discrete")
-    assert "no 7 × 2 rectangle" in trace
+    assert "9 × 4 block" in r.draft.question
+    _, trace = _problems(_with_cot(r, "In the 9 × 4", "In the 10 × 4"), "discrete")
+    assert "no 10 × 4 rectangle" in trace
 
 
 def test_a_given_changed_to_another_givens_value_is_rejected():
-    r = rendered("plane.angle_bisector", 0)  # AB = AC = BC = 16: "17" must not pass because "16" appears
-    bad = with_draft(r, question=r.draft.question.replace("AB = 16", "AB = 17"))
+    r = rendered("plane.angle_bisector", 3)  # AB = BC = 24, AC = 27: "AB = 27" must not pass because "27" appears
+    bad = with_draft(r, question=r.draft.question.replace("AB = 24", "AB = 27"))
     question, _ = _problems(bad, "plane_geometry")
-    assert "AB = 17" in question and "AB is 16" in question
+    assert "AB = 27" in question and "AB is 24" in question
 
 
 def test_an_extra_number_and_a_wrong_count_are_rejected():
@@ -99,20 +99,20 @@ def test_an_extra_number_and_a_wrong_count_are_rejected():
 
 
 def test_a_segment_the_figure_does_not_have_is_rejected():
-    r = rendered("plane.pythagoras", 0)  # rectangle ABCD
-    bad = with_draft(r, question=r.draft.question.replace("BC = 21", "BZ = 21"))
+    r = rendered("plane.pythagoras", 2)  # rectangle ABCD
+    bad = with_draft(r, question=r.draft.question.replace("BC = 24", "BZ = 24"))
     assert "no Z" in _problems(bad, "plane_geometry")[0]
 
 
 def test_a_trace_number_from_nowhere_is_rejected():
-    r = rendered("plane.chord_distance", 0)
-    bad = _with_cot(r, "so AM = 28/2 = 14", "so AM = 28/2 = 14 and OA = 9973 − 9956 = 17")
+    r = rendered("plane.chord_distance", 5)  # AB = 218, OM = 90
+    bad = _with_cot(r, "so AM = AB/2 = 109", "so AM = AB/2 = 109 and OA = 9973 − 9956 = 17")
     assert "9973" in _problems(bad, "plane_geometry")[1]
 
 
 def test_a_claim_with_numbers_that_does_not_parse_is_rejected():
-    r = rendered("plane.pythagoras", 0)
-    bad = _with_cot(r, "225 + 441 = 666", "225 + (441 = 666)")
+    r = rendered("plane.pythagoras", 2)
+    bad = _with_cot(r, "196 + 576 = 772", "196 + (576 = 772)")
     assert "cannot read the claim" in _problems(bad, "plane_geometry")[1]
 
 

@@ -24,23 +24,29 @@ from flywheel.render.scene.coords import CoordinatePlane, Curve, OnCurve, T, X, 
 from flywheel.render.scene.exact import midpoint
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
 
-BASES = [sp.Integer(2), sp.Integer(3), sp.Rational(1, 2), sp.Rational(1, 3)]
+BASES = [sp.Integer(2), sp.Integer(3), sp.Integer(4), sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(1, 4)]
 
 
 def _exp_curve(rng: random.Random):
     """(a, b, h, d) with y = a·b^(x − h) + d crossing the y-axis off the origin."""
     while True:
-        a, b = rng.choice([1, 1, 2, 3]), rng.choice(BASES)
-        h, d = rng.choice([-1, 0, 0, 1]), rng.randint(-3, 3)
+        a, b = rng.choice([1, 1, 2, 3, 4]), rng.choice(BASES)
+        h, d = rng.choice([-2, -1, 0, 0, 1, 2]), rng.randint(-5, 5)
         ya = a * b ** (-h) + d
         if abs(ya) >= sp.Rational(1, 2) and abs(ya) <= 6:
             return sp.Integer(a), b, h, d, ya
 
 
+def _plus(d: int) -> str:
+    """The constant term of y = a·b^(x − h) + d as it follows the power (" + 3", " − 2", "")."""
+    return f" + {d}" if d > 0 else f" − {-d}" if d < 0 else ""
+
+
 @register_generator("analytic.exponential_reading", DOMAIN)
 def exponential_reading(rng: random.Random) -> Draft:
     """P on y = a·b^(x − h) + d with a stated height c: solve b^(x − h) = (c − d)/a from the graph, then AP or ANP."""
-    ask_area = rng.random() < 0.5
+    ask = rng.choice(["length", "area", "area_oap"])
+    ask_area = ask != "length"
     while True:
         a, b, h, d, ya = _exp_curve(rng)
         n = rng.choice([-3, -2, -1, 1, 2, 3])
@@ -49,7 +55,7 @@ def exponential_reading(rng: random.Random) -> Draft:
             continue
         f = a * b ** (X - h) + d
         pts = {"A": (sp.Integer(0), ya), "P": (xp, yp), "M": (xp, sp.Integer(0)), "N": (sp.Integer(0), yp), "O": (sp.Integer(0),) * 2}
-        answer = abs(yp - ya) * abs(xp) / 2 if ask_area else sp.sqrt(xp**2 + (yp - ya) ** 2)
+        answer = (abs(yp - ya) if ask == "area" else abs(ya)) * abs(xp) / 2 if ask_area else sp.sqrt(xp**2 + (yp - ya) ** 2)
         x0, x1, y0, y1 = window([(xp, yp), (0, ya), (xp + (2 if b > 1 else -2), 0), (xp - (2 if b > 1 else -2), 0)], pad=1.2)
         claims = [OnCurve("A", "f"), OnCurve("A", "y-axis"), OnCurve("P", "f"), OnCurve("M", "x-axis"), OnCurve("N", "y-axis")]
         axes = CoordinatePlane(x0, x1, y0, y1, [graph("f", f, x0, x1)], claims)
@@ -67,16 +73,21 @@ def exponential_reading(rng: random.Random) -> Draft:
         coordinate_plane=axes,
     )
     eq = exp_text(a, b, h, d)
-    ask = "the area of triangle ANP" if ask_area else "the length AP"
-    target = Measure("area", ("A", "N", "P")) if ask_area else Measure("length", ("A", "P"))
-    last = (f"Area of ANP = ½·AN·NP = ½·{num(abs(yp - ya))}·{num(abs(xp))} = {num(answer)}." if ask_area
-            else f"AP = √(NP² + AN²) = √({num(xp**2)} + {num((yp - ya) ** 2)}) = {surd(answer)}.")
+    ask_text = {"area": "the area of triangle ANP", "area_oap": "the area of triangle OAP", "length": "the length AP"}[ask]
+    premise = {"area": "N is the foot of the perpendicular from P to the y-axis.", "area_oap": "O is the origin."}.get(ask, ())
+    target = {"area": Measure("area", ("A", "N", "P")), "area_oap": Measure("area", ("O", "A", "P")),
+              "length": Measure("length", ("A", "P"))}[ask]
+    if ask == "area":
+        last = f"Area of ANP = ½·AN·NP = ½·{num(abs(yp - ya))}·{num(abs(xp))} = {num(answer)}."
+    elif ask == "area_oap":
+        last = f"OA lies on the y-axis and P is {num(abs(xp))} from it: area of OAP = ½·{num(abs(ya))}·{num(abs(xp))} = {num(answer)}."
+    else:
+        last = f"AP = √(NP² + AN²) = √({num(xp**2)} + {num((yp - ya) ** 2)}) = {surd(answer)}."
     return Draft(
         title="The graph of an exponential function and a point read off it",
         scene=scene,
         question=parts(["The graph meets the y-axis at A.", "P is a point of the graph."],
-                       [f"the graph is {eq}", f"P has y-coordinate {num(yp)}"], ask,
-                       premises="N is the foot of the perpendicular from P to the y-axis." if ask_area else ()),
+                       [f"the graph is {eq}", f"P has y-coordinate {num(yp)}"], ask_text, premises=premise),
         answer=answer,
         target=target,
         givens=[Given(Measure("y", ("P",)), yp)],
@@ -85,13 +96,13 @@ def exponential_reading(rng: random.Random) -> Draft:
             "exponential equation, which the perpendiculars from P to the axes read off.",
         ],
         conclusion=[
-            f"At x = 0: y = {num(ya)}, so A = (0, {num(ya)}).",
+            f"At x = 0: y = {num(a)}·{base(b)}^({num(-h)}){_plus(d)} = {num(ya)}, so A = (0, {num(ya)}).",
             f"P: {exp_text(a, b, h, d)[4:]} = {num(yp)} gives {exp_text(1, b, h, 0)[4:]} = {num((yp - d) / a)} = "
             f"{num(b) if b.q == 1 else f'({num(b)})'}^{n if n > 0 else f'({num(n)})'}, so x = {num(xp)} and P = ({num(xp)}, {num(yp)}): PN = {num(abs(xp))}, AN = |{num(yp)} − {base(ya)}| = {num(abs(yp - ya))}.",
             last,
         ],
         difficulty=Difficulty(hops=3, constructions=2),
-        params={"a": int(a), "b": str(b), "h": h, "d": d, "n": n, "ask": "area" if ask_area else "length"},
+        params={"a": int(a), "b": str(b), "h": h, "d": d, "n": n, "ask": ask},
     )
 
 
@@ -103,15 +114,16 @@ def _log_curve(name: str, b: int, h, k, y0: int, y1: int) -> Curve:
 @register_generator("analytic.log_reflection", DOMAIN)
 def log_reflection(rng: random.Random) -> Draft:
     """P on y = log_b(x − h) + k; its mirror image Q in y = x lies on the inverse y = b^(x − k) + h: PQ or area OPQ."""
-    ask_area = rng.random() < 0.5
+    ask = rng.choice(["length", "area", "distance"])  # PQ, the area of OPQ, or P's distance PM to y = x
+    ask_area = ask == "area"
     while True:
-        b, h, k = rng.choice([2, 2, 3]), rng.randint(-4, 4), rng.randint(-4, 4)
+        b, h, k = rng.choice([2, 2, 3]), rng.randint(-5, 5), rng.randint(-5, 5)
         m = rng.choice([-1, 1, 2, 3] if b == 2 else [-1, 1, 2])
         xp, yp = h + sp.Integer(b) ** m, sp.Integer(m + k)
         if abs(xp - yp) < 2 or max(abs(xp), abs(yp)) > 8 or 0 in (xp, yp) or xp == -yp:
             continue
         p, q = (xp, yp), (yp, xp)
-        answer = abs(xp**2 - yp**2) / 2 if ask_area else sp.sqrt(2) * abs(xp - yp)
+        answer = abs(xp**2 - yp**2) / 2 if ask_area else sp.sqrt(2) * abs(xp - yp) / (2 if ask == "distance" else 1)
         x0, x1, y0, y1 = window([p, q, (h + 1, k - 2), (k - 2, h + 1)], pad=1.5, min_ratio=0.95)
         f = _log_curve("f", b, h, k, y0, y1)
         g = graph("g", b ** (X - k) + h, x0, x1, stated=False)
@@ -130,29 +142,34 @@ def log_reflection(rng: random.Random) -> Draft:
         coordinate_plane=axes,
     )
     eq = log_text(b, h, k)
-    ask = "the area of triangle OPQ" if ask_area else "the length PQ"
-    last = (f"Area of OPQ = ½·|x_P·y_Q − x_Q·y_P| = ½·|{base(xp)}² − {base(yp)}²| = {num(answer)}." if ask_area
-            else f"PQ = √(({num(xp)} − {num(yp)})² + ({num(yp)} − {num(xp)})²) = {surd(answer)}.")
+    ask_text = {"area": "the area of triangle OPQ", "length": "the length PQ", "distance": "the distance from P to the line y = x"}[ask]
+    if ask == "area":
+        last = f"Area of OPQ = ½·|x_P·y_Q − x_Q·y_P| = ½·|{base(xp)}² − {base(yp)}²| = {num(answer)}."
+    elif ask == "length":
+        last = f"PQ = √(({num(xp)} − {num(yp)})² + ({num(yp)} − {num(xp)})²) = {surd(answer)}."
+    else:
+        last = f"PQ = √2·|{num(xp)} − {base(yp)}| = {surd(2 * answer)}, and M is its midpoint, so PM = PQ/2 = {surd(answer)}."
     return Draft(
         title="A logarithmic function, the line y = x and the inverse exponential function",
         scene=scene,
         question=parts(["The figure shows a graph, the line y = x and the graph of the inverse function.",
                         "P is a point of the first graph, and Q is the mirror image of P in the line y = x."],
-                       [f"the first graph is {eq}", f"P has x-coordinate {num(xp)}"], ask,
+                       [f"the first graph is {eq}", f"P has x-coordinate {num(xp)}"], ask_text,
                        premises="O is the origin." if ask_area else ()),
         answer=answer,
-        target=Measure("area", ("O", "P", "Q")) if ask_area else Measure("length", ("P", "Q")),
+        target={"area": Measure("area", ("O", "P", "Q")), "length": Measure("length", ("P", "Q")),
+                "distance": Measure("length", ("P", "M"))}[ask],
         givens=[Given(Measure("x", ("P",)), xp)],
         reasoning=[
             "The graphs of a function and its inverse are mirror images in y = x, so reflecting P swaps its "
             "coordinates and lands on the inverse's graph.",
         ],
         conclusion=[
-            f"At x = {num(xp)}: {log_text(b, h, k)[4:].replace('x', num(xp), 1)} = {num(yp)}, since {b}^{m} = "
+            f"At x = {num(xp)}: {log_text(b, h, k)[4:].replace('x', num(xp) if h else base(xp), 1)} = {num(yp)}, since {b}^{m} = "
             f"{num(xp - h)}; so P = ({num(xp)}, {num(yp)}).",
             f"Reflecting in y = x swaps the coordinates: Q = ({num(yp)}, {num(xp)}), on {exp_text(1, b, k, h)}.",
             last,
         ],
         difficulty=Difficulty(hops=3, constructions=2),
-        params={"b": b, "h": h, "k": k, "m": m, "ask": "area" if ask_area else "length"},
+        params={"b": b, "h": h, "k": k, "m": m, "ask": ask},
     )

@@ -22,7 +22,7 @@ from flywheel.render.draft import Draft, Given, parts
 from flywheel.render.scene.coords import CoordinatePlane, OnCurve, X, graph
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
 
-AMPLITUDES = [sp.Integer(v) for v in (1, 2, 3, 4)] + [sp.Rational(3, 2), sp.Rational(5, 2)]
+AMPLITUDES = [sp.Integer(v) for v in (1, 2, 3, 4, 5, 6)] + [sp.Rational(v, 2) for v in (3, 5, 7, 9)]
 # x0 as a fraction r of the half period 2q: the angle ωx0 = rπ has an exact sine and cosine.
 FRACTIONS = [sp.Rational(n, d) for n, d in ((1, 6), (1, 4), (1, 3), (2, 3), (3, 4), (5, 6), (7, 6), (5, 4), (4, 3),
                                              (5, 3), (7, 4), (11, 6))]
@@ -33,7 +33,7 @@ def sine_reading(rng: random.Random) -> Draft:
     """A and ω of y = A sin(ωx) (or A cos(ωx)) from a turning point and the adjacent zero, then f(x0)."""
     while True:
         amp = rng.choice(AMPLITUDES) * rng.choice([1, -1])
-        q, cosine = rng.choice([1, 2, 3]), rng.random() < 0.4
+        q, cosine = rng.choice([1, 2, 3, 4]), rng.random() < 0.4
         r = rng.choice(FRACTIONS)
         x0 = 2 * q * r
         wave = sp.cos if cosine else sp.sin

@@ -116,7 +116,11 @@ def near_curve(f: sp.Expr, pts: np.ndarray, tol: float = STATED_TOL) -> bool:
         gx = (np.asarray(fn(x + h, y), dtype=float) - np.asarray(fn(x - h, y), dtype=float)) / (2 * h)
         gy = (np.asarray(fn(x, y + h), dtype=float) - np.asarray(fn(x, y - h), dtype=float)) / (2 * h)
         dist = np.abs(val) / np.hypot(gx, gy)
-    return bool(np.all(np.isfinite(dist) & (dist <= tol)))
+    ok = np.isfinite(dist) & (dist <= tol)
+    # A point at the edge of F's domain (a logarithm's graph drawn up to its asymptote) has no central
+    # difference there; |F| itself bounds its distance when |∇F| ≥ 1, as for every y − g(x) and x − g(y).
+    edge = ~np.isfinite(dist) & np.isfinite(val)
+    return bool(np.all(ok | (edge & (np.abs(val) <= tol))))
 
 
 def _gradient(f: sp.Expr, p: tuple[float, float], h: float = 1e-5) -> tuple[float, float]:

@@ -33,9 +33,9 @@ def path_counts(cols: int, rows: int, blocked: frozenset[Cell]) -> dict[Cell, in
 
 def _draw_board(rng: random.Random) -> tuple[int, int, frozenset[Cell], dict[Cell, int]]:
     while True:
-        cols, rows = rng.randint(4, 6), rng.randint(3, 5)
+        cols, rows = rng.randint(4, 7), rng.randint(3, 6)
         inner = [(c, r) for c in range(cols) for r in range(rows) if (c, r) not in ((0, 0), (cols - 1, rows - 1))]
-        blocked = frozenset(rng.sample(inner, rng.randint(1, 3)))
+        blocked = frozenset(rng.sample(inner, rng.randint(1, 4)))
         ways = path_counts(cols, rows, blocked)
         end = ways[(cols - 1, rows - 1)]
         # every shaded cell must matter: unblocking it changes the count

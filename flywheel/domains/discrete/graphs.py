@@ -129,8 +129,8 @@ def kruskal(weights: Weights) -> list[tuple[str, str]]:
 def spanning_tree(rng: random.Random) -> Draft:
     while True:
         g = random_plane_graph(rng, extra=0.6)
-        if len(g.edges) < len(g.names) + 1:
-            continue  # at least two edges to leave out, or there is nothing to decide
+        if not len(g.names) + 1 <= len(g.edges) <= 20:
+            continue  # at least two edges to leave out, or there is nothing to decide; 20 distinct weights
         weights = dict(zip(g.edges, rng.sample(range(1, 21), len(g.edges)), strict=True))  # distinct: one MST
         tree = kruskal(weights)
         total = sum(weights[e] for e in tree)

@@ -90,8 +90,8 @@ def l_shape(wide: int, low: int, narrow: int, high: int, start: int, flip: bool)
 
 @register_generator("discrete.count_rectangles", DOMAIN)
 def count_rectangles(rng: random.Random) -> Draft:
-    wide, low = rng.randint(3, 7), rng.randint(1, 3)
-    narrow, high = rng.randint(1, wide - 1), rng.randint(1, 4)
+    wide, low = rng.randint(3, 9), rng.randint(1, 4)
+    narrow, high = rng.randint(1, wide - 1), rng.randint(1, 5)
     start, flip = rng.randint(0, wide - narrow), rng.random() < 0.5
     cells = l_shape(wide, low, narrow, high, start, flip)
     rows = low + high

@@ -26,8 +26,10 @@ INCLINES = [(3, 4, 5), (4, 3, 5), (5, 12, 13), (8, 15, 17), (20, 21, 29), (21, 2
 @register_generator("physics.resultant_force", DOMAIN)
 def resultant_force(rng: random.Random) -> Draft:
     theta = rng.choice([60, 90, 120])
-    a = rng.randint(3, 24)  # wide ranges: (a, b, θ) is the whole question, so a narrow one repeats at scale
-    b = rng.randint(max(3, (a + 1) // 2), min(30, 2 * a))
+    while True:  # wide ranges drawn from a box: (a, b, θ) is the whole question, so a narrow one repeats at scale
+        a, b = rng.randint(3, 80), rng.randint(3, 80)
+        if a <= 2 * b and b <= 2 * a:
+            break
     cos = sp.Rational({60: 1, 90: 0, 120: -1}[theta], 2)
     pts = {"O": P(0, 0), F1: P(a, 0), F2: (b * cos, b * sp.sqrt(1 - cos**2))}
     pts["R"] = (pts[F1][0] + pts[F2][0], pts[F2][1])
@@ -117,7 +119,7 @@ def incline_components(rng: random.Random) -> Draft:
     rise, run, hyp = rng.choice(INCLINES)
     k = rng.randint(1, 4) if hyp < 10 else rng.randint(1, 3)
     scene = _incline_scene(rise, run, hyp, k, rng.random() < 0.5)
-    weight = rng.choice(range(10, 301, 5))
+    weight = rng.choice(range(10, 801, 5))
     ask = rng.choice(["friction", "normal", "along"])
     sin, cos = sp.Rational(rise, hyp), sp.Rational(run, hyp)
     ans = weight * (cos if ask == "normal" else sin)

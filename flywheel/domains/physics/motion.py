@@ -40,7 +40,7 @@ def projectile(rng: random.Random) -> Draft:
     ask = rng.choice(["height", "range", "time"])
     # Any whole speed: restricting it to nice multiples leaves so few questions per angle that samples
     # repeat (and paths of one angle look alike at every speed, so equal answers read as duplicates).
-    v0 = rng.randint(8, 60)
+    v0 = rng.randint(5, 120)
     d = rng.choice([1, -1])  # launched to the right or to the left
     vx, vy = v0 * cos, v0 * sin
     rng_len, top = 2 * vx * vy / G, vy**2 / (2 * G)

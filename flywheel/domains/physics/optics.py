@@ -25,7 +25,7 @@ def lens_cases() -> list[tuple[int, int, sp.Rational]]:
     """(u, f, v) in cm: image distance a whole number of quarter centimetres, image between half and twice
     the object, and the image well beyond F' (else A'B', F' and their labels crowd into one spot)."""
     out = []
-    for f in range(5, 41):
+    for f in range(5, 121):
         for u in range(f + 1, 4 * f + 1):
             v = sp.Rational(u * f, u - f)
             if v.q <= 4 and 0.5 <= f / (u - f) <= 2.0 and 5 * u <= 13 * f:

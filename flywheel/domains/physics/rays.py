@@ -73,14 +73,16 @@ def _turned(scene: Scene, rng: random.Random) -> Scene:
 def plane_mirror(rng: random.Random) -> Draft:
     if rng.random() < 0.5:  # a + e and CD the legs of a Pythagorean triple: a whole-metre path
         while True:
-            x, y, h = rng.choice(PYTHAGOREAN_TRIPLES[:5])
-            k = rng.randint(1, max(1, 40 // h))
+            x, y, h = rng.choice(PYTHAGOREAN_TRIPLES[:7])
+            k = rng.randint(1, max(1, 90 // h))
             total, d = (x * k, y * k) if rng.random() < 0.5 else (y * k, x * k)
             if total >= 4 and sp.Rational(1, 2) <= sp.Rational(d, total) <= sp.Rational(3, 2):
                 break
     else:
-        total = rng.randint(4, 24)
-        d = rng.randint(-(-total // 2), total * 3 // 2)
+        while True:  # (a + e, CD) from a box, filtered: every pair equally likely
+            total, d = rng.randint(4, 60), rng.randint(2, 90)
+            if total <= 2 * d <= 3 * total:
+                break
     a = rng.randint(-(-total // 4), total - -(-total // 4))  # each distance at least a quarter of a + e: no stubs
     e = total - a
     scene = _turned(_mirror_scene(a, e, d), rng)
@@ -133,7 +135,7 @@ def snell_cases() -> list[tuple[sp.Rational, sp.Rational, sp.Rational]]:
 def refraction_block(rng: random.Random) -> Draft:
     si, sr, n = rng.choice(snell_cases())
     ci, cr = _cos(si), _cos(sr)
-    d = rng.randint(6, 40)  # thickness in cm; NQ = d·tan r and OQ = d/cos r are then exact rationals
+    d = rng.randint(4, 160)  # thickness in cm; NQ = d·tan r and OQ = d/cos r are then exact rationals
     s = rng.choice([1, -1])  # the ray comes from the left or from the right
     length = d * sp.Rational(rng.randint(8, 16), 10)  # of the drawn incident ray
     q = P(s * d * sr / cr, -d)

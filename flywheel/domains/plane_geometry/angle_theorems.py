@@ -9,7 +9,7 @@ import sympy as sp
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, orient, parts
+from flywheel.render.draft import Draft, Slip, angle, orient, parts
 from flywheel.render.scene.exact import P, cos_deg, sin_deg
 from flywheel.render.scene.model import AngleMark, Construction, Measure, Scene, Segment
 
@@ -23,8 +23,8 @@ FACTS = ["ABC is a triangle.", "Side BC is extended beyond C to D."]
 def exterior_angle(rng: random.Random) -> Draft:
     """BC extended to D: ∠ACD = ∠A + ∠B, seen through the parallel CE to BA."""
     while True:
-        alpha, beta = rng.randint(30, 85), rng.randint(30, 80)
-        if alpha + beta <= 150:  # ∠ACB ≥ 30°
+        alpha, beta = rng.randint(25, 95), rng.randint(25, 95)
+        if alpha + beta <= 155:  # ∠ACB ≥ 25°
             break
     a = rng.randint(6, 12)  # BC
     c = a * sin_deg(alpha + beta) / sin_deg(alpha)  # AB, law of sines (∠C = 180° − α − β)
@@ -41,11 +41,17 @@ def exterior_angle(rng: random.Random) -> Draft:
         construction=Construction("draw the ray CE through C parallel to BA", [Segment("C", "E")], ["E"]),
     )
     exterior = alpha + beta
-    if rng.random() < 0.6:
+    ask = rng.choice(["exterior", "far", "near"])  # which of ∠ACD, ∠ABC, ∠BAC is asked
+    if ask == "exterior":
         question = parts(FACTS, [f"∠BAC = {alpha}°", f"∠ABC = {beta}°"], "the exterior angle ∠ACD", unit="in degrees")
         answer, target = sp.Integer(exterior), L("angle", tuple("ACD"))
         givens = [angle("BAC", alpha), angle("ABC", beta)]
         last = f"∠ACD = {alpha}° + {beta}° = {exterior}°."
+    elif ask == "near":
+        question = parts(FACTS, [f"the exterior angle ∠ACD = {exterior}°", f"∠ABC = {beta}°"], "∠BAC", unit="in degrees")
+        answer, target = sp.Integer(alpha), L("angle", tuple("BAC"))
+        givens = [angle("ACD", exterior), angle("ABC", beta)]
+        last = f"∠BAC = ∠ACD − ∠ABC = {exterior}° − {beta}° = {alpha}°."
     else:
         question = parts(FACTS, [f"the exterior angle ∠ACD = {exterior}°", f"∠BAC = {alpha}°"], "∠ABC", unit="in degrees")
         answer, target = sp.Integer(beta), L("angle", tuple("ABC"))
@@ -64,4 +70,6 @@ def exterior_angle(rng: random.Random) -> Draft:
                     "Hence ∠ACD = ∠ACE + ∠ECD = ∠BAC + ∠ABC.", last],
         difficulty=Difficulty(hops=2, constructions=1),
         params={"alpha": alpha, "beta": beta, "a": a},
+        slips=[Slip("took the interior angle at C", sp.Integer(180 - exterior)),
+               Slip("took the supplement", 180 - answer)],
     )

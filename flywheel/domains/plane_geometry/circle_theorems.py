@@ -30,8 +30,7 @@ TANGENT_SLOPES = sorted({sp.Rational(m, n) for n in range(2, 13) for m in range(
 def thales(rng: random.Random) -> Draft:
     """AB a diameter, C on the circle: ∠ACB = 90°, so BC (or the area of ABC) follows by Pythagoras."""
     while True:
-        r = rng.randint(3, 15)
-        ac = rng.randint(r // 2 + 1, 2 * r - 1)
+        r, ac = rng.randint(3, 80), rng.randint(2, 159)  # a box of pairs, filtered: each pair equally likely
         # ∠CAB between 30° and 62°: C well away from A and B, the right angle at C clearly drawn
         if 0.47 <= ac / (2 * r) <= 0.866:
             break
@@ -46,13 +45,18 @@ def thales(rng: random.Random) -> Draft:
         construction=Construction("draw the chord BC to complete triangle ABC", [Segment("B", "C")], [],
                                   [RightMark("A", "C", "B")]),
     )
-    ask_area = rng.random() < 0.4
+    ask = rng.choice(["side", "area", "perimeter"])
+    ask_area = ask != "side"
     steps = [f"By Thales' theorem ∠ACB = 90°, and AB = 2·{r} = {2 * r}.",
              f"BC = √(AB² − AC²) = √({2 * r}² − {ac}²) = {to_latex(bc)}."]
-    if ask_area:
+    if ask == "area":
         answer, target = ac * bc / 2, L("area", ("A", "B", "C"))
         ask = "the area of triangle ABC"
         steps.append(f"Area = ½ · AC · BC = ½ · {ac} · {to_latex(bc)} = {to_latex(answer)}.")
+    elif ask == "perimeter":
+        answer, target = 2 * r + ac + bc, L("perimeter", ("A", "B", "C"))
+        ask = "the perimeter of triangle ABC"
+        steps.append(f"Perimeter = AB + AC + BC = {2 * r} + {ac} + {to_latex(bc)} = {to_latex(answer)}.")
     else:
         answer, target, ask = bc, L("length", ("B", "C")), "BC"
     return Draft(
@@ -65,7 +69,7 @@ def thales(rng: random.Random) -> Draft:
         reasoning=["C lies on a circle whose diameter is AB; the triangle ABC is not closed yet."],
         conclusion=["The angle ACB stands on the diameter AB, i.e. on a semicircle.", *steps],
         difficulty=Difficulty(hops=2 + ask_area, constructions=1),
-        params={"r": r, "ac": ac, "area": ask_area},
+        params={"r": r, "ac": ac, "area": ask_area, "target": target.kind},
     )
 
 
@@ -76,21 +80,36 @@ TANGENTS = ["PA and PB are tangent to circle O at A and B.",
 @register_generator("plane.equal_tangents", DOMAIN)
 def equal_tangents(rng: random.Random) -> Draft:
     """PA, PB tangent at A and B; the tangent at C on the minor arc cuts off triangle PDE of perimeter 2·PA."""
-    t = rng.randint(4, 60)  # PA: the only length the question states
-    # A = r·((1 − s²), 2s)/(1 + s²) with s = tan(∠AOP/2) rational; ∠AOP from 50° to 70° keeps ∠APB
-    # between 40° and 80°. Then P = (r(1 + s²)/(1 − s²), 0) and PA = 2rs/(1 − s²): choosing r from PA
-    # keeps every coordinate rational.
-    s = rng.choice(TANGENT_SLOPES)
-    r = t * (1 - s * s) / (2 * s)
-    pts = {"O": P(0, 0), "P": (r * (1 + s * s) / (1 - s * s), sp.Integer(0)), "A": on_circle(P(0, 0), r, s),
-           "B": on_circle(P(0, 0), r, -s)}
-    aob = math.degrees(2 * math.atan(s))  # ∠AOP: C sweeps the minor arc between −aob and aob
-    phi = rng.uniform(-0.25, 0.25) * aob  # C near the middle of the arc: D and E clear of A and B
-    pts["C"] = on_circle(pts["O"], r, param_for_angle(phi))
-    cx, cy = pts["C"]
-    tangent = (cx - cy, cy + cx)  # a second point on the tangent at C (perpendicular to OC)
-    pts["D"] = intersect(pts["C"], tangent, pts["P"], pts["A"])
-    pts["E"] = intersect(pts["C"], tangent, pts["P"], pts["B"])
+    # PA alone admits a few hundred problems, the radius and OP thousands: drawn in that proportion
+    mode = rng.choices(["forward", "backward", "radius"], [0.15, 0.15, 0.7])[0]
+    if mode == "radius":  # the radius and OP are stated: PA = √(OP² − r²) comes first
+        while True:
+            r, op = rng.randint(3, 120), rng.randint(5, 350)
+            if 0.342 <= r / op <= 0.643:  # ∠APB between 40° and 80°, as below
+                break
+        t = sp.sqrt(op * op - r * r)
+        pts = {"O": P(0, 0), "P": P(op, 0), "A": (sp.Rational(r * r, op), r * t / op),
+               "B": (sp.Rational(r * r, op), -r * t / op)}
+        # C at the middle of the arc: its tangent x = r meets PA and PB at a rational multiple of
+        # PA's slope, exact without simplifying nested radicals
+        u = sp.Rational(op - r, op - sp.Rational(r * r, op))
+        pts |= {"C": P(r, 0), "D": (sp.Integer(r), u * pts["A"][1]), "E": (sp.Integer(r), u * pts["B"][1])}
+    else:
+        t = rng.randint(4, 250)  # PA: the only length the question states
+        # A = r·((1 − s²), 2s)/(1 + s²) with s = tan(∠AOP/2) rational; ∠AOP from 50° to 70° keeps ∠APB
+        # between 40° and 80°. Then P = (r(1 + s²)/(1 − s²), 0) and PA = 2rs/(1 − s²): choosing r from PA
+        # keeps every coordinate rational.
+        s = rng.choice(TANGENT_SLOPES)
+        r = t * (1 - s * s) / (2 * s)
+        pts = {"O": P(0, 0), "P": (r * (1 + s * s) / (1 - s * s), sp.Integer(0)), "A": on_circle(P(0, 0), r, s),
+               "B": on_circle(P(0, 0), r, -s)}
+        aob = math.degrees(2 * math.atan(s))  # ∠AOP: C sweeps the minor arc between −aob and aob
+        phi = rng.uniform(-0.25, 0.25) * aob  # C near the middle of the arc: D and E clear of A and B
+        pts["C"] = on_circle(pts["O"], r, param_for_angle(phi))
+        cx, cy = pts["C"]
+        tangent = (cx - cy, cy + cx)  # a second point on the tangent at C (perpendicular to OC)
+        pts["D"] = intersect(pts["C"], tangent, pts["P"], pts["A"])
+        pts["E"] = intersect(pts["C"], tangent, pts["P"], pts["B"])
     scene = Scene(
         points=pts,
         segments=[Segment("P", "A"), Segment("P", "B"), Segment("D", "E")],
@@ -102,8 +121,12 @@ def equal_tangents(rng: random.Random) -> Draft:
             [RightMark("O", "A", "P"), RightMark("O", "C", "D"), RightMark("O", "B", "P")],
         ),
     )
-    forward = rng.random() < 0.6
-    if forward:
+    forward = mode == "forward"
+    if mode == "radius":
+        question = parts(TANGENTS, [f"the radius is {r}", f"OP = {op}"], "the perimeter of triangle PDE")
+        answer, target, givens = 2 * t, L("perimeter", ("P", "D", "E")), [length("OA", r), length("OP", op)]
+        last = f"PA = √(OP² − OA²) = √({op}² − {r}²) = {to_latex(t)}, so the perimeter is 2·PA = {to_latex(2 * t)}."
+    elif forward:
         question = parts(TANGENTS, [f"PA = {t}"], "the perimeter of triangle PDE")
         answer, target, givens = sp.Integer(2 * t), L("perimeter", ("P", "D", "E")), [length("PA", t)]
         last = f"Perimeter = PA + PB = 2 · {t} = {2 * t}."
@@ -127,5 +150,5 @@ def equal_tangents(rng: random.Random) -> Draft:
             last,
         ],
         difficulty=Difficulty(hops=3, constructions=3),
-        params={"t": t, "s": str(s), "phi": round(phi, 3), "forward": forward},
+        params={"t": str(t), "r": str(r), "mode": mode, "C": [str(c) for c in pts["C"]]},
     )

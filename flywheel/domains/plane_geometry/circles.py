@@ -10,8 +10,15 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, length, orient, parts
-from flywheel.render.scene.exact import UNIT_DIRECTIONS, P, dist, polar, polygon_angles_ok
+from flywheel.render.draft import Draft, Slip, angle, length, orient, parts
+from flywheel.render.scene.exact import (
+    UNIT_DIRECTIONS,
+    P,
+    choice_triple,
+    dist,
+    polar,
+    polygon_angles_ok,
+)
 from flywheel.render.scene.model import (
     AngleMark,
     CircleEl,
@@ -27,10 +34,23 @@ L = Measure
 
 @register_generator("plane.chord_distance", DOMAIN)
 def chord_distance(rng: random.Random) -> Draft:
-    r = rng.randint(5, 20)
-    chord = rng.randint(round(0.9 * r), int(1.9 * r))  # half-chord between 0.45 r and 0.95 r
-    half = sp.Rational(chord, 2)
-    d = sp.sqrt(r * r - half**2)
+    """Radius, chord and distance to the chord: any two give the third (the perpendicular bisects the chord)."""
+    ask = rng.choice(["distance", "chord", "radius"])
+    while True:
+        r = sp.Integer(rng.randint(5, 120))
+        # pairs drawn from a box and filtered (below): every pair equally likely, so fewer repeats
+        if ask == "distance":
+            chord = sp.Integer(rng.randint(4, 228))  # half-chord between 0.45 r and 0.95 r
+            d = sp.sqrt(max(r * r - (chord / 2) ** 2, 0))
+        else:
+            d = sp.Integer(rng.randint(2, 110))
+            chord = 2 * sp.sqrt(max(r * r - d * d, 0))
+            if ask == "radius":  # the chord and distance are stated: draw them, the radius follows
+                chord = sp.Integer(rng.randint(3, 228))
+                r = sp.sqrt(d * d + (chord / 2) ** 2)
+        if d > 0 and 0.45 <= float(chord / 2 / r) <= 0.95:
+            break
+    half = chord / 2
     pts = {"O": P(0, 0), "A": (-half, -d), "B": (half, -d), "M": (sp.Integer(0), -d)}
     scene = Scene(
         points=pts,
@@ -44,22 +64,36 @@ def chord_distance(rng: random.Random) -> Draft:
             [RightMark("O", "M", "B")],
         ),
     )
+    bisect = f"The perpendicular from the centre bisects the chord, so AM = AB/2 = {to_latex(half)}."
+    if ask == "distance":
+        question = parts("AB is a chord of circle O.", [f"the radius is {r}", f"the chord AB has length {chord}"],
+                         "the distance from O to the chord AB", context=["A round table top with centre O has a straight edge AB cut along a chord."])
+        answer, target, givens = d, L("length", ("O", "M")), [length("OA", r), length("AB", chord)]
+        last = f"In right triangle OMA, OM = √(OA² − AM²) = √({r}² − ({to_latex(half)})²) = {to_latex(d)}."
+    elif ask == "chord":
+        question = parts("AB is a chord of circle O.", [f"the radius is {r}", f"the distance from O to AB is {d}"],
+                         "the length of AB", context=["A round table top with centre O has a straight edge AB cut along a chord."])
+        answer, target, givens = chord, L("length", ("A", "B")), [length("OA", r), length("OM", d)]
+        bisect = "The perpendicular OM from the centre bisects the chord, so AB = 2·AM."
+        last = f"In right triangle OMA, AM = √(OA² − OM²) = √({r}² − {d}²) = {to_latex(half)}, so AB = {to_latex(chord)}."
+    else:
+        question = parts("AB is a chord of circle O.", [f"the chord AB has length {chord}", f"the distance from O to AB is {d}"],
+                         "the radius", context=["A round table top with centre O has a straight edge AB cut along a chord."])
+        answer, target, givens = r, L("length", ("O", "A")), [length("AB", chord), length("OM", d)]
+        last = f"In right triangle OMA, OA = √(AM² + OM²) = √(({to_latex(half)})² + {d}²) = {to_latex(r)}."
     return Draft(
         title="Circle O with chord AB",
         scene=orient(scene, rng),
-        question=parts("AB is a chord of circle O.", [f"the radius is {r}", f"the chord AB has length {chord}"],
-                       "the distance from O to the chord AB",
-                       context=["A round table top with centre O has a straight edge AB cut along a chord."]),
-        answer=d,
-        target=L("length", ("O", "M")),
-        givens=[length("OA", r), length("AB", chord)],
+        question=question,
+        answer=answer,
+        target=target,
+        givens=givens,
         reasoning=["The distance from the centre to a chord is measured along the perpendicular to it."],
-        conclusion=[
-            f"The perpendicular from the centre bisects the chord, so AM = {chord}/2 = {to_latex(half)}.",
-            f"In right triangle OMA, OM = √(OA² − AM²) = √({r}² − ({to_latex(half)})²) = {to_latex(d)}.",
-        ],
+        conclusion=[bisect, last],
         difficulty=Difficulty(hops=2, constructions=2),
-        params={"r": r, "chord": chord},
+        params={"r": str(r), "chord": str(chord), "d": str(d), "ask": ask},
+        slips=[Slip("forgot to halve the chord", sp.sqrt(abs(r * r - chord * chord)))] if ask == "distance" else
+        [Slip("forgot to double the half-chord", half)] if ask == "chord" else [Slip("forgot to halve the chord", sp.sqrt(d * d + chord * chord))],
     )
 
 
@@ -68,55 +102,86 @@ ON_CIRCLE = "Points A, B and C lie on circle O."
 
 @register_generator("plane.inscribed_angle", DOMAIN)
 def inscribed_angle(rng: random.Random) -> Draft:
-    theta = rng.randint(25, 70)
+    """One angle on arc AB (central or inscribed) gives the other; or two angles of triangle ABC give ∠AOB."""
+    two_angles = rng.random() < 0.9  # one angle admits ~50 problems, two angles thousands
     r, phi = 5, rng.randint(0, 359)
-    major = 360 - 2 * theta
-    # C splits the major arc into arcs BC and CA (each ≥ 50°). A chord whose arc is near 180° passes
-    # close to O and the radius drawn to its end would lie along it, so each arc avoids 146°–214°.
-    # O inside ∠ACB (both arcs ≤ 146°) is the textbook picture; it needs θ ≥ 34°.
-    splits = [(x, major - x) for x in range(50, major - 49)]
-    inside = [x for x, y in splits if max(x, y) <= 146]
-    outside = [x for x, y in splits if max(x, y) >= 214]
-    c_at = phi + 2 * theta + rng.choice(inside if inside and (not outside or rng.random() < 0.75) else outside)
+    while True:
+        if two_angles:  # ∠CAB = α and ∠ABC = β: arcs BC = 2α, CA = 2β, AB = 2θ with θ = 180° − α − β
+            alpha, beta = rng.randint(25, 72), rng.randint(25, 72)
+            theta = 180 - alpha - beta
+            arcs_ok = 25 <= theta <= 72  # ∠ACB acute: ∠AOB is then the angle the figure shows at O
+            c_at = phi + 2 * theta + 2 * alpha
+        else:
+            theta = rng.randint(25, 70)
+            major = 360 - 2 * theta
+            # C splits the major arc into arcs BC and CA (each ≥ 50°). A chord whose arc is near 180° passes
+            # close to O and the radius drawn to its end would lie along it, so each arc avoids 146°–214°.
+            # O inside ∠ACB (both arcs ≤ 146°) is the textbook picture; it needs θ ≥ 34°.
+            splits = [(x, major - x) for x in range(50, major - 49)]
+            inside = [x for x, y in splits if max(x, y) <= 146]
+            outside = [x for x, y in splits if max(x, y) >= 214]
+            c_at = phi + 2 * theta + rng.choice(inside if inside and (not outside or rng.random() < 0.75) else outside)
+            arcs_ok = True
+        if arcs_ok:
+            break
     pts = {"O": P(0, 0), "A": polar(P(0, 0), r, phi), "B": polar(P(0, 0), r, phi + 2 * theta),
            "C": polar(P(0, 0), r, c_at)}
     scene = Scene(
         points=pts,
-        segments=[Segment("C", "A"), Segment("C", "B")],
+        segments=[Segment("C", "A"), Segment("C", "B")] + ([Segment("A", "B")] if two_angles else []),
         circles=[CircleEl("O", "A")],
-        angle_marks=[AngleMark("A", "C", "B")],
+        angle_marks=[AngleMark("A", "C", "B")] if not two_angles else [AngleMark("C", "A", "B"), AngleMark("A", "B", "C")],
         labeled=["O", "A", "B", "C"],
         construction=Construction("draw the radii OA and OB", [Segment("O", "A"), Segment("O", "B")]),
     )
     forward = rng.random() < 0.5  # ask for the central angle, or give it and ask for the inscribed one
-    if forward:
+    steps = ["∠ACB and ∠AOB stand on the same arc AB, so by the inscribed angle theorem ∠AOB = 2·∠ACB:"]
+    if two_angles:
+        steps = [f"The angles of triangle ABC add up to 180°, so ∠ACB = 180° − {alpha}° − {beta}° = {theta}°.", *steps,
+                 f"∠AOB = 2 · {theta}° = {2 * theta}°."]
+        givens = [angle("CAB", alpha), angle("ABC", beta)]
+        if forward:
+            target, answer, what = L("angle", tuple("AOB")), sp.Integer(2 * theta), "the central angle ∠AOB"
+        else:  # triangle AOB is isosceles (OA = OB): its base angle follows from the central angle
+            target, answer, what = L("angle", tuple("OAB")), sp.Integer(90 - theta), "∠OAB"
+            steps.append(f"OA = OB, so ∠OAB = (180° − {2 * theta}°)/2 = {90 - theta}°.")
+        question = parts("Triangle ABC is inscribed in circle O.", [f"∠CAB = {alpha}°", f"∠ABC = {beta}°"], what,
+                         unit="in degrees")
+    elif forward:
         question = parts(ON_CIRCLE, [f"∠ACB = {theta}°"], "the central angle ∠AOB", unit="in degrees")
-        given, target, answer = angle("ACB", theta), L("angle", tuple("AOB")), sp.Integer(2 * theta)
-        last = f"∠AOB = 2 · {theta}° = {2 * theta}°."
+        givens, target, answer = [angle("ACB", theta)], L("angle", tuple("AOB")), sp.Integer(2 * theta)
+        steps.append(f"∠AOB = 2 · {theta}° = {2 * theta}°.")
     else:
         question = parts(ON_CIRCLE, [f"the central angle ∠AOB = {2 * theta}°"], "∠ACB", unit="in degrees")
-        given, target, answer = angle("AOB", 2 * theta), L("angle", tuple("ACB")), sp.Integer(theta)
-        last = f"∠ACB = {2 * theta}°/2 = {theta}°."
+        givens, target, answer = [angle("AOB", 2 * theta)], L("angle", tuple("ACB")), sp.Integer(theta)
+        steps.append(f"∠ACB = {2 * theta}°/2 = {theta}°.")
     return Draft(
         title="Circle O with inscribed angle ACB",
         scene=orient(scene, rng),
         question=question,
         answer=answer,
         target=target,
-        givens=[given],
+        givens=givens,
         reasoning=["∠AOB is the central angle on arc AB; it appears once the radii to A and B are drawn."],
-        conclusion=["∠ACB and ∠AOB stand on the same arc AB, so by the inscribed angle theorem ∠AOB = 2·∠ACB:", last],
-        difficulty=Difficulty(hops=1, constructions=2),
-        params={"theta": theta, "phi": phi, "forward": forward},
+        conclusion=steps,
+        difficulty=Difficulty(hops=1 + two_angles, constructions=2),
+        params={"theta": theta, "phi": phi, "forward": forward, "C": c_at},
     )
 
 
 @register_generator("plane.tangent_radius", DOMAIN)
 def tangent_length(rng: random.Random) -> Draft:
-    r = rng.randint(3, 15)
-    d = rng.randint(int(r / 0.8) + 1, int(r / 0.35))
-    t = sp.sqrt(d * d - r * r)
-    pts = {"O": P(0, 0), "P": P(d, 0), "T": (sp.Rational(r * r, d), r * t / d)}
+    """Tangent PT, radius OT and OP make a right triangle at T: two of them give the third."""
+    # few Pythagorean triples fit the radius question: it is drawn less often, so it repeats rarely
+    ask = rng.choices(["tangent", "distance", "radius"], [0.45, 0.45, 0.1])[0]
+    while True:
+        r, x = rng.randint(3, 120), rng.randint(3, 250)
+        if ask == "radius":  # the radius from OP and a tangent length: a Pythagorean triple keeps all three whole
+            x, r, _ = choice_triple(rng, 250)
+        d, t = (sp.sqrt(r * r + x * x), sp.Integer(x)) if ask != "tangent" else (sp.Integer(x), sp.sqrt(max(x * x - r * r, 0)))
+        if 0.35 <= r / float(d) <= 0.8:
+            break
+    pts = {"O": P(0, 0), "P": (d, sp.Integer(0)), "T": (r * r / d, r * t / d)}
     scene = Scene(
         points=pts,
         segments=[Segment("P", "T"), Segment("O", "P")],
@@ -125,21 +190,36 @@ def tangent_length(rng: random.Random) -> Draft:
         construction=Construction("draw the radius OT to the point of tangency", [Segment("O", "T")], [],
                                   [RightMark("O", "T", "P")]),
     )
+    if ask == "tangent":
+        question = parts("PT is tangent to circle O at T.", [f"the radius of the circle is {r}", f"OP = {d}"], "PT",
+                         context=["A rope PT is pulled tight from a post P to touch a round tank with centre O at T."])
+        answer, target, givens = t, L("length", ("P", "T")), [length("OT", r), length("OP", d)]
+        last = f"PT = √(OP² − OT²) = √({d}² − {r}²) = {to_latex(t)}."
+    elif ask == "distance":
+        question = parts("PT is tangent to circle O at T.", [f"PT = {t}", f"the radius of the circle is {r}"], "OP",
+                         context=["A rope PT is pulled tight from a post P to touch a round tank with centre O at T."])
+        answer, target, givens = d, L("length", ("O", "P")), [length("OT", r), length("PT", t)]
+        last = f"OP = √(OT² + PT²) = √({r}² + {t}²) = {to_latex(d)}."
+    else:
+        question = parts("PT is tangent to circle O at T.", [f"PT = {t}", f"OP = {d}"], "the radius of the circle",
+                         context=["A rope PT is pulled tight from a post P to touch a round tank with centre O at T."])
+        answer, target, givens = sp.Integer(r), L("length", ("O", "T")), [length("PT", t), length("OP", d)]
+        last = f"OT = √(OP² − PT²) = √({d}² − {t}²) = {r}."
     return Draft(
         title="Tangent PT to circle O",
         scene=orient(scene, rng),
-        question=parts("PT is tangent to circle O at T.", [f"the radius of the circle is {r}", f"OP = {d}"], "PT",
-                       context=["A rope PT is pulled tight from a post P to touch a round tank with centre O at T."]),
-        answer=t,
-        target=L("length", ("P", "T")),
-        givens=[length("OT", r), length("OP", d)],
+        question=question,
+        answer=answer,
+        target=target,
+        givens=givens,
         reasoning=["A tangent is perpendicular to the radius at the point of contact, so OT makes a right angle."],
-        conclusion=[
-            "Triangle OTP has a right angle at T.",
-            f"PT = √(OP² − OT²) = √({d}² − {r}²) = {to_latex(t)}.",
-        ],
+        conclusion=["Triangle OTP has a right angle at T.", last],
         difficulty=Difficulty(hops=2, constructions=1),
-        params={"r": r, "d": d},
+        params={"r": r, "d": str(d), "ask": ask},
+        slips=[Slip("added the squares instead of subtracting them", sp.sqrt(d * d + r * r)),
+               Slip("subtracted the lengths", d - r)] if ask == "tangent" else
+        [Slip("subtracted the squares instead of adding them", sp.sqrt(abs(t * t - r * r))), Slip("added the lengths", t + r)]
+        if ask == "distance" else [Slip("added the squares", sp.sqrt(d * d + t * t)), Slip("subtracted the lengths", d - t)],
     )
 
 
@@ -147,10 +227,10 @@ def tangent_length(rng: random.Random) -> Draft:
 def intersecting_chords(rng: random.Random) -> Draft:
     """A = −a·u, B = b·u, C = −c·v, D = d·v with ab = cd are concyclic (converse of the theorem)."""
     while True:
-        a, b = rng.randint(2, 18), rng.randint(2, 18)
+        a, b = rng.randint(2, 60), rng.randint(2, 60)
         # PD = PA·PB/PC: an integer or a fraction with a small denominator
-        pairs = [(c, sp.Rational(a * b, c)) for c in range(2, 25) if sp.Rational(a * b, c).q <= 3]
-        pairs = [(c, d) for c, d in pairs if 2 <= d <= 24 and {c, d} != {a, b}]
+        pairs = [(c, sp.Rational(a * b, c)) for c in range(2, 80) if sp.Rational(a * b, c).q <= 4]
+        pairs = [(c, d) for c, d in pairs if 2 <= d <= 80 and {c, d} != {a, b}]
         if not pairs:
             continue
         c, d = rng.choice(pairs)

@@ -10,7 +10,7 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.plane_geometry import DOMAIN
 from flywheel.domains.registry import register_generator
-from flywheel.render.draft import Draft, angle, length, orient, parts
+from flywheel.render.draft import Draft, Given, angle, length, orient, parts
 from flywheel.render.scene.exact import P, choice_triple, midpoint, polygon_angles_ok
 from flywheel.render.scene.model import (
     AngleMark,
@@ -34,7 +34,7 @@ def parallelogram_area(rng: random.Random) -> Draft:
     while True:
         theta = rng.choice([30, 45, 60])
         sin, cos = SIN_COS[theta]
-        a, b = rng.randint(4, 18), rng.randint(3, 16)
+        a, b = rng.randint(4, 70), rng.randint(3, 60)
         ah = b * float(cos)  # the foot H lies on AB at AH = b·cos A: keep it clear of both A and B
         if 0.2 * a <= ah <= 0.75 * a and b * float(sin) >= 0.3 * a:
             break
@@ -50,32 +50,34 @@ def parallelogram_area(rng: random.Random) -> Draft:
     )
     h = b * sin
     area = sp.expand(a * h)
+    ask_area = rng.random() < 0.6  # the area, or the distance between the sides AB and CD
+    steps = [f"In right triangle AHD, DH = AD·sin {theta}° = {to_latex(h)}."]
+    if ask_area:
+        steps.append(f"Area = AB · DH = {a} · {to_latex(h)} = {to_latex(area)}.")
     return Draft(
         title="Parallelogram ABCD",
         scene=orient(scene, rng),
-        question=parts("ABCD is a parallelogram.", [f"AB = {a}", f"AD = {b}", f"∠DAB = {theta}°"], "the area of ABCD",
+        question=parts("ABCD is a parallelogram.", [f"AB = {a}", f"AD = {b}", f"∠DAB = {theta}°"],
+                       "the area of ABCD" if ask_area else "the distance between the lines AB and CD",
                        context=["A flower bed ABCD is laid out as a parallelogram."]),
-        answer=area,
-        target=L("area", ("A", "B", "C", "D")),
+        answer=area if ask_area else h,
+        target=L("area", ("A", "B", "C", "D")) if ask_area else L("length", ("D", "H")),
         givens=[length("AB", a), length("AD", b), angle("DAB", theta)],
         reasoning=["The area of a parallelogram is base × height; the height on AB is not drawn."],
-        conclusion=[
-            f"In right triangle AHD, DH = AD·sin {theta}° = {to_latex(h)}.",
-            f"Area = AB · DH = {a} · {to_latex(h)} = {to_latex(area)}.",
-        ],
-        difficulty=Difficulty(hops=2, constructions=1),
-        params={"a": a, "b": b, "theta": theta},
+        conclusion=steps,
+        difficulty=Difficulty(hops=1 + ask_area, constructions=1),
+        params={"a": a, "b": b, "theta": theta, "area": ask_area},
     )
 
 
 @register_generator("plane.trapezoid_area", DOMAIN)
 def trapezoid_area(rng: random.Random) -> Draft:
     while True:
-        o, h, leg = choice_triple(rng, 45)
-        top = rng.randint(3, 30)
+        o, h, leg = choice_triple(rng, 100)
+        top = rng.randint(3, 90)
         a = top + 2 * o
         # base angles 35°–70°, the feet H and K apart, a height neither squat nor towering
-        if 0.7 <= h / o <= 2.75 and top >= 0.2 * a and 0.3 <= h / a <= 1.0 and a <= 80:
+        if 0.7 <= h / o <= 2.75 and top >= 0.2 * a and 0.3 <= h / a <= 1.0 and a <= 200:
             break
     pts = {"A": P(0, 0), "B": P(a, 0), "C": P(a - o, h), "D": P(o, h), "H": P(o, 0), "K": P(a - o, 0)}
     scene = Scene(
@@ -89,23 +91,23 @@ def trapezoid_area(rng: random.Random) -> Draft:
         ),
     )
     area = sp.Rational((a + top) * h, 2)
+    ask_area = rng.random() < 0.6  # the area, or its height
     return Draft(
         title="Isosceles trapezoid ABCD",
         scene=orient(scene, rng),
         question=parts("ABCD is an isosceles trapezoid with bases AB and CD.", [f"AB = {a}", f"CD = {top}", f"AD = BC = {leg}"],
-                       "the area of ABCD",
+                       "the area of ABCD" if ask_area else "the distance between the bases AB and CD",
                        context=["The gable end ABCD of a roof is an isosceles trapezoid with parallel edges AB and CD."]),
-        answer=area,
-        target=L("area", ("A", "B", "C", "D")),
+        answer=area if ask_area else sp.Integer(h),
+        target=L("area", ("A", "B", "C", "D")) if ask_area else L("length", ("D", "H")),
         givens=[length("AB", a), length("CD", top), length("AD", leg)],
         reasoning=["The area needs the height, which the two heights from D and C show."],
         conclusion=[
             f"HK = CD = {top}, so AH = KB = ({a} − {top})/2 = {o}.",
             f"In right triangle AHD, DH = √({leg}² − {o}²) = {h}.",
-            f"Area = (AB + CD)/2 · DH = ({a} + {top})/2 · {h} = {to_latex(area)}.",
-        ],
-        difficulty=Difficulty(hops=3, constructions=2),
-        params={"a": a, "top": top, "o": o, "h": h},
+        ] + ([f"Area = (AB + CD)/2 · DH = ({a} + {top})/2 · {h} = {to_latex(area)}."] if ask_area else []),
+        difficulty=Difficulty(hops=2 + ask_area, constructions=2),
+        params={"a": a, "top": top, "o": o, "h": h, "area": ask_area},
     )
 
 
@@ -113,8 +115,8 @@ def trapezoid_area(rng: random.Random) -> Draft:
 def varignon(rng: random.Random) -> Draft:
     """Midpoints of a quadrilateral's sides: each side of EFGH is half a diagonal (midline theorem)."""
     while True:
-        ac = rng.randint(6, 48)
-        dx, dy, bd = choice_triple(rng, 60)
+        ac = rng.randint(6, 150)
+        dx, dy, bd = choice_triple(rng, 200)
         yb = rng.randint(max(1, round(0.3 * dy)), max(1, round(0.7 * dy)))
         xb = rng.randint(round(0.2 * ac), round(0.8 * ac))
         xd = xb + dx if rng.random() < 0.5 else xb - dx
@@ -132,20 +134,32 @@ def varignon(rng: random.Random) -> Draft:
         labeled=list("ABCDEFGH"),
         construction=Construction("draw the diagonals AC and BD", [Segment("A", "C"), Segment("B", "D")]),
     )
+    backward = rng.random() < 0.4  # the perimeter from the diagonals, or one diagonal from the perimeter
+    if backward:
+        question = parts("E, F, G, H are the midpoints of the sides AB, BC, CD, DA of quadrilateral ABCD.",
+                         [f"the diagonal AC = {ac}", f"the perimeter of EFGH is {ac + bd}"], "BD")
+        answer, target = sp.Integer(bd), L("length", ("B", "D"))
+        givens = [length("AC", ac), Given(L("perimeter", ("E", "F", "G", "H")), sp.Integer(ac + bd))]
+        last = f"So the perimeter is AC + BD, and BD = {ac + bd} − {ac} = {bd}."
+    else:
+        question = parts("E, F, G, H are the midpoints of the sides AB, BC, CD, DA of quadrilateral ABCD.",
+                         [f"the diagonal AC = {ac}", f"the diagonal BD = {bd}"], "the perimeter of EFGH")
+        answer, target = sp.Integer(ac + bd), L("perimeter", ("E", "F", "G", "H"))
+        givens = [length("AC", ac), length("BD", bd)]
+        last = f"Perimeter = AC + BD = {ac} + {bd} = {ac + bd}."
     return Draft(
         title="Quadrilateral ABCD and the midpoint quadrilateral EFGH",
         scene=orient(scene, rng),
-        question=parts("E, F, G, H are the midpoints of the sides AB, BC, CD, DA of quadrilateral ABCD.",
-                       [f"the diagonal AC = {ac}", f"the diagonal BD = {bd}"], "the perimeter of EFGH"),
-        answer=sp.Integer(ac + bd),
-        target=L("perimeter", ("E", "F", "G", "H")),
-        givens=[length("AC", ac), length("BD", bd)],
+        question=question,
+        answer=answer,
+        target=target,
+        givens=givens,
         reasoning=["Each side of EFGH joins midpoints of two sides of a triangle cut off by a diagonal."],
         conclusion=[
-            f"In △ABC, EF is a midline, so EF = AC/2 = {to_latex(sp.Rational(ac, 2))}; likewise HG = AC/2.",
-            f"In △ABD and △CBD, EH = FG = BD/2 = {to_latex(sp.Rational(bd, 2))}.",
-            f"Perimeter = AC + BD = {ac} + {bd} = {ac + bd}.",
+            "In △ABC, EF is a midline, so EF = AC/2; likewise HG = AC/2.",
+            "In △ABD and △CBD, EH = FG = BD/2.",
+            last,
         ],
-        difficulty=Difficulty(hops=2, constructions=2),
-        params={"ac": ac, "bd": bd, "xb": xb, "yb": yb, "xd": xd},
+        difficulty=Difficulty(hops=2 + backward, constructions=2),
+        params={"ac": ac, "bd": bd, "xb": xb, "yb": yb, "xd": xd, "backward": backward},
     )

@@ -1,7 +1,10 @@
 """Plane geometry's parallel expansion (a distractor) and surface variants (relabel, turn, rephrase).
 
-Both keep the problem: a distractor adds a labelled point and a segment the solution never uses;
-a variant renames the points, turns or mirrors the figure and rewords the ask.
+A distractor adds a labelled point, a segment the solution never uses and a stated number about
+them (AD = 4, or AD : DB = 1 : 2, and the length of the new segment when it is a tidy number):
+the solver must rule that number out, so it is a harder problem and not the old one with a sentence
+appended (the evolution planner also draws its base problem anew, so its numbers are new too). A
+variant renames the points, turns or mirrors the figure and rewords the ask.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sympy as sp
 
 from flywheel.domains.base import StepFailed
 from flywheel.domains.plane_geometry.steps import fresh_names, statement, well_placed
-from flywheel.render.draft import Draft, Given, orient
+from flywheel.render.draft import Draft, Given, Stated, orient
 from flywheel.render.scene.exact import lerp
 from flywheel.render.scene.model import Construction, Measure, Scene, Segment
 
@@ -22,8 +25,18 @@ ASKS = ["Find", "Determine", "Compute", "Work out"]
 KEEP = {"A", "I", "O"}  # never relabelled: "A" and "I" are also words, "O" names a centre by convention
 
 
+def _number(v: sp.Expr) -> str:
+    return str(v) if v.is_Rational else ""
+
+
+def _length(p, q) -> sp.Expr:
+    """|pq| exactly; expanded first, so a rational length comes out as a Rational (not a nested radical)."""
+    return sp.sqrt(sp.expand((p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2))
+
+
 def distract(draft: Draft, rng: random.Random) -> Draft:
-    """Parallel expansion: a labelled point on a drawn segment joined to a vertex; the answer is unchanged."""
+    """Parallel expansion: a labelled point on a drawn segment joined to a vertex, with a stated length or
+    ratio the solution never uses; the answer is unchanged."""
     scene = draft.scene
     labeled = set(scene.labeled)
     (d,) = fresh_names(scene, 1)
@@ -39,11 +52,29 @@ def distract(draft: Draft, rng: random.Random) -> Draft:
                         segments=scene.segments + [Segment(r, d)], labeled=scene.labeled + [d])
         moved.__dict__.pop("_floats", None)
         if well_placed(moved, [d], hosts=(s,)) and not _crosses_target(moved, draft.target, d, r):
-            fact = f"Point {d} lies on {s.a}{s.b}, and {r}{d} is drawn."
-            question = f"{statement(draft.question)} {fact} {_ask(draft.question)}"
+            part = t * _length(scene.points[s.a], scene.points[s.b])
+            joined = _length(moved.points[r], moved.points[d])
+            givens = list(draft.givens)
+            # the parts: the figure shows where D lies; the lengths a solver could be tempted to use are givens
+            fact, stated = f"Point {d} lies on {s.a}{s.b}, and {r}{d} is drawn.", []
+            if part.is_Rational:  # a length the solver could be tempted to use
+                said = f"Point {d} lies on {s.a}{s.b} with {s.a}{d} = {_number(part)}"
+                stated.append(Stated(f"{s.a}{d} = {_number(part)}"))
+                givens.append(Given(Measure("length", (s.a, d)), part))
+            else:  # no figure shows a ratio
+                said = f"Point {d} divides {s.a}{s.b} with {s.a}{d} : {d}{s.b} = {t.p} : {t.q - t.p}"
+                stated.append(Stated(f"{s.a}{d} : {d}{s.b} = {t.p} : {t.q - t.p}", figure=False))
+            if joined.is_Rational:
+                said += f", and {r}{d} = {_number(joined)}."
+                stated.append(Stated(f"{r}{d} = {_number(joined)}"))
+                givens.append(Given(Measure("length", (r, d)), joined))
+            else:
+                said += f", and {r}{d} is drawn."
+            question = f"{statement(draft.question)} {said} {_ask(draft.question)}"
             return replace(
-                draft, scene=moved, question=draft.text.extended(facts=(fact,)) if draft.text else question,
-                difficulty=replace(draft.difficulty, distractors=draft.difficulty.distractors + 1),
+                draft, scene=moved,
+                question=draft.text.extended(facts=(fact,), givens=tuple(stated)) if draft.text else question,
+                givens=givens, difficulty=replace(draft.difficulty, distractors=draft.difficulty.distractors + 1),
             )
     raise StepFailed("no place for a distractor")
 

@@ -3,6 +3,7 @@ a prism's lateral area. Hidden edges come out dashed from the faces (scene/solid
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 
@@ -33,7 +34,7 @@ DIAGONALS = [("A", "C", "G"), ("B", "D", "H"), ("C", "A", "E"), ("D", "B", "F")]
 @register_generator("solid.space_diagonal", DOMAIN)
 def space_diagonal(rng: random.Random) -> Draft:
     def make(rng: random.Random):
-        a, b, c = rng.randint(3, 24), rng.randint(2, 20), rng.randint(2, 24)
+        a, b, c = rng.randint(3, 70), rng.randint(2, 60), rng.randint(2, 70)
         if not (0.5 <= c / a <= 1.6 and b <= a):
             return None
         s, m, t = rng.choice(DIAGONALS)
@@ -66,8 +67,12 @@ def space_diagonal(rng: random.Random) -> Draft:
 def _cube_cut(rng: random.Random):
     """(edge, kind, section polygon, plane's three points, extra points, question clause, conclusion, area)."""
     # Trapezoids come in many more shapes (any AM = AN): drawn more often, so problems rarely repeat.
-    kind = rng.choice(["triangle", "rectangle", "trapezoid", "trapezoid", "trapezoid"])
-    a = rng.randint(3, 60)
+    kind = rng.choices(["triangle", "rectangle", "trapezoid"], [0.06, 0.06, 0.88])[0]
+    a = rng.randint(3, 150)
+    while kind == "trapezoid":  # (edge, AM) from a box, filtered: every pair equally likely
+        a, t = rng.randint(5, 150), rng.randint(1, 120)
+        if a / 5 <= t <= 4 * a / 5:
+            break
     d = a * sp.sqrt(2)
     if kind == "triangle":
         area = sp.sqrt(3) / 2 * a * a
@@ -82,7 +87,7 @@ def _cube_cut(rng: random.Random):
                  f"BF ⟂ BD, so BDHF is a rectangle with BF = {a} and BD = {to_latex(d)}; "
                  f"its area is {a}·{to_latex(d)} = {to_latex(area)}."],
                 area)
-    t = rng.randint(math.ceil(a / 5), math.floor(4 * a / 5))  # AM = AN = t, M and N well apart from A and B, D
+    # AM = AN = t (drawn above), M and N well apart from A and B, D
     leg2 = a * a + (a - t) ** 2
     height = sp.sqrt(sp.Rational(2 * a * a + (a - t) ** 2, 2))
     area = sp.Rational(a + t, 2) * sp.sqrt(2 * a * a + (a - t) ** 2)
@@ -129,8 +134,17 @@ def cube_section(rng: random.Random) -> Draft:
     )
 
 
-QUADRUPLES = [(a, b, c, math.isqrt(a * a + b * b + c * c)) for a in range(2, 41) for b in range(2, 41)
-              for c in range(2, 41) if math.isqrt(a * a + b * b + c * c) ** 2 == a * a + b * b + c * c]
+@functools.cache
+def quadruples(top: int) -> list[tuple[int, int, int, int]]:
+    """(a, b, h, d) with a² + b² + h² = d², every edge at most `top` and 0.6 ≤ h/a ≤ 1.6."""
+    out = []
+    for a in range(2, top + 1):
+        for b in range(2, top + 1):
+            for h in range(math.ceil(0.6 * a), min(top, math.floor(1.6 * a)) + 1):
+                d = math.isqrt(a * a + b * b + h * h)
+                if d * d == a * a + b * b + h * h:
+                    out.append((a, b, h, d))
+    return out
 
 
 @register_generator("solid.pyramid_volume", DOMAIN)
@@ -138,9 +152,7 @@ def pyramid_volume(rng: random.Random) -> Draft:
     """P-ABCD over a rectangle with the lateral edge PA perpendicular to the base; PC is given."""
 
     def make(rng: random.Random):
-        a, b, h, pc = rng.choice(QUADRUPLES)
-        if not 0.6 <= h / a <= 1.6:
-            return None
+        a, b, h, pc = rng.choice(quadruples(110))
         corners = [P3(0, 0, 0), P3(a, 0, 0), P3(a, b, 0), P3(0, b, 0)]
         k = rng.randrange(4)  # which corner of the drawing A (and the apex above it) is
         pts = dict(zip("ABCD", corners[k:] + corners[:k], strict=True))
@@ -153,22 +165,24 @@ def pyramid_volume(rng: random.Random) -> Draft:
     scene, (a, b, h, pc) = first_fit(rng, make)
     ac2 = a * a + b * b
     vol = sp.Rational(a * b * h, 3)
+    ask_volume = rng.random() < 0.6  # the volume, or the height PA it needs
     return Draft(
         title="Pyramid P-ABCD with PA perpendicular to the base",
         scene=scene,
         question=parts(["In the pyramid P-ABCD the base ABCD is a rectangle.", "The lateral edge PA is perpendicular to the base."],
-                       [f"AB = {a}", f"AD = {b}", f"PC = {pc}"], "the volume of the pyramid",
+                       [f"AB = {a}", f"AD = {b}", f"PC = {pc}"],
+                       "the volume of the pyramid" if ask_volume else "the height PA of the pyramid",
                        context=["A tent P-ABCD stands on a rectangular floor ABCD, its pole PA upright at the corner A."]),
-        answer=vol,
-        target=Measure("volume", tuple("PABCD")),
+        answer=vol if ask_volume else sp.Integer(h),
+        target=Measure("volume", tuple("PABCD")) if ask_volume else Measure("length", ("P", "A")),
         givens=[given("AB", a), given("AD", b), given("PC", pc)],
         reasoning=["The volume needs the height PA. PA is perpendicular to every line of the base through A, "
                    "in particular to the diagonal AC, so triangle PAC is right-angled at A."],
         conclusion=[f"AC² = AB² + AD² = {a}² + {b}² = {ac2}.",
-                    f"PA = √(PC² − AC²) = √({pc}² − {ac2}) = {h}.",
-                    f"V = (1/3)·AB·AD·PA = (1/3)·{a}·{b}·{h} = {to_latex(vol)}."],
-        difficulty=Difficulty(hops=3, constructions=1),
-        params={"a": a, "b": b, "h": h, "projection": scene.space.projection.name},
+                    f"PA = √(PC² − AC²) = √({pc}² − {ac2}) = {h}."]
+        + ([f"V = (1/3)·AB·AD·PA = (1/3)·{a}·{b}·{h} = {to_latex(vol)}."] if ask_volume else []),
+        difficulty=Difficulty(hops=2 + ask_volume, constructions=1),
+        params={"a": a, "b": b, "h": h, "projection": scene.space.projection.name, "volume": ask_volume},
     )
 
 
@@ -176,7 +190,7 @@ def pyramid_volume(rng: random.Random) -> Draft:
 def prism_lateral_area(rng: random.Random) -> Draft:
     def make(rng: random.Random):
         p, q, s = rng.choice(TRIPLES)
-        if s > 60:
+        if s > 150:
             return None
         h = rng.randint(max(3, s // 2 + 1), s + s // 2)
         base = {"A": P3(-p, 0, 0), "B": P3(0, -q, 0), "C": P3(p, 0, 0), "D": P3(0, q, 0)}
@@ -188,19 +202,23 @@ def prism_lateral_area(rng: random.Random) -> Draft:
 
     scene, (p, q, s, h) = first_fit(rng, make)
     area = 4 * s * h
+    ask_area = rng.random() < 0.6  # the lateral area (needs the side), or the volume (needs the base area)
+    vol = 2 * p * q * h
     return Draft(
         title="Right prism ABCD-EFGH over a rhombus",
         scene=scene,
         question=parts("The right prism ABCD-EFGH has a rhombus ABCD as its base.",
                        [f"the diagonal AC = {2 * p}", f"the diagonal BD = {2 * q}", f"the lateral edge AE = {h}"],
-                       "the lateral surface area of the prism"),
-        answer=sp.Integer(area),
-        target=Measure("surface", ("ABFE", "BCGF", "CDHG", "DAEH")),
+                       "the lateral surface area of the prism" if ask_area else "the volume of the prism"),
+        answer=sp.Integer(area if ask_area else vol),
+        target=Measure("surface", ("ABFE", "BCGF", "CDHG", "DAEH")) if ask_area else Measure("volume", tuple(CUBOID)),
         givens=[given("AC", 2 * p), given("BD", 2 * q), given("AE", h)],
         reasoning=["The four lateral faces are rectangles of height AE on the sides of the rhombus; "
                    "the side AB is not given, but the diagonals of a rhombus bisect each other at right angles."],
         conclusion=[f"In right triangle AOB, OA = {p}, OB = {q}, so AB = √({p}² + {q}²) = {s}.",
-                    f"Lateral area = 4·AB·AE = 4·{s}·{h} = {area}."],
+                    f"Lateral area = 4·AB·AE = 4·{s}·{h} = {area}."] if ask_area else
+                   [f"The base rhombus has area S = AC·BD/2 = {2 * p}·{2 * q}/2 = {2 * p * q}.",
+                    f"V = S·AE = {2 * p * q}·{h} = {vol}."],
         difficulty=Difficulty(hops=2, constructions=2),
-        params={"p": p, "q": q, "h": h, "projection": scene.space.projection.name},
+        params={"p": p, "q": q, "h": h, "projection": scene.space.projection.name, "area": ask_area},
     )

@@ -6,6 +6,7 @@ far arcs are dashed, a sphere's outline stays a circle.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 
@@ -34,7 +35,7 @@ def _leg_and_hypotenuse(rng: random.Random, legs: range, lo: float, hi: float, s
 
 @register_generator("solid.cylinder_volume", DOMAIN)
 def cylinder_volume(rng: random.Random) -> Draft:
-    r, d, h = _leg_and_hypotenuse(rng, range(2, 31), 0.6, 1.8, scale=2)  # AC over the diameter AB
+    r, d, h = _leg_and_hypotenuse(rng, range(2, 81), 0.6, 1.8, scale=2)  # AC over the diameter AB
     width = 2 * r
     space = Space({"O": P3(0, 0, 0), "T": P3(0, 0, h), "A": P3(-r, 0, 0), "B": P3(r, 0, 0), "C": P3(r, 0, h),
                    "D": P3(-r, 0, h)}, ELEVATED)
@@ -44,29 +45,30 @@ def cylinder_volume(rng: random.Random) -> Draft:
     scene = solid_scene(space, list("ABCDO"), construction, extra_edges=[("A", "D", False), ("B", "C", False)],
                         rims=rims, dotted=["O"])
     vol = sp.pi * r * r * h
+    ask_volume = rng.random() < 0.6  # the volume, or the height BC it needs
     return Draft(
         title="Cylinder with its axial section",
         scene=scene,
         question=parts(["O is the centre of the base of a cylinder.", "ABCD is its axial section."],
                        [f"the base radius OA = {r}", f"the diagonal of the axial section AC = {d}"],
-                       "the volume of the cylinder",
+                       "the volume of the cylinder" if ask_volume else "the height of the cylinder",
                        context=["A cylindrical tin has the centre of its base at O; ABCD is the rectangle of a cut through its axis."]),
-        answer=vol,
-        target=Measure("revolution", ("O", "A", "T", "D")),
+        answer=vol if ask_volume else h,
+        target=Measure("revolution", ("O", "A", "T", "D")) if ask_volume else Measure("length", ("B", "C")),
         givens=[given("OA", r), given("AC", d)],
         reasoning=["The axial section ABCD is a rectangle: AB is a diameter of the base and BC a generator, "
                    "whose length is the height; the diagonal AC closes the right triangle ABC."],
         conclusion=[f"AB = 2·OA = {width}.",
-                    f"BC = √(AC² − AB²) = √({d}² − {width}²) = {to_latex(h)}.",
-                    f"V = π·OA²·BC = π·{r}²·{to_latex(h)} = {to_latex(vol)}."],
-        difficulty=Difficulty(hops=3, constructions=3),
-        params={"r": r, "h": str(h), "d": d},
+                    f"BC = √(AC² − AB²) = √({d}² − {width}²) = {to_latex(h)}."]
+        + ([f"V = π·OA²·BC = π·{r}²·{to_latex(h)} = {to_latex(vol)}."] if ask_volume else []),
+        difficulty=Difficulty(hops=2 + ask_volume, constructions=3),
+        params={"r": r, "h": str(h), "d": d, "volume": ask_volume},
     )
 
 
 @register_generator("solid.cone_volume", DOMAIN)
 def cone_volume(rng: random.Random) -> Draft:
-    r, slant, h = _leg_and_hypotenuse(rng, range(2, 31), 0.8, 2.2)
+    r, slant, h = _leg_and_hypotenuse(rng, range(2, 81), 0.8, 2.2)
     # A and B are where the slant outlines touch the base ellipse: sin t = (5/13)r / ((12/13)h).
     sin_t = sp.Rational(5, 12) * r / h
     cos_t = sp.sqrt(1 - sin_t**2)
@@ -77,27 +79,34 @@ def cone_volume(rng: random.Random) -> Draft:
     scene = solid_scene(space, ["S", "O", "A"], construction, extra_edges=[("S", "A", False), ("S", "B", False)],
                         rims=rims, dotted=["O"])
     vol = sp.pi * r * r * h / 3
+    ask_volume = rng.random() < 0.6  # the volume, or the height SO it needs
     return Draft(
         title="Right circular cone",
         scene=scene,
         question=parts(["S is the apex of a right circular cone.", "O is the centre of its base."],
-                       [f"the slant height SA = {slant}", f"the base radius OA = {r}"], "the volume of the cone",
+                       [f"the slant height SA = {slant}", f"the base radius OA = {r}"],
+                       "the volume of the cone" if ask_volume else "the height SO of the cone",
                        context=["A conical roof has its top at S and the centre of its circular base at O."]),
-        answer=vol,
-        target=Measure("revolution", ("O", "A", "S", "S")),
+        answer=vol if ask_volume else h,
+        target=Measure("revolution", ("O", "A", "S", "S")) if ask_volume else Measure("length", ("S", "O")),
         givens=[given("SA", slant), given("OA", r)],
         reasoning=["The volume needs the height SO, which is perpendicular to the base: "
                    "the height, a radius and a slant height form a right triangle SOA."],
-        conclusion=[f"SO = √(SA² − OA²) = √({slant}² − {r}²) = {to_latex(h)}.",
-                    f"V = (1/3)·π·OA²·SO = (1/3)·π·{r}²·{to_latex(h)} = {to_latex(vol)}."],
-        difficulty=Difficulty(hops=2, constructions=2),
-        params={"r": r, "h": str(h), "slant": slant},
+        conclusion=[f"SO = √(SA² − OA²) = √({slant}² − {r}²) = {to_latex(h)}."]
+        + ([f"V = (1/3)·π·OA²·SO = (1/3)·π·{r}²·{to_latex(h)} = {to_latex(vol)}."] if ask_volume else []),
+        difficulty=Difficulty(hops=1 + ask_volume, constructions=2),
+        params={"r": r, "h": str(h), "slant": slant, "volume": ask_volume},
     )
+
+
+@functools.cache
+def _radius_and_distance(top: int) -> list[tuple[int, int]]:
+    return [(r, d) for r in range(3, top + 1) for d in range(math.ceil(0.3 * r), math.floor(0.7 * r) + 1)]
 
 
 @register_generator("solid.sphere_section", DOMAIN)
 def sphere_section(rng: random.Random) -> Draft:
-    big_r, d = rng.choice([(r, d) for r in range(3, 61) for d in range(math.ceil(0.3 * r), math.floor(0.7 * r) + 1)])
+    big_r, d = rng.choice(_radius_and_distance(150))
     rho = sp.sqrt(big_r * big_r - d * d)
     q = SECTION_CENTRE
     # A on the front-right of the section circle: its radius O₁A and OA stand clear of the outline.
@@ -109,19 +118,21 @@ def sphere_section(rng: random.Random) -> Draft:
     scene = solid_scene(space, ["O", q, "A"], construction, rims=rims, circles=[CircleEl("O", "_equatorx")],
                         dotted=["O", q, "A"])
     area = sp.pi * rho * rho
+    ask_area = rng.random() < 0.6  # the section's area, or its radius
     return Draft(
         title="Sphere cut by a plane",
         scene=scene,
         question=parts([f"A plane cuts a sphere with centre O in a circle with centre {q}.", "A is a point of that circle."],
-                       [f"O{q} = {d}", f"the radius OA = {big_r}"], "the area of the section circle"),
-        answer=area,
-        target=Measure("disc", (q, "A")),
+                       [f"O{q} = {d}", f"the radius OA = {big_r}"],
+                       "the area of the section circle" if ask_area else f"the radius {q}A of the section circle"),
+        answer=area if ask_area else rho,
+        target=Measure("disc", (q, "A")) if ask_area else Measure("length", (q, "A")),
         givens=[given("O" + q, d), given("OA", big_r)],
         reasoning=[f"The segment from the centre of a sphere to the centre of a section is perpendicular to the "
                    f"section, so triangle O{q}A is right-angled at {q}, with hypotenuse the radius OA."],
         conclusion=[f"{q}A² = OA² − O{q}² = {big_r}² − {d}² = {big_r * big_r - d * d}.",
-                    f"Area = π·{q}A² = {to_latex(area)}."],
+                    f"Area = π·{q}A² = {to_latex(area)}." if ask_area else f"{q}A = {to_latex(rho)}."],
         difficulty=Difficulty(hops=2, constructions=3),
-        params={"R": big_r, "d": d},
+        params={"R": big_r, "d": d, "area": ask_area},
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from flywheel.core.records import Difficulty
+from flywheel.core.records import Difficulty, content_id
 from flywheel.domains.statistics.model import (
     SIZE,
     ChartScene,
@@ -146,7 +146,11 @@ def chart_draft(
     scene.query = query
     scene.stated = stated
     scene.construction = Construction(construction, scene.construction.segments)
+    # The data are on the chart, not in the question: two charts asked in the same words are two
+    # problems when their data differ, so the data (and what is asked of them) key the problem.
+    data = sorted((item, [str(v) for v in values]) for item, values in scene.table.items())
     return Draft(
         title=scene.title, scene=scene, question=question, answer=exact(answer), target=TARGET, givens=[],
         reasoning=reasoning, conclusion=conclusion, difficulty=difficulty, params=params,
+        figure_key=content_id(data, repr(query)),
     )

@@ -57,7 +57,7 @@ def _frequencies(rng: random.Random, k: int) -> tuple[list[int], int, int]:
 @register_generator("stats.frequency_mean", DOMAIN)
 def frequency_mean(rng: random.Random) -> Draft:
     title, context, xlabel, ylabel, datum, what = rng.choice(THEMES)
-    k = rng.randint(4, 6)
+    k = rng.randint(4, 7)
     counts, step, top = _frequencies(rng, k)
     n = sum(counts)
     values = list(range(k))
@@ -72,7 +72,8 @@ def frequency_mean(rng: random.Random) -> Draft:
     products = sum(x * f for x, f in zip(values, counts, strict=True))
     data = [x for x, f in zip(values, counts, strict=True) for _ in range(f)]
     median = sp.Rational(data[(n - 1) // 2] + data[n // 2], 2)
-    if rng.random() < 0.6:
+    # medians take few values (whole and half numbers): asked less often, they rarely meet an equal answer
+    if rng.random() < 0.8:
         op, answer, name = "freq_mean", sp.Rational(products, n), "mean"
         last = [f"Sum of the data = {weighted} = {products}.", f"Mean = {products} ÷ {n} = {fmt(answer)}."]
     else:

@@ -79,10 +79,10 @@ def _walk(rng: random.Random, n: int, step: int, top: int, rising: bool) -> list
 @register_generator("stats.line_interpolation", DOMAIN)
 def line_interpolation(rng: random.Random) -> Draft:
     th = rng.choice(THEMES)
-    n = rng.randint(5, 7)
+    n = rng.randint(4, 8)
     step = rng.choice(th.steps)
     # a ride climbs at least a step per reading: n readings need about n + 2 steps of axis
-    top = step * rng.randint(n + 2, 10) if th.rising else step * rng.randint(6, 9)
+    top = step * rng.randint(n + 2, 13) if th.rising else step * rng.randint(6, 12)
     start = rng.randint(7, 17 - n)
     ticks = _ticks(th, start, n)
     values = _walk(rng, n, step, top, th.rising)

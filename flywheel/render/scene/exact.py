@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import random
 
 import sympy as sp
 
 from flywheel.render.scene.model import Point
 
-PYTHAGOREAN_TRIPLES = [  # primitive; choice_triple adds multiples
+PYTHAGOREAN_TRIPLES = [  # primitive, the smallest (physics sines); choice_triple draws from all
     (3, 4, 5), (5, 12, 13), (8, 15, 17), (7, 24, 25), (20, 21, 29), (9, 40, 41), (12, 35, 37),
     (11, 60, 61), (28, 45, 53), (33, 56, 65),
 ]
@@ -82,8 +84,6 @@ def polar(center: Point, r, degrees) -> Point:
 
 def param_for_angle(degrees: float) -> sp.Rational:
     """A rational stereographic parameter whose point is near the given angle (for on_circle)."""
-    import math
-
     return sp.Rational(round(math.tan(math.radians(degrees) / 2) * 40), 40)
 
 
@@ -98,20 +98,30 @@ def polygon_area(pts: list[Point]) -> sp.Expr:
     s = 0
     for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True):
         s += x1 * y2 - x2 * y1
-    return sp.Abs(sp.nsimplify(s)) / 2
+    # expand, not nsimplify: nsimplify guesses a closed form from digits and fails on large radicals
+    return sp.Abs(sp.expand(s)) / 2
 
 
 def choice_triple(rng: random.Random, max_side: int = 30) -> tuple[int, int, int]:
     """A random Pythagorean triple (legs in random order), multiples included, hypotenuse ≤ max_side."""
-    triples = sorted({(k * a, k * b, k * c) for a, b, c in PYTHAGOREAN_TRIPLES for k in (1, 2, 3) if k * c <= max_side})
-    a, b, c = rng.choice(triples)
+    a, b, c = rng.choice(_triples(max_side))
     return (b, a, c) if rng.random() < 0.5 else (a, b, c)
+
+
+@functools.cache
+def _triples(max_side: int) -> list[tuple[int, int, int]]:
+    """Every Pythagorean triple with hypotenuse ≤ max_side (primitive ones by Euclid's formula, and their multiples)."""
+    out = set()
+    for m in range(2, math.isqrt(max_side) + 1):
+        for n in range(1, m):
+            if (m - n) % 2 and math.gcd(m, n) == 1:
+                a, b, c = sorted((m * m - n * n, 2 * m * n)) + [m * m + n * n]
+                out |= {(k * a, k * b, k * c) for k in range(1, max_side // c + 1)}
+    return sorted(out)
 
 
 def polygon_angles_ok(pts: list[Point], min_deg: float = 25.0) -> bool:
     """Every interior angle of the polygon is at least `min_deg` (floats: used to resample)."""
-    import math
-
     f = [(float(x), float(y)) for x, y in pts]
     for i, v in enumerate(f):
         a, b = f[i - 1], f[(i + 1) % len(f)]

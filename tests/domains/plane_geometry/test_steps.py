@@ -55,6 +55,16 @@ def test_a_wrong_extended_answer_is_caught_by_the_answer_verifier():
 
 
 def test_target_kinds_route_steps():
-    assert target_kind(draw(get_generator("plane.pythagoras").fn, 0)) == "length"
-    assert target_kind(draw(get_generator("plane.inscribed_angle").fn, 0)) == "angle"
-    assert target_kind(draw(get_generator("plane.parallelogram_area").fn, 0)) is None
+    # A generator asks different quantities on different seeds; the kind is the drawn problem's.
+    rect = [draw(get_generator("plane.pythagoras").fn, s) for s in range(12)]
+    assert {target_kind(d) for d in rect} == {"length", None}
+    assert all((target_kind(d) == "length") == (d.target.kind == "length") for d in rect)
+    assert {target_kind(draw(get_generator("plane.inscribed_angle").fn, s)) for s in range(6)} == {"angle"}
+    para = [draw(get_generator("plane.parallelogram_area").fn, s) for s in range(12)]
+    assert {target_kind(d) for d in para} == {None, "length-aux"}  # the area, or the height DH to a new point
+
+
+def test_a_step_refuses_a_problem_whose_target_it_does_not_extend():
+    area = next(d for d in (draw(get_generator("plane.pythagoras").fn, s) for s in range(20)) if target_kind(d) is None)
+    with pytest.raises(StepFailed, match="extends"):
+        apply_ops(area, [("extend", "right_triangle", 1)], "plane_geometry")
