@@ -11,6 +11,7 @@ low score (the generic `tool` verifier checks the overlay lands only where the i
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -79,6 +80,9 @@ def locate_point(d: np.ndarray, claim: tuple[float, float]) -> tuple[tuple[float
     return (float(best[:, 0].mean()), float(best[:, 1].mean())), float(runs.max())
 
 
+POINT_NAME = re.compile(r"[A-Za-z][′'₀-₉]*")  # how a scene names a point: A, F', A₁
+
+
 def _rect_distance(p: tuple[float, float], rect: tuple[float, float, float, float]) -> float:
     dx = max(rect[0] - p[0], 0.0, p[0] - rect[2])
     dy = max(rect[1] - p[1], 0.0, p[1] - rect[3])
@@ -90,7 +94,8 @@ def _point_problem(ctx: VerifyContext, name: str, claim: tuple[float, float], ru
         return f"no ink within {NEAR_PX:g} px of {name} {claim}"
     if run < DOT_RUN_PX:
         return f"{name} {claim} is on a bare stroke, not at a drawn point (ink {run:.1f} px thick, a point is ≥ {DOT_RUN_PX:g})"
-    labels = [(b.text, _rect_distance(claim, b.rect)) for b in ctx.render.labels]
+    # Only point names compete: the figure also prints values, ticks and curve names beside points.
+    labels = [(b.text, _rect_distance(claim, b.rect)) for b in ctx.render.labels if POINT_NAME.fullmatch(b.text)]
     if labels:
         text, dist = min(labels, key=lambda t: t[1])
         if text != name or dist > LABEL_PX:

@@ -72,7 +72,7 @@ class VerifyContext:
 
     @property
     def answer(self) -> str:
-        return self.rendered.draft.answer_latex if self.rendered is not None else self.submitted.answer
+        return self.rendered.draft.final_answer if self.rendered is not None else self.submitted.answer
 
     @property
     def cot(self) -> str:

@@ -92,7 +92,8 @@ def test_harder_variants_of_symbolic_samples_are_linked_by_lineage(evolved):
                            JOIN lineage l ON l.child_id = v.sample_id WHERE l.relation = 'harder' ORDER BY 1""")
     # The registered verifiers judge model-written samples too; those that need a scene cannot.
     assert verdicts == [("answer", False), ("answer.plane_geometry", True), ("duplicate", False), ("figure", True),
-                        ("format", False), ("image", False), ("measure", False), ("parse", False), ("tool", False)]
+                        ("format", False), ("image", False), ("image.labels", True), ("measure", False),
+                        ("modality", True), ("parse", False), ("question", True), ("tool", False), ("trace", True)]
 
 
 def test_bad_replies_are_repaired_at_most_twice_and_recorded(evolved):

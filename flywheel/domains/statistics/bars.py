@@ -106,9 +106,11 @@ def _aggregate(op: str, values: list[int], unit: str) -> tuple[str, sp.Expr, str
             f"Mean = ({sums}) ÷ {n} = {fmt(sum(values))} ÷ {n} = {fmt(mean)} {unit}."
     ordered = sorted(values)
     median = sp.Rational(ordered[(n - 1) // 2] + ordered[n // 2], 2)
-    middle = "the middle value" if n % 2 else "the mean of the two middle values"
+    a, b = ordered[(n - 1) // 2], ordered[n // 2]
+    # the mean of the two middle values is written out: the trace verifier grounds every number it uses
+    middle = "the middle value," if n % 2 else f"the mean of the two middle values: ({fmt(a)} + {fmt(b)}) ÷ 2 ="
     return f"What is the median of the {n} values, in {unit}?", median, \
-        f"In order: {', '.join(fmt(v) for v in ordered)}; the median is {middle}, {fmt(median)} {unit}."
+        f"In order: {', '.join(fmt(v) for v in ordered)}; the median is {middle} {fmt(median)} {unit}."
 
 
 @register_generator("stats.bar_mean", DOMAIN)

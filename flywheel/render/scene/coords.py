@@ -302,13 +302,18 @@ def place_tick_labels(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
         return t, [(ox - TICK_PX - 4 - w, y), (ox + TICK_PX + 4 + w, y)]  # left of the axis, else right
 
     out: list[PlaneText] = []
-    for vals, spot in ((xt, x_spot), (yt, y_spot)):
+    for vals, spot, at in ((xt, x_spot, lambda v: (layout.to_px(v, 0)[0], oy)),
+                           (yt, y_spot, lambda v: (ox, layout.to_px(0, v)[1]))):
         out += _regular(vals, plane.tick_step(layout), spot, own, named, layout, strokes, taken + [p.box for p in out],
-                        regions, plane)
+                        regions, plane, at)
     return out
 
 
-def _regular(vals: list[int], step: int, spot, own, named, layout: Layout, strokes, taken, regions, plane) -> list[PlaneText]:
+HOLE_PX = 40.0  # a tick may go unlabelled only this near a named point (whose letter labels the spot)
+
+
+def _regular(vals: list[int], step: int, spot, own, named, layout: Layout, strokes, taken, regions, plane,
+             at) -> list[PlaneText]:
     """The tick labels of one axis at every k-th tick, for the smallest k (1…4) whose labels all find a
     clear spot, or none: a scale labelled 1, 3, 6, 7, 9 reads as a broken scale. The one hole allowed
     is a tick where a named point sits (its own letter labels that spot, as in a textbook)."""
@@ -316,10 +321,16 @@ def _regular(vals: list[int], step: int, spot, own, named, layout: Layout, strok
         chosen = [v for v in vals if (v // step) % k == 0]
         if not chosen or len(chosen) < min(2, len(vals)):
             continue
-        cands = [c for c in (spot(v) for v in chosen) if c is not None]
+        cands = [(v, c) for v, c in ((v, spot(v)) for v in chosen) if c is not None]
         if own is not None:  # holes where a point's letter sits (or would be the nearer text to it)
-            cands = [(t, spots) for t, spots in cands if not _nearer_than_own(text_box(t, *spots[0], True), named, own)
-                     and not any(pixels.rects_overlap(text_box(t, *spots[0], True), b, GAP_PX) for b in own)]
+            kept = [(v, (t, spots)) for v, (t, spots) in cands
+                    if not _nearer_than_own(text_box(t, *spots[0], True), named, own)
+                    and not any(pixels.rects_overlap(text_box(t, *spots[0], True), b, GAP_PX) for b in own)]
+            holes = {v for v, _ in cands} - {v for v, _ in kept}
+            if any(min((math.dist(at(v), p) for p in named), default=math.inf) >= HOLE_PX for v in holes):
+                continue  # a hole away from every named point would read as a broken scale: try a wider k
+            cands = kept
+        cands = [c for _, c in cands]
         if not cands:
             continue
         placed = _place(cands, True, layout, strokes, taken, regions, plane)
