@@ -72,8 +72,7 @@ def lineage_to_round0(cat: Catalog, r: int) -> float:
 def near_dups_among_accepted(cat: Catalog, r: int) -> float:
     """Re-check the round's accepted samples against all earlier accepted ones, in commit order."""
     idx = DuplicateIndex()
-    for *row, params in q.accepted_hashes_before(cat, r):
-        idx.add(*row, recipe_digest(params))
+    idx.add_many(q.accepted_hashes_before(cat, r))
     rows = q.accepted_hashes_in_round(cat, r)
     dup = 0
     for *row, params in rows:
@@ -88,8 +87,7 @@ def appended_copies(cat: Catalog, r: int) -> tuple[int, int]:
     same answer, accepted samples of round r): checked against everything accepted before each one,
     in commit order, whatever duplicate rule was in force when the catalog was written."""
     idx = DuplicateIndex()
-    for *row, params in q.accepted_hashes_before(cat, r):
-        idx.add(*row, recipe_digest(params))
+    idx.add_many(q.accepted_hashes_before(cat, r))
     rows = q.accepted_hashes_in_round(cat, r)
     copies = 0
     for key, ph, ans, kind, question, generator, params in rows:

@@ -238,8 +238,7 @@ def _fatal_line(failure: TaskFailure) -> str:
 
 def load_duplicates(cat: Catalog) -> DuplicateIndex:
     dups = DuplicateIndex()
-    for key, ph, answer, kind, question, generator, params in cat.accepted_hashes():
-        dups.add(key, ph, answer, kind, question, generator, recipe_digest(params))
+    dups.add_many(cat.accepted_hashes())
     return dups
 
 

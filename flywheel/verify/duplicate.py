@@ -125,8 +125,11 @@ class DuplicateIndex:
         """Add the catalog's accepted rows (question key, pHash, answer, kind[, question, generator,
         params]) as a run loads them."""
         for key, ph, answer, kind, *rest in rows:
-            question, generator, params = (*rest, "", "", None)[:3]
-            self.add(key, ph, answer, kind, question, generator, recipe_digest(params) if params is not None else "")
+            if rest:
+                question, generator, params = rest
+                self.add(key, ph, answer, kind, question, generator, recipe_digest(params))
+            else:
+                self.add(key, ph, answer, kind)
 
     def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
             generator: str = "", recipe: str = "") -> None:
