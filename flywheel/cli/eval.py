@@ -43,6 +43,10 @@ def eval_(
     timeout: Annotated[float, typer.Option(help="Seconds a model call may take before it is retried (a model served on a CPU wants more).", min=1)] = 120.0,
     budget_usd: Annotated[float | None, typer.Option(help="Start no model call once this many dollars were spent; rerun to resume.", min=0)] = None,
     blind: Annotated[bool, typer.Option("--blind", help="Also run every item on a blank figure; report the gap as the task's reliance on vision.")] = False,
+    judge: Annotated[str | None, typer.Option(help="Also grade free-form reasoning answers with this LMM judge (a litellm model "
+                                                   "string); reported as judge_accuracy beside the deterministic score, never in it.")] = None,
+    judge_api_base: Annotated[str | None, typer.Option(help="Base URL of the judge's OpenAI-compatible server (default: the "
+                                                            "provider's own endpoint, not --api-base).")] = None,
     heldout_fraction: Annotated[float, typer.Option(help="Share of knowledge groups held out (as in `train`).", min=0, max=1)] = 0.2,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON to this file.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Directory for transcripts.jsonl, final figures, report.json "
@@ -59,6 +63,8 @@ def eval_(
 
     if not model:
         raise FlywheelError("--model is required (e.g. openai/NAME with --api-base, or local:PATH)")
+    if judge_api_base and not judge:
+        raise FlywheelError("--judge-api-base needs --judge MODEL")
     if (catalog is None) == (bench is None):
         raise FlywheelError("give either --catalog/-c (or FLYWHEEL_CATALOG) or --bench, not both or neither")
     slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
@@ -66,7 +72,8 @@ def eval_(
                      split=Split(split.value), tasks=tuple(_tasks(tasks)),
                      versions=tuple(v.strip() for v in (versions or "").split(",") if v.strip()),
                      max_samples=max_samples, max_turns=max_turns, max_concurrency=max_concurrency,
-                     budget_usd=budget_usd, max_tokens=max_tokens, timeout_s=timeout, blind=blind, heldout_fraction=heldout_fraction)
+                     budget_usd=budget_usd, max_tokens=max_tokens, timeout_s=timeout, blind=blind, heldout_fraction=heldout_fraction,
+                     judge=judge, judge_api_base=judge_api_base)
     with progress("eval") as p:
         try:
             run = evaluate(cfg, lambda done, total: p.update(done, total, phase="items"))
@@ -74,6 +81,8 @@ def eval_(
             stopped(str(exc))
             raise typer.Exit(2) from None
     rep = summarize(run.results, model, run.usage.as_dict(), str(bench or catalog))
+    if run.judge_usage is not None:
+        rep["judge"] = {"model": judge, "usage": run.judge_usage.as_dict()}
     rep["failed"] = run.failed
     (cfg.out / "report.json").write_text(json.dumps(rep, indent=1))
     if json_out is not None:
@@ -83,6 +92,9 @@ def eval_(
     u = run.usage
     out.print(f"{len(run.results)} items ({run.resumed} from an earlier run), {u.calls} model calls, {u.cache_hits} cached, "
               f"{u.prompt_tokens + u.completion_tokens} tokens, ${u.cost_usd:.4f}; transcripts, report.json, chart.png → {cfg.out}")
+    if run.judge_usage is not None:
+        j = run.judge_usage
+        out.print(f"judge {judge}: {j.calls} calls, {j.cache_hits} cached, {j.failures} failed calls, ${j.cost_usd:.4f}")
     if run.failed:
         out.print(f"{len(run.failed)} item(s) failed at the model call; rerun the same command to retry them")
         raise typer.Exit(1)
@@ -102,6 +114,15 @@ def print_report(rep: dict) -> None:
                   f"{r['tool_use_rate']:.0%}", f"{r['sandbox_error_rate']:.0%}", f"{r['mean_turns']:.2f}", str(r["tokens"]),
                   f"${r['cost_usd']:.4f}")
     out.print(t)
+    judged = {task: r for task, r in rep["tasks"].items() if "judge_n" in r}
+    if judged:
+        j = table("task", "judged", "judge accuracy", "95% CI", "judge failures", "deterministic score",
+                  title=f"LMM judge {rep.get('judge', {}).get('model', '')} (free-form answers; not part of the score)")
+        for task, r in judged.items():
+            acc = "-" if r["judge_accuracy"] is None else f"{r['judge_accuracy']:.3f}"
+            j.add_row(task, str(r["judge_n"]), acc, f"{r['judge_ci95'][0]:.3f}–{r['judge_ci95'][1]:.3f}",
+                      str(r["judge_failures"]), f"{r['score']:.3f}")
+        out.print(j)
     for group, values in rep["by"].items():
         g = table(group, *rep["tasks"], title=f"score by {group}")
         for value, per_task in values.items():

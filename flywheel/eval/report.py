@@ -35,7 +35,18 @@ def _row(recs: list[dict]) -> dict:
             "sandbox_error_rate": round(sum(r["sandbox_errors"] for r in recs) / calls, 4) if calls else 0.0,
             "mean_turns": round(sum(r["turns"] for r in recs) / n, 3),
             "tokens": sum(r["prompt_tokens"] + r["completion_tokens"] for r in recs),
-            "cost_usd": round(sum(r.get("cost_usd", 0.0) for r in recs), 6)}
+            "cost_usd": round(sum(r.get("cost_usd", 0.0) for r in recs), 6), **_judge_row(recs)}
+
+
+def _judge_row(recs: list[dict]) -> dict:
+    """The `--judge` verdicts of these items, beside the score and never in it (no fields when not judged)."""
+    judged = [r for r in recs if "judge" in r]
+    if not judged:
+        return {}
+    verdicts = [r["judge"] for r in judged if r["judge"] is not None]
+    return {"judge_n": len(verdicts), "judge_failures": len(judged) - len(verdicts),
+            "judge_accuracy": round(sum(verdicts) / len(verdicts), 4) if verdicts else None,
+            "judge_ci95": list(bootstrap_ci(verdicts))}
 
 
 def summarize(results: list[dict], model: str, usage: dict | None = None, source: str = "") -> dict:
@@ -44,7 +55,8 @@ def summarize(results: list[dict], model: str, usage: dict | None = None, source
     seen = [r for r in results if not r["blind"]]
     blind = [r for r in results if r["blind"]]
     rep: dict = {"model": model, "source": source, "usage": usage or {}, "tasks": {}, "by": {}, "blind": {},
-                 "vision_reliance": {}, "items": {f"{r['id']}": r["score"] for r in seen}}
+                 "vision_reliance": {}, "items": {f"{r['id']}": r["score"] for r in seen},
+                 "judge_items": {r["id"]: r["judge"] for r in seen if "judge" in r}}
     for task, recs in sorted(_group(seen, "task").items()):
         rep["tasks"][task] = _row(recs)
     for g in GROUPS[1:]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from flywheel.catalog import Catalog
 from flywheel.core.errors import FlywheelError
 from flywheel.eval.items import EvalItem, bench_items, catalog_items
+from flywheel.eval.judge import JUDGE_MAX_TOKENS, judge_records
 from flywheel.eval.protocol import ApiPolicy, ItemResult, LocalPolicy, Policy, run_item
 from flywheel.llm.cache import ResponseCache
 from flywheel.llm.client import LLMClient, LLMConfig, LLMError, Usage
@@ -44,6 +45,8 @@ class EvalConfig:
     blind: bool = False  # also run every item on a blank figure
     heldout_fraction: float = 0.2
     seed: int = 0
+    judge: str | None = None  # an LMM judge of free-form reasoning answers (eval/judge.py), reported apart
+    judge_api_base: str | None = None
 
 
 @dataclass
@@ -52,6 +55,7 @@ class EvalRun:
     results: list[dict] = field(default_factory=list)  # finished items, this run's and earlier ones
     failed: list[str] = field(default_factory=list)  # items whose model call failed (retried next run)
     usage: Usage = field(default_factory=Usage)
+    judge_usage: Usage | None = None  # the judge's calls, when --judge
     resumed: int = 0
 
 
@@ -81,24 +85,42 @@ def evaluate(cfg: EvalConfig, on_item: Callable[[int, int], None] | None = None)
     todo = [(it, b) for it, b in jobs if _key(it.id, b) not in done]
     if on_item:
         on_item(len(run.results), len(jobs))
-    if not todo:
-        return run
-    if policy is not None:
+    if policy is not None and todo:
         _play(policy, todo, 1, cfg, run, log, on_item, len(jobs))
+    if (policy is not None or not todo) and cfg.judge is None:
         return run
     cache_db = cfg.catalog if cfg.bench is None else cfg.out / "cache.duckdb"
     with Catalog(cache_db) as cat:
         cache = ResponseCache(cat)
         try:
-            client = LLMClient(LLMConfig(cfg.model, cfg.api_base, cfg.max_concurrency, cfg.budget_usd,
-                                         temperature=0.0, max_tokens=cfg.max_tokens, timeout_s=cfg.timeout_s), cache)
-            try:
-                _play(ApiPolicy(client), todo, cfg.max_concurrency, cfg, run, log, on_item, len(jobs))
-            finally:
-                run.usage = client.usage
+            if policy is None and todo:
+                _play_api(cache, todo, cfg, run, log, on_item, len(jobs))
+            if cfg.judge is not None:
+                _judge(cache, items, cfg, run)
         finally:
             cache.close()
     return run
+
+
+def _play_api(cache: ResponseCache, todo: list[tuple[EvalItem, bool]], cfg: EvalConfig, run: EvalRun, log: Path,
+              on_item, total: int) -> None:
+    client = LLMClient(LLMConfig(cfg.model, cfg.api_base, cfg.max_concurrency, cfg.budget_usd,
+                                 temperature=0.0, max_tokens=cfg.max_tokens, timeout_s=cfg.timeout_s), cache)
+    try:
+        _play(ApiPolicy(client), todo, cfg.max_concurrency, cfg, run, log, on_item, total)
+    finally:
+        run.usage = client.usage
+
+
+def _judge(cache: ResponseCache, items: list[EvalItem], cfg: EvalConfig, run: EvalRun) -> None:
+    """Judge every finished reasoning item (this run's and resumed ones: cached verdicts cost nothing)."""
+    left = None if cfg.budget_usd is None else max(0.0, cfg.budget_usd - run.usage.cost_usd)
+    client = LLMClient(LLMConfig(cfg.judge, cfg.judge_api_base, cfg.max_concurrency, left, temperature=0.0,
+                                 max_tokens=JUDGE_MAX_TOKENS, timeout_s=cfg.timeout_s), cache)
+    try:
+        judge_records(client, {it.id: it for it in items}, run.results, cfg.max_concurrency)
+    finally:
+        run.judge_usage = client.usage
 
 
 def is_local(model: str) -> bool:
