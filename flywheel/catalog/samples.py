@@ -94,7 +94,8 @@ def sample_facets(cat: Catalog, ids: list[str]) -> dict[str, tuple[str, str]]:
         return {}
     has_version = cat.con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'samples' "
                                   "AND column_name = 'version'").fetchone()[0]
-    version = "coalesce(CAST(version AS VARCHAR), '-')" if has_version else "'-'"
+    # perception and instruction samples have no version (''): reported as '-' like a catalog without the column
+    version = "coalesce(nullif(CAST(version AS VARCHAR), ''), '-')" if has_version else "'-'"
     rows = cat.con.execute(f"SELECT id, coalesce(CAST(difficulty AS VARCHAR), '-'), {version} FROM samples "
                            "WHERE id IN (SELECT unnest(?))", [ids]).fetchall()
     return {r[0]: (r[1], r[2]) for r in rows}

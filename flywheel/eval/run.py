@@ -87,6 +87,9 @@ def evaluate(cfg: EvalConfig, on_item: Callable[[int, int], None] | None = None)
         on_item(len(run.results), len(jobs))
     if policy is not None and todo:
         _play(policy, todo, 1, cfg, run, log, on_item, len(jobs))
+        new = run.results[run.resumed:]  # a local model's generations, counted like API calls (never cached)
+        run.usage = Usage(calls=sum(r["turns"] for r in new), prompt_tokens=sum(r["prompt_tokens"] for r in new),
+                          completion_tokens=sum(r["completion_tokens"] for r in new))
     if (policy is not None or not todo) and cfg.judge is None:
         return run
     cache_db = cfg.catalog if cfg.bench is None else cfg.out / "cache.duckdb"
