@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,13 @@ from typer import rich_utils as typer_rich_utils
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from flywheel.core.errors import FlywheelError
+
+
+class Executor(StrEnum):
+    """Where the tasks of `synthesize`, `evolve` and `eval` run (run/pool.py::make_pool)."""
+
+    local = "local"
+    ray = "ray"
 
 # A pipe or a log has no width: a value is never cut or wrapped at 80 columns there.
 PIPED_WIDTH = 100_000

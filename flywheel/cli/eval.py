@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flywheel.cli.console import Group, out, progress, stopped, table, user_errors
+from flywheel.cli.console import Executor, Group, out, progress, stopped, table, user_errors
 from flywheel.core.errors import FlywheelError
 
 eval_app = typer.Typer(cls=Group, help="Benchmark a model on perception, instruction and reasoning tasks.")
@@ -38,7 +38,8 @@ def eval_(
     versions: Annotated[str | None, typer.Option(help="Only samples of these versions (comma-separated), where the catalog has a version column.")] = None,
     max_samples: Annotated[int | None, typer.Option(help="At most N items per task.", min=1)] = None,
     max_turns: Annotated[int, typer.Option(help="Model turns per item; each code block runs in the sandbox and its figure comes back.", min=1)] = 3,
-    max_concurrency: Annotated[int, typer.Option(help="Items (and model calls) in flight at once.", min=1)] = 4,
+    max_concurrency: Annotated[int, typer.Option(help="Items (and model calls) in flight at once (with --executor ray: "
+                                                      "Ray actors).", min=1)] = 4,
     max_tokens: Annotated[int, typer.Option(help="Tokens per model turn.", min=1)] = 1024,
     timeout: Annotated[float, typer.Option(help="Seconds a model call may take before it is retried (a model served on a CPU wants more).", min=1)] = 120.0,
     budget_usd: Annotated[float | None, typer.Option(help="Start no model call once this many dollars were spent; rerun to resume.", min=0)] = None,
@@ -47,6 +48,11 @@ def eval_(
                                                    "string); reported as judge_accuracy beside the deterministic score, never in it.")] = None,
     judge_api_base: Annotated[str | None, typer.Option(help="Base URL of the judge's OpenAI-compatible server (default: the "
                                                             "provider's own endpoint, not --api-base).")] = None,
+    executor: Annotated[Executor, typer.Option(help="Where items run: local (threads on this machine) or ray (whole items, model "
+                                                    "calls and sandbox runs, on warm Ray actors of a local Ray or a cluster; needs "
+                                                    "`pip install 'flywheel[ray]'`). The cache, the log and the report stay here.")] = Executor.local,
+    ray_address: Annotated[str | None, typer.Option(help="--executor ray: the cluster to join, e.g. auto (default: start a local Ray "
+                                                         "with --max-concurrency CPUs).")] = None,
     heldout_fraction: Annotated[float, typer.Option(help="Share of knowledge groups held out (as in `train`).", min=0, max=1)] = 0.2,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON to this file.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Directory for transcripts.jsonl, final figures, report.json "
@@ -73,7 +79,7 @@ def eval_(
                      versions=tuple(v.strip() for v in (versions or "").split(",") if v.strip()),
                      max_samples=max_samples, max_turns=max_turns, max_concurrency=max_concurrency,
                      budget_usd=budget_usd, max_tokens=max_tokens, timeout_s=timeout, blind=blind, heldout_fraction=heldout_fraction,
-                     judge=judge, judge_api_base=judge_api_base)
+                     judge=judge, judge_api_base=judge_api_base, executor=executor.value, ray_address=ray_address)
     with progress("eval") as p:
         try:
             run = evaluate(cfg, lambda done, total: p.update(done, total, phase="items"))
@@ -84,6 +90,7 @@ def eval_(
     if run.judge_usage is not None:
         rep["judge"] = {"model": judge, "usage": run.judge_usage.as_dict()}
     rep["failed"] = run.failed
+    rep["executor"] = run.executor
     (cfg.out / "report.json").write_text(json.dumps(rep, indent=1))
     if json_out is not None:
         json_out.write_text(json.dumps(rep, indent=1))

@@ -19,6 +19,7 @@ from flywheel.cli import llm as llm_cli
 from flywheel.cli.console import (
     DEFAULT_CATALOG,
     CatalogOpt,
+    Executor,
     Group,
     field,
     out,
@@ -76,11 +77,6 @@ def main(
 class Creator(StrEnum):
     symbolic = "symbolic"
     llm = "llm"
-
-
-class Executor(StrEnum):
-    local = "local"
-    ray = "ray"
 
 
 ExecutorOpt = Annotated[Executor, typer.Option(help=(

@@ -56,3 +56,22 @@ class ResponseCache:
     def close(self) -> None:
         self._con.close()
         self._cat.unpin()
+
+
+class MemoryCache:
+    """The cache of a worker away from the catalog (`flywheel eval --executor ray`): the entries its
+    driver found for the task, and the new ones, which go back with the result to be stored there."""
+
+    def __init__(self, known: dict[str, CachedResponse] | None = None) -> None:
+        self._known = dict(known or {})
+        self.new: list[tuple[str, list[dict[str, Any]], dict[str, Any], CachedResponse]] = []
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> CachedResponse | None:
+        return self._known.get(key)
+
+    def put(self, key: str, model: str, messages: list[dict[str, Any]], params: dict[str, Any],
+            resp: CachedResponse) -> None:
+        with self._lock:
+            self._known[key] = resp
+            self.new.append((key, messages, params, resp))

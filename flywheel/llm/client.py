@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flywheel.core.errors import FlywheelError
-from flywheel.llm.cache import CachedResponse, ResponseCache, cache_key
+from flywheel.llm.cache import CachedResponse, MemoryCache, ResponseCache, cache_key
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,11 @@ class Usage:
     def copy(self) -> Usage:
         return Usage(**asdict(self))
 
+    def add(self, other: Usage) -> None:
+        """Count another client's usage into this one (an eval's Ray workers each have their own)."""
+        for k, v in asdict(other).items():
+            setattr(self, k, getattr(self, k) + v)
+
     def since(self, before: Usage) -> Usage:
         """What was used after the snapshot `before` (a `copy()` taken earlier)."""
         now, then = asdict(self), asdict(before)
@@ -84,7 +89,7 @@ def _retryable() -> tuple[type[BaseException], ...]:
 class LLMClient:
     """`complete(messages)` → the reply text. Thread-safe; share one per run."""
 
-    def __init__(self, cfg: LLMConfig, cache: ResponseCache | None = None) -> None:
+    def __init__(self, cfg: LLMConfig, cache: ResponseCache | MemoryCache | None = None) -> None:
         if not cfg.model.strip():
             raise FlywheelError("--model is empty; give a litellm model string such as openai/gpt-4o")
         self.cfg, self.cache, self.usage = cfg, cache, Usage()
@@ -97,8 +102,7 @@ class LLMClient:
 
     def response(self, messages: list[dict[str, Any]], temperature: float | None = None, **params: Any) -> CachedResponse:
         """`complete` with the reply's token counts and cost (a cached reply keeps those of its original call)."""
-        params = {"temperature": self.cfg.temperature if temperature is None else temperature,
-                  "max_tokens": self.cfg.max_tokens, **params}
+        params = self._params(temperature, params)
         key = cache_key(self.cfg.model, messages, params)
         hit = self.cache.get(key) if self.cache else None
         if hit is not None:
@@ -109,6 +113,16 @@ class LLMClient:
         if self.cache:
             self.cache.put(key, self.cfg.model, messages, params, resp)
         return resp
+
+    def lookup(self, messages: list[dict[str, Any]], temperature: float | None = None,
+               **params: Any) -> tuple[str, CachedResponse | None]:
+        """The cache key of this call and its cached reply (or None), calling nothing and counting nothing."""
+        key = cache_key(self.cfg.model, messages, self._params(temperature, params))
+        return key, self.cache.get(key) if self.cache else None
+
+    def _params(self, temperature: float | None, params: dict[str, Any]) -> dict[str, Any]:
+        return {"temperature": self.cfg.temperature if temperature is None else temperature,
+                "max_tokens": self.cfg.max_tokens, **params}
 
     def _check_budget(self) -> None:
         budget = self.cfg.budget_usd
