@@ -10,6 +10,8 @@ import re
 from PIL import Image
 
 from flywheel.eval.judge import parse_verdict
+from flywheel.eval.report import summarize
+from flywheel.eval.run import EvalConfig, evaluate
 from tests.conftest import flywheel_cli
 
 # (question, reference, the model's reply, the judge's reply or HTTP status)
@@ -71,10 +73,11 @@ def test_judge_is_reported_apart_counted_and_cached(serve, tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["tasks"] == rep["tasks"]
     assert "judge openai/judge: 0 calls, 4 cached, 1 failed calls" in " ".join(again.stdout.split())
     # without --judge the report has no judge fields at all
-    plain = flywheel_cli(*base, "--json", str(tmp_path / "p.json"))
-    assert plain.returncode == 0, plain.stderr
-    p = json.loads((tmp_path / "p.json").read_text())
-    assert "judge_n" not in p["tasks"]["reasoning"] and p["judge_items"] == {} and "judge accuracy" not in plain.stdout
+    plain = evaluate(EvalConfig("openai/scripted", tmp_path / "out", bench=bench, api_base=model.api_base,
+                                tasks=("reasoning",)))
+    p = summarize(plain.results, "openai/scripted")
+    assert "judge_n" not in p["tasks"]["reasoning"] and p["judge_items"] == {} and plain.judge_usage is None
+    assert p["tasks"]["reasoning"]["score"] == 0.4 and model.stats["requests"] == 5
 
 
 def test_judge_api_base_needs_judge(tmp_path):
