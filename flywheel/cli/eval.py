@@ -157,6 +157,12 @@ def compare_(a: Annotated[Path, typer.Argument(help="Report JSON of the first ru
         t.add_row(task, *("-" if r[k] is None else f"{r[k]:.3f}" for k in ("a", "b")),
                   "-" if r["delta"] is None else f"{r['delta']:+.3f}")
     out.print(t)
+    judged = {task: r for task, r in c["tasks"].items() if "judge_a" in r}
+    if judged:
+        j = table("task", "A", "B", title="LMM judge accuracy (not part of the score)")
+        for task, r in judged.items():
+            j.add_row(task, *("-" if r[k] is None else f"{r[k]:.3f}" for k in ("judge_a", "judge_b")))
+        out.print(j)
     items = table("item", "A", "B", "B − A", title="items whose score changed")
     for row in c["changed"]:
         items.add_row(row["id"], f"{row['a']:.3f}", f"{row['b']:.3f}", f"{row['delta']:+.3f}")

@@ -94,8 +94,11 @@ def compare(a: dict, b: dict) -> dict:
     """Per task: both scores and the change; per item (in both runs): the items whose score changed."""
     tasks = sorted(set(a["tasks"]) | set(b["tasks"]))
     rows = {t: {"a": a["tasks"].get(t, {}).get("score"), "b": b["tasks"].get(t, {}).get("score")} for t in tasks}
-    for r in rows.values():
+    for t, r in rows.items():
         r["delta"] = None if r["a"] is None or r["b"] is None else round(r["b"] - r["a"], 4)
+        judged = [rep["tasks"].get(t, {}).get("judge_accuracy") for rep in (a, b)]
+        if any(j is not None for j in judged):  # the --judge accuracies, beside the scores (never mixed in)
+            r["judge_a"], r["judge_b"] = judged
     common = sorted(set(a["items"]) & set(b["items"]))
     changed = [{"id": i, "a": a["items"][i], "b": b["items"][i], "delta": round(b["items"][i] - a["items"][i], 4)}
                for i in common if a["items"][i] != b["items"][i]]

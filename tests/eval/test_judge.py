@@ -10,7 +10,7 @@ import re
 from PIL import Image
 
 from flywheel.eval.judge import parse_verdict
-from flywheel.eval.report import summarize
+from flywheel.eval.report import compare, summarize
 from flywheel.eval.run import EvalConfig, evaluate
 from tests.conftest import flywheel_cli
 
@@ -78,6 +78,9 @@ def test_judge_is_reported_apart_counted_and_cached(serve, tmp_path):
     p = summarize(plain.results, "openai/scripted")
     assert "judge_n" not in p["tasks"]["reasoning"] and p["judge_items"] == {} and plain.judge_usage is None
     assert p["tasks"]["reasoning"]["score"] == 0.4 and model.stats["requests"] == 5
+    c = compare(p, rep)  # a judged report against an unjudged one: the judge stays out of the deltas
+    assert c["tasks"]["reasoning"] == {"a": 0.4, "b": 0.4, "delta": 0.0, "judge_a": None, "judge_b": round(2 / 3, 4)}
+    assert compare(p, p)["tasks"]["reasoning"] == {"a": 0.4, "b": 0.4, "delta": 0.0}
 
 
 def test_judge_api_base_needs_judge(tmp_path):
