@@ -49,6 +49,15 @@ def rects_hit_segments(rects: np.ndarray, segs: np.ndarray) -> np.ndarray:
     return (ok & (t0 <= t1)).any(axis=1)
 
 
+def point_segments_distance(p, segs: np.ndarray) -> np.ndarray:
+    """(M,) distance from point p to each of the (M,4) segments x0,y0,x1,y1."""
+    p = np.asarray(p, dtype=float)
+    a, b = segs[:, :2], segs[:, 2:]
+    ab = b - a
+    t = np.clip(((p - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-12), 0, 1)
+    return np.linalg.norm(a + t[:, None] * ab - p, axis=1)
+
+
 def rect_hits_segments(rect: Rect, segs: np.ndarray) -> bool:
     return bool(rects_hit_segments(np.asarray([rect]), segs)[0])
 
