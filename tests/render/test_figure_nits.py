@@ -12,8 +12,10 @@ from flywheel.domains.registry import GENERATORS
 from flywheel.domains.solid_geometry.common import box
 from flywheel.render.draft import draw
 from flywheel.render.scene.coords import tick_text
+from flywheel.render.scene.layout import label_box
 from flywheel.render.scene.model import Construction
 from flywheel.render.scene.solid import Projection, Space, crowding, solid_scene
+from flywheel.render.scene.values import TEXT_GAP_PX, WORD_GAP_PX
 from flywheel.run.build import execute
 from tests.conftest import rendered
 
@@ -81,3 +83,42 @@ def test_crowding_sees_a_vertex_beside_an_edge():
     view = Projection("test", (sp.Integer(1), sp.Integer(0)), (sp.Integer(1), sp.Integer(4) - r), (sp.Integer(0), sp.Integer(1)))
     scene = solid_scene(Space(pts, view, faces), list("ABCDEFGH"), Construction(""))
     assert any(c.startswith("D ") and c.endswith("from EF") for c in crowding(scene)), crowding(scene)
+
+
+def _gaps(a, b) -> tuple[float, float]:
+    """Horizontal and vertical clearance between two boxes (0 where their extents overlap)."""
+    return max(b[0] - a[2], a[0] - b[2], 0.0), max(b[1] - a[3], a[1] - b[3], 0.0)
+
+
+@pytest.mark.parametrize("generator", ["solid.cube_section", "solid.prism_lateral_area", "solid.sphere_section",
+                                       "physics.thin_lens", "physics.lever_balance", "plane.inscribed_angle",
+                                       "analytic.sine_reading"])
+def test_values_of_different_quantities_read_apart(generator):
+    """Two values beside one edge once read "65 96" (AM = 65, AB = 96 with a few px between them): side by
+    side they keep two digits apart, one above the other a clear gap; a value keeps a gap from the letters too."""
+    for seed in range(6):
+        lay = rendered(generator, seed).layout
+        vs = lay.values
+        for i, a in enumerate(vs):
+            for b in vs[i + 1 :]:
+                dx, dy = _gaps(a.box, b.box)
+                assert (dy > 0 or dx >= WORD_GAP_PX - 2) and max(dx, dy) >= TEXT_GAP_PX - 2, (seed, a.text, b.text, dx, dy)
+            for name, xy in lay.labels.items():  # a value's box carries 1 px of padding each side
+                assert max(_gaps(a.box, label_box(*xy, name))) >= TEXT_GAP_PX - 1, (seed, a.text, name)
+
+
+@pytest.mark.parametrize("generator", ["solid.cube_section", "plane.parallelogram_area", "plane.trapezoid_area",
+                                       "plane.power_of_point"])
+def test_a_bare_length_labels_a_segment_with_no_named_point_inside(generator):
+    """A bare "103" beside AB with the feet H and K on it reads as HK = 103 (and "96" beside AB with M on it as
+    AM or MB): such a length names its segment ("AB = 103"); a bare number labels a segment with nothing inside."""
+    for seed in range(6):
+        r = rendered(generator, seed)
+        scene, px = r.draft.scene, r.layout.points_px(r.draft.scene)
+        for v in r.layout.values:
+            a, b = v.measure.points[0], v.measure.points[-1]
+            if v.measure.kind != "length" or "=" in v.text:
+                continue
+            inside = [n for n in scene.labeled + scene.construction.points if n not in (a, b)
+                      and math.dist(px[a], px[n]) + math.dist(px[n], px[b]) < math.dist(px[a], px[b]) + 0.01]
+            assert not inside, (seed, v.text, a + b, inside)

@@ -80,9 +80,14 @@ def crowding_cost(boxes: np.ndarray, grown: np.ndarray, taken: list[Rect], segs:
     """(R,) penalty of candidate label boxes: 100 off the canvas, 50 on another label or dot
     (`taken`), 50 on a stroke; `grown` is each box with its clearance, tested against the others."""
     cost = 100.0 * ((boxes[:, 0] < 3) | (boxes[:, 1] < 3) | (boxes[:, 2] > size - 3) | (boxes[:, 3] > size - 3))
-    if taken:
-        t = np.asarray(taken)[None, :, :]
-        g = grown[:, None, :]
-        hit = ~((g[..., 2] <= t[..., 0]) | (t[..., 2] <= g[..., 0]) | (g[..., 3] <= t[..., 1]) | (t[..., 3] <= g[..., 1]))
-        cost += 50 * hit.any(axis=1)
-    return cost + 50 * rects_hit_segments(grown, segs)
+    return cost + 50 * rects_hit_rects(grown, taken) + 50 * rects_hit_segments(grown, segs)
+
+
+def rects_hit_rects(rects: np.ndarray, taken: list[Rect]) -> np.ndarray:
+    """(R,) bool: does each of the (R,4) rects overlap any rect of `taken`?"""
+    if not taken:
+        return np.zeros(len(rects), dtype=bool)
+    t = np.asarray(taken)[None, :, :]
+    g = rects[:, None, :]
+    hit = ~((g[..., 2] <= t[..., 0]) | (t[..., 2] <= g[..., 0]) | (g[..., 3] <= t[..., 1]) | (t[..., 3] <= g[..., 1]))
+    return hit.any(axis=1)
