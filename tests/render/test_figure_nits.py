@@ -24,15 +24,18 @@ ANALYTIC = [g for g in GENERATORS.names() if g.startswith("analytic.")]
 
 @pytest.mark.parametrize("generator", ANALYTIC)
 def test_tick_labels_form_a_regular_scale_or_none(generator):
-    """Every k-th tick is labelled (or none is); a tick may go unlabelled only where a named point sits."""
+    """Every k-th tick is labelled (or none is); a tick may go unlabelled only where a named point or the origin
+    sits; the labels of one axis all sit on one side of it (a lone "−2" above the x-axis beside the y-axis read as
+    a y label)."""
     for seed in range(3):
         r = rendered(generator, seed)
         lay, scene = r.layout, r.draft.scene
         step = scene.coordinate_plane.tick_step(lay)
         xt, yt = scene.coordinate_plane.ticks(lay)
-        named = [lay.to_px(*scene.floats()[n]) for n in scene.labeled + scene.construction.points]
+        named = [lay.to_px(*scene.floats()[n]) for n in scene.labeled + scene.construction.points] + [lay.to_px(0, 0)]
         texts = [t for t in lay.plane_texts if t.tick]
-        for here in ({v: lay.to_px(v, 0) for v in xt}, {v: lay.to_px(0, v) for v in yt}):
+        xs, ys = {v: lay.to_px(v, 0) for v in xt}, {v: lay.to_px(0, v) for v in yt}
+        for here in (xs, ys):
             ticks = list(here)
             shown = {v for v, (x, y) in here.items() for t in texts
                      if t.text == tick_text(v) and (abs(t.cx - x) < 1 or abs(t.cy - y) < 1)}
@@ -42,6 +45,10 @@ def test_tick_labels_form_a_regular_scale_or_none(generator):
             every_kth = {v for v in ticks if (v // step) % k == 0}
             excused = {v for v, (x, y) in here.items() if any(math.dist((x, y), p) < 40 for p in named)}
             assert shown <= every_kth and every_kth - shown <= excused, (seed, sorted(shown), k)  # not 1, 3, 6, 7, 9
+            along = 0 if here is xs else 1  # the coordinate a tick label shares with its tick
+            across = {getattr(t, "cy" if along == 0 else "cx") > lay.to_px(0, 0)[1 - along] for v, p in here.items()
+                      for t in texts if t.text == tick_text(v) and abs((t.cx, t.cy)[along] - p[along]) < 1}
+            assert len(across) <= 1, (seed, "tick labels on both sides of an axis")
 
 
 def test_construction_labels_use_the_figures_serif():
@@ -56,11 +63,31 @@ def test_curves_are_named_when_there_is_more_than_one():
     for generator, seed in (("analytic.log_reflection", 0), ("analytic.circle_chord", 1), ("analytic.area_parabola_line", 2)):
         r = rendered(generator, seed)
         curves = {c.name for c in r.draft.scene.coordinate_plane.curves}
-        names = {t.text for t in r.layout.plane_texts if not t.tick}
+        names = {t.text.split(":")[0] for t in r.layout.plane_texts if not t.tick}  # "l" or "l: 3x − 2y = 9"
         assert len(curves) > 1 and curves <= names, (generator, curves, names)
     single = rendered("analytic.tangent_length", 0)  # one curve (and a tangent the tool draws): no name needed
     assert len(single.draft.scene.coordinate_plane.curves) == 1
-    assert {t.text for t in single.layout.plane_texts if not t.tick} <= {"x", "y", "O"}
+    assert {t.text for t in single.layout.plane_texts if not t.tick} - {"x", "y", "O"} == {"y = −x²/2 + x − 4"}
+
+
+def _equations(stated: str) -> list[str]:
+    """The equations a stated given holds: "the parabola is y = x² − 1" → ["y = x² − 1"]; the pieces of a
+    piecewise rule ("y = 2x + 1 for −3 ≤ x ≤ 0; …") one by one, without their conditions."""
+    body = stated.split(" is ", 1)[-1].split(" are ", 1)[-1]
+    return [part.split(" for ")[0].strip() for part in body.split("; ")]
+
+
+@pytest.mark.parametrize("generator", ANALYTIC)
+def test_every_stated_equation_is_printed_on_the_figure(generator):
+    """A vision_only question ("Find the area of triangle ABV.") drops the parabola's equation from the text,
+    so the figure must carry it beside its curve, as a textbook prints it; it once carried none."""
+    for seed in range(3):
+        r = rendered(generator, seed)
+        shown = [t.text for t in r.layout.plane_texts if not t.tick]
+        for g in r.draft.text.givens:
+            if g.figure and "=" in g.text:
+                for eq in _equations(g.text):
+                    assert any(eq in t for t in shown), (seed, eq, shown)
 
 
 SOLID = [g for g in GENERATORS.names() if g.startswith("solid.")]
