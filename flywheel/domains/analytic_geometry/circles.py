@@ -46,7 +46,8 @@ def circle_chord(rng: random.Random) -> Draft:
         rad = math.sqrt(r2)
         lim = math.ceil(rad + 1.5)
         claims = [OnCurve(p, cv) for p in "AB" for cv in ("C", "l")] + [OnCurve("M", "l")]
-        curves = [ellipse("C", sp.sqrt(r2), sp.sqrt(r2)), graph("l", (c - a * X) / sp.Integer(b), -lim, lim)]
+        curves = [ellipse("C", sp.sqrt(r2), sp.sqrt(r2), f"x² + y² = {r2}"),
+                  graph("l", (c - a * X) / sp.Integer(b), -lim, lim, label=line_text(a, b, c))]
         axes = CoordinatePlane(-lim, lim, -lim, lim, curves, claims)
         if not leaks(answer, axes):
             break

@@ -44,7 +44,7 @@ def ellipse_focal_radius(rng: random.Random) -> Draft:
         near = min(float(dist(pt, f1)), float(dist(pt, f2)))
         sx, sy = (b, a) if vertical else (a, b)
         x0, x1, y0, y1 = window([(-sx, -sy), (sx, sy)], pad=max(1.5, a / 5))
-        axes = CoordinatePlane(x0, x1, y0, y1, [ellipse("E", sx, sy)],
+        axes = CoordinatePlane(x0, x1, y0, y1, [ellipse("E", sx, sy, f"x²/{sx * sx} + y²/{sy * sy} = 1")],
                                [OnCurve("P", "E"), FocalPair("E", F1, F2)])
         if near >= 0.15 * a and not leaks(answer, axes) and abs(float(u)) >= 0.12 * a:
             break

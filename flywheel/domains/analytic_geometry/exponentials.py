@@ -58,7 +58,7 @@ def exponential_reading(rng: random.Random) -> Draft:
         answer = (abs(yp - ya) if ask == "area" else abs(ya)) * abs(xp) / 2 if ask_area else sp.sqrt(xp**2 + (yp - ya) ** 2)
         x0, x1, y0, y1 = window([(xp, yp), (0, ya), (xp + (2 if b > 1 else -2), 0), (xp - (2 if b > 1 else -2), 0)], pad=1.2)
         claims = [OnCurve("A", "f"), OnCurve("A", "y-axis"), OnCurve("P", "f"), OnCurve("M", "x-axis"), OnCurve("N", "y-axis")]
-        axes = CoordinatePlane(x0, x1, y0, y1, [graph("f", f, x0, x1)], claims)
+        axes = CoordinatePlane(x0, x1, y0, y1, [graph("f", f, x0, x1, label=exp_text(a, b, h, d))], claims)
         if not leaks(answer, axes) and max(x1 - x0, y1 - y0) <= 14:
             break
     segs = [Segment("P", "M"), Segment("P", "N"), Segment("A", "P")]
@@ -108,7 +108,8 @@ def exponential_reading(rng: random.Random) -> Draft:
 
 def _log_curve(name: str, b: int, h, k, y0: int, y1: int) -> Curve:
     """y = log_b(x − h) + k drawn as x = b^(t − k) + h, y = t: evenly spaced in y, so the steep end is smooth."""
-    return Curve(name, b ** (T - k) + h, T, sp.Integer(y0 - 1), sp.Integer(y1 + 1), X - h - b ** (Y - k))
+    return Curve(name, b ** (T - k) + h, T, sp.Integer(y0 - 1), sp.Integer(y1 + 1), X - h - b ** (Y - k),
+                 label=log_text(b, h, k))
 
 
 @register_generator("analytic.log_reflection", DOMAIN)

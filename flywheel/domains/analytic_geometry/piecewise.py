@@ -50,7 +50,7 @@ def piecewise_area(rng: random.Random) -> Draft:
         corners = {n: P(x, y) for n, x, y in zip(CORNERS, xs, ys, strict=True)}
         feet = {n + "0": P(x, 0) for n, x in zip(CORNERS, xs, strict=True)}
         x0, x1, y0, y1 = window(list(corners.values()) + list(feet.values()))
-        curves = [graph(f"f{i + 1}", pieces[i], xs[i], xs[i + 1]) for i in range(3)]
+        curves = [graph(f"f{i + 1}", pieces[i], xs[i], xs[i + 1], label=f"y = {poly_text(pieces[i])}") for i in range(3)]
         claims = [OnCurve(CORNERS[i + k], f"f{i + 1}") for i in range(3) for k in (0, 1)]
         claims += [OnCurve(n, "x-axis") for n in feet]
         axes = CoordinatePlane(x0, x1, y0, y1, curves, claims)

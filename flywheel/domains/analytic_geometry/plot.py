@@ -95,7 +95,7 @@ def leaks(answer: sp.Expr, plane: CoordinatePlane) -> bool:
 def plane(points: list[Point], graphs: dict[str, tuple[sp.Expr, bool]], claims: list, pad: float = 1.0) -> CoordinatePlane:
     """Axes around the points with each graph y = f(x) drawn across the whole window: name → (f, stated)."""
     x0, x1, y0, y1 = window(points, pad)
-    curves = [graph(name, f, x0, x1, stated) for name, (f, stated) in graphs.items()]
+    curves = [graph(name, f, x0, x1, stated, graph_text(f) if stated else "") for name, (f, stated) in graphs.items()]
     return CoordinatePlane(x0, x1, y0, y1, curves, claims)
 
 

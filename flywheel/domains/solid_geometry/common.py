@@ -13,7 +13,7 @@ import sympy as sp
 from flywheel.render.draft import Given
 from flywheel.render.scene.layout import PAD_PX, SIZE
 from flywheel.render.scene.model import Measure, Segment
-from flywheel.render.scene.solid import P3, Point3, SolidScene, min_edge_angle
+from flywheel.render.scene.solid import P3, Point3, SolidScene, crowding, min_edge_angle
 
 MIN_LABEL_GAP_PX = 30.0  # two labelled points closer than this crowd their labels
 MIN_ANGLE = 12.0  # degrees between strokes at a point (the image verifier's floor): thinner wedges read as one line
@@ -58,9 +58,10 @@ def well_spread(scene: SolidScene, names: list[str]) -> bool:
 
 
 def fits(scene: SolidScene) -> bool:
-    """The view is readable: no slivers at a point, labelled points apart (else the generator redraws)."""
+    """The view is readable: no slivers at a point, labelled points apart, no point beside a stroke it is not
+    on (else the generator redraws)."""
     names = scene.labeled + scene.construction.points
-    return min_edge_angle(scene) >= MIN_ANGLE and well_spread(scene, names)
+    return min_edge_angle(scene) >= MIN_ANGLE and well_spread(scene, names) and not crowding(scene)
 
 
 MAX_TRIES = 400

@@ -16,12 +16,23 @@ from flywheel.core.answers import to_latex
 from flywheel.core.records import Difficulty
 from flywheel.domains.registry import register_generator
 from flywheel.domains.solid_geometry import DOMAIN
-from flywheel.domains.solid_geometry.common import given
+from flywheel.domains.solid_geometry.common import MIN_ANGLE, given
 from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.model import CircleEl, Construction, Measure, Segment
-from flywheel.render.scene.solid import ELEVATED, P3, Space, rim, solid_scene
+from flywheel.render.scene.solid import (
+    ELEVATED,
+    P3,
+    Projection,
+    SolidScene,
+    Space,
+    crowding,
+    min_edge_angle,
+    rim,
+    solid_scene,
+)
 
 SECTION_CENTRE = "O₁"
+_R = sp.Rational
 
 
 def _leg_and_hypotenuse(rng: random.Random, legs: range, lo: float, hi: float, scale: int = 1) -> tuple[int, int, sp.Expr]:
@@ -104,19 +115,37 @@ def _radius_and_distance(top: int) -> list[tuple[int, int]]:
     return [(r, d) for r in range(3, top + 1) for d in range(math.ceil(0.3 * r), math.floor(0.7 * r) + 1)]
 
 
+# Where A sits on the section circle (front half, so O₁A and OA stand clear of the outline), and views
+# from a little higher up: the first pair that keeps every point clear of the curves it is not on.
+_SECTION_DIRECTIONS = [(_R(4, 5), _R(-3, 5)), (_R(3, 5), _R(-4, 5)), (_R(12, 13), _R(-5, 13)), (_R(5, 13), _R(-12, 13)),
+                       (_R(-4, 5), _R(-3, 5)), (_R(-3, 5), _R(-4, 5)), (_R(-12, 13), _R(-5, 13))]
+_SPHERE_VIEWS = [ELEVATED] + [Projection("elevated", (_R(1), _R(0)), (_R(0), s), (_R(0), c))
+                              for s, c in ((_R(3, 5), _R(4, 5)), (_R(8, 17), _R(15, 17)), (_R(7, 25), _R(24, 25)))]
+
+
+def _sphere_view(big_r: int, d: int, rho: sp.Expr) -> SolidScene:
+    """The sphere, its section circle and the right triangle O O₁ A, in the first view where no point sits
+    on (or a few pixels beside) a circle it is not on, such as the crossing of the section and the equator."""
+    q = SECTION_CENTRE
+    for view in _SPHERE_VIEWS:
+        for cx, cy in _SECTION_DIRECTIONS:
+            space = Space({"O": P3(0, 0, 0), q: P3(0, 0, d), "A": P3(rho * cx, rho * cy, d)}, view)
+            rims = [rim(space, "O", big_r, "_equator", "sphere", pole="O"), rim(space, q, rho, "_section", "sphere", pole="O")]
+            construction = Construction(f"join O to the section's centre {q}, and draw {q}A and OA",
+                                        [Segment("O", q), Segment(q, "A"), Segment("O", "A")])
+            scene = solid_scene(space, ["O", q, "A"], construction, rims=rims, circles=[CircleEl("O", "_equatorx")],
+                                dotted=["O", q, "A"])
+            if not crowding(scene) and min_edge_angle(scene) >= MIN_ANGLE:
+                return scene
+    return scene  # not reached for the drawn (R, d): the generator's test covers every seed it draws
+
+
 @register_generator("solid.sphere_section", DOMAIN)
 def sphere_section(rng: random.Random) -> Draft:
     big_r, d = rng.choice(_radius_and_distance(150))
     rho = sp.sqrt(big_r * big_r - d * d)
     q = SECTION_CENTRE
-    # A on the front-right of the section circle: its radius O₁A and OA stand clear of the outline.
-    space = Space({"O": P3(0, 0, 0), q: P3(0, 0, d), "A": P3(rho * sp.Rational(4, 5), -rho * sp.Rational(3, 5), d)},
-                  ELEVATED)
-    rims = [rim(space, "O", big_r, "_equator", "sphere", pole="O"), rim(space, q, rho, "_section", "sphere", pole="O")]
-    construction = Construction(f"join O to the section's centre {q}, and draw {q}A and OA",
-                                [Segment("O", q), Segment(q, "A"), Segment("O", "A")])
-    scene = solid_scene(space, ["O", q, "A"], construction, rims=rims, circles=[CircleEl("O", "_equatorx")],
-                        dotted=["O", q, "A"])
+    scene = _sphere_view(big_r, d, rho)
     area = sp.pi * rho * rho
     ask_area = rng.random() < 0.6  # the section's area, or its radius
     return Draft(

@@ -46,17 +46,20 @@ class Curve:
     t1: sp.Expr
     equation: sp.Expr
     stated: bool = True  # the question states the equation: the verifier finds it in the text
+    # Its equation as the question states it ("y = x² − 2x − 3"), printed beside the curve as a textbook
+    # does: a vision version drops the equation from the text, so the figure must carry it.
+    label: str = ""
 
 
-def graph(name: str, f: sp.Expr, x0, x1, stated: bool = True) -> Curve:
+def graph(name: str, f: sp.Expr, x0, x1, stated: bool = True, label: str = "") -> Curve:
     """The graph of y = f(x) (f in the symbol X) over [x0, x1]."""
-    return Curve(name, T, f.subs(X, T), sp.sympify(x0), sp.sympify(x1), Y - f, stated)
+    return Curve(name, T, f.subs(X, T), sp.sympify(x0), sp.sympify(x1), Y - f, stated, label)
 
 
-def ellipse(name: str, a, b) -> Curve:
+def ellipse(name: str, a, b, label: str = "") -> Curve:
     """x²/a² + y²/b² = 1, centred at the origin."""
     a, b = sp.sympify(a), sp.sympify(b)
-    return Curve(name, a * sp.cos(T), b * sp.sin(T), sp.Integer(0), 2 * sp.pi, X**2 / a**2 + Y**2 / b**2 - 1)
+    return Curve(name, a * sp.cos(T), b * sp.sin(T), sp.Integer(0), 2 * sp.pi, X**2 / a**2 + Y**2 / b**2 - 1, label=label)
 
 
 def is_graph(c: Curve) -> bool:
@@ -315,8 +318,8 @@ HOLE_PX = 40.0  # a tick may go unlabelled only this near a named point (whose l
 def _regular(vals: list[int], step: int, spot, own, named, layout: Layout, strokes, taken, regions, plane,
              at) -> list[PlaneText]:
     """The tick labels of one axis at every k-th tick, for the smallest k (1…4) whose labels all find a
-    clear spot, or none: a scale labelled 1, 3, 6, 7, 9 reads as a broken scale. The one hole allowed
-    is a tick where a named point sits (its own letter labels that spot, as in a textbook)."""
+    clear spot, or none: a scale labelled 1, 3, 6, 7, 9 reads as a broken scale. The holes allowed are
+    ticks where a named point sits (its own letter labels that spot, as in a textbook) or beside the origin."""
     for k in (1, 2, 3, 4):
         chosen = [v for v in vals if (v // step) % k == 0]
         if not chosen or len(chosen) < min(2, len(vals)):
@@ -330,12 +333,20 @@ def _regular(vals: list[int], step: int, spot, own, named, layout: Layout, strok
             if any(min((math.dist(at(v), p) for p in named), default=math.inf) >= HOLE_PX for v in holes):
                 continue  # a hole away from every named point would read as a broken scale: try a wider k
             cands = kept
-        cands = [c for _, c in cands]
         if not cands:
             continue
-        placed = _place(cands, True, layout, strokes, taken, regions, plane)
-        if len(placed) == len(cands):
-            return placed
+        # Every label of an axis on one side of it (below the x-axis, else above; left of the y-axis, else
+        # right): a lone label across the axis reads as the other axis's ("−2" above the x-axis beside the
+        # y-axis) or as a point's coordinate ("−8" beside V). A label with no room on that side is left out
+        # only where a hole is allowed: beside a named point or the origin.
+        origin = [layout.to_px(0, 0)]
+        for side in (0, 1):
+            placed = _place([(t, spots[side : side + 1]) for _, (t, spots) in cands], True, layout, strokes, taken,
+                            regions, plane)
+            shown = {p.text for p in placed}
+            missed = [v for v, (t, _) in cands if t not in shown]
+            if placed and all(min(math.dist(at(v), p) for p in named + origin) < HOLE_PX for v in missed):
+                return placed
     return []
 
 
@@ -470,16 +481,20 @@ def area_between_exact(scene, upper: str, lower: str, a: str, b: str) -> sp.Expr
 
 def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
                       regions: list[np.ndarray]) -> list[PlaneText]:
-    """With more than one curve, each is named beside itself near one end (as "l", "f", "g" in print).
-    Pieces of one function (f1, f2, f3 of a piecewise graph) are one curve and stay unnamed."""
+    """Each curve's equation (`label`) beside it, and with more than one curve each named ("l", "f", "g"
+    in print; "l: 3x + 4y = 12" with its equation). Pieces of one function (f1, f2, f3 of a piecewise
+    graph) are one curve and are not named. A name alone is dropped where nothing is clear; an equation
+    is a given, so it takes the clear spot nearest its curve."""
     names = list(dict.fromkeys(c.name for c in plane.curves))
-    if len({n.rstrip("0123456789") for n in names}) < 2:
-        return []
-    cands = []
+    named = len({n.rstrip("0123456789") for n in names}) >= 2
+    font = text.Font("DejaVu Serif", "italic", float(AXIS_FONT))
+    out: list[PlaneText] = []
     for c in plane.curves:
         pieces = [p for p in plane.pieces(c) if len(p) > 1]
-        if not pieces:
+        content = f"{c.name}: {c.label}" if c.label and named else (c.label or (c.name if named else ""))
+        if not pieces or not content:
             continue
+        w, h, _ = text.extent(content, font)
         px = np.array([layout.to_px(x, y) for x, y in max(pieces, key=len)])
         spots = []
         for frac in (0.92, 0.08, 0.8, 0.2, 0.65, 0.35, 0.5):
@@ -487,14 +502,14 @@ def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
             (x0, y0), (x1, y1) = px[i], px[i + 1]
             d = math.hypot(x1 - x0, y1 - y0) or 1.0
             nx, ny = -(y1 - y0) / d, (x1 - x0) / d
-            spots += [(x0 + s * r * nx, y0 + s * r * ny) for r in (14, 22) for s in (1, -1)]
-        cands.append((c.name, spots))
-    # Its exact extent against every stroke (axes included) and hatched region: a name sits off the curves.
-    font = text.Font("DejaVu Serif", "italic", float(AXIS_FONT))
-    out: list[PlaneText] = []
-    for name, spots in cands:
+            half = abs(nx) * w / 2 + abs(ny) * h / 2  # the box's half-extent across the curve
+            spots += [(x0 + s * (half + r) * nx, y0 + s * (half + r) * ny) for r in (6, 12, 20) for s in (1, -1)]
+        if c.label:  # then anywhere clear, nearest the curve first
+            grid = [(gx, gy) for gx in np.arange(w / 2 + 6, layout.size - w / 2 - 6, 10.0)
+                    for gy in np.arange(h / 2 + 6, layout.size - h / 2 - 6, 10.0)]
+            spots += sorted(grid, key=lambda g: float(np.min(np.hypot(px[:, 0] - g[0], px[:, 1] - g[1]))))
         for cx, cy in spots:
-            if _clear(text.box(name, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
-                out.append(PlaneText(name, cx, cy, False))
+            if _clear(text.box(content, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
+                out.append(PlaneText(content, float(cx), float(cy), False))
                 break
     return out

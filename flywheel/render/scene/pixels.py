@@ -49,6 +49,15 @@ def rects_hit_segments(rects: np.ndarray, segs: np.ndarray) -> np.ndarray:
     return (ok & (t0 <= t1)).any(axis=1)
 
 
+def point_segments_distance(p, segs: np.ndarray) -> np.ndarray:
+    """(M,) distance from point p to each of the (M,4) segments x0,y0,x1,y1."""
+    p = np.asarray(p, dtype=float)
+    a, b = segs[:, :2], segs[:, 2:]
+    ab = b - a
+    t = np.clip(((p - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-12), 0, 1)
+    return np.linalg.norm(a + t[:, None] * ab - p, axis=1)
+
+
 def rect_hits_segments(rect: Rect, segs: np.ndarray) -> bool:
     return bool(rects_hit_segments(np.asarray([rect]), segs)[0])
 
@@ -71,9 +80,14 @@ def crowding_cost(boxes: np.ndarray, grown: np.ndarray, taken: list[Rect], segs:
     """(R,) penalty of candidate label boxes: 100 off the canvas, 50 on another label or dot
     (`taken`), 50 on a stroke; `grown` is each box with its clearance, tested against the others."""
     cost = 100.0 * ((boxes[:, 0] < 3) | (boxes[:, 1] < 3) | (boxes[:, 2] > size - 3) | (boxes[:, 3] > size - 3))
-    if taken:
-        t = np.asarray(taken)[None, :, :]
-        g = grown[:, None, :]
-        hit = ~((g[..., 2] <= t[..., 0]) | (t[..., 2] <= g[..., 0]) | (g[..., 3] <= t[..., 1]) | (t[..., 3] <= g[..., 1]))
-        cost += 50 * hit.any(axis=1)
-    return cost + 50 * rects_hit_segments(grown, segs)
+    return cost + 50 * rects_hit_rects(grown, taken) + 50 * rects_hit_segments(grown, segs)
+
+
+def rects_hit_rects(rects: np.ndarray, taken: list[Rect]) -> np.ndarray:
+    """(R,) bool: does each of the (R,4) rects overlap any rect of `taken`?"""
+    if not taken:
+        return np.zeros(len(rects), dtype=bool)
+    t = np.asarray(taken)[None, :, :]
+    g = rects[:, None, :]
+    hit = ~((g[..., 2] <= t[..., 0]) | (t[..., 2] <= g[..., 0]) | (g[..., 3] <= t[..., 1]) | (t[..., 3] <= g[..., 1]))
+    return hit.any(axis=1)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import sympy as sp
 
-from flywheel.render.scene import emit, layout, values
+from flywheel.render.scene import emit, layout, pixels, values
 from flywheel.render.scene.elements import Element, Stroke
 from flywheel.render.scene.model import Point, Scene, Segment, fast_float
 
@@ -266,6 +266,59 @@ def min_edge_angle(scene: SolidScene) -> float:
     return sliver.min_stroke_angle()
 
 
+# ── clearance: a point reads as on a stroke only when it is on it ──────────────────────────────
+
+CLEARANCE_PX = 8.0  # a point nearer than this to a stroke it is not on looks as if it were on it
+
+
+def crowding(scene: SolidScene, clearance: float = CLEARANCE_PX) -> list[str]:
+    """Where the view misleads: drawn points (labelled, construction, stroke ends) closer than `clearance` px to
+    another point, or to an edge, rim or outline they do not lie on in space. A hidden vertex 3 px from a
+    visible edge makes four points look collinear; a point beside a crossing of two circles looks like the crossing."""
+    lay = layout.fit_view(scene)
+    px = lay.points_px(scene)
+    straight = [(a, b) for a, b, _ in scene.edge_list()] + [(s.a, s.b) for s in scene.segments + scene.construction.segments]
+    names = list(dict.fromkeys([*scene.labeled, *scene.construction.points, *(n for ab in straight for n in ab)]))
+    out = [f"{p} and {q} {math.dist(px[p], px[q]):.1f} px apart" for i, p in enumerate(names) for q in names[i + 1 :]
+           if math.dist(px[p], px[q]) < clearance]
+    rims = [(r, np.array([lay.to_px(x, y) for x, y in r.polyline(scene)])) for r in scene.rims()]
+    for n in names:
+        for a, b in straight:
+            d = float(pixels.point_segments_distance(px[n], np.array([px[a] + px[b]]))[0])
+            if d < clearance and n not in (a, b) and not _on_line3(scene, n, a, b, d):
+                out.append(f"{n} {d:.1f} px from {a}{b}")
+        for r, poly in rims:
+            d = float(pixels.point_segments_distance(px[n], pixels.polyline_segments(np.vstack([poly, poly[:1]]))).min())
+            if d < clearance and not _on_rim3(scene, n, r):
+                out.append(f"{n} {d:.1f} px from the circle about {r.center}")
+        for c in scene.circles:
+            d = abs(math.dist(px[n], px[c.center]) - scene.radius_float(c) * lay.px_per_unit)
+            if 1e-6 < d < clearance:
+                out.append(f"{n} {d:.1f} px from the outline about {c.center}")
+    return out
+
+
+def _on_line3(scene: SolidScene, n: str, a: str, b: str, d_px: float) -> bool:
+    """n lies on segment ab in space (a plane scene: on it in the drawing)."""
+    f = scene.space.floats() if scene.space else {}
+    if not all(k in f for k in (n, a, b)):
+        return d_px < 1e-6
+    ab, an = f[b] - f[a], f[n] - f[a]
+    size = float(np.linalg.norm(ab)) or 1.0
+    return float(np.linalg.norm(np.cross(ab, an))) < 1e-9 * size * size and -1e-9 <= float(an @ ab) / size**2 <= 1 + 1e-9
+
+
+def _on_rim3(scene: SolidScene, n: str, r: Rim) -> bool:
+    f = scene.space.floats() if scene.space else {}
+    if n not in f:
+        return False
+    c, a, b = f[r.center], f[r.a], f[r.b]
+    rad = float(np.linalg.norm(a - c)) or 1.0
+    normal = np.cross(a - c, b - c) / rad**2
+    v = f[n] - c
+    return abs(float(np.linalg.norm(v)) - rad) < 1e-9 * rad and abs(float(v @ normal)) < 1e-9 * rad
+
+
 # ── label placement ────────────────────────────────────────────────────────────────────────────
 
 
@@ -292,10 +345,7 @@ def place_solid_labels(scene: SolidScene, lay: Layout, givens=(), question: str 
 
 def _stroke_directions(p: np.ndarray, segs: np.ndarray, near: float = 1.5) -> list[float]:
     """Directions (pixel space) of the strokes through or from p: both ways along each segment passing within `near`."""
-    a, b = segs[:, :2], segs[:, 2:]
-    ab = b - a
-    t = np.clip(((p - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-12), 0, 1)
-    dist = np.linalg.norm(a + t[:, None] * ab - p, axis=1)
+    dist = pixels.point_segments_distance(p, segs)
     out = []
     for (x0, y0, x1, y1), d in zip(segs, dist, strict=True):
         if d > near:

@@ -23,6 +23,10 @@ from flywheel.render.scene import pixels, text
 from flywheel.render.scene.model import AngleMark, Measure, RightMark, Scene
 
 GAP_PX = 3.0  # clearance between a value label and any stroke
+TEXT_GAP_PX = 6.0  # between a value label and another text or a dot: "40" and the letter D read apart
+# Two values side by side on one line need about two digits between them, or AM = 65 and AB = 96
+# beside the same edge read as one number "65 96"; one above the other they need only TEXT_GAP_PX.
+WORD_GAP_PX = 24.0
 NEAR_PX = 40.0  # a label farther than this from its element is not "beside" it
 COORD_REACH_PX = 60.0  # a point's coordinates, which can be long: "(−546/61, −816/305)"
 # A label that names its quantity ("AC = 28", "g = 10 m/s²") reads unambiguously wherever it sits.
@@ -97,15 +101,16 @@ def place_values(scene: Scene, lay, givens, question: str, segs: np.ndarray, tak
     px = lay.points_px(scene)
     centre = np.mean(list(px.values()), axis=0) if px else np.array([lay.size / 2, lay.size / 2])
     out: list[ValueLabel] = []
+    others = list(taken)  # letters, dots, tick labels; `taken` grows by the values placed here
     for measure, label, near, spots, reach in _wanted(scene, px, givens, question):
         w, h, _ = text.extent(label, text.VALUE_FONT)
         cands, pref = spots(w, h)
-        k, cost = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
+        k, cost = _cheapest(cands, pref, w, h, segs, others, [v.box for v in out], lay.size, centre)
         if cost >= 50:  # nothing clear beside its element: the value names its quantity, in any clear spot
             label, reach = _named(measure, label), math.inf
             w, h, _ = text.extent(label, text.VALUE_FONT)
             cands, pref = _fallback(near, lay.size, w, h)
-            k, _ = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
+            k, _ = _cheapest(cands, pref, w, h, segs, others, [v.box for v in out], lay.size, centre)
         v = ValueLabel(measure, label, float(cands[k, 0]), float(cands[k, 1]), near, reach)
         out.append(v)
         taken.append(v.box)
@@ -152,9 +157,10 @@ def _wanted(scene: Scene, px, givens, question: str):
             unit = _ARROW_UNITS.get(m.kind, unit)
             shown = f"{val} {unit}".strip()
             seg = px[p[0]] + px[p[1]]
-            if m.kind in _ARROW_UNITS or frozenset(p) in drawn:
+            if m.kind in _ARROW_UNITS or (frozenset(p) in drawn and not _inner_points(scene, px, p[0], p[1])):
                 yield m, shown, seg, _beside(px[p[0]], px[p[1]]), NEAR_PX
-            else:  # not a drawn stroke (a radius, a diagonal the solver draws): name it with its value
+            else:  # not a drawn stroke (a radius, a diagonal the solver draws), or one with a named point inside
+                # (M on AB: a bare "96" beside AB could be AM or MB): name it with its value
                 yield m, f"{p[0]}{p[1]} = {shown}", seg, _beside(px[p[0]], px[p[1]]), math.inf
         else:
             at = _anchor(scene, px, p)
@@ -179,6 +185,20 @@ def _anchor(scene: Scene, px, names) -> tuple[float, float] | None:
             if ends:
                 return tuple(np.mean(ends, axis=0))
     return tuple(np.mean(pts, axis=0)) if pts else None
+
+
+def _inner_points(scene: Scene, px, a: str, b: str) -> list[str]:
+    """Named points (construction ones included) strictly inside segment ab, in the drawing."""
+    pa, pb = np.asarray(px[a]), np.asarray(px[b])
+    d = pb - pa
+    L2 = float(d @ d) or 1.0
+    out = []
+    for n in dict.fromkeys(scene.labeled + scene.construction.points):
+        q = np.asarray(px[n]) - pa
+        t = float(q @ d) / L2
+        if n not in (a, b) and 0.02 < t < 0.98 and abs(d[0] * q[1] - d[1] * q[0]) / math.sqrt(L2) < 0.5:
+            out.append(n)
+    return out
 
 
 def _drawn_lines(scene: Scene, px) -> set[frozenset]:
@@ -265,10 +285,14 @@ def _fallback(near, size: int, w: float, h: float):
     return grid, far
 
 
-def _cheapest(cands, pref, w, h, segs, taken, size, centre) -> tuple[int, float]:
+def _cheapest(cands, pref, w, h, segs, taken, values, size, centre) -> tuple[int, float]:
+    """The cheapest candidate centre: GAP_PX off strokes, TEXT_GAP_PX off `taken` texts and dots, and
+    WORD_GAP_PX beside (TEXT_GAP_PX above or below) the other `values`."""
     boxes = np.stack([cands[:, 0] - w / 2, cands[:, 1] - h / 2, cands[:, 0] + w / 2, cands[:, 1] + h / 2], axis=1)
     grown = boxes + np.array([-GAP_PX, -GAP_PX, GAP_PX, GAP_PX])
-    cost = pref + pixels.crowding_cost(boxes, grown, taken, segs, size)
+    cost = pref + pixels.crowding_cost(boxes, grown, [], segs, size)
+    cost += 50 * pixels.rects_hit_rects(boxes + np.array([-TEXT_GAP_PX, -TEXT_GAP_PX, TEXT_GAP_PX, TEXT_GAP_PX]), taken)
+    cost += 50 * pixels.rects_hit_rects(boxes + np.array([-WORD_GAP_PX, -TEXT_GAP_PX, WORD_GAP_PX, TEXT_GAP_PX]), values)
     # Between equally good spots, the one outside the figure reads as a textbook's.
     cost -= 0.002 * np.hypot(cands[:, 0] - centre[0], cands[:, 1] - centre[1])
     k = int(np.argmin(cost)) if len(cost) else 0
