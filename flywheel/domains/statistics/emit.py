@@ -47,7 +47,7 @@ def image_code(scene: ChartScene) -> str:
         "from matplotlib.figure import Figure",
     ]
     if scene.kind == "pie":
-        lines.append("from matplotlib.patches import Wedge")
+        lines += ["from matplotlib.patches import Wedge", "from matplotlib.transforms import IdentityTransform"]
     lines += ["", f"fig = Figure(figsize=({SIZE / DPI}, {SIZE / DPI}), dpi={DPI})", "canvas = FigureCanvasAgg(fig)"]
     if scene.kind != "pie":
         lines += _value_axes(scene)
@@ -148,20 +148,19 @@ def _pie(scene: ChartScene) -> list[str]:
         f"({num(t1)}, {num(t2)}, '{scene.colors[item]}')" for item, (t1, t2) in scene.extra["wedges"].items()
     )
     out = [
-        "ax = fig.add_axes((0, 0, 1, 1))  # axes = canvas: one data unit is one pixel",
-        f"ax.set_xlim(0, {SIZE})",
-        f"ax.set_ylim(0, {SIZE})",
-        "ax.set_axis_off()",
+        "# Coordinates are the canvas's pixels (y up), drawn straight onto the figure: no Axes to build.",
+        "T = IdentityTransform()",
         "# sectors clockwise from 12 o'clock: (start angle, end angle, colour), degrees counter-clockwise",
         f"sectors = [\n    {wedges},\n]",
         "for t1, t2, color in sectors:",
-        f"    ax.add_patch(Wedge(({num(cx)}, {num(cy)}), {num(r)}, t1, t2, facecolor=color, edgecolor='white', linewidth=1.5))",
+        f"    fig.add_artist(Wedge(({num(cx)}, {num(cy)}), {num(r)}, t1, t2, facecolor=color, edgecolor='white', "
+        "linewidth=1.5, transform=T))",
     ]
     for name in scene.labeled:
         if name == scene.title:
             continue
         x, y = scene.extra["label_at"][name]
-        out.append(f"ax.text({num(x)}, {num(y)}, {name!r}, ha='center', va='center', fontsize={LABEL_PT})")
+        out.append(f"fig.text({num(x)}, {num(y)}, {name!r}, ha='center', va='center', fontsize={LABEL_PT}, transform=T)")
     return out
 
 
