@@ -42,7 +42,14 @@ def expected_texts(rendered) -> list[Expected]:
     out += [Expected(t, x, y, f"text {t!r}") for t, x, y in elements.texts(scene, lay)]
     out += [Expected(t.text, t.cx, t.cy, f"axis text {t.text!r}") for t in lay.plane_texts]
     out += [Expected(v.text, v.cx, v.cy, f"the value of {v.measure.describe()}") for v in lay.values]
+    out += [Expected(*t) for t in scene_texts(scene, lay)]
     return out
+
+
+def scene_texts(scene, lay) -> list[tuple[str, float, float, str]]:
+    """Texts a scene lays out itself (a chart's ticks, axis names and legend): (text, cx, cy, what)."""
+    fn = getattr(scene, "figure_texts", None)
+    return fn(lay) if fn else []
 
 
 def ink_of(rgb: np.ndarray) -> np.ndarray:
@@ -61,7 +68,9 @@ def read_back(rgb: np.ndarray, box: TextBox, content: str, cx: float, cy: float,
     font = text.Font(box.family or "DejaVu Serif", box.style, box.size or 12.0, box.weight)
     rot = int(round(box.rotation / 90.0)) * 90 % 360
     # Quarter-pixel phases: within 1/8 px of the true one (correlation ≥ 0.97), and templates recur.
-    fx, fy = (0.0, 0.0) if rot else (round(box.phase[0] * 4) / 4 % 1.0, round(box.phase[1] * 4) / 4 % 1.0)
+    # A text turned a quarter (a chart's axis name) runs along the image's y: its phase along itself is the box's y phase.
+    fx, fy = ((round(box.phase[1] * 4) / 4 % 1.0, 0.0) if rot == 90 else (0.0, 0.0) if rot
+              else (round(box.phase[0] * 4) / 4 % 1.0, round(box.phase[1] * 4) / 4 % 1.0))
     best = _correlate(rgb, text.ink(content, font, fx, fy, rotation=rot), cx, cy)
     for other in _Y_PHASES if best < MATCH else ():
         best = max(best, _correlate(rgb, text.ink(content, font, fx, (fy + other) % 1.0, rotation=rot), cx, cy))

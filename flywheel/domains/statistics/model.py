@@ -145,6 +145,13 @@ class ChartScene(Scene):
         return [[(0, 0), (s, 0), (s, y0), (0, y0)], [(0, y1), (s, y1), (s, s), (0, s)],
                 [(0, 0), (x0, 0), (x0, s), (0, s)], [(x1, 0), (s, 0), (s, s), (x1, s)]]
 
+    def figure_texts(self, layout) -> list[tuple[str, float, float, str]]:
+        """Every text the figure prints beyond its labelled points (tick labels, axis names, legend):
+        (text, centre x, centre y in image pixels, what it is), for the label verifiers to read back."""
+        from flywheel.domains.statistics.emit import chart_texts
+
+        return [(t.text, *t.centre_px(), t.what) for t in chart_texts(self) if t.text not in self.labeled]
+
     def texts(self) -> list[str]:
         """Every text the figure prints: title, free labels and the tick labels of both axes."""
         return [self.title, self.xlabel, self.ylabel, *self.labeled] + [t for _, t in self.xticks + self.yticks]
