@@ -100,9 +100,10 @@ def _degenerate(ctx: VerifyContext) -> str | None:
 def _leaks_answer(ctx: VerifyContext) -> str | None:
     target = float(ctx.rendered.draft.answer)
     givens = {v.text for v in ctx.rendered.layout.values}  # the question states them too: not a leak
-    # A chart's scale (its tick labels) is no answer either, even where a tick reads as the answer's value.
+    # A chart's scale (its tick labels) and the values its question states are no answer either, even
+    # where one reads as the answer's value.
     scale = [(t, x, y) for t, x, y, what in scene_texts(ctx.rendered.draft.scene, ctx.rendered.layout)
-             if "tick label" in what]
+             if "tick label" in what or what.startswith("the value of ")]
     for b in ctx.render.labels:
         cx, cy = (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2
         if b.text in givens or any(t == b.text and math.dist((x, y), (cx, cy)) <= 3 for t, x, y in scale):

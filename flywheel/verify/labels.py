@@ -126,14 +126,14 @@ def label_problems(ctx: VerifyContext, memo: dict | None = None) -> list[str]:
     boxes, ink = ctx.render.labels, ctx.render.rgb
     out, used = [], set()
     for e in expected_texts(ctx.rendered):
-        if "\n" in e.text:  # a two-line label (a pie sector's name and share): its lines are not laid out apart
-            continue
         b = _box_at(boxes, e.text, e.cx, e.cy)
         if b is None:
             elsewhere = [x for x in boxes if x.text == e.text]
             out.append(f"{e.what} ({e.text!r}) is not drawn at its place" + (" (it was moved)" if elsewhere else ""))
             continue
         used.add(id(b))
+        if "\n" in e.text:  # a two-line label (a pie sector's name and share): its lines are not laid out apart
+            continue
         score = read_back(ink, b, e.text, e.cx, e.cy, memo)
         if score < MATCH:
             out.append(f"{e.what} does not read as {e.text!r} on the figure (match {score:.2f})")
@@ -153,7 +153,7 @@ def givens_on_figure(ctx: VerifyContext, memo: dict | None = None) -> list[str]:
     if ctx.render is None:
         return [g.measure.describe() for g in draft.givens]
     ink = ctx.render.rgb
-    missing = []
+    missing = _scene_givens(ctx, memo)
     for g in draft.givens:
         m = g.measure
         if m.kind == "angle" and len(m.points) == 3 and abs(float(g.value) - 90) < 1e-9:
@@ -174,6 +174,27 @@ def givens_on_figure(ctx: VerifyContext, memo: dict | None = None) -> list[str]:
     return missing
 
 
+def _scene_givens(ctx: VerifyContext, memo: dict | None) -> list[str]:
+    """Givens a scene states beyond typed Measures (a chart's stated readings, through its optional
+    `figure_givens(layout)` hook): each printed, legible at its place, beside its own element."""
+    scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
+    fn = getattr(scene, "figure_givens", None)
+    out = []
+    for what, content, *where in (fn(lay) if fn else []):
+        if not where:
+            out.append(f"{what} (no value label)")
+            continue
+        cx, cy, ex, ey, reach = where
+        box = _box_at(ctx.render.labels, content, cx, cy)
+        if box is None or read_back(ctx.render.rgb, box, content, cx, cy, memo) < MATCH:
+            out.append(f"{what} (its value {content!r} is not legible at its place)")
+            continue
+        gap = math.hypot(max(box.x0 - ex, 0, ex - box.x1), max(box.y0 - ey, 0, ey - box.y1))
+        if gap > reach:
+            out.append(f"{what} (its value {content!r} is {gap:.0f} px from its element)")
+    return out
+
+
 @register_verifier("image.labels", role="image")
 def verify_labels(ctx: VerifyContext) -> Check:
     if ctx.render is None:
@@ -184,4 +205,6 @@ def verify_labels(ctx: VerifyContext) -> Check:
         return Check(False, "; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""),
                      code="labels")
     n = len(ctx.render.labels)
-    return Check(True, f"{n} texts read back at their places; {len(ctx.rendered.draft.givens)} givens on the figure")
+    givens = len(ctx.rendered.draft.givens) + len(getattr(ctx.rendered.draft.scene, "figure_givens", lambda _: [])(
+        ctx.rendered.layout))
+    return Check(True, f"{n} texts read back at their places; {givens} givens on the figure")

@@ -12,14 +12,18 @@ Tool code and trace are the generic ones (render/draft.py::trace).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from flywheel.domains.statistics.common import BOX_FILL, FILL
-from flywheel.domains.statistics.model import DPI, SIZE, ChartScene
+from flywheel.domains.statistics.model import DPI, MARKER_PX, SIZE, ChartScene
 from flywheel.render.draft import Draft, Rendered, trace
 from flywheel.render.scene import emit, text
-from flywheel.render.scene.layout import Layout
+from flywheel.render.scene.layout import Layout, obstacle_segments
+from flywheel.render.scene.values import clear_spot
 
 TICK_PT = 10
 TITLE_PT = 13
@@ -32,6 +36,7 @@ GRID = "#dddddd"
 # A legend row as matplotlib lays one out (in ems of its font): swatch, gap to the text, gap between entries.
 SWATCH_W, SWATCH_H, SWATCH_GAP, COLUMN_GAP = 2.0, 0.7, 0.8, 2.0
 LEGEND_DROP = 0.5 + 0.4  # ems from the legend's anchor down to its row: the border pads
+VALUE_FONT = text.Font("DejaVu Sans", "normal", 10.0)  # a value printed on the chart: the ticks' font
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,50 @@ def render_chart(draft: Draft) -> Rendered:
     lay = Layout(x0=0.0, y0=0.0, span=float(SIZE), size=SIZE)
     for name, (x, y) in scene.extra.get("label_at", {}).items():
         lay.labels[name] = (x, SIZE - y)  # layout labels are image pixels, y down
+    if "values_at" not in scene.extra:
+        place_values(scene, lay)
     tool = emit.tool_code(scene, lay)
     return Rendered(draft, lay, image_code(scene), tool, trace(draft, tool))
+
+
+VALUE_GAP_PX = 4.0  # a value label's clearance from its bar top, marker or whisker end
+
+
+def place_values(scene: ChartScene, lay: Layout) -> None:
+    """Each reading the question states ("the Choir club had 4 members") printed beside its element, as
+    a textbook prints a bar's value over it: in the vision versions that value is on the figure only.
+    Placed like a plane figure's given (render/scene/values.py): off every stroke (the tool's reading
+    line too), off the fills, the other texts and the canvas edge; straight above its element when clear."""
+    scene.extra["values_at"] = placed = []
+    wanted = [st for st in scene.stated if st.kind == "value" and st.item in scene.readings]
+    if not wanted:
+        return
+    pts = scene.floats()
+    segs = obstacle_segments(scene, lay, with_construction=True)
+    taken = [_text_rect(t) for t in chart_texts(scene)]
+    taken += [tuple(np.r_[np.min(p, axis=0), np.max(p, axis=0)]) for p in map(np.asarray, scene.filled_regions(lay))]
+    taken += [(x - 3.5, y - 3.5, x + 3.5, y + 3.5) for x, y in (lay.to_px(*pts[n]) for n in scene.labeled)]
+    for st in wanted:
+        names = scene.readings[st.item]
+        if len(names) == 2 and names[0].endswith(".tl"):  # a bar: its value stands over the middle of its top
+            (x0, y), (x1, _) = lay.to_px(*pts[names[0]]), lay.to_px(*pts[names[1]])
+            anchor, gap = ((x0 + x1) / 2, y), VALUE_GAP_PX
+        else:  # a marker or a box plot's whisker end: beside the point, clear of the marker's disc
+            anchor, gap = lay.to_px(*pts[names[st.index]]), VALUE_GAP_PX + MARKER_PX
+        w, h, _ = text.extent(st.text, VALUE_FONT)
+        cx, cy, _ = clear_spot(anchor, w, h, segs, taken, SIZE, gap=gap, prefer=-math.pi / 2)
+        taken.append((cx - w / 2 - 1, cy - h / 2 - 1, cx + w / 2 + 1, cy + h / 2 + 1))
+        placed.append((st.text, st.item, cx, cy, *anchor))
+
+
+def _text_rect(t: ChartText) -> tuple[float, float, float, float]:
+    """The box a chart text takes (its lines stacked), in image pixels, with a pixel to spare."""
+    ext = [text.extent(line, t.font) for line in t.text.split("\n")]
+    w, h = max(e[0] for e in ext), sum(e[1] for e in ext)
+    cx, cy = t.centre_px()
+    if t.rotation:
+        w, h = h, w
+    return (cx - w / 2 - 1, cy - h / 2 - 1, cx + w / 2 + 1, cy + h / 2 + 1)
 
 
 # -- the texts -----------------------------------------------------------------------------------------
@@ -126,6 +173,8 @@ def chart_texts(scene: ChartScene) -> list[ChartText]:
     at = scene.extra["label_at"]
     out = [ChartText(scene.title, *at[scene.title], "center", "center", TITLE_PT, "the title", weight="bold")]
     out += [ChartText(n, *at[n], "center", "center", LABEL_PT, f"label {n!r}") for n in scene.labeled if n != scene.title]
+    out += [ChartText(t, cx, SIZE - cy, "center", "center", VALUE_FONT.size, f"the value of {item}")
+            for t, item, cx, cy, *_ in scene.extra.get("values_at", ())]
     if scene.frame is None or scene.kind == "pie":
         return out
     f = scene.frame
@@ -164,6 +213,10 @@ def image_code(scene: ChartScene) -> str:
     for t in texts:
         if t.what.startswith("label "):
             lines.append(_text_line(t))
+    values = [t for t in texts if t.what.startswith("the value of ")]
+    if values:
+        lines.append("# the values the question gives, each beside its own bar, point or whisker")
+        lines += [_text_line(t) for t in values]
     lines.append(_text_line(texts[0]))
     lines.append(f"fig.savefig('image.png', dpi={DPI}, pil_kwargs={{'compress_level': 1}})")
     return "\n".join(lines) + "\n"

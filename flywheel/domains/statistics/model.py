@@ -152,11 +152,24 @@ class ChartScene(Scene):
 
         return [(t.text, *t.centre_px(), t.what) for t in chart_texts(self) if t.text not in self.labeled]
 
+    def figure_givens(self, layout) -> list[tuple[str, str, float, float, float, float, float] | tuple[str, str]]:
+        """The values the question states, as the figure must show them: (what, text, centre x, centre y,
+        element x, element y, reach) in image pixels, or (what, text) for one the figure does not print."""
+        at = {(t, item): rest for t, item, *rest in self.extra.get("values_at", ())}
+        out = []
+        for s in self.stated:
+            if s.kind == "value":
+                what = f"the value of {s.item}"
+                out.append((what, s.text, *at[(s.text, s.item)], VALUE_REACH_PX) if (s.text, s.item) in at
+                           else (what, s.text))
+        return out
+
     def texts(self) -> list[str]:
         """Every text the figure prints: title, free labels and the tick labels of both axes."""
         return [self.title, self.xlabel, self.ylabel, *self.labeled] + [t for _, t in self.xticks + self.yticks]
 
 
+VALUE_REACH_PX = 40.0  # a stated value printed farther than this from its bar, marker or whisker is not beside it
 MARKER_PX = 6.0  # radius a line chart's marker (7 pt) or a scatter dot (s=36) may fill
 
 
