@@ -252,16 +252,22 @@ def _visibly_different(a: np.ndarray, b: np.ndarray) -> bool:
 
 @register_defect("chart_text")
 def chart_text(case: Case) -> VerifyContext | None:
-    """The chart re-emitted from a copy of its scene with one text wrong, rendered, and judged against
-    the scene it came from (whose table still holds the right names and values)."""
+    """One of the chart text edits that fit the chart (`CHART_TEXT_EDITS`), drawn at random."""
+    scene = case.rendered.draft.scene
+    if not hasattr(scene, "figure_texts"):
+        return None
+    fits = [name for name, edit in CHART_TEXT_EDITS.items() if edit(copy.deepcopy(scene), random.Random(0))]
+    return wrong_chart_text(case, CHART_TEXT_EDITS[case.rng.choice(fits)]) if fits else None
+
+
+def wrong_chart_text(case: Case, edit: Callable[[object, random.Random], bool]) -> VerifyContext | None:
+    """The chart re-emitted from a copy of its scene with one text edited, rendered, and judged against
+    the scene it came from (whose table still holds the right names and values); None when the edit
+    does not fit the chart."""
     draft = case.rendered.draft
-    if not hasattr(draft.scene, "figure_texts"):
-        return None
-    edits = [e for e in (_swap_categories, _tick_value, _swap_legend, _pie_share) if e(copy.deepcopy(draft.scene), case.rng)]
-    if not edits:
-        return None
     scene = copy.deepcopy(draft.scene)
-    case.rng.choice(edits)(scene, case.rng)
+    if not edit(scene, case.rng):
+        return None
     wrong = scene.render_draft(dataclasses.replace(draft, scene=scene))
     return with_figure(case, render=run_image_code(wrong.image_code))
 
@@ -311,6 +317,9 @@ def _pie_share(scene, rng: random.Random) -> bool:
     scene.labeled[scene.labeled.index(old)] = new
     scene.extra["label_at"][new] = scene.extra["label_at"].pop(old)
     return True
+
+
+CHART_TEXT_EDITS = {"categories": _swap_categories, "tick": _tick_value, "legend": _swap_legend, "pie": _pie_share}
 
 
 # -- tool defects ------------------------------------------------------------------------------------

@@ -367,13 +367,17 @@ def _multibar(scene: ChartScene) -> list[str]:
         out += [f"# {name}", f"for x, h, b in zip({nums(positions)}, {nums(heights)}, {nums(bottoms)}):",
                 f"    fig.add_artist(Rectangle((x - {num(w / 2)}, b), {num(w)}, h, facecolor='{color}', edgecolor='black', "
                 "linewidth=0.8, transform=D, zorder=1))"]
-    em = TICK_PT * PT
     out.append("# the legend: a swatch and the series' name for each, in one row")
-    for x, color, t in legend_texts(scene):
-        out += [f"fig.add_artist(Rectangle(({num(x)}, {num(t.y - SWATCH_H * em / 2)}), {num(SWATCH_W * em)}, "
-                f"{num(SWATCH_H * em)}, facecolor='{color}', edgecolor='black', linewidth=0.8, transform=T))",
-                _text_line(t)]
+    for (x, y, w, h), (_, color, t) in zip(legend_swatches(scene), legend_texts(scene), strict=True):
+        out += [f"fig.add_artist(Rectangle(({num(x)}, {num(y)}), {num(w)}, {num(h)}, facecolor='{color}', "
+                "edgecolor='black', linewidth=0.8, transform=T))", _text_line(t)]
     return out
+
+
+def legend_swatches(scene: ChartScene) -> list[tuple[float, float, float, float]]:
+    """Each legend entry's swatch: (left, bottom, width, height) in canvas pixels, y up."""
+    em = TICK_PT * PT
+    return [(x, t.y - SWATCH_H * em / 2, SWATCH_W * em, SWATCH_H * em) for x, _, t in legend_texts(scene)]
 
 
 _BODIES: dict[str, Callable[[ChartScene], list[str]]] = {

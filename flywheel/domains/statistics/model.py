@@ -136,14 +136,19 @@ class ChartScene(Scene):
         return polys
 
     def text_regions(self, layout) -> list[list[tuple[float, float]]]:
-        """The margins outside the axes frame, where tick labels, axis names and the legend print."""
-        if self.frame is None:
+        """Where the figure inks outside its strokes and texts: the ticks' strips along the two spines
+        and the legend row (swatches with their black edges). The texts themselves are allowed by
+        their drawn boxes, so a line in a margin is stray like one anywhere else."""
+        if self.frame is None or self.kind == "pie":
             return []
-        s, fr = layout.size, self.frame
+        from flywheel.domains.statistics.emit import TICK_LEN, legend_swatches
+
+        fr, tick = self.frame, TICK_LEN * 100 / 72 + 2
         x0, y0 = layout.to_px(fr.left, fr.top)
         x1, y1 = layout.to_px(fr.right, fr.bottom)
-        return [[(0, 0), (s, 0), (s, y0), (0, y0)], [(0, y1), (s, y1), (s, s), (0, s)],
-                [(0, 0), (x0, 0), (x0, s), (0, s)], [(x1, 0), (s, 0), (s, s), (x1, s)]]
+        out = [_rect(x0 - tick, y1, x1 + 2, y1 + tick), _rect(x0 - tick, y0 - 2, x0, y1 + tick)]
+        out += [_rect(*layout.to_px(x, y), *layout.to_px(x + w, y + h)) for x, y, w, h in legend_swatches(self)]
+        return out
 
     def figure_texts(self, layout) -> list[tuple[str, float, float, str]]:
         """Every text the figure prints beyond its labelled points (tick labels, axis names, legend):
@@ -171,6 +176,11 @@ class ChartScene(Scene):
 
 VALUE_REACH_PX = 40.0  # a stated value printed farther than this from its bar, marker or whisker is not beside it
 MARKER_PX = 6.0  # radius a line chart's marker (7 pt) or a scatter dot (s=36) may fill
+
+
+def _rect(xa: float, ya: float, xb: float, yb: float, pad: float = 2.0) -> list[tuple[float, float]]:
+    x0, x1, y0, y1 = min(xa, xb) - pad, max(xa, xb) + pad, min(ya, yb) - pad, max(ya, yb) + pad
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
 
 
 def _disc(c: tuple[float, float], r: float, n: int = 24) -> list[tuple[float, float]]:
