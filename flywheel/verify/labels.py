@@ -72,6 +72,8 @@ def read_back(rgb: np.ndarray, box: TextBox, content: str, cx: float, cy: float,
     fx, fy = ((round(box.phase[1] * 4) / 4 % 1.0, 0.0) if rot == 90 else (0.0, 0.0) if rot
               else (round(box.phase[0] * 4) / 4 % 1.0, round(box.phase[1] * 4) / 4 % 1.0))
     best = _correlate(rgb, text.ink(content, font, fx, fy, rotation=rot), cx, cy)
+    if rot and fx and best < MATCH:
+        best = max(best, _correlate(rgb, text.ink(content, font, 0.0, 0.0, rotation=rot), cx, cy))
     for other in _Y_PHASES if best < MATCH else ():
         best = max(best, _correlate(rgb, text.ink(content, font, fx, (fy + other) % 1.0, rotation=rot), cx, cy))
     if memo is not None:
