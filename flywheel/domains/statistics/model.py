@@ -90,7 +90,8 @@ class Stated:
 
     kind: `item` (a category/group/year the figure shows), `tick` (a value printed on an axis),
     `value` (item's reading equals `value`), `total` (the sum of all readings equals `value`),
-    `title` (the text is printed in the title), `series` (words naming a series of the legend, any case).
+    `title` (the text is printed in the title), `series` (words naming a series of the legend, any case),
+    `step` (the readings' interval, "every 10 minutes": the x tick labels are `value` apart).
     """
 
     kind: str
