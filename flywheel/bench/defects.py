@@ -20,6 +20,9 @@ group; this module holds the answer, figure and tool classes:
   fewer than two), drawn into the PNG;
 - figure_other: the figure of another problem of the same generator (one that differs visibly:
   two cylinders whose proportions round to the same pixels are one picture);
+- chart_text: a chart's figure code prints one text wrong: two category names swapped, a tick
+  label's value changed, two legend entries swapped or a pie label's share changed (the scene and
+  its data table stay right, as when the code drifted from them);
 - tool_noop: the tool call saves the figure unchanged;
 - tool_misplaced: the tool call's drawing lands 25 px away from where it belongs.
 
@@ -29,6 +32,7 @@ a catch comes from reading the figure, not from a tool output that no longer mat
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import math
@@ -48,7 +52,7 @@ from flywheel.domains import generator_names, get_generator
 from flywheel.kinds import KINDS
 from flywheel.kinds.variant import Unsupported
 from flywheel.render.draft import Rendered, draw, render, trace
-from flywheel.render.execute import RenderResult, ToolResult, run_tool_code
+from flywheel.render.execute import RenderResult, ToolResult, run_image_code, run_tool_code
 from flywheel.run.build import judged_context
 from flywheel.verify import figure
 from flywheel.verify.registry import VerifyContext, run_verifiers
@@ -244,6 +248,78 @@ def _visibly_different(a: np.ndarray, b: np.ndarray) -> bool:
     ia, ib = figure.ink_mask(a), figure.ink_mask(b)
     apart = (ia & ~figure.dilate(ib, 2)).sum() + (ib & ~figure.dilate(ia, 2)).sum()
     return int(apart) > figure.MAX_STRAY_PX
+
+
+@register_defect("chart_text")
+def chart_text(case: Case) -> VerifyContext | None:
+    """One of the chart text edits that fit the chart (`CHART_TEXT_EDITS`), drawn at random."""
+    scene = case.rendered.draft.scene
+    if not hasattr(scene, "figure_texts"):
+        return None
+    fits = [name for name, edit in CHART_TEXT_EDITS.items() if edit(copy.deepcopy(scene), random.Random(0))]
+    return wrong_chart_text(case, CHART_TEXT_EDITS[case.rng.choice(fits)]) if fits else None
+
+
+def wrong_chart_text(case: Case, edit: Callable[[object, random.Random], bool]) -> VerifyContext | None:
+    """The chart re-emitted from a copy of its scene with one text edited, rendered, and judged against
+    the scene it came from (whose table still holds the right names and values); None when the edit
+    does not fit the chart."""
+    draft = case.rendered.draft
+    scene = copy.deepcopy(draft.scene)
+    if not edit(scene, case.rng):
+        return None
+    wrong = scene.render_draft(dataclasses.replace(draft, scene=scene))
+    return with_figure(case, render=run_image_code(wrong.image_code))
+
+
+def _swap_categories(scene, rng: random.Random) -> bool:
+    """Two x tick labels (category names, years, class bounds) trade places."""
+    texts = [t for _, t in scene.xticks]
+    pairs = [(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts)) if texts[i] != texts[j]]
+    if not pairs:
+        return False
+    i, j = rng.choice(pairs)
+    texts[i], texts[j] = texts[j], texts[i]
+    scene.xticks = [(v, t) for (v, _), t in zip(scene.xticks, texts, strict=True)]
+    return True
+
+
+def _tick_value(scene, rng: random.Random) -> bool:
+    """One y tick label prints another value (at the right height: the gridline stays)."""
+    ticks = [(k, v, t) for k, (v, t) in enumerate(scene.yticks) if t.lstrip("-").isdigit()]
+    if len(ticks) < 2:
+        return False
+    step = int(ticks[1][2]) - int(ticks[0][2]) or 1
+    k, v, t = rng.choice(ticks)
+    scene.yticks[k] = (v, str(int(t) + rng.choice((-1, 1)) * max(1, step // 2)))
+    return True
+
+
+def _swap_legend(scene, rng: random.Random) -> bool:
+    """A multi-series chart's legend names its series the wrong way round."""
+    bars = scene.extra.get("series_bars", [])
+    if len(bars) < 2:
+        return False
+    i, j = rng.sample(range(len(bars)), 2)
+    (a, *ra), (b, *rb) = bars[i], bars[j]
+    bars[i], bars[j] = (b, *ra), (a, *rb)
+    return True
+
+
+def _pie_share(scene, rng: random.Random) -> bool:
+    """A pie label prints another percentage for its sector."""
+    shares = [n for n in scene.labeled if re.fullmatch(r".+\n\d+%", n)]
+    if not shares:
+        return False
+    old = rng.choice(shares)
+    name, pct = old.rsplit("\n", 1)
+    new = f"{name}\n{int(pct[:-1]) + rng.choice((-5, 5))}%"
+    scene.labeled[scene.labeled.index(old)] = new
+    scene.extra["label_at"][new] = scene.extra["label_at"].pop(old)
+    return True
+
+
+CHART_TEXT_EDITS = {"categories": _swap_categories, "tick": _tick_value, "legend": _swap_legend, "pie": _pie_share}
 
 
 # -- tool defects ------------------------------------------------------------------------------------

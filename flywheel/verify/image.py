@@ -22,6 +22,7 @@ import numpy as np
 from flywheel.core.answers import answer_value
 from flywheel.render.scene import elements, pixels
 from flywheel.render.scene.layout import label_box, obstacle_segments
+from flywheel.verify.labels import scene_texts
 from flywheel.verify.registry import Check, VerifyContext, register_verifier
 
 MIN_INK = 0.004  # fraction of non-white pixels
@@ -42,7 +43,7 @@ def _label_problems(ctx: VerifyContext) -> str | None:
     boxes = r.labels
     shown = sorted(b.text for b in boxes)
     expected = sorted(scene.labeled + [t for t, _, _ in elements.texts(scene, lay)] + [t.text for t in lay.plane_texts]
-                      + [v.text for v in lay.values])
+                      + [v.text for v in lay.values] + [t[0] for t in scene_texts(scene, lay)])
     if shown != expected:
         return f"labels drawn {shown} differ from the scene's {expected}"
     for b in boxes:
@@ -99,8 +100,13 @@ def _degenerate(ctx: VerifyContext) -> str | None:
 def _leaks_answer(ctx: VerifyContext) -> str | None:
     target = float(ctx.rendered.draft.answer)
     givens = {v.text for v in ctx.rendered.layout.values}  # the question states them too: not a leak
+    # A chart's scale (its tick labels) and the values its question states are no answer either, even
+    # where one reads as the answer's value.
+    scale = [(t, x, y) for t, x, y, what in scene_texts(ctx.rendered.draft.scene, ctx.rendered.layout)
+             if "tick label" in what or what.startswith("the value of ")]
     for b in ctx.render.labels:
-        if b.text in givens:
+        cx, cy = (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2
+        if b.text in givens or any(t == b.text and math.dist((x, y), (cx, cy)) <= 3 for t, x, y in scale):
             continue
         v = answer_value(b.text) if any(ch.isdigit() for ch in b.text) else None
         if b.text.strip() == ctx.rendered.draft.answer_latex or (v is not None and abs(v - target) < 1e-6):

@@ -42,7 +42,14 @@ def expected_texts(rendered) -> list[Expected]:
     out += [Expected(t, x, y, f"text {t!r}") for t, x, y in elements.texts(scene, lay)]
     out += [Expected(t.text, t.cx, t.cy, f"axis text {t.text!r}") for t in lay.plane_texts]
     out += [Expected(v.text, v.cx, v.cy, f"the value of {v.measure.describe()}") for v in lay.values]
+    out += [Expected(*t) for t in scene_texts(scene, lay)]
     return out
+
+
+def scene_texts(scene, lay) -> list[tuple[str, float, float, str]]:
+    """Texts a scene lays out itself (a chart's ticks, axis names and legend): (text, cx, cy, what)."""
+    fn = getattr(scene, "figure_texts", None)
+    return fn(lay) if fn else []
 
 
 def ink_of(rgb: np.ndarray) -> np.ndarray:
@@ -61,8 +68,12 @@ def read_back(rgb: np.ndarray, box: TextBox, content: str, cx: float, cy: float,
     font = text.Font(box.family or "DejaVu Serif", box.style, box.size or 12.0, box.weight)
     rot = int(round(box.rotation / 90.0)) * 90 % 360
     # Quarter-pixel phases: within 1/8 px of the true one (correlation ≥ 0.97), and templates recur.
-    fx, fy = (0.0, 0.0) if rot else (round(box.phase[0] * 4) / 4 % 1.0, round(box.phase[1] * 4) / 4 % 1.0)
+    # A text turned a quarter (a chart's axis name) runs along the image's y: its phase along itself is the box's y phase.
+    fx, fy = ((round(box.phase[1] * 4) / 4 % 1.0, 0.0) if rot == 90 else (0.0, 0.0) if rot
+              else (round(box.phase[0] * 4) / 4 % 1.0, round(box.phase[1] * 4) / 4 % 1.0))
     best = _correlate(rgb, text.ink(content, font, fx, fy, rotation=rot), cx, cy)
+    if rot and fx and best < MATCH:
+        best = max(best, _correlate(rgb, text.ink(content, font, 0.0, 0.0, rotation=rot), cx, cy))
     for other in _Y_PHASES if best < MATCH else ():
         best = max(best, _correlate(rgb, text.ink(content, font, fx, (fy + other) % 1.0, rotation=rot), cx, cy))
     if memo is not None:
@@ -117,14 +128,14 @@ def label_problems(ctx: VerifyContext, memo: dict | None = None) -> list[str]:
     boxes, ink = ctx.render.labels, ctx.render.rgb
     out, used = [], set()
     for e in expected_texts(ctx.rendered):
-        if "\n" in e.text:  # a two-line label (a pie sector's name and share): its lines are not laid out apart
-            continue
         b = _box_at(boxes, e.text, e.cx, e.cy)
         if b is None:
             elsewhere = [x for x in boxes if x.text == e.text]
             out.append(f"{e.what} ({e.text!r}) is not drawn at its place" + (" (it was moved)" if elsewhere else ""))
             continue
         used.add(id(b))
+        if "\n" in e.text:  # a two-line label (a pie sector's name and share): its lines are not laid out apart
+            continue
         score = read_back(ink, b, e.text, e.cx, e.cy, memo)
         if score < MATCH:
             out.append(f"{e.what} does not read as {e.text!r} on the figure (match {score:.2f})")
@@ -144,7 +155,7 @@ def givens_on_figure(ctx: VerifyContext, memo: dict | None = None) -> list[str]:
     if ctx.render is None:
         return [g.measure.describe() for g in draft.givens]
     ink = ctx.render.rgb
-    missing = []
+    missing = _scene_givens(ctx, memo)
     for g in draft.givens:
         m = g.measure
         if m.kind == "angle" and len(m.points) == 3 and abs(float(g.value) - 90) < 1e-9:
@@ -165,6 +176,27 @@ def givens_on_figure(ctx: VerifyContext, memo: dict | None = None) -> list[str]:
     return missing
 
 
+def _scene_givens(ctx: VerifyContext, memo: dict | None) -> list[str]:
+    """Givens a scene states beyond typed Measures (a chart's stated readings, through its optional
+    `figure_givens(layout)` hook): each printed, legible at its place, beside its own element."""
+    scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
+    fn = getattr(scene, "figure_givens", None)
+    out = []
+    for what, content, *where in (fn(lay) if fn else []):
+        if not where:
+            out.append(f"{what} (no value label)")
+            continue
+        cx, cy, ex, ey, reach = where
+        box = _box_at(ctx.render.labels, content, cx, cy)
+        if box is None or read_back(ctx.render.rgb, box, content, cx, cy, memo) < MATCH:
+            out.append(f"{what} (its value {content!r} is not legible at its place)")
+            continue
+        gap = math.hypot(max(box.x0 - ex, 0, ex - box.x1), max(box.y0 - ey, 0, ey - box.y1))
+        if gap > reach:
+            out.append(f"{what} (its value {content!r} is {gap:.0f} px from its element)")
+    return out
+
+
 @register_verifier("image.labels", role="image")
 def verify_labels(ctx: VerifyContext) -> Check:
     if ctx.render is None:
@@ -175,4 +207,6 @@ def verify_labels(ctx: VerifyContext) -> Check:
         return Check(False, "; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""),
                      code="labels")
     n = len(ctx.render.labels)
-    return Check(True, f"{n} texts read back at their places; {len(ctx.rendered.draft.givens)} givens on the figure")
+    givens = len(ctx.rendered.draft.givens) + len(getattr(ctx.rendered.draft.scene, "figure_givens", lambda _: [])(
+        ctx.rendered.layout))
+    return Check(True, f"{n} texts read back at their places; {givens} givens on the figure")

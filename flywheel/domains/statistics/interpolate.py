@@ -106,7 +106,8 @@ def line_interpolation(rng: random.Random) -> Draft:
                                 th.ask.format(at=at), premises=th.steady.replace("Assuming", "Assume", 1) + "."),
         answer=answer,
         query=Query("interpolate", threshold=(float(x),)),
-        stated=[Stated("item", ticks[g], ticks[g]), Stated("value", str(values[g]), ticks[g], float(values[g]))],
+        stated=[Stated("item", ticks[g], ticks[g]), Stated("value", str(values[g]), ticks[g], float(values[g]))]
+        + ([Stated("step", "every 10 minutes", value=10.0)] if th.rising else []),
         construction=f"draw a vertical line at {at} up to the graph and a horizontal reading line from there to the "
         "value axis",
         reasoning=[f"{at} lies halfway between the readings at {ticks[i]} and {ticks[i + 1]}; a steady change means "

@@ -90,7 +90,8 @@ class Stated:
 
     kind: `item` (a category/group/year the figure shows), `tick` (a value printed on an axis),
     `value` (item's reading equals `value`), `total` (the sum of all readings equals `value`),
-    `title` (the text is printed in the title), `series` (words naming a series of the legend, any case).
+    `title` (the text is printed in the title), `series` (words naming a series of the legend, any case),
+    `step` (the readings' interval, "every 10 minutes": the x tick labels are `value` apart).
     """
 
     kind: str
@@ -136,21 +137,51 @@ class ChartScene(Scene):
         return polys
 
     def text_regions(self, layout) -> list[list[tuple[float, float]]]:
-        """The margins outside the axes frame, where tick labels, axis names and the legend print."""
-        if self.frame is None:
+        """Where the figure inks outside its strokes and texts: the ticks' strips along the two spines
+        and the legend row (swatches with their black edges). The texts themselves are allowed by
+        their drawn boxes, so a line in a margin is stray like one anywhere else."""
+        if self.frame is None or self.kind == "pie":
             return []
-        s, fr = layout.size, self.frame
+        from flywheel.domains.statistics.emit import TICK_LEN, legend_swatches
+
+        fr, tick = self.frame, TICK_LEN * 100 / 72 + 2
         x0, y0 = layout.to_px(fr.left, fr.top)
         x1, y1 = layout.to_px(fr.right, fr.bottom)
-        return [[(0, 0), (s, 0), (s, y0), (0, y0)], [(0, y1), (s, y1), (s, s), (0, s)],
-                [(0, 0), (x0, 0), (x0, s), (0, s)], [(x1, 0), (s, 0), (s, s), (x1, s)]]
+        out = [_rect(x0 - tick, y1, x1 + 2, y1 + tick), _rect(x0 - tick, y0 - 2, x0, y1 + tick)]
+        out += [_rect(*layout.to_px(x, y), *layout.to_px(x + w, y + h)) for x, y, w, h in legend_swatches(self)]
+        return out
+
+    def figure_texts(self, layout) -> list[tuple[str, float, float, str]]:
+        """Every text the figure prints beyond its labelled points (tick labels, axis names, legend):
+        (text, centre x, centre y in image pixels, what it is), for the label verifiers to read back."""
+        from flywheel.domains.statistics.emit import chart_texts
+
+        return [(t.text, *t.centre_px(), t.what) for t in chart_texts(self) if t.text not in self.labeled]
+
+    def figure_givens(self, layout) -> list[tuple[str, str, float, float, float, float, float] | tuple[str, str]]:
+        """The values the question states, as the figure must show them: (what, text, centre x, centre y,
+        element x, element y, reach) in image pixels, or (what, text) for one the figure does not print."""
+        at = {(t, item): rest for t, item, *rest in self.extra.get("values_at", ())}
+        out = []
+        for s in self.stated:
+            if s.kind == "value":
+                what = f"the value of {s.item}"
+                out.append((what, s.text, *at[(s.text, s.item)], VALUE_REACH_PX) if (s.text, s.item) in at
+                           else (what, s.text))
+        return out
 
     def texts(self) -> list[str]:
         """Every text the figure prints: title, free labels and the tick labels of both axes."""
         return [self.title, self.xlabel, self.ylabel, *self.labeled] + [t for _, t in self.xticks + self.yticks]
 
 
+VALUE_REACH_PX = 40.0  # a stated value printed farther than this from its bar, marker or whisker is not beside it
 MARKER_PX = 6.0  # radius a line chart's marker (7 pt) or a scatter dot (s=36) may fill
+
+
+def _rect(xa: float, ya: float, xb: float, yb: float, pad: float = 2.0) -> list[tuple[float, float]]:
+    x0, x1, y0, y1 = min(xa, xb) - pad, max(xa, xb) + pad, min(ya, yb) - pad, max(ya, yb) + pad
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
 
 
 def _disc(c: tuple[float, float], r: float, n: int = 24) -> list[tuple[float, float]]:

@@ -170,7 +170,18 @@ def _stated_problem(ctx: VerifyContext, scene: ChartScene, data) -> str | None:
             return f"the question names the series {s.text!r} but the legend has no such series"
         if s.kind == "count" and len(data) != s.value:
             return f"the question counts {s.text} but the figure has {len(data)}"
+        if s.kind == "step" and not _ticks_every(scene, s.value):
+            return f"the question says the readings are {s.text} but the figure's ticks are not"
     return None
+
+
+def _ticks_every(scene: ChartScene, step: float) -> bool:
+    """The x tick labels are numbers `step` apart (readings "every 10 minutes")."""
+    try:
+        xs = [float(t) for _, t in scene.xticks]
+    except ValueError:
+        return False
+    return all(close(b - a, step) for a, b in pairwise(xs))
 
 
 def _pie_label_problem(scene: ChartScene, data) -> str | None:

@@ -117,6 +117,19 @@ def place_values(scene: Scene, lay, givens, question: str, segs: np.ndarray, tak
     return out
 
 
+def clear_spot(anchor: tuple[float, float], w: float, h: float, segs: np.ndarray, taken: list[pixels.Rect], size: int,
+               gap: float = GAP_PX, prefer: float | None = None) -> tuple[float, float, float]:
+    """The centre of the clearest spot for a w × h text around `anchor` (image px), by the same costs as
+    a given's label (off strokes and other texts, inside the canvas), and its cost. `prefer`: the
+    direction (radians, image axes: -π/2 is straight up) a textbook would put it, dearer away from it."""
+    cands, pref = _around(anchor, gap)(w, h)
+    if prefer is not None:
+        ang = np.arctan2(cands[:, 1] - anchor[1], cands[:, 0] - anchor[0])
+        pref = pref + 0.5 * np.abs((ang - prefer + math.pi) % (2 * math.pi) - math.pi)
+    k, cost = _cheapest(cands, pref, w, h, segs, taken, size, np.asarray(anchor, dtype=float))
+    return float(cands[k, 0]), float(cands[k, 1]), cost
+
+
 # ---- which label each given gets, and where it may go ---------------------------------------------
 
 

@@ -151,7 +151,7 @@ def test_figure_code_drawn_off_its_table_is_caught_in_the_pixels(gen):
         return "values = [" + ", ".join(repr(round(x * 1.3, 3)) for x in nums) + "]"
 
     tampered = re.sub(r"values = \[([^\]]+)\]", scale, code)
-    tampered = re.sub(r"(ax\.bar\(\[[^\]]+\], )\[([^\]]+)\]",
+    tampered = re.sub(r"(zip\(\[[^\]]+\], )\[([^\]]+)\]",  # a multi-series chart's heights
                       lambda m: m.group(1) + "[" + ", ".join(repr(round(float(x) * 1.3, 3))
                                                              for x in m.group(2).split(", ")) + "]", tampered)
     assert tampered != code
