@@ -126,7 +126,8 @@ def clear_spot(anchor: tuple[float, float], w: float, h: float, segs: np.ndarray
     if prefer is not None:
         ang = np.arctan2(cands[:, 1] - anchor[1], cands[:, 0] - anchor[0])
         pref = pref + 0.5 * np.abs((ang - prefer + math.pi) % (2 * math.pi) - math.pi)
-    k, cost = _cheapest(cands, pref, w, h, segs, taken, size, np.asarray(anchor, dtype=float))
+    # A chart's texts are all in `taken` (one text gap apart), so no separate value list here.
+    k, cost = _cheapest(cands, pref, w, h, segs, taken, [], size, np.asarray(anchor, dtype=float))
     return float(cands[k, 0]), float(cands[k, 1]), cost
 
 
