@@ -132,12 +132,13 @@ class _Column:
 
     def __init__(self, dtype: type) -> None:
         self.a, self.n = np.zeros(1024, dtype=dtype), 0
+        self.at = memoryview(self.a)  # item lookups: ~5× cheaper than ndarray.item from Python
 
     def extend(self, values: np.ndarray) -> None:
         if self.n + len(values) > len(self.a):
             grown = np.zeros(1 << (self.n + len(values)).bit_length(), dtype=self.a.dtype)
             grown[: self.n] = self.a[: self.n]
-            self.a = grown
+            self.a, self.at = grown, memoryview(grown)
         self.a[self.n : self.n + len(values)] = values
         self.n += len(values)
 
@@ -153,20 +154,22 @@ class _Slots:
     collision costs a comparison, never a wrong answer)."""
 
     def __init__(self) -> None:
-        self.slots, self.n = np.zeros(1024, dtype=np.uint32), 0
+        self.clear(0)
 
     def fits(self, more: int) -> bool:
         return 2 * (self.n + more) <= len(self.slots)
 
     def clear(self, rows: int) -> None:
         self.slots, self.n = np.zeros(max(1024, 1 << (2 * rows - 1).bit_length()), dtype=np.uint32), 0
+        self.at = memoryview(self.slots)
 
-    def rows(self, h: int):
-        item, mask = self.slots.item, len(self.slots) - 1
+    def rows(self, h: int) -> list[int]:
+        at, mask, found = self.at, len(self.slots) - 1, []
         i = h & mask
-        while row := item(i):
-            yield row - 1
+        while row := at[i]:
+            found.append(row - 1)
             i = (i + 1) & mask
+        return found
 
     def place(self, hashes: np.ndarray, rows: np.ndarray) -> None:
         """Linear probing for many rows at once: each pass puts every row whose slot is free (one per
@@ -283,12 +286,12 @@ class DuplicateIndex:
             return False
         sents = {int(s, 16) for s in sentence_keys(question)}
         a = _digest(f"{kind}\0{answer}")
-        set_ans, start, length, pool = (c.a.item for c in (self._set_ans, self._set_start, self._set_len, self._pool))
+        set_ans, start, length, pool = (c.at for c in (self._set_ans, self._set_start, self._set_len, self._pool))
         for s in sents:  # a set contained in this one has its smallest key among these
             for i in self._set_slots.rows(_mix(a ^ _S_SALT, s)):
-                at, n = start(i), length(i)
-                if set_ans(i) == a and pool(at) == s and n < len(sents) and all(
-                        pool(j) in sents for j in range(at + 1, at + n)):
+                at, n = start[i], length[i]
+                if set_ans[i] == a and pool[at] == s and n < len(sents) and all(
+                        pool[j] in sents for j in range(at + 1, at + n)):
                     return True
         return False
 
@@ -297,19 +300,19 @@ class DuplicateIndex:
         """(passed, reason). `generator` and `recipe` (a digest of its parameters) tell apart look-alike
         figures of one generator drawn from different parameters."""
         q = _digest(key)
-        if any(self._q.a.item(i) == q for i in self._q_slots.rows(_mix(_Q_SALT, q))):
+        if any(self._q.at[i] == q for i in self._q_slots.rows(_mix(_Q_SALT, q))):
             return False, "near-duplicate: an accepted sample asks the same question"
         if self.extends_accepted(question, answer, kind):
             return False, "near-duplicate: an accepted question with sentences added, and the same answer"
         h, a = int(phash, 16), _digest(f"{kind}\0{answer}")
         gen = self._generators.get(generator, -1) if generator else -1  # -1: no sample is told apart by recipe
         rec = _digest(recipe)
-        ph, ans, gens, recs = (c.a.item for c in (self._ph, self._ans, self._gen, self._rec))
+        ph, ans, gens, recs = (c.at for c in (self._ph, self._ans, self._gen, self._rec))
         for slots, (off, width), salt in zip(self._chunk_slots, _CHUNKS, _SALT, strict=False):
             for i in slots.rows(_mix(a ^ salt, (h >> off) & ((1 << width) - 1))):
-                if ans(i) != a or (gens(i) == gen and recs(i) != rec):
+                if ans[i] != a or (gens[i] == gen and recs[i] != rec):
                     continue
-                dist = (h ^ ph(i)).bit_count()
+                dist = (h ^ ph[i]).bit_count()
                 if dist <= MAX_HAMMING:
                     return False, f"near-duplicate: same answer and a near-identical figure (pHash distance {dist})"
         return True, "no accepted sample with the same question, or the same answer and figure"

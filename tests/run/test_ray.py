@@ -151,3 +151,18 @@ def test_sigkilled_driver_resumes_to_the_local_ids(cluster, seeds, local_ids, tm
     assert len(partial) < N, "kill should land mid-run"
     subprocess.run(cmd, check=True, capture_output=True, timeout=180)
     assert ids(db) == local_ids and no_duplicates(db)
+
+
+@pytest.mark.parametrize("store", ["memory://flywheel-test/png", "shared"])
+def test_images_go_to_the_store_given_on_ray(cluster, seeds, local_ids, tmp_path, store):
+    """A second directory (as a shared file system would be): the actors write into it. A process-local
+    memory:// store: the actors send the PNGs back and the driver writes them through fsspec."""
+    from flywheel.catalog import Catalog
+
+    db, url = tmp_path / "c.duckdb", store if "://" in store else str(tmp_path / store)
+    with RayPool(task_timeout=60, warmup="flywheel.run.build:warm") as pool:
+        synthesize(SynthesisConfig(n=N, seed=3, catalog=db, seeds=seeds, batch_size=4, images=url), pool=pool)
+    assert ids(db) == local_ids and not (tmp_path / "images").exists()
+    digests = {d for row in catalog_rows(db, "SELECT image, edited_image FROM samples WHERE accepted") for d in row if d}
+    with Catalog(db, read_only=True) as cat:
+        assert cat.images.url == url and len(digests) >= N and all(cat.images.get(d) for d in digests)
