@@ -546,6 +546,47 @@ def stats(
         out.print(f"{catalog}: no accepted interaction samples")
 
 
+@app.command()
+@user_errors
+def runs(
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    last: Annotated[int, typer.Option(help="Show this many runs, newest first.", min=1)] = 20,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object per run, one a line.")] = False,
+) -> None:
+    """The catalog's runs (synthesize, evolve rounds, import): status, samples, time, and on Ray the tasks and
+    CPU seconds of each node."""
+    from flywheel.catalog import Catalog
+    from flywheel.catalog.runs import run_rows
+
+    with Catalog(catalog, read_only=True) as cat:
+        rows = run_rows(cat, last)
+    if json_out:
+        for r in rows:
+            write(json.dumps({**r, "started_at": str(r["started_at"]), "finished_at": str(r["finished_at"] or "")}))
+        return
+    t = table("started", "command", "status", "accepted / generated", "seconds", "workers")
+    for r in rows:
+        st = r["stats"]
+        what = r["command"] + (f" round {r['round']}" if r["command"] == "evolve" else "")
+        t.add_row(f"{r['started_at']:%Y-%m-%d %H:%M}", what, r["status"],
+                  f"{st.get('accepted', '—')} / {st.get('generated', '—')}", str(st.get("seconds", "—")),
+                  _workers_cell(st.get("executor")))
+    out.print(t)
+    if not rows:
+        out.print(f"{catalog}: no runs yet")
+
+
+def _workers_cell(ex: dict | None) -> str:
+    """Where the tasks ran: the local pool, or each Ray node's tasks and CPU seconds."""
+    if not ex:
+        return "—"
+    if ex["executor"] != "ray":
+        return f"local × {ex['workers']}"
+    nodes = "; ".join(f"{node}: {n['tasks']} tasks, {n['cpu_s']:.1f} CPU s" for node, n in ex.get("nodes", {}).items())
+    reruns = f" ({ex['reruns']} rerun)" if ex.get("reruns") else ""
+    return f"ray × {ex['workers']}{reruns}: {nodes or 'no tasks'}"
+
+
 @bench_app.command("speed")
 @user_errors
 def bench_speed(

@@ -148,7 +148,7 @@ def end_round(cat: Catalog, conf: dict, r: int, run_id: str, t0: float, extra: d
 
 
 def run_round(cat: Catalog, pool: Workers, cfg: EvolveConfig, r: int, progress: Progress | None) -> dict:
-    t0 = time.perf_counter()
+    t0, workers_before = time.perf_counter(), pool.stats()
     conf = round_config(cat, cfg, r)
     run_id, key = begin_round(cat, conf, r)
     stream = f"evolve:{r}:{key}"
@@ -159,7 +159,7 @@ def run_round(cat: Catalog, pool: Workers, cfg: EvolveConfig, r: int, progress: 
     run_jobs(cat, pool, cfg, jobs, stream, r, run_id, _phase(progress, "grow"), cfg.versions)
     if "quality" in conf["axes"]:
         repair(cat, pool, cfg, conf, stream, r, run_id, progress)
-    return end_round(cat, conf, r, run_id, t0)
+    return end_round(cat, conf, r, run_id, t0, {"round": {"executor": pool.stats(since=workers_before)}})
 
 
 def plan(view: CatalogView, conf: dict, rng: random.Random) -> list[Job]:

@@ -176,9 +176,9 @@ class WorkerPool:
         w.task = None
         yield got_idx, result
 
-    def stats(self) -> dict[str, Any]:
-        """What the `runs` row records about the workers that ran the stream."""
-        return {"executor": "local", "workers": self.size, "replaced": self.replaced}
+    def stats(self, since: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What the `runs` row records about the workers that ran the stream (since an earlier `stats()`)."""
+        return {"executor": "local", "workers": self.size, "replaced": self.replaced - (since or {}).get("replaced", 0)}
 
     def close(self) -> None:
         for w in self._workers:

@@ -17,7 +17,7 @@ import pytest
 
 from flywheel.run.pool import TaskFailure
 from flywheel.run.synthesize import SynthesisConfig, synthesize
-from tests.conftest import catalog_rows
+from tests.conftest import catalog_rows, flywheel_cli
 
 ray = pytest.importorskip("ray", reason="the [ray] extra is not installed")
 from ray.cluster_utils import Cluster  # noqa: E402
@@ -89,7 +89,12 @@ def test_a_two_node_cluster_accepts_the_ids_of_the_local_pool(cluster, seeds, lo
         run_on_ray(db, seeds, pool)
     assert ids(db) == local_ids
     stats = json.loads(catalog_rows(db, "SELECT stats FROM runs")[0][0])["executor"]
-    assert stats["executor"] == "ray" and len(stats["nodes"]) == 2 and sum(stats["nodes"].values()) >= N
+    nodes = stats["nodes"]
+    assert stats["executor"] == "ray" and len(nodes) == 2 and sum(n["tasks"] for n in nodes.values()) >= N
+    assert all(n["tasks"] > 0 and n["cpu_s"] > 0 for n in nodes.values())  # each node did work, and took CPU for it
+    shown = flywheel_cli("runs", "-c", str(db))
+    assert shown.returncode == 0 and all(f"{node}: {n['tasks']} tasks" in " ".join(shown.stdout.split())
+                                         for node, n in nodes.items())
 
 
 def test_failures_come_back_as_on_the_local_pool(cluster):
