@@ -417,20 +417,29 @@ def import_(
     = ImportFormat.v_interaction,
     catalog: CatalogOpt = DEFAULT_CATALOG,
     workers: Annotated[int | None, typer.Option(help="Parallel sandbox processes (default: one per core).", min=1)] = None,
+    executor: ExecutorOpt = Executor.local,
+    ray_address: RayAddressOpt = None,
 ) -> None:
+    from functools import partial
+
     from flywheel.catalog import Catalog
 
     if not file.is_file():
         raise FlywheelError(f"{file} is not a file")
+    _executor(executor, ray_address)
     if format is ImportFormat.vtbench:
         from flywheel.io.import_vtbench import import_vtbench, open_vtbench
+
+        if executor is Executor.ray:
+            raise FlywheelError("--executor ray imports v-interaction and v-perception files; vtbench runs locally")
 
         source, run_import, unit = open_vtbench(file), import_vtbench, "samples"
         rows = len(source.rows)
     else:
         from flywheel.io.importing import import_v_interaction, open_source
 
-        source, run_import, unit = open_source(file, str(format)), import_v_interaction, "rows"
+        source, unit = open_source(file, str(format)), "rows"
+        run_import = partial(import_v_interaction, executor=executor.value, ray_address=ray_address)
         rows = source.rows
     # the whole file was checked (above) before the catalog is touched
     if rows == 0:

@@ -63,11 +63,17 @@ def seeds(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local_ids(tmp_path_factory, seeds) -> set[str]:
-    """The accepted ids of the command on this machine's warm pool."""
+def local_db(tmp_path_factory, seeds) -> Path:
+    """The command's catalog made on this machine's warm pool."""
     db = tmp_path_factory.mktemp("local") / "c.duckdb"
     synthesize(SynthesisConfig(n=N, seed=3, catalog=db, seeds=seeds, workers=2, batch_size=4))
-    return ids(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def local_ids(local_db) -> set[str]:
+    """The accepted ids of the command on this machine's warm pool."""
+    return ids(local_db)
 
 
 def ids(db: Path) -> set[str]:
@@ -171,3 +177,22 @@ def test_images_go_to_the_store_given_on_ray(cluster, seeds, local_ids, tmp_path
     digests = {d for row in catalog_rows(db, "SELECT image, edited_image FROM samples WHERE accepted") for d in row if d}
     with Catalog(db, read_only=True) as cat:
         assert cat.images.url == url and len(digests) >= N and all(cat.images.get(d) for d in digests)
+
+
+def test_import_checks_rows_on_ray_as_on_this_machines_threads(cluster, local_db, tmp_path):
+    """`flywheel import --executor ray`: the same row checks on the actors, the same accepted samples."""
+    from flywheel.catalog import Catalog
+    from flywheel.io.importing import import_v_interaction, open_v_interaction
+    from flywheel.io.v_interaction import export_v_interaction
+
+    with Catalog(local_db, read_only=True) as cat:
+        parquet = export_v_interaction(cat, tmp_path / "export")
+    got = {}
+    for executor in ("local", "ray"):
+        db = tmp_path / executor / "c.duckdb"
+        with Catalog(db) as cat:
+            res = import_v_interaction(open_v_interaction(parquet), cat, workers=2, executor=executor)
+        got[executor] = (res.accepted, ids(db))
+    assert got["ray"] == got["local"] and got["ray"][0] == N
+    nodes = json.loads(catalog_rows(tmp_path / "ray" / "c.duckdb", "SELECT stats FROM runs")[0][0])["executor"]["nodes"]
+    assert sum(n["tasks"] for n in nodes.values()) == N
