@@ -100,12 +100,16 @@ def phash_hex(rgb: np.ndarray) -> str:
     return str(imagehash.ImageHash(low > np.median(low)))
 
 
-def _digest(text: str) -> int:
-    """A 64-bit digest: how the index stores question keys, (kind, answer) pairs and recipes."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
-
-
 _M64 = 2**64 - 1
+
+
+def _digest(text: str) -> int:
+    """A 64-bit digest of a question key, (kind, answer) or recipe: Python's own string hash (SipHash,
+    keyed per process, cached on the string). The index lives and dies in one process, so its digests
+    never have to agree with another process's, and this is ~10× cheaper than hashlib per check."""
+    return hash(text) & _M64
+
+
 _GOLD, _C1, _C2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 _SALT = [_digest(f"chunk {c}") for c in range(len(_CHUNKS))] + [_digest("question"), _digest("sentences")]
 _Q_SALT, _S_SALT = _SALT[-2], _SALT[-1]
