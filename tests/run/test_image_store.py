@@ -8,6 +8,7 @@ import pytest
 from flywheel.catalog import Catalog
 from flywheel.catalog.images import sha256
 from flywheel.core.errors import FlywheelError
+from flywheel.evolve.rounds import EvolveConfig, evolve
 from flywheel.run.synthesize import SynthesisConfig, synthesize
 from tests.conftest import catalog_rows, flywheel_cli
 
@@ -30,6 +31,9 @@ def test_images_in_another_directory_are_written_and_read_there(tmp_path, small_
     assert {p.stem for p in store.glob("*/*.png")} >= image_digests(db) and not (db.parent / "images").exists()
     with pytest.raises(FlywheelError, match="keeps its images in"):
         synthesize(SynthesisConfig(n=5, catalog=db, seeds=small_seeds, workers=1, images=str(tmp_path / "other")))
+    evolve(EvolveConfig(rounds=1, catalog=db, per_round=2, workers=1, images=str(store)))  # evolve: the same store
+    assert catalog_rows(db, "SELECT count(*) FROM samples WHERE round = 1 AND accepted")[0][0] > 0
+    assert {p.stem for p in store.glob("*/*.png")} >= image_digests(db) and not (db.parent / "images").exists()
     sid = catalog_rows(db, "SELECT id FROM samples WHERE accepted LIMIT 1")[0][0]
     shown = flywheel_cli("show", sid, "-c", str(db))
     assert shown.returncode == 0 and str(store) in shown.stdout and "missing" not in shown.stdout
