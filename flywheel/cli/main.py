@@ -86,7 +86,7 @@ class Executor(StrEnum):
 
 ExecutorOpt = Annotated[Executor, typer.Option(help=(
     "Where the tasks run: local (warm worker processes on this machine) or ray (warm Ray actors, on a local Ray "
-    "or a cluster; needs `pip install 'flywheel[ray]'`). Both give the same accepted ids; the catalog and the "
+    "or a cluster; needs `pip install 'flywheel\\[ray]'`). Both give the same accepted ids; the catalog and the "
     "in-order commit stay on this machine."))]
 RayAddressOpt = Annotated[str | None, typer.Option(help=(
     "--executor ray: the cluster to join, e.g. auto (the cluster this machine's `ray start` joined) or "
