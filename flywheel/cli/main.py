@@ -430,10 +430,8 @@ def import_(
     if format is ImportFormat.vtbench:
         from flywheel.io.import_vtbench import import_vtbench, open_vtbench
 
-        if executor is Executor.ray:
-            raise FlywheelError("--executor ray imports v-interaction and v-perception files; vtbench runs locally")
-
-        source, run_import, unit = open_vtbench(file), import_vtbench, "samples"
+        source, unit = open_vtbench(file), "samples"
+        run_import = partial(import_vtbench, executor=executor.value, ray_address=ray_address)
         rows = len(source.rows)
     else:
         from flywheel.io.importing import import_v_interaction, open_source

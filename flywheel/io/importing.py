@@ -18,6 +18,7 @@ What can go wrong goes wrong in one place only:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
@@ -42,7 +43,7 @@ from flywheel.kinds.points import Points, parse_points
 from flywheel.render.question import VERSIONS
 from flywheel.run.build import Outcome, Png, assemble, execute_untrusted, store_images
 from flywheel.run.pool import make_pool
-from flywheel.run.stream import NewRun, RunStats, in_processes, in_threads, run_stream
+from flywheel.run.stream import Executor, NewRun, RunStats, in_processes, in_threads, run_stream
 from flywheel.sandbox.hardened import SandboxLimits
 from flywheel.verify.registry import Submitted, run_verifiers
 
@@ -347,6 +348,22 @@ class ImportResult:
     status: str = ""  # done | nothing-to-do
 
 
+@contextlib.contextmanager
+def row_executor(workers: int | None, executor: str = "local", ray_address: str | None = None
+                 ) -> Iterator[tuple[Executor, Callable[[], dict[str, Any]]]]:
+    """Where an import's row checks run: this machine's threads (each row's sandbox is a process of its
+    own) or, with executor="ray", Ray actors running the same checks, sent as picklable functools.partial
+    tasks. Yields the stream's executor and what the `runs` row records about the workers."""
+    if executor != "ray":
+        yield in_threads(workers or os.cpu_count() or 1), dict
+        return
+    pool = make_pool("ray", workers, ray_address=ray_address)
+    try:
+        yield in_processes(pool, "flywheel.run.pool:call"), lambda: {"executor": pool.stats()}
+    finally:
+        pool.close()
+
+
 def import_v_interaction(src: Source, cat: Catalog, workers: int | None = None,
                          progress: Callable[[int, int], None] | None = None, executor: str = "local",
                          ray_address: str | None = None) -> ImportResult:
@@ -379,16 +396,11 @@ def import_v_interaction(src: Source, cat: Catalog, workers: int | None = None,
         if progress:
             progress(stats.next_task - first[0] + res.repeated + res.known, src.rows - first[0])
 
-    pool = make_pool("ray", workers, ray_address=ray_address) if executor == "ray" else None
-    run = NewRun("import", {"file": str(src.path), "format": src.format, "rows": src.rows},
-                 extra=lambda: {"rows": res.rows, "repeated_ids": res.repeated, "already_in_catalog": res.known,
-                                **({"executor": pool.stats()} if pool else {})})
-    try:
-        stats = run_stream(cat, src.stream, tasks, in_processes(pool, "flywheel.run.pool:call") if pool
-                           else in_threads(workers or os.cpu_count() or 1), run=run, batch_size=BATCH_SIZE, progress=done)
-    finally:
-        if pool:
-            pool.close()
+    with row_executor(workers, executor, ray_address) as (run_on, workers_stats):
+        run = NewRun("import", {"file": str(src.path), "format": src.format, "rows": src.rows},
+                     extra=lambda: {"rows": res.rows, "repeated_ids": res.repeated, "already_in_catalog": res.known,
+                                    **workers_stats()})
+        stats = run_stream(cat, src.stream, tasks, run_on, run=run, batch_size=BATCH_SIZE, progress=done)
     if progress and stats.status != "nothing-to-do":
         progress(src.rows - first[0], src.rows - first[0])  # rows skipped after the last commit
     res.accepted = stats.accepted - stats.accepted_before
