@@ -68,7 +68,7 @@ def main(
     """Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).
 
     Every command works on one catalog file (--catalog/-c; default ./flywheel.duckdb, or $FLYWHEEL_CATALOG
-    when set) with its images in images/ beside it. Long commands print progress on stderr, also when
+    when set) with its images in images/ beside it (or where `--images` put them). Long commands print progress on stderr, also when
     stderr is a log file (a line every $FLYWHEEL_PROGRESS_EVERY seconds, default 10); stdout holds only results.
     """
     console.QUIET = quiet
