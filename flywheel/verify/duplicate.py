@@ -138,9 +138,15 @@ class _Column:
         self.a, self.n = np.zeros(1024, dtype=dtype), 0
         self.at = memoryview(self.a)  # item lookups: ~5× cheaper than ndarray.item from Python
 
-    def extend(self, values: np.ndarray) -> None:
-        if self.n + len(values) > len(self.a):
-            grown = np.zeros(1 << (self.n + len(values)).bit_length(), dtype=self.a.dtype)
+    def append(self, value: int) -> None:
+        if self.n == len(self.a):
+            self.extend(np.zeros(0, dtype=self.a.dtype), spare=1)
+        self.at[self.n] = value
+        self.n += 1
+
+    def extend(self, values: np.ndarray, spare: int = 0) -> None:
+        if self.n + len(values) + spare > len(self.a):
+            grown = np.zeros(1 << (self.n + len(values) + spare).bit_length(), dtype=self.a.dtype)
             grown[: self.n] = self.a[: self.n]
             self.a, self.at = grown, memoryview(grown)
         self.a[self.n : self.n + len(values)] = values
@@ -174,6 +180,15 @@ class _Slots:
             found.append(row - 1)
             i = (i + 1) & mask
         return found
+
+    def put(self, h: int, row: int) -> None:
+        """One row, as `place` puts many (the caller checked that it `fits`)."""
+        at, mask = self.at, len(self.slots) - 1
+        i = h & mask
+        while at[i]:
+            i = (i + 1) & mask
+        at[i] = row + 1
+        self.n += 1
 
     def place(self, hashes: np.ndarray, rows: np.ndarray) -> None:
         """Linear probing for many rows at once: each pass puts every row whose slot is free (one per
@@ -238,7 +253,26 @@ class DuplicateIndex:
 
     def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
             generator: str = "", recipe: str = "") -> None:
-        self._add_rows([(key, phash, answer, kind, question, generator, recipe)])
+        """One accepted sample, as a run adds them: plain Python writes into the arrays (a few µs), unless
+        a table must grow (then `_add_rows` places every row again)."""
+        sents = sorted(int(s, 16) for s in sentence_keys(question)) if question and _interaction(kind) else []
+        if not (all(s.fits(1) for s in (self._q_slots, *self._chunk_slots)) and self._set_slots.fits(1)):
+            self._add_rows([(key, phash, answer, kind, question, generator, recipe)])
+            return
+        row, q, h, a = self._q.n, _digest(key), int(phash, 16), _digest(f"{kind}\0{answer}")
+        for col, value in ((self._q, q), (self._ph, h), (self._ans, a), (self._rec, _digest(recipe)),
+                           (self._gen, self._generators.setdefault(generator, len(self._generators)))):
+            col.append(value)
+        self._q_slots.put(_mix(_Q_SALT, q), row)
+        for slots, (off, width), salt in zip(self._chunk_slots, _CHUNKS, _SALT, strict=False):
+            slots.put(_mix(a ^ salt, (h >> off) & ((1 << width) - 1)), row)
+        if sents:
+            self._set_slots.put(_mix(a ^ _S_SALT, sents[0]), self._set_ans.n)
+            self._set_ans.append(a)
+            self._set_start.append(self._pool.n)
+            self._set_len.append(len(sents))
+            for s in sents:
+                self._pool.append(s)
 
     def _add_rows(self, rows: list[tuple[str, str, str, str, str, str, str]]) -> None:
         first, n = self._q.n, len(rows)
