@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flywheel.catalog.images import StoreError
 from flywheel.catalog.schema import MIGRATIONS, applied_migrations
 from flywheel.catalog.store import Catalog
 
@@ -121,14 +122,17 @@ def _images(cat: Catalog, rep: Report, repair: bool, rerender: Rerender | None,
                 wanted.setdefault(s[c], s["id"])
     store = cat.images
     present, bad, tmp = set(), set(), []
-    files = sorted(store.root.glob("*/*")) if store.root.exists() else []
-    for i, f in enumerate(files):
-        if f.name.endswith(".tmp"):
-            tmp.append(f)
-        elif f.suffix == ".png":
-            present.add(f.stem)
-            if hashlib.sha256(f.read_bytes()).hexdigest() != f.stem:
-                bad.add(f.stem)
+    files = list(store.names())
+    for i, name in enumerate(files):
+        if name.endswith(".tmp"):
+            tmp.append(store.root / name[:2] / name)  # only a local store's writes leave these
+        elif name.endswith(".png"):
+            digest = name.removesuffix(".png")
+            present.add(digest)
+            try:
+                store.get(digest)
+            except StoreError:
+                bad.add(digest)
         if on_progress and i % 200 == 0:
             on_progress(i, len(files))
     rep.images_checked = len(present)
@@ -150,7 +154,7 @@ def _images(cat: Catalog, rep: Report, repair: bool, rerender: Rerender | None,
     for f in tmp:
         f.unlink(missing_ok=True)
     for sha in unreferenced:
-        store.path(sha).unlink(missing_ok=True)
+        store.remove(sha)
     if tmp or unreferenced:
         rep.repaired.append(f"removed {len(tmp)} *.tmp and {len(unreferenced)} unreferenced PNG(s)")
     todo = missing | damaged
@@ -163,7 +167,7 @@ def _images(cat: Catalog, rep: Report, repair: bool, rerender: Rerender | None,
             continue
         for sha, png in rerender(s).items():
             if sha in need and hashlib.sha256(png).hexdigest() == sha:
-                store.path(sha).unlink(missing_ok=True)  # a damaged file: put() keeps existing files
+                store.remove(sha)  # a damaged file: put() keeps existing files
                 store.put(png, sha)
                 todo.discard(sha)
                 fixed += 1

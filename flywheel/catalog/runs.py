@@ -84,3 +84,13 @@ def phase_counts(cat: Catalog, prefix: str) -> dict[str, dict[str, int]]:
                               FROM samples WHERE starts_with(stream, ?) GROUP BY 1 ORDER BY 1""",
                            [len(prefix) + 2, prefix + ":"]).fetchall()
     return {phase: {"generated": g, "accepted": a} for phase, g, a in rows}
+
+
+def run_rows(cat: Catalog, limit: int) -> list[dict[str, Any]]:
+    """The latest `limit` runs of commands (an evolve round's row, not its per-axis rows), newest first,
+    their stats parsed."""
+    rows = cat.con.execute("""SELECT id, command, round, status, started_at, finished_at, stats FROM runs
+                              WHERE axis IS NULL OR axis = 'round' ORDER BY started_at DESC, id LIMIT ?""",
+                           [limit]).fetchall()
+    names = ("id", "command", "round", "status", "started_at", "finished_at", "stats")
+    return [{**dict(zip(names, r, strict=True)), "stats": json.loads(r[6] or "{}")} for r in rows]

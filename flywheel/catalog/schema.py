@@ -124,6 +124,11 @@ MIGRATIONS: list[Migration] = [
     FROM verdicts v JOIN samples s ON s.id = v.sample_id
     GROUP BY ALL ORDER BY source, v.verifier;
     """),
+    # Catalog-wide settings a later command must read back: `image_store` is the root of the PNG store
+    # (`--images`: a directory or an fsspec URL); absent means images/ beside the catalog.
+    Migration("settings", """
+    CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR);
+    """),
 ]
 
 # The duplicate check's kind of task, as SQL: each version of a problem is a task of its own, so the

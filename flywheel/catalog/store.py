@@ -85,7 +85,30 @@ class Catalog:
         except BaseException:
             self.close()
             raise
-        self.images = ImageStore(self.path.parent / "images")
+        self.images = ImageStore(self.setting("image_store") or self.path.parent / "images")
+
+    def setting(self, key: str) -> str | None:
+        """A catalog-wide setting (schema.py's `settings`); None when unset or the catalog predates them."""
+        try:
+            row = self.con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        except duckdb.CatalogException:
+            return None
+        return row[0] if row else None
+
+    def use_images(self, location: str | None) -> None:
+        """Keep this catalog's PNGs in `location` (a directory or an fsspec URL; None: where they are now),
+        recorded in the catalog so every later command reads them from there. A catalog that already has
+        images elsewhere refuses another store: its samples would point at PNGs the new store lacks."""
+        if location is None:
+            return
+        store = ImageStore(location)
+        if store.url == self.images.url:
+            return
+        if self.con.execute("SELECT count(*) FROM samples").fetchone()[0]:
+            raise FlywheelError(f"catalog {self.path} keeps its images in {self.images.url}; "
+                                f"give --images {self.images.url} or leave --images out")
+        self.con.execute("INSERT OR REPLACE INTO settings VALUES ('image_store', ?)", [store.url])
+        self.images = store
 
     def _prepare(self, first: bool) -> None:
         migrate(self.con)

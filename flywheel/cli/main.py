@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from flywheel.catalog.images import ImageStore
 from flywheel.cli import console
 from flywheel.cli import llm as llm_cli
 from flywheel.cli.console import (
@@ -68,7 +69,7 @@ def main(
     """Synthesize verified, interactive visual-reasoning data (V-Thinker-style data flywheel).
 
     Every command works on one catalog file (--catalog/-c; default ./flywheel.duckdb, or $FLYWHEEL_CATALOG
-    when set) with its images in images/ beside it. Long commands print progress on stderr, also when
+    when set) with its images in images/ beside it (or where `--images` put them). Long commands print progress on stderr, also when
     stderr is a log file (a line every $FLYWHEEL_PROGRESS_EVERY seconds, default 10); stdout holds only results.
     """
     console.QUIET = quiet
@@ -81,12 +82,17 @@ class Creator(StrEnum):
 
 ExecutorOpt = Annotated[Executor, typer.Option(help=(
     "Where the tasks run: local (warm worker processes on this machine) or ray (warm Ray actors, on a local Ray "
-    "or a cluster; needs `pip install 'flywheel[ray]'`). Both give the same accepted ids; the catalog and the "
+    "or a cluster; needs `pip install 'flywheel\\[ray]'`). Both give the same accepted ids; the catalog and the "
     "in-order commit stay on this machine."))]
 RayAddressOpt = Annotated[str | None, typer.Option(help=(
     "--executor ray: the cluster to join, e.g. auto (the cluster this machine's `ray start` joined) or "
     "ray://head:10001 (default: start a local Ray with --workers CPUs). Every node must reach the catalog's "
-    "images/ directory (a shared file system)."))]
+    "image store (see --images)."))]
+ImagesOpt = Annotated[str | None, typer.Option("--images", help=(
+    "Where the PNGs go: a directory (a shared file system's on a cluster) or an fsspec URL such as "
+    "s3://bucket/run (needs `pip install s3fs`) or gs://… (gcsfs). Recorded in the catalog: show, export, "
+    "report and later runs read the images from there. Default: the store the catalog records, else "
+    "images/ beside the catalog. Workers write into it directly (memory:// only from this process)."))]
 
 
 def _executor(executor: Executor, ray_address: str | None, creator: Creator | None = None) -> None:
@@ -173,6 +179,7 @@ def synthesize(
                                                     "the verifiers' reasons.", min=0)] = 1,
     executor: ExecutorOpt = Executor.local,
     ray_address: RayAddressOpt = None,
+    images: ImagesOpt = None,
 ) -> None:
     """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
     from flywheel.kinds import parse_kinds
@@ -184,10 +191,12 @@ def synthesize(
     doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
                           kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions), choices=choices,
-                          executor=executor.value, ray_address=ray_address)
+                          executor=executor.value, ray_address=ray_address, images=images)
     _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
+        if images:
+            raise FlywheelError("--images needs --creator symbolic (the model's samples go to the catalog's store)")
         if choices:
             raise FlywheelError("--choices needs --creator symbolic: the distractors come from the generators' typical errors")
         llm_cli.run_llm_synthesis(cfg, llm_cli.llm_config(model, api_base, max_concurrency, budget_usd, request_timeout), repair_rounds)
@@ -200,7 +209,7 @@ def synthesize(
         return
     rates = ", ".join(f"{k} {v:.0%}" for k, v in sorted(stats.as_dict()["verifier_pass_rate"].items()))
     out.print(f"{stats.accepted} accepted ({stats.accepted - stats.accepted_before} new) from {stats.generated} generated "
-              f"in {stats.seconds:.1f}s → {catalog} (images in {catalog.parent / 'images'})")
+              f"in {stats.seconds:.1f}s → {catalog} (images in {_store_of(catalog)})")
     out.print(f"verifier pass rates: {rates}")
     if stats.failed_tasks:
         out.print(f"{stats.failed_tasks} tasks made no sample (a kind that does not fit a figure, or a worker failure)")
@@ -236,6 +245,7 @@ def evolve(
     request_timeout: llm_cli.EvolveTimeoutOpt = None,
     executor: ExecutorOpt = Executor.local,
     ray_address: RayAddressOpt = None,
+    images: ImagesOpt = None,
 ) -> None:
     """Run rounds of the data flywheel over the catalog: compose knowledge, repair rejects, make harder problems."""
     from functools import partial
@@ -247,10 +257,13 @@ def evolve(
 
     cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
                        per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size,
-                       versions=parse_versions(versions), executor=executor.value, ray_address=ray_address)
+                       versions=parse_versions(versions), executor=executor.value, ray_address=ray_address,
+                       images=images)
     _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
+        if images:
+            raise FlywheelError("--images needs --creator symbolic (the model's samples go to the catalog's store)")
         run, cfg = llm_cli.llm_evolve(cfg, per_round, workers, model, api_base, max_concurrency, budget_usd, request_timeout)
     else:
         llm_cli.refuse_llm_options({"--model": model, "--api-base": api_base, "--max-concurrency": max_concurrency,
@@ -279,7 +292,7 @@ def evolve(
         llm_cli.end_llm_evolve(result)
 
 
-TABLES_HELP = ("Tables: samples, verdicts, knowledge, lineage, repairs, runs, llm_cache, human_verdicts, schema_migrations "
+TABLES_HELP = ("Tables: samples, verdicts, knowledge, lineage, repairs, runs, llm_cache, human_verdicts, settings, schema_migrations "
                "(`flywheel query --schema` lists their columns; docs/catalog.md explains them).")
 
 
@@ -400,20 +413,27 @@ def import_(
     = ImportFormat.v_interaction,
     catalog: CatalogOpt = DEFAULT_CATALOG,
     workers: Annotated[int | None, typer.Option(help="Parallel sandbox processes (default: one per core).", min=1)] = None,
+    executor: ExecutorOpt = Executor.local,
+    ray_address: RayAddressOpt = None,
 ) -> None:
+    from functools import partial
+
     from flywheel.catalog import Catalog
 
     if not file.is_file():
         raise FlywheelError(f"{file} is not a file")
+    _executor(executor, ray_address)
     if format is ImportFormat.vtbench:
         from flywheel.io.import_vtbench import import_vtbench, open_vtbench
 
-        source, run_import, unit = open_vtbench(file), import_vtbench, "samples"
+        source, unit = open_vtbench(file), "samples"
+        run_import = partial(import_vtbench, executor=executor.value, ray_address=ray_address)
         rows = len(source.rows)
     else:
         from flywheel.io.importing import import_v_interaction, open_source
 
-        source, run_import, unit = open_source(file, str(format)), import_v_interaction, "rows"
+        source, unit = open_source(file, str(format)), "rows"
+        run_import = partial(import_v_interaction, executor=executor.value, ray_address=ray_address)
         rows = source.rows
     # the whole file was checked (above) before the catalog is touched
     if rows == 0:
@@ -453,7 +473,7 @@ def show(
                                 f"{', '.join(ids[:SHOWN_MATCHES])}{more}; give more characters")
         s = cat.sample(ids[0])
         verdicts = cat.verdicts(ids[0])
-        paths = {k: cat.images.path(s[k]) if s.get(k) else None for k in ("image", "edited_image", "overlay")}
+        paths = {k: _image_path(cat.images, s[k]) if s.get(k) else "—" for k in ("image", "edited_image", "overlay")}
     status = Text("accepted", style="green") if s["accepted"] else Text("rejected", style="red")
     out.print(Text.assemble((s["id"], "bold"), f"  {s['knowledge_id']} · {s['kind']} · round {s['round']} · difficulty "
                             f"{s['difficulty']} ({s['difficulty_score']:.2f}) · ", status))
@@ -462,10 +482,10 @@ def show(
         field("parent", s["parent_id"])
     field("question", s["question"] or "")
     field("answer", s["answer"] or "")
-    field("image", _image_path(paths["image"]))
-    field("edited", _image_path(paths["edited_image"]))
-    if paths["overlay"]:
-        field("overlay", _image_path(paths["overlay"]))
+    field("image", paths["image"])
+    field("edited", paths["edited_image"])
+    if s.get("overlay"):
+        field("overlay", paths["overlay"])
     if s.get("points"):
         field("points", s["points"])
     for title, key, code in (("trace (cot)", "cot", False), ("figure code (image_code)", "image_code", True),
@@ -485,11 +505,18 @@ def show(
     out.print(t)
 
 
-def _image_path(path: Path | None) -> str:
-    """The image's path, and say so when the file is gone (`flywheel doctor --repair` rebuilds it)."""
-    if path is None:
-        return "—"
-    return str(path) if path.exists() else f"{path} (missing: `flywheel doctor --repair` rebuilds it)"
+def _store_of(catalog: Path) -> str:
+    """Where the catalog keeps its images (the store `--images` recorded, or images/ beside it)."""
+    from flywheel.catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        return cat.images.url
+
+
+def _image_path(store: ImageStore, digest: str) -> str:
+    """The image's path or URL in the store, and say so when it is gone (`flywheel doctor --repair` rebuilds it)."""
+    path = store.path(digest)
+    return str(path) if store.exists(digest) else f"{path} (missing: `flywheel doctor --repair` rebuilds it)"
 
 
 @app.command()
@@ -520,6 +547,47 @@ def stats(
                   f"{head['min_frames']} ({head['min_frames_generator']}); lowest 4-gram ratio {head['min_ngram_ratio']:.2f}")
     else:
         out.print(f"{catalog}: no accepted interaction samples")
+
+
+@app.command()
+@user_errors
+def runs(
+    catalog: CatalogOpt = DEFAULT_CATALOG,
+    last: Annotated[int, typer.Option(help="Show this many runs, newest first.", min=1)] = 20,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object per run, one a line.")] = False,
+) -> None:
+    """The catalog's runs (synthesize, evolve rounds, import): status, samples, time, and on Ray the tasks and
+    CPU seconds of each node."""
+    from flywheel.catalog import Catalog
+    from flywheel.catalog.runs import run_rows
+
+    with Catalog(catalog, read_only=True) as cat:
+        rows = run_rows(cat, last)
+    if json_out:
+        for r in rows:
+            write(json.dumps({**r, "started_at": str(r["started_at"]), "finished_at": str(r["finished_at"] or "")}))
+        return
+    t = table("started", "command", "status", "accepted / generated", "seconds", "workers")
+    for r in rows:
+        st = r["stats"]
+        what = r["command"] + (f" round {r['round']}" if r["command"] == "evolve" else "")
+        t.add_row(f"{r['started_at']:%Y-%m-%d %H:%M}", what, r["status"],
+                  f"{st.get('accepted', '—')} / {st.get('generated', '—')}", str(st.get("seconds", "—")),
+                  _workers_cell(st.get("executor")))
+    out.print(t)
+    if not rows:
+        out.print(f"{catalog}: no runs yet")
+
+
+def _workers_cell(ex: dict | None) -> str:
+    """Where the tasks ran: the local pool, or each Ray node's tasks and CPU seconds."""
+    if not ex:
+        return "—"
+    if ex["executor"] != "ray":
+        return f"local × {ex['workers']}"
+    nodes = "; ".join(f"{node}: {n['tasks']} tasks, {n['cpu_s']:.1f} CPU s" for node, n in ex.get("nodes", {}).items())
+    reruns = f" ({ex['reruns']} rerun)" if ex.get("reruns") else ""
+    return f"ray × {ex['workers']}{reruns}: {nodes or 'no tasks'}"
 
 
 @bench_app.command("speed")

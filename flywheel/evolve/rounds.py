@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.images import store_root
 from flywheel.catalog.runs import (
     accepted_count,
     finished_rounds,
@@ -60,6 +61,7 @@ class EvolveConfig:
     versions: list[str] = field(default_factory=lambda: list(DEFAULT_VERSIONS))  # of each grown problem
     executor: str = "local"  # local | ray (run/pool.py::make_pool)
     ray_address: str | None = None  # --executor ray: none starts a local Ray, `auto` joins a running cluster
+    images: str | None = None  # --images: the PNG store (a directory or an fsspec URL); None: the catalog's
 
 
 @dataclass
@@ -77,6 +79,8 @@ def validate(cfg: EvolveConfig) -> None:
     if bad or not cfg.axes:
         raise FlywheelError(f"unknown axis {', '.join(bad) or '(none given)'}; choose from {', '.join(AXES)}")
     check_path(Path(cfg.catalog), must_exist=True)
+    if cfg.images:
+        store_root(cfg.images)
     with Catalog(cfg.catalog, read_only=True) as cat:
         n = accepted_count(cat)
     if not n:
@@ -89,6 +93,7 @@ def evolve(cfg: EvolveConfig, progress: Progress | None = None, on_round: Callab
     pool = make_pool(cfg.executor, cfg.workers, cfg.task_timeout, cfg.ray_address)  # fork before DuckDB
     try:
         with Catalog(cfg.catalog) as cat:
+            cat.use_images(cfg.images)
             result = EvolveResult(finished_rounds(cat))
             for r in range(result.done_before + 1, cfg.rounds + 1):
                 stats = run_round(cat, pool, cfg, r, progress)
@@ -143,7 +148,7 @@ def end_round(cat: Catalog, conf: dict, r: int, run_id: str, t0: float, extra: d
 
 
 def run_round(cat: Catalog, pool: Workers, cfg: EvolveConfig, r: int, progress: Progress | None) -> dict:
-    t0 = time.perf_counter()
+    t0, workers_before = time.perf_counter(), pool.stats()
     conf = round_config(cat, cfg, r)
     run_id, key = begin_round(cat, conf, r)
     stream = f"evolve:{r}:{key}"
@@ -154,7 +159,7 @@ def run_round(cat: Catalog, pool: Workers, cfg: EvolveConfig, r: int, progress: 
     run_jobs(cat, pool, cfg, jobs, stream, r, run_id, _phase(progress, "grow"), cfg.versions)
     if "quality" in conf["axes"]:
         repair(cat, pool, cfg, conf, stream, r, run_id, progress)
-    return end_round(cat, conf, r, run_id, t0)
+    return end_round(cat, conf, r, run_id, t0, {"round": {"executor": pool.stats(since=workers_before)}})
 
 
 def plan(view: CatalogView, conf: dict, rng: random.Random) -> list[Job]:
@@ -186,7 +191,7 @@ def run_jobs(cat: Catalog, pool: Workers, cfg: EvolveConfig, jobs: list[Job], st
     """Run a stream of jobs from where it stopped; outcomes are committed in job order. Each job is
     one task per version (consecutive siblings of one problem, each linked to the job's parent).
     Repairs run in the default version only: one repair record per attempt."""
-    root = str(cat.images.root)
+    root = cat.images.worker_root
     items = [(j, v) for j in jobs for v in versions]
 
     def task(i: int, item: tuple[Job, str]) -> Task:

@@ -13,8 +13,8 @@ round-trips), else derived from the row's content.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -33,10 +33,11 @@ from flywheel.io.importing import (
     RowProblem,
     _pixels,
     _points_verdict,
+    row_executor,
 )
 from flywheel.io.limits import MAX_IMAGE_BYTES
 from flywheel.run.build import Outcome, Png, assemble, execute_untrusted, store_images
-from flywheel.run.stream import NewRun, RunStats, in_threads, run_stream
+from flywheel.run.stream import NewRun, RunStats, run_stream
 from flywheel.verify.registry import Submitted, run_verifiers
 
 KINDS = ("perception", "instruction", "interaction")
@@ -161,9 +162,12 @@ def check_task(src: VtbenchSource, row: dict, kind: str, sid: str, index: int) -
 
 
 def import_vtbench(src: VtbenchSource, cat: Catalog, workers: int | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Import the tasks not yet in the catalog, resumable like every stream (task i: row i // 3, kind i % 3)."""
+                   progress: Callable[[int, int], None] | None = None, executor: str = "local",
+                   ray_address: str | None = None) -> ImportResult:
+    """Import the tasks not yet in the catalog, resumable like every stream (task i: row i // 3, kind i % 3).
+    With executor="ray" the checks run on Ray actors (a JSON file's images must be at the same path there)."""
     known = known_ids(cat)
+    bare = dataclasses.replace(src, rows=[])  # what a task needs of the source: its path and stream
     res = ImportResult()
     first = [0]
 
@@ -176,16 +180,16 @@ def import_vtbench(src: VtbenchSource, cat: Catalog, workers: int | None = None,
             if sid in known:
                 res.known += 1
                 continue
-            yield partial(check_task, src, row, kind, sid, index)
+            yield partial(check_task, bare, row, kind, sid, index)
 
     def done(stats: RunStats) -> None:
         if progress:
             progress(stats.next_task - first[0] + res.known, src.tasks - first[0])
 
-    run = NewRun("import", {"file": str(src.path), "format": "vtbench", "rows": len(src.rows)},
-                 extra=lambda: {"rows": res.rows, "already_in_catalog": res.known})
-    stats = run_stream(cat, src.stream, tasks, in_threads(workers or os.cpu_count() or 1), run=run,
-                       batch_size=BATCH_SIZE, progress=done)
+    with row_executor(workers, executor, ray_address) as (run_on, workers_stats):
+        run = NewRun("import", {"file": str(src.path), "format": "vtbench", "rows": len(src.rows)},
+                     extra=lambda: {"rows": res.rows, "already_in_catalog": res.known, **workers_stats()})
+        stats = run_stream(cat, src.stream, tasks, run_on, run=run, batch_size=BATCH_SIZE, progress=done)
     res.accepted = stats.accepted - stats.accepted_before
     res.rejected = stats.generated - res.accepted
     res.status = stats.status

@@ -18,6 +18,7 @@ What can go wrong goes wrong in one place only:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
@@ -41,7 +42,8 @@ from flywheel.io.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, TEXT_LIMITS
 from flywheel.kinds.points import Points, parse_points
 from flywheel.render.question import VERSIONS
 from flywheel.run.build import Outcome, Png, assemble, execute_untrusted, store_images
-from flywheel.run.stream import NewRun, RunStats, in_threads, run_stream
+from flywheel.run.pool import make_pool
+from flywheel.run.stream import Executor, NewRun, RunStats, in_processes, in_threads, run_stream
 from flywheel.sandbox.hardened import SandboxLimits
 from flywheel.verify.registry import Submitted, run_verifiers
 
@@ -346,12 +348,31 @@ class ImportResult:
     status: str = ""  # done | nothing-to-do
 
 
+@contextlib.contextmanager
+def row_executor(workers: int | None, executor: str = "local", ray_address: str | None = None
+                 ) -> Iterator[tuple[Executor, Callable[[], dict[str, Any]]]]:
+    """Where an import's row checks run: this machine's threads (each row's sandbox is a process of its
+    own) or, with executor="ray", Ray actors running the same checks, sent as picklable functools.partial
+    tasks. Yields the stream's executor and what the `runs` row records about the workers."""
+    if executor != "ray":
+        yield in_threads(workers or os.cpu_count() or 1), dict
+        return
+    pool = make_pool("ray", workers, ray_address=ray_address)
+    try:
+        yield in_processes(pool, "flywheel.run.pool:call"), lambda: {"executor": pool.stats()}
+    finally:
+        pool.close()
+
+
 def import_v_interaction(src: Source, cat: Catalog, workers: int | None = None,
-                         progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                         progress: Callable[[int, int], None] | None = None, executor: str = "local",
+                         ray_address: str | None = None) -> ImportResult:
     """Import the rows not yet in the catalog; `progress(rows done, rows to do)` as they are committed.
 
     The rows are a stream committed in row order (task i is row i): an interrupted import run again
     resumes after the rows it committed. Repeated ids are skipped in the stream, not made tasks.
+    Each row's check runs on this machine's threads (its sandbox is a process of its own) or, with
+    `executor="ray"`, the same checks on Ray actors; the commit stays here either way.
     """
     known = known_ids(cat)
     res = ImportResult()
@@ -375,10 +396,11 @@ def import_v_interaction(src: Source, cat: Catalog, workers: int | None = None,
         if progress:
             progress(stats.next_task - first[0] + res.repeated + res.known, src.rows - first[0])
 
-    run = NewRun("import", {"file": str(src.path), "format": src.format, "rows": src.rows},
-                 extra=lambda: {"rows": res.rows, "repeated_ids": res.repeated, "already_in_catalog": res.known})
-    stats = run_stream(cat, src.stream, tasks, in_threads(workers or os.cpu_count() or 1), run=run,
-                       batch_size=BATCH_SIZE, progress=done)
+    with row_executor(workers, executor, ray_address) as (run_on, workers_stats):
+        run = NewRun("import", {"file": str(src.path), "format": src.format, "rows": src.rows},
+                     extra=lambda: {"rows": res.rows, "repeated_ids": res.repeated, "already_in_catalog": res.known,
+                                    **workers_stats()})
+        stats = run_stream(cat, src.stream, tasks, run_on, run=run, batch_size=BATCH_SIZE, progress=done)
     if progress and stats.status != "nothing-to-do":
         progress(src.rows - first[0], src.rows - first[0])  # rows skipped after the last commit
     res.accepted = stats.accepted - stats.accepted_before

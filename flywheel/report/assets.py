@@ -36,11 +36,14 @@ def link_images(store: ImageStore, digests: Iterable[str], site: Path) -> list[s
         dest = site / image_href(d)
         if dest.exists():
             continue
-        src = store.path(d)
-        if not src.exists():
+        if not store.exists(d):
             missing.append(d)
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
+        if not store.local:  # an object store: copy the bytes down
+            dest.write_bytes(store.get(d))
+            continue
+        src = store.path(d)
         try:
             os.link(src, dest)
         except OSError:

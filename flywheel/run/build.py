@@ -19,7 +19,6 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -297,7 +296,7 @@ def store_images(pictures: Iterable[Picture | None], root: str | None = None) ->
     images = {p.sha: p.png for p in pictures if p is not None and p.png and p.sha}
     if root is None:
         return images
-    store = ImageStore(Path(root))
+    store = ImageStore(root)
     for digest, data in images.items():
         store.put(data, digest)
     return {}

@@ -66,6 +66,12 @@ def _serve(conn: Connection, warmup: str | None) -> None:
         conn.send((idx, run_task(fn_path, payload, cache)))
 
 
+def call(payload: Callable[[], Any]) -> Any:
+    """A task that is a picklable function of no arguments (a functools.partial): how `flywheel import`
+    sends the same row checks to a pool that its threads would run."""
+    return payload()
+
+
 def run_task(fn_path: str, payload: Any, cache: dict[str, Any]) -> Any:
     """Call the task function `fn_path` ("module:name", resolved once per worker) on `payload`; any
     error it raises comes back as the task's TaskFailure (local pool and Ray workers alike)."""
@@ -176,9 +182,9 @@ class WorkerPool:
         w.task = None
         yield got_idx, result
 
-    def stats(self) -> dict[str, Any]:
-        """What the `runs` row records about the workers that ran the stream."""
-        return {"executor": "local", "workers": self.size, "replaced": self.replaced}
+    def stats(self, since: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What the `runs` row records about the workers that ran the stream (since an earlier `stats()`)."""
+        return {"executor": "local", "workers": self.size, "replaced": self.replaced - (since or {}).get("replaced", 0)}
 
     def close(self) -> None:
         for w in self._workers:

@@ -57,8 +57,11 @@ class _Actor:
     def ready(self) -> str:
         return self.node
 
-    def run(self, fn: str, payload: Any) -> tuple[str, Any]:
-        return self.node, run_task(fn, payload, self.cache)
+    def run(self, fn: str, payload: Any) -> tuple[str, float, Any]:
+        """(node, CPU seconds the task took here — its sandbox subprocesses included — result)."""
+        t0 = sum(os.times()[:4])
+        result = run_task(fn, payload, self.cache)
+        return self.node, sum(os.times()[:4]) - t0, result
 
 
 @dataclass
@@ -92,7 +95,8 @@ class RayPool:
         self._slots = [self._spawn() for _ in range(self.size)]
         self.replaced = 0
         self.reruns = 0
-        self.per_node: Counter[str] = Counter()
+        self.per_node: Counter[str] = Counter()  # tasks finished on each node
+        self.cpu_per_node: Counter[str] = Counter()  # the CPU seconds they took there
 
     def _spawn(self) -> _Slot:
         handle = self._cls.remote(self._warmup)
@@ -121,10 +125,18 @@ class RayPool:
         finally:
             run.drain(drained)
 
-    def stats(self) -> dict[str, Any]:
-        """What the `runs` row records: tasks finished per Ray node, reruns after lost workers."""
-        return {"executor": "ray", "workers": self.size, "replaced": self.replaced, "reruns": self.reruns,
-                "nodes": {node[:12]: n for node, n in self.per_node.most_common()}}
+    def stats(self, since: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What the `runs` row records: per Ray node (its id's first 12 characters) the tasks finished
+        there and their CPU seconds, and the actors replaced and tasks rerun after lost workers. With
+        `since` (an earlier plain `stats()`): only what happened after it (one evolve round of a command)."""
+        before = since or {"replaced": 0, "reruns": 0, "nodes": {}}
+        nodes = {}
+        for node, n in self.per_node.most_common():
+            was = before["nodes"].get(node[:12], {"tasks": 0, "cpu_s": 0.0})
+            if n > was["tasks"]:
+                nodes[node[:12]] = {"tasks": n - was["tasks"], "cpu_s": round(self.cpu_per_node[node] - was["cpu_s"], 2)}
+        return {"executor": "ray", "workers": self.size, "replaced": self.replaced - before["replaced"],
+                "reruns": self.reruns - before["reruns"], "nodes": nodes}
 
     def close(self) -> None:
         for s in self._slots:
@@ -220,13 +232,14 @@ class _Run:
     def _finished(self, slot: _Slot) -> Iterator[tuple[int, Any]]:
         idx, payload, ref = slot.queue[0]
         try:
-            node, result = self.pool.ray.get(ref)
+            node, cpu, result = self.pool.ray.get(ref)
         except self.pool.ray.exceptions.RayError as exc:
             yield from self._lost(slot, count=True, why=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             return
         slot.queue.popleft()
         slot.started = time.monotonic()
         self.pool.per_node[node] += 1
+        self.pool.cpu_per_node[node] += cpu
         yield self._done(idx, result)
 
     def _lost(self, slot: _Slot, count: bool, why: str = "") -> Iterator[tuple[int, Any]]:
@@ -257,7 +270,7 @@ class _Run:
             for idx, _payload, ref in slot.queue:
                 if ref in done and drained:
                     with contextlib.suppress(ray.exceptions.RayError):
-                        drained((idx, ray.get(ref)[1]))
+                        drained((idx, ray.get(ref)[2]))
             slot.queue.clear()
             if len(done) < len(refs):
                 self.pool._replace(slot)

@@ -169,7 +169,7 @@ def check_space(cat: Catalog, batch_size: int) -> None:
     than a run keeps in reserve: MIN_FREE_BYTES, or BATCHES_AHEAD batches' worth if that is more."""
     need = max(MIN_FREE_BYTES, BATCHES_AHEAD * batch_size * SAMPLE_BYTES)
     seen: set[int] = set()
-    for path in (cat.path.parent, cat.images.root):
+    for path in (cat.path.parent, *([cat.images.root] if cat.images.local else [])):  # a URL store: its own space
         path = _existing(path)
         dev = path.stat().st_dev
         if dev in seen:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flywheel.catalog import Catalog
+from flywheel.catalog.images import store_root
 from flywheel.catalog.knowledge import taxonomy_nodes
 from flywheel.catalog.store import check_path
 from flywheel.core.errors import FlywheelError
@@ -44,6 +45,7 @@ class SynthesisConfig:
     executor: str = "local"  # local (this machine's processes) | ray (run/ray_pool.py)
     ray_address: str | None = None  # --executor ray: none starts a local Ray, `auto` joins a running cluster
     choices: int = 0  # multiple-choice interaction samples with this many options (0: open answers)
+    images: str | None = None  # --images: the PNG store (a directory or an fsspec URL); None: the catalog's
 
 
 SynthesisStats = RunStats  # round 0's figures; the name is kept for callers
@@ -76,6 +78,8 @@ def plan(cfg: SynthesisConfig) -> Plan:
     if cfg.n < 1:
         raise FlywheelError("--n must be at least 1")
     check_path(Path(cfg.catalog), must_exist=False)
+    if cfg.images:
+        store_root(cfg.images)  # an unknown protocol or a missing package: said before anything starts
     seeds = load_seeds(cfg.seeds)
     pool = _with_imported(seeds, cfg)
     pool_ids = {n.id for n in pool}
@@ -127,7 +131,8 @@ def synthesize(
 def _run(cfg: SynthesisConfig, p: Plan, pool: Workers, on_progress: Callable[[int, int], None] | None) -> SynthesisStats:
     with Catalog(cfg.catalog) as cat:
         cat.upsert_knowledge(p.seeds)
-        root = str(cat.images.root)
+        cat.use_images(cfg.images)
+        root = cat.images.worker_root
 
         def tasks(start: int, accepted: int) -> Iterator[Task]:
             limit = start + (cfg.n - accepted) * MAX_TASKS_PER_SAMPLE + 50

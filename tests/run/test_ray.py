@@ -17,7 +17,7 @@ import pytest
 
 from flywheel.run.pool import TaskFailure
 from flywheel.run.synthesize import SynthesisConfig, synthesize
-from tests.conftest import catalog_rows
+from tests.conftest import catalog_rows, flywheel_cli
 
 ray = pytest.importorskip("ray", reason="the [ray] extra is not installed")
 from ray.cluster_utils import Cluster  # noqa: E402
@@ -63,11 +63,17 @@ def seeds(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local_ids(tmp_path_factory, seeds) -> set[str]:
-    """The accepted ids of the command on this machine's warm pool."""
+def local_db(tmp_path_factory, seeds) -> Path:
+    """The command's catalog made on this machine's warm pool."""
     db = tmp_path_factory.mktemp("local") / "c.duckdb"
     synthesize(SynthesisConfig(n=N, seed=3, catalog=db, seeds=seeds, workers=2, batch_size=4))
-    return ids(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def local_ids(local_db) -> set[str]:
+    """The accepted ids of the command on this machine's warm pool."""
+    return ids(local_db)
 
 
 def ids(db: Path) -> set[str]:
@@ -89,7 +95,12 @@ def test_a_two_node_cluster_accepts_the_ids_of_the_local_pool(cluster, seeds, lo
         run_on_ray(db, seeds, pool)
     assert ids(db) == local_ids
     stats = json.loads(catalog_rows(db, "SELECT stats FROM runs")[0][0])["executor"]
-    assert stats["executor"] == "ray" and len(stats["nodes"]) == 2 and sum(stats["nodes"].values()) >= N
+    nodes = stats["nodes"]
+    assert stats["executor"] == "ray" and len(nodes) == 2 and sum(n["tasks"] for n in nodes.values()) >= N
+    assert all(n["tasks"] > 0 and n["cpu_s"] > 0 for n in nodes.values())  # each node did work, and took CPU for it
+    shown = flywheel_cli("runs", "-c", str(db))
+    assert shown.returncode == 0 and all(f"{node}: {n['tasks']} tasks" in " ".join(shown.stdout.split())
+                                         for node, n in nodes.items())
 
 
 def test_failures_come_back_as_on_the_local_pool(cluster):
@@ -151,3 +162,35 @@ def test_sigkilled_driver_resumes_to_the_local_ids(cluster, seeds, local_ids, tm
     assert len(partial) < N, "kill should land mid-run"
     subprocess.run(cmd, check=True, capture_output=True, timeout=180)
     assert ids(db) == local_ids and no_duplicates(db)
+
+
+@pytest.mark.parametrize("store", ["memory://flywheel-test/png", "shared"])
+def test_images_go_to_the_store_given_on_ray(cluster, seeds, local_ids, tmp_path, store):
+    """A second directory (as a shared file system would be): the actors write into it. A process-local
+    memory:// store: the actors send the PNGs back and the driver writes them through fsspec."""
+    from flywheel.catalog import Catalog
+
+    db, url = tmp_path / "c.duckdb", store if "://" in store else str(tmp_path / store)
+    with RayPool(task_timeout=60, warmup="flywheel.run.build:warm") as pool:
+        synthesize(SynthesisConfig(n=N, seed=3, catalog=db, seeds=seeds, batch_size=4, images=url), pool=pool)
+    assert ids(db) == local_ids and not (tmp_path / "images").exists()
+    digests = {d for row in catalog_rows(db, "SELECT image, edited_image FROM samples WHERE accepted") for d in row if d}
+    with Catalog(db, read_only=True) as cat:
+        assert cat.images.url == url and len(digests) >= N and all(cat.images.get(d) for d in digests)
+
+
+def test_import_checks_rows_on_ray_and_accepts_what_the_local_run_accepted(cluster, local_db, local_ids, tmp_path):
+    """`flywheel import --executor ray`: the row checks (sandboxed figure and tool code, verifiers) run on
+    the actors; the exported samples come back accepted under their ids, every node's tasks recorded."""
+    from flywheel.catalog import Catalog
+    from flywheel.io.importing import import_v_interaction, open_v_interaction
+    from flywheel.io.v_interaction import export_v_interaction
+
+    with Catalog(local_db, read_only=True) as cat:
+        parquet = export_v_interaction(cat, tmp_path / "export")
+    db = tmp_path / "c.duckdb"
+    with Catalog(db) as cat:
+        res = import_v_interaction(open_v_interaction(parquet), cat, workers=2, executor="ray")
+    assert (res.accepted, res.rejected) == (N, 0) and ids(db) == local_ids
+    nodes = json.loads(catalog_rows(db, "SELECT stats FROM runs")[0][0])["executor"]["nodes"]
+    assert sum(n["tasks"] for n in nodes.values()) == N

@@ -128,3 +128,65 @@ def test_look_alike_figures_of_one_generator_from_different_recipes_are_differen
     # the same recipe (the problem reworded), or another generator's look-alike figure: near-duplicates
     assert not idx.check("k3", "c3a5b1e0f0f0f0f1", "7", "interaction", "Count them.", "stats.scatter_region", "recipe-1")[0]
     assert not idx.check("k4", "c3a5b1e0f0f0f0f1", "7", "interaction", "How many?", "stats.bar_mean", "recipe-2")[0]
+
+
+def _brute_force(accepted: list[tuple], key, phash, answer, kind, question, generator, recipe) -> tuple[bool, str]:
+    """The duplicate rules as their definition, against every accepted sample one by one."""
+    from flywheel.verify.duplicate import MAX_HAMMING, sentence_keys
+
+    sents = sentence_keys(question) if question and kind.split(":")[0] == "interaction" else frozenset()
+    if any(a[0] == key for a in accepted):
+        return False, "same question"
+    if sents and any(a[2:4] == (answer, kind) and a[4] and sentence_keys(a[4]) < sents for a in accepted):
+        return False, "sentences added"
+    for _, a_ph, a_ans, a_kind, _, a_gen, a_rec in accepted:
+        if (a_ans, a_kind) != (answer, kind) or (generator and a_gen == generator and a_rec != recipe):
+            continue
+        if (int(a_ph, 16) ^ int(phash, 16)).bit_count() <= MAX_HAMMING:
+            return False, "near-identical figure"
+    return True, ""
+
+
+def test_the_index_decides_as_the_rules_on_real_samples_and_their_near_copies():
+    """A few hundred probes made from real samples (themselves, relabelled or reworded, with sentences
+    appended, figures a few bits off, other answers, another recipe of the generator, another kind) are
+    accepted or rejected by the index exactly as by checking the rules against every accepted sample."""
+    from flywheel.knowledge.seeds import load_seeds
+    from flywheel.run.build import Task, build, task_seed
+    from flywheel.verify.duplicate import duplicate_kind, recipe_digest
+
+    nodes = [n for n in load_seeds(None) if n.generator]
+    real = []
+    for i in range(64):
+        kind = "perception" if i % 9 == 8 else "interaction"
+        s = build(Task(i, nodes[i % len(nodes)], task_seed("dedup", i), "dedup", kind=kind)).sample
+        if s is not None and s.phash:
+            real.append((s.question_key, s.phash, s.answer, duplicate_kind(s.kind, s.version), s.question,
+                         s.generator, recipe_digest(s.params)))
+    assert len(real) > 50
+    rng = random.Random(7)
+    probes = list(real)
+    for key, ph, ans, kind, question, gen, rec in real:
+        near = f"{int(ph, 16) ^ sum(1 << b for b in rng.sample(range(64), rng.randint(0, 6))):016x}"
+        appended = f"{question} Point Q lies on the figure, and AQ is drawn."
+        other = rng.choice(real)
+        probes += [(question_key(question.replace("A", "P")), near, ans, kind, question.replace("A", "P"), gen, rec),
+                   (question_key(appended), near, ans, kind, appended, gen, rec),
+                   (question_key(appended), near, ans + "0", kind, appended, gen, rec),
+                   (f"{key}*", near, ans, kind, "", gen, other[6]),
+                   (f"{key}+", ph, ans, "perception" if kind == "interaction" else "interaction", question, gen, rec),
+                   (f"{key}~", near, other[2], other[3], other[4] + " Find the answer.", other[5], rec)]
+    rng.shuffle(probes)
+    idx, accepted, decided = DuplicateIndex(), [], set()
+    idx.add_many([(*p[:5], p[5], "{}") for p in probes[:40]])  # a catalog loaded at once, then new samples
+    accepted += [(*p[:6], recipe_digest("{}")) for p in probes[:40]]
+    for p in probes[40:]:
+        ok, reason = idx.check(*p)
+        expected_ok, why = _brute_force(accepted, *p)
+        assert (ok, why in reason) == (expected_ok, True), p
+        decided.add((ok, why))
+        if ok:
+            idx.add(*p)
+            accepted.append(p)
+    assert len(probes) > 300 and {why for _, why in decided} == {"", "same question", "sentences added",
+                                                                 "near-identical figure"}
