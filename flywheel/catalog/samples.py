@@ -39,22 +39,36 @@ def _checked_rows(cat: Catalog, sql: str, batch: int) -> Iterator[tuple]:
     return rows()
 
 
+def _rows_by_id(cat: Catalog, cols: str, cond: str, batch: int) -> Iterator[tuple]:
+    """`SELECT cols FROM samples WHERE cond ORDER BY id`, in memory bounded by `batch` rows: only the
+    ids are sorted (a few dozen bytes a row), then each batch of ids fetches its full rows (KBs of
+    code and CoT each), where sorting whole rows would hold the entire result at once."""
+    cat.query(f"SELECT {cols} FROM samples WHERE {cond} LIMIT 0")  # a bad filter fails before any file
+    ids = [r[0] for r in cat.con.execute(f"SELECT id FROM samples WHERE {cond} ORDER BY id").fetchall()]
+
+    def rows() -> Iterator[tuple]:
+        for i in range(0, len(ids), batch):
+            chunk = ids[i: i + batch]
+            yield from cat.con.execute(f"SELECT {cols} FROM samples WHERE id >= ? AND id <= ? AND {cond} "
+                                       "ORDER BY id", [chunk[0], chunk[-1]]).fetchall()
+
+    return rows()
+
+
 # -- exports --------------------------------------------------------------------------------------
 def interaction_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
     """Accepted interaction samples matching `where`, by id: (id, question, image sha, image_code,
     edited_image sha, tool_code, cot, answer, knowledge_id, domain, generator, difficulty, difficulty_score, version)."""
-    return _checked_rows(cat, (
-        "SELECT id, question, image, image_code, edited_image, tool_code, cot, answer, knowledge_id, domain, generator, "
-        "difficulty, difficulty_score, version FROM samples "
-        f"WHERE accepted AND kind = 'interaction' {_kept(cat, where)} ORDER BY id"), 256)
+    return _rows_by_id(cat, "id, question, image, image_code, edited_image, tool_code, cot, answer, knowledge_id, "
+                            "domain, generator, difficulty, difficulty_score, version",
+                       f"accepted AND kind = 'interaction' {_kept(cat, where)}", 256)
 
 
 def perception_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
     """Accepted perception samples matching `where`, by id: (id, image sha, question, answer,
     image_code, elements JSON)."""
-    return _checked_rows(cat, (
-        "SELECT id, image, question, answer, image_code, elements FROM samples "
-        f"WHERE accepted AND kind = 'perception' {_kept(cat, where)} ORDER BY id"), 256)
+    return _rows_by_id(cat, "id, image, question, answer, image_code, elements",
+                       f"accepted AND kind = 'perception' {_kept(cat, where)}", 256)
 
 
 def vtbench_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:

@@ -60,6 +60,7 @@ class EvolveConfig:
     versions: list[str] = field(default_factory=lambda: list(DEFAULT_VERSIONS))  # of each grown problem
     executor: str = "local"  # local | ray (run/pool.py::make_pool)
     ray_address: str | None = None  # --executor ray: none starts a local Ray, `auto` joins a running cluster
+    keep_rejected_images: bool = False  # rejected samples keep their PNGs too (else only rows and verdicts)
 
 
 @dataclass
@@ -195,7 +196,7 @@ def run_jobs(cat: Catalog, pool: Workers, cfg: EvolveConfig, jobs: list[Job], st
                     relation=j.relation, meta=j.meta, version=version, head_version=versions[0])
 
     return run_stream(cat, stream, listed(items, task), in_processes(pool), run=run_id, batch_size=cfg.batch_size,
-                      progress=_done_of(progress, len(items)))
+                      progress=_done_of(progress, len(items)), keep_rejected_images=cfg.keep_rejected_images)
 
 
 def _done_of(progress: Callable[[int, int], None] | None, total: int) -> Callable[[RunStats], None] | None:
