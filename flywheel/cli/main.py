@@ -283,6 +283,9 @@ def evolve(
                      on_round=on_round)
     if not result.rounds and getattr(result, "status", "done") == "done":
         out.print(f"{catalog}: already {result.done_before} finished rounds; nothing to do (raise --rounds to go on)")
+    if getattr(result, "compacted", None):
+        before, after = result.compacted
+        out.print(f"{catalog}: compacted {before / 2**20:.1f} → {after / 2**20:.1f} MB (free blocks returned)")
     if report:
         from flywheel.catalog import Catalog
 
@@ -561,7 +564,10 @@ def bench_speed(
         res = speed.run_speed_bench(samples, repeats, catalog,
                                     on_progress=lambda done, total: bar.update(done, total, "measurements"))
     if write_docs is not None:
-        args = [a for a in sys.argv[1:] if not a.startswith("--write-docs")]
+        argv = sys.argv[1:]
+        # the command as typed, less where its figures went (`--write-docs F` or `--write-docs=F`)
+        args = [a for i, a in enumerate(argv)
+                if not a.startswith("--write-docs") and (i == 0 or argv[i - 1] != "--write-docs")]
         speed.write_docs(write_docs, res, "flywheel " + " ".join(args))
     if json_out:
         write(json.dumps(res.summary()))
