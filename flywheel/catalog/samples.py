@@ -8,7 +8,7 @@ rejected (`catalog/review.py`) unless the catalog was opened with `include_human
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from flywheel.catalog.review import human_rejected_filter
@@ -27,14 +27,18 @@ def _kept(cat: Catalog, where: str | None) -> str:
     return f"{_and(where)} {human_rejected_filter(cat)}"
 
 
-def _checked_rows(cat: Catalog, sql: str, batch: int) -> Iterator[tuple]:
-    """The rows of `sql`, fetched `batch` at a time; the statement is checked before this returns."""
-    cat.query(f"SELECT * FROM ({sql}) LIMIT 0")
-    cur = cat.con.execute(sql)
+def _rows_by_id(cat: Catalog, cols: str, cond: str, batch: int) -> Iterator[tuple]:
+    """`SELECT cols FROM samples WHERE cond ORDER BY id`, in memory bounded by `batch` rows: only the
+    ids are sorted (a few dozen bytes a row), then each batch of ids fetches its full rows (KBs of
+    code and CoT each), where sorting whole rows would hold the entire result at once."""
+    cat.query(f"SELECT {cols} FROM samples WHERE {cond} LIMIT 0")  # a bad filter fails before any file
+    ids = [r[0] for r in cat.con.execute(f"SELECT id FROM samples WHERE {cond} ORDER BY id").fetchall()]
 
     def rows() -> Iterator[tuple]:
-        while chunk := cur.fetchmany(batch):
-            yield from chunk
+        for i in range(0, len(ids), batch):
+            chunk = ids[i: i + batch]
+            yield from cat.con.execute(f"SELECT {cols} FROM samples WHERE id >= ? AND id <= ? AND {cond} "
+                                       "ORDER BY id", [chunk[0], chunk[-1]]).fetchall()
 
     return rows()
 
@@ -43,30 +47,36 @@ def _checked_rows(cat: Catalog, sql: str, batch: int) -> Iterator[tuple]:
 def interaction_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
     """Accepted interaction samples matching `where`, by id: (id, question, image sha, image_code,
     edited_image sha, tool_code, cot, answer, knowledge_id, domain, generator, difficulty, difficulty_score, version)."""
-    return _checked_rows(cat, (
-        "SELECT id, question, image, image_code, edited_image, tool_code, cot, answer, knowledge_id, domain, generator, "
-        "difficulty, difficulty_score, version FROM samples "
-        f"WHERE accepted AND kind = 'interaction' {_kept(cat, where)} ORDER BY id"), 256)
+    return _rows_by_id(cat, "id, question, image, image_code, edited_image, tool_code, cot, answer, knowledge_id, "
+                            "domain, generator, difficulty, difficulty_score, version",
+                       f"accepted AND kind = 'interaction' {_kept(cat, where)}", 256)
 
 
 def perception_export_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
     """Accepted perception samples matching `where`, by id: (id, image sha, question, answer,
     image_code, elements JSON)."""
-    return _checked_rows(cat, (
-        "SELECT id, image, question, answer, image_code, elements FROM samples "
-        f"WHERE accepted AND kind = 'perception' {_kept(cat, where)} ORDER BY id"), 256)
+    return _rows_by_id(cat, "id, image, question, answer, image_code, elements",
+                       f"accepted AND kind = 'perception' {_kept(cat, where)}", 256)
 
 
-def vtbench_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
+def vtbench_rows(cat: Catalog, where: str | None = None, batch: int = 128) -> Iterator[tuple]:
     """One row per figure (image sha) with an accepted perception, instruction and interaction sample
     matching `where`, by image sha (the lowest ids where a figure has several; of an interaction
     problem's versions, text_dominant first, VTBench's reasoning questions state their data):
     (image, domain, perception question, its annotation image, instruction question, its annotation,
     interaction question, its answer, perception answer, its points JSON, instruction answer, its
     points JSON, instruction overlay sha, instruction tool code, the three sample ids, the interaction
-    sample's version)."""
-    return _checked_rows(cat, f"""
-        WITH s AS (SELECT * FROM samples WHERE accepted {_kept(cat, where)})
+    sample's version).
+
+    In memory bounded by `batch` figures, like `_rows_by_id`: only the figures are sorted, then each
+    batch of them is joined (every sample of a row shares its figure, so a range of figures is
+    all its rows need)."""
+    cond = f"accepted {_kept(cat, where)}"
+    cat.query(f"SELECT id FROM samples WHERE {cond} LIMIT 0")  # a bad filter fails before any file
+    images = [r[0] for r in cat.con.execute(
+        f"SELECT DISTINCT image FROM samples WHERE {cond} AND kind = 'perception' ORDER BY image").fetchall()]
+    sql = f"""
+        WITH s AS (SELECT * FROM samples WHERE image >= ? AND image <= ? AND {cond})
         SELECT DISTINCT ON (p.image)
             p.image, p.domain, p.question, p.edited_image, i.question, i.edited_image, r.question, r.answer,
             p.answer, CAST(p.points AS VARCHAR), i.answer, CAST(i.points AS VARCHAR), i.overlay, i.tool_code,
@@ -76,16 +86,25 @@ def vtbench_rows(cat: Catalog, where: str | None = None) -> Iterator[tuple]:
         JOIN s r ON r.image = p.image AND r.kind = 'interaction'
         WHERE p.kind = 'perception'
         ORDER BY p.image, p.id, i.id, coalesce(r.version, '') NOT IN ('', 'text_dominant'), r.id
-    """, 128)
+    """
+
+    def rows() -> Iterator[tuple]:
+        for i in range(0, len(images), batch):
+            chunk = images[i: i + batch]
+            yield from cat.con.execute(sql, [chunk[0], chunk[-1]]).fetchall()
+
+    return rows()
 
 
 # -- training -------------------------------------------------------------------------------------
-def training_rows(cat: Catalog, kind: str, where: str | None = None) -> list[tuple]:
-    """Accepted samples of `kind` matching `where`, by id: (id, kind, domain, knowledge_id,
-    question, answer, cot, image sha, edited_image sha, version)."""
-    return list(_checked_rows(cat, (
-        "SELECT id, kind, domain, knowledge_id, question, answer, cot, image, edited_image, version FROM samples "
-        f"WHERE accepted AND kind = '{kind}' {_kept(cat, where)} ORDER BY id"), 1024))
+def training_rows(cat: Catalog, kinds: Sequence[str], where: str | None = None) -> Iterator[tuple]:
+    """Accepted samples of `kinds` matching `where`, by id, a batch at a time: (id, kind, domain,
+    knowledge_id, question, answer, cot, image sha, edited_image sha, version)."""
+    if not kinds or not all(k.isidentifier() for k in kinds):
+        raise ValueError(f"sample kinds are names: {kinds!r}")
+    listed = ", ".join(f"'{k}'" for k in kinds)
+    return _rows_by_id(cat, "id, kind, domain, knowledge_id, question, answer, cot, image, edited_image, version",
+                       f"accepted AND kind IN ({listed}) {_kept(cat, where)}", 256)
 
 
 def sample_facets(cat: Catalog, ids: list[str]) -> dict[str, tuple[str, str]]:

@@ -32,6 +32,7 @@ T = TypeVar("T")
 READ_WAIT_S = 30.0  # a reader waits this long for a writer to end its batch
 WRITE_WAIT_S = 600.0  # a writer waits this long for readers to let go
 READ_ONLY_TYPES = {"SELECT", "EXPLAIN"}
+COMPACT_FREE_SHARE = 0.25  # `compact` rewrites the file when more of its blocks than this are free
 # Reading connections run the user's SQL (`query`, `--where`): they may see the catalog's tables and
 # nothing else — no files (read_text, read_csv, glob, COPY, ATTACH), no URLs, no extension installs —
 # and the SQL cannot switch that back on. Writers never run user SQL and need Arrow scans, which the
@@ -309,6 +310,32 @@ class Catalog:
             except KeyboardInterrupt:
                 self.con.interrupt()
                 raise
+
+    def compact(self, min_free: float = COMPACT_FREE_SHARE) -> tuple[int, int] | None:
+        """Rewrite the catalog into a fresh file when more than `min_free` of its blocks are free: DuckDB
+        reuses free blocks but never gives them back, and the checkpoints of many small batches
+        (an evolve round) leave the file up to twice its data. Returns (bytes before, after), or None
+        when it was compact enough. A writer only; the file is swapped atomically, so a crash leaves
+        the old catalog (and at worst a `.compact` file that the next compaction overwrites)."""
+        assert self._writer, "only the writing process compacts"
+        total, free = self.con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
+        if not total or free / total <= min_free:
+            return None
+        self.con.execute("CHECKPOINT")
+        before = self.path.stat().st_size
+        tmp = self.path.with_name(self.path.name + ".compact")
+        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        name = self.con.execute("SELECT current_database()").fetchone()[0]
+        self.con.execute(f"ATTACH '{str(tmp).replace(chr(39), chr(39) * 2)}' AS flywheel_compact")
+        try:
+            self.con.execute(f'COPY FROM DATABASE "{name}" TO flywheel_compact')
+        finally:
+            self.con.execute("DETACH flywheel_compact")
+        self._pins = 0
+        self.release()  # no connection may hold the old file while it is replaced
+        os.replace(tmp, self.path)
+        return before, self.path.stat().st_size
 
     def sample(self, sample_id: str) -> dict[str, Any] | None:
         cur = self.con.execute("SELECT * FROM samples WHERE id = ?", [sample_id])

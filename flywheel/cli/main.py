@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -142,6 +143,11 @@ def _rate_note(n: int, show: Callable[[int, str], None]) -> Callable[[int, int],
     return update
 
 
+KeepRejectedOpt = Annotated[bool, typer.Option(
+    "--keep-rejected-images", help="Also store the PNGs of rejected samples (default: a reject keeps its row and "
+                                   "verdicts only; a repeated question is rejected before it is even rendered).")]
+
+
 @app.command()
 @user_errors
 def synthesize(
@@ -180,6 +186,7 @@ def synthesize(
     executor: ExecutorOpt = Executor.local,
     ray_address: RayAddressOpt = None,
     images: ImagesOpt = None,
+    keep_rejected_images: KeepRejectedOpt = False,
 ) -> None:
     """Generate, render, verify and store samples until N are accepted (resumes where a run stopped)."""
     from flywheel.kinds import parse_kinds
@@ -191,7 +198,8 @@ def synthesize(
     doms = [d.strip() for d in domains.split(",") if d.strip()] if domains else None
     cfg = SynthesisConfig(n=n, seed=seed, catalog=catalog, seeds=seeds, knowledge=ids, workers=workers, batch_size=batch_size,
                           kinds=parse_kinds(kinds), domains=doms, versions=parse_versions(versions), choices=choices,
-                          executor=executor.value, ray_address=ray_address, images=images)
+                          executor=executor.value, ray_address=ray_address, images=images,
+                          keep_rejected_images=keep_rejected_images)
     _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
@@ -246,6 +254,7 @@ def evolve(
     executor: ExecutorOpt = Executor.local,
     ray_address: RayAddressOpt = None,
     images: ImagesOpt = None,
+    keep_rejected_images: KeepRejectedOpt = False,
 ) -> None:
     """Run rounds of the data flywheel over the catalog: compose knowledge, repair rejects, make harder problems."""
     from functools import partial
@@ -258,7 +267,7 @@ def evolve(
     cfg = EvolveConfig(rounds=rounds, catalog=catalog, axes=tuple(a.strip() for a in axes.split(",") if a.strip()),
                        per_round=per_round or 300, seed=seed, workers=workers, batch_size=batch_size,
                        versions=parse_versions(versions), executor=executor.value, ray_address=ray_address,
-                       images=images)
+                       images=images, keep_rejected_images=keep_rejected_images)
     _executor(executor, ray_address, creator)
     if creator is Creator.llm:
         _refuse_versions(cfg.versions)
@@ -282,6 +291,9 @@ def evolve(
                      on_round=on_round)
     if not result.rounds and getattr(result, "status", "done") == "done":
         out.print(f"{catalog}: already {result.done_before} finished rounds; nothing to do (raise --rounds to go on)")
+    if getattr(result, "compacted", None):
+        before, after = result.compacted
+        out.print(f"{catalog}: compacted {before / 2**20:.1f} → {after / 2**20:.1f} MB (free blocks returned)")
     if report:
         from flywheel.catalog import Catalog
 
@@ -594,14 +606,32 @@ def _workers_cell(ex: dict | None) -> str:
 @user_errors
 def bench_speed(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
-    samples: Annotated[int, typer.Option(help="Accepted samples per worker per measurement.", min=8)] = 120,
-    repeats: Annotated[int, typer.Option(help="Runs per configuration; the best is reported.", min=1)] = 3,
+    samples: Annotated[int, typer.Option(help="Accepted samples per measurement (the same workload on 1 worker and "
+                                              "on all cores).", min=8)] = 200,
+    repeats: Annotated[int, typer.Option(help="Rounds of (floor, 1 worker, all cores); medians and their spread are "
+                                              "reported.", min=1)] = 5,
+    catalog: Annotated[Path | None, typer.Option(help="Also measure extending a copy of this catalog by the same "
+                                                      "workload (CPU per accepted sample against a fresh catalog).")]
+    = None,
+    write_docs: Annotated[Path | None, typer.Option(help="Write the figures into the bench-speed block of this "
+                                                         "Markdown file (docs/performance.md).")] = None,
 ) -> None:
-    """Accepted samples/s/core on 1 worker and on all cores, against a minimal Pillow floor."""
-    from flywheel.bench.speed import run_speed_bench
+    """Accepted samples/s/core and CPU ms/sample on 1 worker and on all cores, against a minimal Pillow floor."""
+    from flywheel.bench import speed
 
+    if catalog is not None and not catalog.is_file():
+        raise FlywheelError(f"--catalog {catalog}: no such catalog")
+    if write_docs is not None and speed.DOCS_BEGIN not in (write_docs.read_text() if write_docs.is_file() else ""):
+        raise FlywheelError(f"--write-docs {write_docs}: no {speed.DOCS_BEGIN} block to replace")
     with progress("bench speed") as bar:
-        res = run_speed_bench(samples, repeats, on_progress=lambda done, total: bar.update(done, total, "measurements"))
+        res = speed.run_speed_bench(samples, repeats, catalog,
+                                    on_progress=lambda done, total: bar.update(done, total, "measurements"))
+    if write_docs is not None:
+        argv = sys.argv[1:]
+        # the command as typed, less where its figures went (`--write-docs F` or `--write-docs=F`)
+        args = [a for i, a in enumerate(argv)
+                if not a.startswith("--write-docs") and (i == 0 or argv[i - 1] != "--write-docs")]
+        speed.write_docs(write_docs, res, "flywheel " + " ".join(args))
     if json_out:
         write(json.dumps(res.summary()))
         return
@@ -654,12 +684,26 @@ def bench_dedup(
     checks: Annotated[int, typer.Option(help="Duplicate checks to time (half are near copies of indexed samples).", min=2)]
     = 100_000,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+    catalog: Annotated[Path | None, typer.Option(help="Draw the index's pHashes, answers and kinds from this "
+                                                      "catalog's accepted samples (real skew) instead of uniformly.")]
+    = None,
 ) -> None:
     """Near-duplicate checks per second against an index of SIZE accepted samples (what evolve does per sample)."""
     from flywheel.bench.dedup import run_dedup_bench
 
+    if catalog is not None and not catalog.is_file():
+        raise FlywheelError(f"--catalog {catalog}: no such catalog")
     with progress("bench dedup"):
-        res = run_dedup_bench(size, checks).summary()
+        try:
+            res = run_dedup_bench(size, checks, catalog=catalog).summary()
+        except ValueError as exc:
+            raise FlywheelError(str(exc)) from None
+    _print_figures(res, json_out)
+
+
+def _print_figures(res: dict, json_out: bool) -> None:
+    """A benchmark's figures, with the load average they were measured at: one JSON object or a table."""
+    res["load_avg_1m"] = round(os.getloadavg()[0], 2)
     if json_out:
         write(json.dumps(res))
         return
@@ -708,6 +752,27 @@ def bench_verify(
     for what, items in (("missed", summary["missed"]), ("rejected clean", summary["rejected_clean"])):
         for line in (items.items() if isinstance(items, dict) else enumerate(items)):
             out.print(f"{what}: {line[0]}: {line[1]}" if isinstance(items, dict) else f"{what}: {line[1]}")
+
+
+@bench_app.command("export")
+@user_errors
+def bench_export(
+    rows: Annotated[int, typer.Option(help="Accepted samples in the catalog made for the measurement: real samples "
+                                           "replicated through the catalog's write path.", min=1)] = 20_000,
+    format: Annotated[str, typer.Option("--format", "-f", help="Export format to measure.")] = "v-interaction",
+    catalog: Annotated[Path | None, typer.Option(help="Measure exporting this catalog instead of making one.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+) -> None:
+    """Peak memory (RSS of a fresh export process) of exporting ROWS samples: it should not grow with the catalog."""
+    from flywheel.bench.export import run_export_bench
+    from flywheel.io import get_exporter
+
+    get_exporter(format)  # an unknown format is a one-line error before the catalog is made
+    if catalog is not None and not catalog.is_file():
+        raise FlywheelError(f"--catalog {catalog}: no such catalog")
+    with progress("bench export") as bar:
+        res = run_export_bench(rows, format, catalog, on_progress=lambda d, t: bar.update(d, t, "rows written")).summary()
+    _print_figures(res, json_out)
 
 
 app.command("verify")(llm_cli.verify_command)

@@ -264,7 +264,7 @@ def run_phase(rnd: Round, phase: str, jobs: list[LLMJob]) -> RunStats:
     stats = run_stream(rnd.cat, stream, listed(jobs, task),
                        in_threads(rnd.client.cfg.max_concurrency, failures=(LLMError,)), run=rnd.run_id,
                        batch_size=rnd.cfg.batch_size, progress=_done_of(_phase(rnd.progress, phase), len(jobs)),
-                       halts={BudgetExceeded: "budget"})
+                       halts={BudgetExceeded: "budget"}, keep_rejected_images=rnd.cfg.keep_rejected_images)
     rnd.errors += list(stats.failures.elements())
     rnd.generated += stats.generated
     if stats.status == "budget":  # the stream kept what it made; the round stops here

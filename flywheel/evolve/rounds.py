@@ -62,12 +62,14 @@ class EvolveConfig:
     executor: str = "local"  # local | ray (run/pool.py::make_pool)
     ray_address: str | None = None  # --executor ray: none starts a local Ray, `auto` joins a running cluster
     images: str | None = None  # --images: the PNG store (a directory or an fsspec URL); None: the catalog's
+    keep_rejected_images: bool = False  # rejected samples keep their PNGs too (else only rows and verdicts)
 
 
 @dataclass
 class EvolveResult:
     done_before: int  # rounds finished before this call
     rounds: list[dict] = field(default_factory=list)  # stats of the rounds this call ran
+    compacted: tuple[int, int] | None = None  # catalog bytes before and after the rewrite that ended the call
 
 
 def validate(cfg: EvolveConfig) -> None:
@@ -100,6 +102,10 @@ def evolve(cfg: EvolveConfig, progress: Progress | None = None, on_round: Callab
                 result.rounds.append(stats)
                 if on_round:
                     on_round(stats)
+            if result.rounds:
+                # A round writes hundreds of small batches: their checkpoints leave free blocks that
+                # DuckDB never returns (a 20K catalog doubled in one round); rewrite it once here.
+                result.compacted = cat.compact()
             return result
     finally:
         pool.close()
@@ -200,7 +206,7 @@ def run_jobs(cat: Catalog, pool: Workers, cfg: EvolveConfig, jobs: list[Job], st
                     relation=j.relation, meta=j.meta, version=version, head_version=versions[0])
 
     return run_stream(cat, stream, listed(items, task), in_processes(pool), run=run_id, batch_size=cfg.batch_size,
-                      progress=_done_of(progress, len(items)))
+                      progress=_done_of(progress, len(items)), keep_rejected_images=cfg.keep_rejected_images)
 
 
 def _done_of(progress: Callable[[int, int], None] | None, total: int) -> Callable[[RunStats], None] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -48,11 +48,42 @@ def image_cell(images, digest: str | None) -> dict | None:
     return None if not digest else {"bytes": images.get(digest), "path": f"{digest}.png"}
 
 
-def write_inferred(path: Path, rows: list[dict]) -> Path:
-    """Write rows whose schema Arrow infers (nested conversations), with `datasets`' features, atomically."""
-    table = pa.Table.from_pylist(rows) if rows else pa.table({"id": pa.array([], pa.string())})
-    write_rows(path, with_hf_features(table.schema), table.to_pylist())
+def write_inferred(path: Path, rows: Iterable[dict], chunk: int = 256) -> Path:
+    """Write rows whose schema Arrow infers (nested conversations), with `datasets`' features, atomically,
+    in memory bounded by `chunk` rows: a first pass infers each chunk's schema and spills the chunk to
+    a temporary Arrow IPC file beside `path`; the second writes them all under the schema that unifies
+    the chunks (a field only later rows have, such as tool calls, is null in earlier ones)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spill = path.with_suffix(path.suffix + ".spill")
+    schemas: list[pa.Schema] = []
+    try:
+        with open(spill, "wb") as fh:
+            for part in _chunks(rows, chunk):
+                table = pa.Table.from_pylist(part)
+                schemas.append(table.schema)
+                with pa.ipc.new_stream(fh, table.schema) as w:  # one stream per chunk: each has its own schema
+                    w.write_table(table)
+        if not schemas:
+            write_rows(path, with_hf_features(pa.schema([("id", pa.string())])), [])
+            return path
+        schema = pa.unify_schemas(schemas, promote_options="permissive")
+        with open(spill, "rb") as fh:
+            tables = (pa.ipc.open_stream(fh).read_all() for _ in schemas)
+            write_rows(path, with_hf_features(schema), (r for t in tables for r in t.to_pylist()), chunk)
+    finally:
+        spill.unlink(missing_ok=True)
     return path
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    buf: list[dict] = []
+    for row in rows:
+        buf.append(row)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
 
 
 def write_rows(path: Path, schema: pa.Schema, rows: Iterable[dict], chunk: int = 256) -> int:

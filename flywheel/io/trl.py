@@ -18,7 +18,7 @@ from pathlib import Path
 from flywheel.catalog import Catalog
 from flywheel.io.parquet import write_inferred
 from flywheel.io.registry import DEFAULT_OPTIONS, ExportOptions, register_exporter
-from flywheel.train.data import TOOLS_JSON, CatalogSample, Split, grpo_row, load_samples, sft_row
+from flywheel.train.data import TOOLS_JSON, CatalogSample, Split, grpo_row, iter_samples, sft_row
 from flywheel.train.trace import SANDBOX_OUT, SYSTEM_PROMPT
 
 KINDS = ("interaction", "perception")
@@ -26,15 +26,12 @@ SANDBOX_IMAGE = "<sandbox_output><image></sandbox_output>"  # what a tool call r
 
 
 def _samples(cat: Catalog, where: str | None) -> Iterator[tuple[Split, CatalogSample]]:
-    for split in (Split.train, Split.heldout):
-        for kind in KINDS:
-            for s in load_samples(cat, kind, split, where):
-                yield split, s
+    """Every accepted sample of KINDS with its split, by id, one at a time (bounded memory)."""
+    return iter_samples(cat, KINDS, Split.all, where)
 
 
-def _split_rows(cat: Catalog, where: str | None, make: Callable[[CatalogSample], dict]) -> list[dict]:
-    return sorted(({**make(s), "version": s.version, "split": str(split)} for split, s in _samples(cat, where)),
-                  key=lambda r: r["id"])
+def _split_rows(cat: Catalog, where: str | None, make: Callable[[CatalogSample], dict]) -> Iterator[dict]:
+    return ({**make(s), "version": s.version, "split": str(split)} for split, s in _samples(cat, where))
 
 
 @register_exporter("trl-sft", options=("text_only",))

@@ -73,18 +73,22 @@ def export_vtbench(cat: Catalog, out: Path, where: str | None = None, options: E
 def _write_vthinker(cat: Catalog, out: Path, rows: Iterator[dict]) -> Path:
     """`Vtbench.json` (written last, atomically) and `images/<sha>.png`: a PNG shared by rows is one file."""
     (out / "images").mkdir(parents=True, exist_ok=True)
-    items = []
-    for row in rows:
-        for f in IMAGE_FIELDS:
-            if row[f]:
-                target = out / "images" / f"{row[f]}.png"
-                if not target.exists():
-                    target.write_bytes(cat.images.get(row[f]))
-                row[f] = f"images/{row[f]}.png"
-        items.append(row)
     path, tmp = out / JSON_NAME, out / f"{JSON_NAME}.tmp"
     try:
-        tmp.write_text(json.dumps(items, indent=1, ensure_ascii=False))
+        with open(tmp, "w") as fh:
+            # The array one item at a time, byte for byte what json.dumps(items, indent=1) writes, so
+            # memory follows one row, not the benchmark.
+            sep = "["
+            for row in rows:
+                for f in IMAGE_FIELDS:
+                    if row[f]:
+                        target = out / "images" / f"{row[f]}.png"
+                        if not target.exists():
+                            target.write_bytes(cat.images.get(row[f]))
+                        row[f] = f"images/{row[f]}.png"
+                fh.write(sep + "\n " + json.dumps(row, indent=1, ensure_ascii=False).replace("\n", "\n "))
+                sep = ","
+            fh.write("[]" if sep == "[" else "\n]")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -129,7 +129,8 @@ def synthesize_llm(cfg: SynthesisConfig, llm: LLMConfig, repair_rounds: int = 1,
         try:
             stats = run_stream(cat, stream, tasks, model_calls(llm.max_concurrency), run=run,
                                batch_size=cfg.batch_size, stop_at=cfg.n, progress=progress,
-                               halts={BudgetExceeded: "budget", NothingMade: "failed"})
+                               halts={BudgetExceeded: "budget", NothingMade: "failed"},
+                               keep_rejected_images=cfg.keep_rejected_images)
         finally:
             cache.close()
     return LLMRun(stats, client.usage, stats.status, stats.message)

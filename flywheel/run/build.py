@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -71,6 +72,12 @@ class Task:
     version: str = DEFAULT_VERSION
     head_version: str = DEFAULT_VERSION
     choices: int = 0  # interaction tasks: options of the multiple-choice form (0: an open answer)
+    # Reject early (run/stream.py::KeyFeed fills these): the question keys of accepted samples — a
+    # snapshot file read once per worker, plus the keys accepted since — so a repeat is rejected before
+    # rendering. None: no early check (the stream keeps rejected images, or the task is not a stream's).
+    keys_file: str | None = field(default=None, compare=False)
+    recent_keys: tuple[str, ...] = field(default=(), compare=False)
+    keep_rejected_images: bool = False  # store a rejected sample's PNGs too (else only its row and verdicts)
 
 
 @dataclass
@@ -83,6 +90,7 @@ class Outcome:
     relation: str = ""
     error: str = ""  # why no sample came out (an evolution op found no placement, a kind that does not fit)
     meta: dict = field(default_factory=dict)
+    early: str = ""  # why the sample was rejected before rendering (its question is already accepted)
 
 
 class Picture(Protocol):
@@ -175,31 +183,76 @@ def build(task: Task) -> Outcome:
         parent_id = sample_id(spec.name, node.id, draft.params, task.seed, task.head_version)
         relation = "version"
     try:
-        sid, problem, ctx = judged_context(spec.name, node.id, spec.domain, draft.params, task.seed, task.kind,
-                                           rendered, clock, task.version)
+        sid, problem = posed(spec.name, node.id, draft.params, task.seed, task.kind, rendered, task.version)
     except Unsupported as exc:
         # Not a rejected sample either: per-domain acceptance counts only real attempts.
         return _no_sample(task, f"no {task.kind} task for {spec.name}: {exc}")
+
+    def sample(figure: Picture | None, edited: Picture | None, overlay: Picture | None,
+               verdicts: list[Verdict], version: str) -> Sample:
+        v = problem.variant
+        return assemble(
+            sid=sid, kind=task.kind, domain=spec.domain, knowledge_id=node.id, generator=spec.name, seed=task.seed,
+            params=draft.params, question=problem.question, answer=problem.answer, answer_expr=problem.answer_expr,
+            image_code=problem.rendered.image_code, tool_code=problem.rendered.tool_code, cot=problem.rendered.cot,
+            difficulty=draft.difficulty.hops, difficulty_score=draft.difficulty.score, figure=figure, edited=edited,
+            key=problem.key, verdicts=verdicts, stream=task.stream, index=task.index, round_=task.round,
+            parent_id=parent_id, points={k: list(p) for k, p in v.points.items()} if v else None,
+            elements=v.elements if v else None, overlay=overlay.sha if overlay else None, version=version,
+        )
+
+    if task.keys_file is not None and question_key(problem.key) in _accepted_keys(task):
+        # The verdict the commit would give after all the work (the key is the same, each version its own):
+        # the question is already accepted. Its row keeps the text and code, with no figure.
+        version = task.version if task.kind == "interaction" else ""
+        timings = {**clock.laps, CPU_TIMING: time.process_time() - cpu}
+        return Outcome(task.index, sample(None, None, None, [], version), [], {}, timings, relation, meta=task.meta,
+                       early=f"{EARLY_DUPLICATE} (found before rendering)")
+    ctx = judge(sid, problem, spec.domain, task.kind, task.version, clock)
     overlay = None
     if task.kind == "instruction" and ctx.render and ctx.tool and ctx.tool.png:
         overlay = Png(instruction.mask_png(instruction.overlay_mask(ctx.render.png, ctx.tool.png)))
-    images = store_images([ctx.render, ctx.tool, overlay], task.image_root)
-    clock.lap("store")
     verdicts = run_verifiers(ctx)
     clock.lap("verify")
-    v = problem.variant
-    sample = assemble(
-        sid=sid, kind=task.kind, domain=spec.domain, knowledge_id=node.id, generator=spec.name, seed=task.seed,
-        params=draft.params, question=problem.question, answer=problem.answer, answer_expr=problem.answer_expr,
-        image_code=problem.rendered.image_code, tool_code=problem.rendered.tool_code, cot=problem.rendered.cot,
-        difficulty=draft.difficulty.hops, difficulty_score=draft.difficulty.score, figure=ctx.render, edited=ctx.tool,
-        key=problem.key, verdicts=verdicts, stream=task.stream, index=task.index, round_=task.round,
-        parent_id=parent_id, points={k: list(p) for k, p in v.points.items()} if v else None,
-        elements=v.elements if v else None, overlay=overlay.sha if overlay else None, version=ctx.version,
-    )
+    out = sample(ctx.render, ctx.tool, overlay, verdicts, ctx.version)
     clock.lap("phash")
+    images: dict[str, bytes] = {}
+    if out.accepted or task.keep_rejected_images:
+        images = store_images([ctx.render, ctx.tool, overlay], task.image_root)
+    else:
+        drop_images(out)  # a reject keeps its row and verdicts; its PNGs cost disk for nothing
+    clock.lap("store")
     timings = {**clock.laps, CPU_TIMING: time.process_time() - cpu}
-    return Outcome(task.index, sample, verdicts, images, timings, relation, meta=task.meta)
+    return Outcome(task.index, out, verdicts, images, timings, relation, meta=task.meta)
+
+
+EARLY_DUPLICATE = "near-duplicate: an accepted sample asks the same question"
+
+
+def drop_images(sample: Sample) -> None:
+    """Forget a rejected sample's PNGs: its row names none, so no sample points at a file not kept.
+    Its pHash stays (it is the figure's, and costs nothing)."""
+    sample.image, sample.edited_image, sample.overlay = "", None, None
+
+
+_KEYS: dict[str, set[str]] = {}  # worker-local: keys file → accepted question keys seen so far
+
+
+def _accepted_keys(task: Task) -> set[str]:
+    """The accepted question keys this worker knows of: the run's snapshot, read once, plus every key
+    that tasks have brought since. A key missed here only costs the full path: the commit checks again.
+    A worker that cannot read the snapshot (a Ray actor on another node) knows the recent keys only."""
+    assert task.keys_file is not None
+    keys = _KEYS.get(task.keys_file)
+    if keys is None:
+        _KEYS.clear()  # one run at a time per worker
+        try:
+            keys = set(Path(task.keys_file).read_text().split())
+        except OSError:
+            keys = set()
+        _KEYS[task.keys_file] = keys
+    keys.update(task.recent_keys)
+    return keys
 
 
 def sample_id(generator: str, node_id: str, params: dict, seed: int, version: str = DEFAULT_VERSION) -> str:
@@ -225,6 +278,14 @@ def judged_context(generator: str, node_id: str, domain: str, params: dict[str, 
     executed context, ready to judge: the one way a rendered draft becomes what the verifiers see (the
     pipeline and `bench verify` share it). Raises `Unsupported` when the kind cannot be made from the
     figure, or the version from the draft."""
+    sid, problem = posed(generator, node_id, params, seed, kind, rendered, version)
+    return sid, problem, judge(sid, problem, domain, kind, version, clock)
+
+
+def posed(generator: str, node_id: str, params: dict[str, Any], seed: int, kind: str, rendered: Rendered,
+          version: str = DEFAULT_VERSION) -> tuple[str, _Problem]:
+    """The sample id and the problem of the task's kind, before anything is run: its duplicate key is
+    known here, so a question already accepted is rejected before rendering (`build`)."""
     draft = rendered.draft
     if kind == "interaction":
         sid = sample_id(generator, node_id, params, seed, version)
@@ -233,22 +294,26 @@ def judged_context(generator: str, node_id: str, domain: str, params: dict[str, 
             raise Unsupported(f"{generator} states no question parts: no {version} version")
         # The key is the canonical statement, not the drawn frame: a repeat in other words is still a repeat.
         key = f"{draft.question} {draft.figure_key}"
-        problem = _Problem(rendered, question, draft.final_answer, str(draft.answer),
-                           key if version == DEFAULT_VERSION else f"{version} {key}")
-    else:
-        # The kind is part of the id, so the three tasks of one figure are three samples.
-        sid = content_id(kind, generator, node_id, params, seed)
-        variant = MAKERS[kind](rendered, random.Random(seed))
-        # Perception and instruction questions repeat across figures; the answer (the coordinates) and
-        # the figure (where its labelled points are drawn, and what it shows unstated) tell them apart.
-        problem = _Problem(variant.rendered, variant.question, variant.answer, None,
-                           f"{kind} {variant.question} {variant.answer} {figure_key(rendered)}", variant)
+        return sid, _Problem(rendered, question, draft.final_answer, str(draft.answer),
+                             key if version == DEFAULT_VERSION else f"{version} {key}")
+    # The kind is part of the id, so the three tasks of one figure are three samples.
+    sid = content_id(kind, generator, node_id, params, seed)
+    variant = MAKERS[kind](rendered, random.Random(seed))
+    # Perception and instruction questions repeat across figures; the answer (the coordinates) and
+    # the figure (where its labelled points are drawn, and what it shows unstated) tell them apart.
+    return sid, _Problem(variant.rendered, variant.question, variant.answer, None,
+                         f"{kind} {variant.question} {variant.answer} {figure_key(rendered)}", variant)
+
+
+def judge(sid: str, problem: _Problem, domain: str, kind: str, version: str = DEFAULT_VERSION,
+          clock: _Clock | None = None) -> VerifyContext:
+    """Run the problem's figure and tool code: the context the verifiers judge."""
     ctx, _ = execute(sid, problem.rendered, clock, domain)
     ctx.question = problem.question
     ctx.version = version if kind == "interaction" else ""
     if problem.variant is not None:
         ctx.kind, ctx.points = kind, problem.variant.points
-    return sid, problem, ctx
+    return ctx
 
 
 def _no_sample(task: Task, why: str) -> Outcome:

@@ -26,9 +26,11 @@ exactly the rows of an uninterrupted run, and rerunning a finished stream adds n
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import itertools
 import shutil
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -41,7 +43,7 @@ from flywheel.catalog import Catalog
 from flywheel.catalog.runs import referenced_images
 from flywheel.core.errors import FlywheelError
 from flywheel.core.records import Sample, Verdict, accepts
-from flywheel.run.build import Outcome
+from flywheel.run.build import Outcome, Task, drop_images
 from flywheel.run.pool import TaskFailure, WorkerPool
 from flywheel.verify.duplicate import DuplicateIndex, duplicate_kind, recipe_digest
 
@@ -108,6 +110,7 @@ def run_stream(
     stop_at: int | None = None,
     progress: Callable[[RunStats], None] | None = None,
     halts: dict[type[Exception], str] | None = None,
+    keep_rejected_images: bool = False,
 ) -> RunStats:
     """Run the stream from where it stopped: `tasks(start, accepted)` gives the payloads of tasks
     start, start+1, … (`accepted`: the stream's accepted samples so far; `listed` makes it of a list).
@@ -118,6 +121,10 @@ def run_stream(
     budget) ends the stream like running out of tasks — the committed prefix kept, the row closed
     with the mapped status — and is reported in `status` and `message` instead of raised; any
     other exception leaves the queued batch uncommitted and the row `interrupted`.
+
+    Rejects cost little: a Task whose question is already accepted is rejected by its worker before
+    rendering (see `KeyFeed`), and a rejected sample keeps its row and verdicts but its PNGs only with
+    `keep_rejected_images`.
     """
     t0 = time.perf_counter()
     halts = halts or {}
@@ -132,15 +139,19 @@ def run_stream(
         return stats
     check_space(cat, batch_size)  # before anything is written
     run_id = run if isinstance(run, str) else cat.start_run(run.command, run.config)
-    dups = load_duplicates(cat)
-    writer = BatchWriter(cat, run_id, batch_size, after_batch=lambda: check_space(cat, batch_size))
+    rows = cat.accepted_hashes()
+    dups = load_duplicates(cat, rows)
+    feed = KeyFeed([r[0] for r in rows], keep_rejected_images)
+    del rows
+    writer = BatchWriter(cat, run_id, batch_size, after_batch=lambda: check_space(cat, batch_size),
+                         keep_rejected_images=keep_rejected_images)
     discarded: list[Result] = []
     stats.status = "interrupted"
     failed = True
     try:
         try:
-            results = executor(itertools.chain([first], payloads), discarded.append)
-            _commit_in_order(results, dups, stats, writer, stop_at, progress)
+            results = executor(feed.attach(itertools.chain([first], payloads)), discarded.append)
+            _commit_in_order(results, dups, stats, writer, stop_at, progress, feed)
             stats.status = "done" if stop_at is None or stats.accepted >= stop_at else "exhausted"
         except tuple(halts) as exc:
             stats.status, stats.message = next(s for t, s in halts.items() if isinstance(exc, t)), str(exc)
@@ -152,7 +163,9 @@ def run_stream(
         failed = False
     finally:
         stats.seconds = time.perf_counter() - t0
+        feed.close()
         drop_uncommitted_images(cat, [*discarded, *writer.pending()])
+        drop_unreferenced(cat, writer.dropped)
         if isinstance(run, NewRun):
             try:
                 cat.finish_run(run_id, stats.status, {**stats.as_dict(), **(run.extra() if run.extra else {})})
@@ -192,8 +205,17 @@ def _existing(path: Path) -> Path:
 def drop_uncommitted_images(cat: Catalog, results: Iterable[Result]) -> None:
     """Remove the images of outcomes that were computed but not committed, unless a sample of the
     catalog references them: the store is content-addressed, and the kinds of one figure share it."""
-    digests = {d for r in results if isinstance(r, Outcome) and r.sample is not None
-               for d in (r.sample.image, r.sample.edited_image, r.sample.overlay) if d}
+    drop_unreferenced(cat, {d for r in results if isinstance(r, Outcome) and r.sample is not None
+                            for d in _digests(r.sample)})
+
+
+def _digests(s: Sample) -> list[str]:
+    return [d for d in (s.image, s.edited_image, s.overlay) if d]
+
+
+def drop_unreferenced(cat: Catalog, digests: set[str]) -> None:
+    """Remove these images from the store unless a sample of the catalog references them. Only once
+    the run's tasks are all done: a later task of the same figure may be about to reference one."""
     if not digests:
         return
     try:
@@ -210,12 +232,14 @@ def listed(items: Sequence[T], make: Callable[[int, T], Any]) -> Callable[[int, 
 
 
 def _commit_in_order(results: Iterator[Result], dups: DuplicateIndex, stats: RunStats, writer: BatchWriter,
-                     stop_at: int | None, progress: Callable[[RunStats], None] | None) -> None:
+                     stop_at: int | None, progress: Callable[[RunStats], None] | None,
+                     feed: KeyFeed | None = None) -> None:
     try:
         for res in results:
             if isinstance(res, TaskFailure) and res.errno in FATAL_ERRNOS:
                 raise StreamStopped(_fatal_line(res))
-            absorb(res, dups, stats, writer)
+            if absorb(res, dups, stats, writer) and feed is not None:
+                feed.accepted(res.sample.question_key)
             stats.next_task += 1
             if progress:
                 progress(stats)
@@ -236,9 +260,10 @@ def _fatal_line(failure: TaskFailure) -> str:
     return f"{why}; {FATAL_ERRNOS[failure.errno]}"
 
 
-def load_duplicates(cat: Catalog) -> DuplicateIndex:
+def load_duplicates(cat: Catalog, rows: Iterable[tuple] | None = None) -> DuplicateIndex:
+    """The duplicate index of the catalog's accepted samples (`rows`: Catalog.accepted_hashes, read already)."""
     dups = DuplicateIndex()
-    dups.add_many(cat.accepted_hashes())
+    dups.add_many(cat.accepted_hashes() if rows is None else rows)
     return dups
 
 
@@ -259,8 +284,12 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
     stats.generated += 1
     kind = duplicate_kind(s.kind, s.version)
     recipe = recipe_digest(s.params)
-    passed, reason = (dups.check(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe) if s.phash
-                      else (False, "no image to hash"))
+    if res.early:  # the keys the worker knew were all accepted before this task: the same verdict
+        passed, reason = False, res.early
+    elif s.phash:
+        passed, reason = dups.check(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe)
+    else:
+        passed, reason = False, "no image to hash"
     stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in res.timings.items()})
     verdicts = res.verdicts + [Verdict(s.id, "duplicate", passed, float(passed), reason)]
     for v in verdicts:
@@ -281,8 +310,11 @@ class BatchWriter:
     `after_batch` runs after each full batch is written (the stream checks the free space there).
     """
 
-    def __init__(self, cat: Catalog, run_id: str, size: int, after_batch: Callable[[], None] | None = None) -> None:
+    def __init__(self, cat: Catalog, run_id: str, size: int, after_batch: Callable[[], None] | None = None,
+                 keep_rejected_images: bool = False) -> None:
         self.cat, self.run_id, self.size, self.after_batch = cat, run_id, size, after_batch
+        self.keep_rejected_images = keep_rejected_images
+        self.dropped: set[str] = set()  # PNGs of rejects already in the store: removed when the run ends
         self._reset()
 
     def _reset(self) -> None:
@@ -297,7 +329,11 @@ class BatchWriter:
         if s is not None:
             self.samples.append(s)
             self.verdicts += verdicts
-            self.images.update(out.images)
+            if s.accepted or self.keep_rejected_images:
+                self.images.update(out.images)
+            else:  # rejected at the commit (a near-duplicate figure): its row and verdicts only
+                self.dropped.update(_digests(s))
+                drop_images(s)
             if s.parent_id:
                 self.extra["lineage"].append({"child_id": s.id, "parent_id": s.parent_id, "relation": out.relation})
         repair = out.meta.get("repair")
@@ -317,6 +353,48 @@ class BatchWriter:
     def pending(self) -> list[Outcome]:
         """The queued outcomes not yet written (after a failed write, or a stream that failed)."""
         return [Outcome(s.task_index, s) for s in self.samples]
+
+
+class KeyFeed:
+    """Carries the accepted question keys to the workers of `build`, so they can reject a repeated
+    question right after generating it instead of after rendering, running and verifying it.
+
+    The keys accepted before the run go once, as a file each worker reads once; each Task also
+    carries the last RECENT keys accepted during the run, which is far more than can be accepted
+    while one worker's previous task is in flight. A worker that misses a key (a Ray actor on
+    another node cannot read the file) merely does the full path, and the commit rejects the sample
+    as before; a key a worker knows is always accepted before its task commits, so the verdict is
+    the same either way. With `keep` (--keep-rejected-images) every sample takes the full path.
+    """
+
+    RECENT = 512
+
+    def __init__(self, keys: list[str], keep: bool) -> None:
+        self.keys: list[str] | None = keys  # the snapshot, until it is written
+        self.keep = keep
+        self.recent: deque[str] = deque(maxlen=self.RECENT)
+        self.path: Path | None = None
+
+    def accepted(self, key: str) -> None:
+        self.recent.append(key)
+
+    def attach(self, payloads: Iterable[Any]) -> Iterator[Any]:
+        for p in payloads:
+            yield self._with_keys(p) if isinstance(p, Task) else p
+
+    def _with_keys(self, task: Task) -> Task:
+        if self.keep:
+            return dataclasses.replace(task, keep_rejected_images=True)
+        if self.path is None:
+            fd, name = tempfile.mkstemp(prefix="flywheel-keys-", suffix=".txt")
+            with open(fd, "w") as f:
+                f.write("\n".join(self.keys or ()))
+            self.path, self.keys = Path(name), None
+        return dataclasses.replace(task, keys_file=str(self.path), recent_keys=tuple(self.recent))
+
+    def close(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 # -- executors ------------------------------------------------------------------------------------

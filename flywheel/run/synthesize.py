@@ -46,6 +46,7 @@ class SynthesisConfig:
     ray_address: str | None = None  # --executor ray: none starts a local Ray, `auto` joins a running cluster
     choices: int = 0  # multiple-choice interaction samples with this many options (0: open answers)
     images: str | None = None  # --images: the PNG store (a directory or an fsspec URL); None: the catalog's
+    keep_rejected_images: bool = False  # rejected samples keep their PNGs too (else only rows and verdicts)
 
 
 SynthesisStats = RunStats  # round 0's figures; the name is kept for callers
@@ -143,7 +144,7 @@ def _run(cfg: SynthesisConfig, p: Plan, pool: Workers, on_progress: Callable[[in
                      extra=lambda: {"executor": pool.stats()})
         progress = (lambda s: on_progress(s.accepted, s.generated)) if on_progress else None
         return run_stream(cat, p.stream, tasks, in_processes(pool), run=run, batch_size=cfg.batch_size, stop_at=cfg.n,
-                          progress=progress)
+                          progress=progress, keep_rejected_images=cfg.keep_rejected_images)
 
 
 def _task(i: int, nodes: list[KnowledgeNode], stream: str, root: str, kinds: list[str],

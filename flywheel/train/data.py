@@ -7,7 +7,9 @@ exporters write them to parquet as they are and `datasets` decodes them to PIL i
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -89,18 +91,28 @@ def heldout_groups(groups: dict[str, str], fraction: float, seed: int = 0) -> se
 def load_samples(cat: Catalog, kind: str, split: Split = Split.all, where: str | None = None,
                  heldout_fraction: float = 0.2, seed: int = 0, limit: int | None = None) -> list[CatalogSample]:
     """Accepted samples of one kind on one side of the split, ordered by id."""
-    found = training_rows(cat, kind, where)  # a bad --where is a one-line user error, before any work
+    found = iter_samples(cat, (kind,), split, where, heldout_fraction, seed)
+    return [s for _, s in itertools.islice(found, limit)]
+
+
+def iter_samples(cat: Catalog, kinds: Sequence[str], split: Split = Split.all, where: str | None = None,
+                 heldout_fraction: float = 0.2, seed: int = 0) -> Iterator[tuple[Split, CatalogSample]]:
+    """Accepted samples of `kinds` on one side of the split (or both), each with its side, ordered by
+    id and read one batch of rows and one sample's PNGs at a time: an export's memory follows the
+    batch, not the catalog."""
+    found = training_rows(cat, kinds, where)  # a bad --where is a one-line user error, before any work
     groups = _groups(cat)
     held = heldout_groups(groups, heldout_fraction, seed)
-    rows = []
-    for sid, k, domain, kid, q, a, cot, img, edited, version in found:
-        if split is not Split.all and (groups[kid] in held) != (split is Split.heldout):
-            continue
-        rows.append(CatalogSample(sid, k, domain, kid, q, a, unique_output(cot or "", sid), cat.images.get(img),
-                                  cat.images.get(edited) if edited else None, version or ""))
-        if limit is not None and len(rows) >= limit:
-            break
-    return rows
+
+    def samples() -> Iterator[tuple[Split, CatalogSample]]:
+        for sid, k, domain, kid, q, a, cot, img, edited, version in found:
+            side = Split.heldout if groups[kid] in held else Split.train
+            if split is not Split.all and side is not split:
+                continue
+            yield side, CatalogSample(sid, k, domain, kid, q, a, unique_output(cot or "", sid), cat.images.get(img),
+                                      cat.images.get(edited) if edited else None, version or "")
+
+    return samples()
 
 
 def require_samples(samples: list[CatalogSample], kind: str, where_text: str) -> list[CatalogSample]:

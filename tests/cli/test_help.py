@@ -15,7 +15,7 @@ from flywheel.catalog.introspect import schema
 from tests.conftest import flywheel_cli
 
 COMMANDS = [[], ["bench"], ["knowledge"], ["train"], ["synthesize"], ["evolve"], ["query"], ["export"], ["import"], ["show"], ["verify"],
-            ["bench", "speed"], ["bench", "dedup"], ["bench", "verify"], ["bench", "scale"], ["knowledge", "import"], ["knowledge", "list"],
+            ["bench", "speed"], ["bench", "dedup"], ["bench", "verify"], ["bench", "scale"], ["bench", "export"], ["knowledge", "import"], ["knowledge", "list"],
             ["knowledge", "show"], ["knowledge", "coverage"], ["train", "sft"], ["train", "rl"], ["train", "eval"],
             ["train", "curriculum"]]
 
