@@ -21,6 +21,10 @@ from typing import Any
 from flywheel.core.errors import FlywheelError
 from flywheel.core.process import die_with_parent
 
+# How far (in tasks per worker) the pool may run ahead of the oldest unfinished task: it bounds the
+# finished results the ordered commit holds back while one task is slow.
+AHEAD_PER_WORKER = 4
+
 
 @dataclass(frozen=True)
 class TaskFailure:
@@ -148,12 +152,19 @@ class WorkerPool:
     def _imap(self, fn: str, payloads: Iterable[Any]) -> Iterator[tuple[int, Any]]:
         todo = iter(enumerate(payloads))
         exhausted = False
+        held: tuple[int, Any] | None = None  # drawn, but too far ahead of the oldest task still running
         while True:
             for w in self._workers:
                 if w.task is None and not exhausted:
-                    nxt = next(todo, None)
+                    nxt, held = (held if held is not None else next(todo, None)), None
                     if nxt is None:
                         exhausted = True
+                        break
+                    # Backpressure: one slow task must not let the others run on without bound, since
+                    # results are committed in task order and everything after it waits in memory.
+                    oldest = min((v.task for v in self._workers if v.task is not None), default=nxt[0])
+                    if nxt[0] - oldest >= AHEAD_PER_WORKER * self.size:
+                        held = nxt
                         break
                     w.task, w.deadline = nxt[0], time.monotonic() + self.task_timeout
                     w.conn.send((nxt[0], fn, nxt[1]))
