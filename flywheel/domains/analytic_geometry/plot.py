@@ -128,7 +128,7 @@ def exp_text(a, b, h, d) -> str:
     """y = a·b^(x − h) + d as a textbook prints it: y = 3·2ˣ⁻¹ + 1, y = (1/2)ˣ − 2."""
     power = "x" if h == 0 else f"x{'-' if h > 0 else '+'}{abs(int(h))}"
     base = num(b) if sp.Rational(b).q == 1 else f"({num(b)})"
-    lead = "" if a == 1 else f"{num(a)}·"
+    lead = "" if a == 1 else MINUS if a == -1 else f"{num(a)}·"
     return f"y = {lead}{base}{power.translate(_SUPERSCRIPTS)}{shift_text(d)}"
 
 

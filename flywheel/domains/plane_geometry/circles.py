@@ -107,9 +107,11 @@ def inscribed_angle(rng: random.Random) -> Draft:
     r, phi = 5, rng.randint(0, 359)
     while True:
         if two_angles:  # ∠CAB = α and ∠ABC = β: arcs BC = 2α, CA = 2β, AB = 2θ with θ = 180° − α − β
-            alpha, beta = rng.randint(25, 72), rng.randint(25, 72)
+            alpha, beta = rng.randint(20, 80), rng.randint(20, 80)
             theta = 180 - alpha - beta
-            arcs_ok = 25 <= theta <= 72  # ∠ACB acute: ∠AOB is then the angle the figure shows at O
+            # an acute triangle (every angle < 90°) has O inside it: each central angle is the one the figure
+            # shows at O, and each base angle of the isosceles triangles OAB, OBC, OCA is 90° less half of it
+            arcs_ok = 20 <= theta <= 80
             c_at = phi + 2 * theta + 2 * alpha
         else:
             theta = rng.randint(25, 70)
@@ -126,28 +128,38 @@ def inscribed_angle(rng: random.Random) -> Draft:
             break
     pts = {"O": P(0, 0), "A": polar(P(0, 0), r, phi), "B": polar(P(0, 0), r, phi + 2 * theta),
            "C": polar(P(0, 0), r, c_at)}
+    # With two angles given, any central angle or any base angle of the three isosceles triangles at O can be
+    # asked: each is a different chain (which arc, which angle stands on it, halve or not).
+    ask = rng.choice(list(TWO_ANGLE_ASKS)) if two_angles else rng.choice(["AOB", "ACB"])
+    radii = [Segment("O", "A"), Segment("O", "B")] + ([Segment("O", "C")] if "C" in ask.replace("ACB", "") else [])
     scene = Scene(
         points=pts,
         segments=[Segment("C", "A"), Segment("C", "B")] + ([Segment("A", "B")] if two_angles else []),
         circles=[CircleEl("O", "A")],
         angle_marks=[AngleMark("A", "C", "B")] if not two_angles else [AngleMark("C", "A", "B"), AngleMark("A", "B", "C")],
         labeled=["O", "A", "B", "C"],
-        construction=Construction("draw the radii OA and OB", [Segment("O", "A"), Segment("O", "B")]),
+        construction=Construction("draw the radii " + ", ".join(f"{s.a}{s.b}" for s in radii), radii),
     )
-    forward = rng.random() < 0.5  # ask for the central angle, or give it and ask for the inscribed one
     steps = ["∠ACB and ∠AOB stand on the same arc AB, so by the inscribed angle theorem ∠AOB = 2·∠ACB:"]
     if two_angles:
-        steps = [f"The angles of triangle ABC add up to 180°, so ∠ACB = 180° − {alpha}° − {beta}° = {theta}°.", *steps,
-                 f"∠AOB = 2 · {theta}° = {2 * theta}°."]
+        arc, central, base = TWO_ANGLE_ASKS[ask]
+        half = {"AB": theta, "BC": alpha, "CA": beta}[arc]  # the inscribed angle on that arc
+        opposite = {"AB": "∠ACB", "BC": "∠CAB", "CA": "∠ABC"}[arc]
+        steps = [f"{opposite} and ∠{central} stand on the same arc {arc}, so by the inscribed angle theorem "
+                 f"∠{central} = 2·{opposite}."]
+        if arc == "AB":
+            steps.insert(0, f"The angles of triangle ABC add up to 180°, so ∠ACB = 180° − {alpha}° − {beta}° = {theta}°.")
+        steps.append(f"∠{central} = 2 · {half}° = {2 * half}°.")
+        if base:  # the isosceles triangle on that chord (two radii): its base angle follows from the central angle
+            target, answer = L("angle", tuple(ask)), sp.Integer(90 - half)
+            steps.append(f"O{ask[0]} = O{ask[2]}, so ∠{ask} = (180° − {2 * half}°)/2 = {90 - half}°.")
+        else:
+            target, answer = L("angle", tuple(ask)), sp.Integer(2 * half)
+        what = f"the central angle ∠{ask}" if not base else f"∠{ask}"
         givens = [angle("CAB", alpha), angle("ABC", beta)]
-        if forward:
-            target, answer, what = L("angle", tuple("AOB")), sp.Integer(2 * theta), "the central angle ∠AOB"
-        else:  # triangle AOB is isosceles (OA = OB): its base angle follows from the central angle
-            target, answer, what = L("angle", tuple("OAB")), sp.Integer(90 - theta), "∠OAB"
-            steps.append(f"OA = OB, so ∠OAB = (180° − {2 * theta}°)/2 = {90 - theta}°.")
         question = parts("Triangle ABC is inscribed in circle O.", [f"∠CAB = {alpha}°", f"∠ABC = {beta}°"], what,
                          unit="in degrees")
-    elif forward:
+    elif ask == "AOB":
         question = parts(ON_CIRCLE, [f"∠ACB = {theta}°"], "the central angle ∠AOB", unit="in degrees")
         givens, target, answer = [angle("ACB", theta)], L("angle", tuple("AOB")), sp.Integer(2 * theta)
         steps.append(f"∠AOB = 2 · {theta}° = {2 * theta}°.")
@@ -162,11 +174,18 @@ def inscribed_angle(rng: random.Random) -> Draft:
         answer=answer,
         target=target,
         givens=givens,
-        reasoning=["∠AOB is the central angle on arc AB; it appears once the radii to A and B are drawn."],
+        reasoning=["A central angle stands on the same arc as an inscribed angle; it appears once the radii are drawn."],
         conclusion=steps,
-        difficulty=Difficulty(hops=1 + two_angles, constructions=2),
-        params={"theta": theta, "phi": phi, "forward": forward, "C": c_at},
+        difficulty=Difficulty(hops=1 + two_angles + (two_angles and ask not in ("AOB", "BOC", "AOC")), constructions=2),
+        params={"theta": theta, "phi": phi, "ask": ask, "C": c_at},
     )
+
+
+# The asks of the two-angle problem: angle → (the arc it stands on, the central angle on it, a base angle?).
+TWO_ANGLE_ASKS = {
+    "AOB": ("AB", "AOB", False), "BOC": ("BC", "BOC", False), "AOC": ("CA", "AOC", False),
+    "OAB": ("AB", "AOB", True), "OBC": ("BC", "BOC", True), "OCA": ("CA", "AOC", True), "OAC": ("CA", "AOC", True),
+}
 
 
 @register_generator("plane.tangent_radius", DOMAIN)
