@@ -259,7 +259,7 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
     stats.generated += 1
     kind = duplicate_kind(s.kind, s.version)
     recipe = recipe_digest(s.params)
-    passed, reason = (dups.check(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe) if s.phash
+    passed, reason = (dups.check(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe, s.params) if s.phash
                       else (False, "no image to hash"))
     stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in res.timings.items()})
     verdicts = res.verdicts + [Verdict(s.id, "duplicate", passed, float(passed), reason)]
@@ -268,7 +268,7 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
         stats.verifier_pass[v.verifier] += v.passed
     s.accepted = accepts(verdicts)
     if s.accepted:
-        dups.add(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe)
+        dups.add(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe, s.params)
         stats.accepted += 1
     writer.add(res, verdicts)
     return s.accepted

@@ -76,6 +76,21 @@ def sentence_keys(question: str) -> frozenset[str]:
     return frozenset(question_key(s) for s in _SENTENCE_END.split(question.strip()) if s.strip())
 
 
+def recipe_atoms(generator: str, params: dict | str | None) -> frozenset[str]:
+    """A sample's recipe as a set: its generator, each parameter of its problem, and each evolution op
+    without the op's own seed. A child that keeps an accepted sample's whole problem and only adds ops
+    (a distractor, a surface variant) contains that sample's atoms, whichever sentence frame, wording or
+    version of the text it ships: the frame-proof form of "an accepted question with sentences added"."""
+    if isinstance(params, str):
+        params = json.loads(params or "{}")
+    if not generator or not params:
+        return frozenset()
+    ops = params.get("ops") or []
+    return frozenset({f"r:generator={generator}"}
+                     | {f"r:{k}={json.dumps(v, sort_keys=True)}" for k, v in params.items() if k != "ops"}
+                     | {f"r:op={json.dumps(list(op[:-1]))}" for op in ops})
+
+
 def _dct_matrix(n: int = 32) -> np.ndarray:
     """Unnormalised DCT-II as a matrix: the transform scipy.fftpack.dct applies, as one matmul."""
     k, i = np.arange(n)[:, None], np.arange(n)[None, :]
@@ -127,36 +142,45 @@ class DuplicateIndex:
         for key, ph, answer, kind, *rest in rows:
             if rest:
                 question, generator, params = rest
-                self.add(key, ph, answer, kind, question, generator, recipe_digest(params))
+                self.add(key, ph, answer, kind, question, generator, recipe_digest(params), params)
             else:
                 self.add(key, ph, answer, kind)
 
     def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
-            generator: str = "", recipe: str = "") -> None:
+            generator: str = "", recipe: str = "", params: dict | str | None = None) -> None:
         self._questions.add(key)
-        sents = sentence_keys(question) if question and _interaction(kind) else frozenset()
-        if sents:
+        # Two sets per interaction sample in one store: its sentences (the same frame) and its recipe atoms
+        # (any frame); "r:" keeps the two kinds of element apart, so a set is only ever inside one of its kind.
+        for sents in self._extension_sets(question, kind, generator, params):
             self._sentences.setdefault((kind, answer, min(sents)), []).append(sents)
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
             table.setdefault((part, kind, answer), []).append((h, generator, recipe))
         self.size += 1
 
-    def extends_accepted(self, question: str, answer: str, kind: str = "interaction") -> bool:
-        """Whether the question is an accepted question of the same version with sentences added, with the
-        same answer. Interaction samples only: perception and instruction questions are set phrases by design."""
-        if not _interaction(kind) or not question:
-            return False
-        sents = sentence_keys(question)
-        return any(other < sents for s in sents for other in self._sentences.get((kind, answer, s), ()))
+    @staticmethod
+    def _extension_sets(question: str, kind: str, generator: str = "", params: dict | str | None = None):
+        if not _interaction(kind):
+            return []
+        sets = [sentence_keys(question) if question else frozenset(), recipe_atoms(generator, params)]
+        return [s for s in sets if s]
+
+    def extends_accepted(self, question: str, answer: str, kind: str = "interaction", generator: str = "",
+                         params: dict | str | None = None) -> bool:
+        """Whether the sample is an accepted one of the same version with something added and the same answer:
+        its question with sentences added (same frame), or its whole recipe with ops added (any frame).
+        Interaction samples only: perception and instruction questions are set phrases by design."""
+        return any(other < sents for sents in self._extension_sets(question, kind, generator, params)
+                   for s in sents for other in self._sentences.get((kind, answer, s), ()))
 
     def check(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
-              generator: str = "", recipe: str = "") -> tuple[bool, str]:
+              generator: str = "", recipe: str = "", params: dict | str | None = None) -> tuple[bool, str]:
         """(passed, reason). `generator` and `recipe` (a digest of its parameters) tell apart look-alike
-        figures of one generator drawn from different parameters."""
+        figures of one generator drawn from different parameters; `params` (the recipe itself) finds an
+        accepted problem with evolution ops added."""
         if key in self._questions:
             return False, "near-duplicate: an accepted sample asks the same question"
-        if self.extends_accepted(question, answer, kind):
+        if self.extends_accepted(question, answer, kind, generator, params):
             return False, "near-duplicate: an accepted question with sentences added, and the same answer"
         h = int(phash, 16)
         for table, part in zip(self._chunks, self._parts(h), strict=True):
