@@ -135,7 +135,7 @@ def exp_text(a, b, h, d) -> str:
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def log_text(b: int, h, k) -> str:
-    """y = log_b(x − h) + k as printed: y = log₂(x − 1) + 2, y = log₃ x."""
+def log_text(b: int, h, k, c: int = 1) -> str:
+    """y = c·log_b(x − h) + k (c = ±1) as printed: y = log₂(x − 1) + 2, y = log₃ x, y = −log₂(x + 3)."""
     arg = " x" if h == 0 else f"(x {MINUS if h > 0 else '+'} {num(abs(h))})"
-    return f"y = log{str(b).translate(_SUBSCRIPTS)}{arg}{shift_text(k)}"
+    return f"y = {MINUS if c < 0 else ''}log{str(b).translate(_SUBSCRIPTS)}{arg}{shift_text(k)}"

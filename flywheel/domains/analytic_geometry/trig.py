@@ -22,7 +22,7 @@ from flywheel.render.draft import Draft, Given, parts
 from flywheel.render.scene.coords import CoordinatePlane, OnCurve, X, graph
 from flywheel.render.scene.model import Construction, Measure, RightMark, Scene, Segment
 
-AMPLITUDES = [sp.Integer(v) for v in (1, 2, 3, 4, 5, 6)] + [sp.Rational(v, 2) for v in (3, 5, 7, 9)]
+AMPLITUDES = [sp.Integer(v) for v in (1, 2, 3, 4, 5, 6, 7, 8)] + [sp.Rational(v, 2) for v in (3, 5, 7, 9, 11)]
 # x0 as a fraction r of the half period 2q: the angle ωx0 = rπ has an exact sine and cosine.
 FRACTIONS = [sp.Rational(n, d) for n, d in ((1, 6), (1, 4), (1, 3), (2, 3), (3, 4), (5, 6), (7, 6), (5, 4), (4, 3),
                                              (5, 3), (7, 4), (11, 6))]
@@ -32,7 +32,7 @@ NEGATIVE = [-r for r in FRACTIONS[:6]]
 QUARTERS = [sp.Integer(v) for v in (1, 2, 3, 4, 5, 6)] + [sp.Rational(v, 2) for v in (1, 3, 5)]
 # What is asked once f(x0) is known: Q's height, or the area of the triangle Q makes with its foot H on
 # the x-axis and the marked zero (or the turning point) — each needs |f(x0)| and one more reading.
-ASKS = ("y", "zero", "peak")
+ASKS = ("y", "zero", "peak", "height")
 
 
 @register_generator("analytic.sine_reading", DOMAIN)
@@ -59,14 +59,15 @@ def sine_reading(rng: random.Random) -> Draft:
         px_per_unit = 380 / max(x_hi - x_lo, y_hi - y_lo)  # about what the layout gives a plane of this size
         apart = abs(x0 - peak[0]) * px_per_unit >= 30  # the feet K and H (sine) or P's label and Q keep apart
         zero_x = zero[0]
-        answer = {"y": y0, "zero": abs(x0 - zero_x) * abs(y0) / 2, "peak": abs(x0 - peak[0]) * abs(y0) / 2}[ask]
+        answer = {"y": y0, "zero": abs(x0 - zero_x) * abs(y0) / 2, "peak": abs(x0 - peak[0]) * abs(y0) / 2,
+                  "height": abs(y0)}[ask]
         if not leaks(y0, axes) and not leaks(answer, axes) and abs(y0) * px_per_unit >= 30 and apart \
                 and (ask != "zero" or abs(x0 - zero_x) * px_per_unit >= 30):
             break
     extreme = "highest" if amp > 0 else "lowest"
     drop = [] if cosine else [Segment("P", "K")]
     z = "Z" if cosine else "O"
-    tri = {"y": [], "zero": [Segment(z, "Q")], "peak": [Segment("P", "Q"), Segment("P", "H")]}[ask]
+    tri = {"zero": [Segment(z, "Q")], "peak": [Segment("P", "Q"), Segment("P", "H")]}.get(ask, [])
     scene = Scene(
         points=pts,
         labeled=["P", "Z"] if cosine else ["P"],
@@ -90,11 +91,15 @@ def sine_reading(rng: random.Random) -> Draft:
         scene=scene,
         question=parts([f"The figure shows part of the graph of f(x) = A {name}(ωx), where {sign} and ω > 0.", *where,
                         "Q is a point of the graph."], [*points, f"Q has x-coordinate {num(x0)}"],
-                       {"y": f"f({num(x0)}), the y-coordinate of Q", "zero": f"the area of triangle {z}HQ",
-                        "peak": "the area of triangle PHQ"}[ask],
+                       # words, not only point names, tell the asks apart (the duplicate key masks names)
+                       {"y": f"f({num(x0)}), the y-coordinate of Q",
+                        "zero": f"the area of triangle {z}HQ, whose third vertex is the "
+                                + ("zero Z" if cosine else "origin O"),
+                        "peak": f"the area of triangle PHQ, whose third vertex is the {extreme} point P",
+                        "height": "the length HQ, the distance from Q to the x-axis"}[ask],
                        premises=() if ask == "y" else "H is the foot of the perpendicular from Q to the x-axis."),
         answer=answer,
-        target={"y": Measure("y", ("Q",)), "zero": Measure("area", (z, "H", "Q")), "peak": Measure("area", ("P", "H", "Q"))}[ask],
+        target={"y": Measure("y", ("Q",)), "height": Measure("length", ("H", "Q")), "zero": Measure("area", (z, "H", "Q")), "peak": Measure("area", ("P", "H", "Q"))}[ask],
         givens=givens,
         reasoning=[
             "A turning point gives the amplitude, and from a turning point to the next zero is a quarter of the "
@@ -105,7 +110,7 @@ def sine_reading(rng: random.Random) -> Draft:
             f"From x = {num(min(peak[0], zero[0]))} to x = {num(max(peak[0], zero[0]))} is a quarter period, so the "
             f"period is {4 * q} and ω = 2π/{4 * q} = {pi_text(sp.Rational(1, 2 * q))}.",
             f"f({num(x0)}) = {num(amp)}·{name}({pi_text(r)}) = {surd(y0)}.",
-            *{"y": [],
+            *{"y": [], "height": [f"HQ = |f({num(x0)})| = {surd(abs(y0))}."],
               "zero": [f"{z}H = |{num(x0)} − {num(zero_x)}| = {num(abs(x0 - zero_x))} and HQ = {surd(abs(y0))}, so the "
                        f"area of {z}HQ = ½·{num(abs(x0 - zero_x))}·{surd(abs(y0))} = {surd(answer)}."],
               "peak": [f"HQ = {surd(abs(y0))} lies on x = {num(x0)}, and P is {num(abs(x0 - peak[0]))} from that line, so the "

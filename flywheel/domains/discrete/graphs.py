@@ -169,6 +169,7 @@ EULER_ASKS = {
     "strokes": "the smallest number of strokes needed to draw it without lifting the pen between points of a "
                "stroke and without drawing any line twice",
     "odd": "the number of points at which an odd number of lines meet",
+    "even": "the number of points at which an even number of lines meet",
     "closed": "the smallest number of lines that must be added, each joining two of its points, so that the whole "
               "figure can be drawn in one stroke that ends where it began, without drawing any line twice",
     "open": "the smallest number of lines that must be added, each joining two of its points, so that the whole "
@@ -176,9 +177,10 @@ EULER_ASKS = {
 }
 
 
-def euler_answer(ask: str, odd: int) -> int:
-    """The answer to an ask from the number of odd points (a connected figure: Euler)."""
-    return {"strokes": max(1, odd // 2), "odd": odd, "closed": odd // 2, "open": max(0, odd // 2 - 1)}[ask]
+def euler_answer(ask: str, odd: int, points: int) -> int:
+    """The answer to an ask from the number of odd points of a connected figure of `points` points (Euler)."""
+    return {"strokes": max(1, odd // 2), "odd": odd, "even": points - odd, "closed": odd // 2,
+            "open": max(0, odd // 2 - 1)}[ask]
 
 
 @register_generator("discrete.euler_strokes", DOMAIN)
@@ -186,14 +188,14 @@ def euler_strokes(rng: random.Random) -> Draft:
     ask = rng.choice(list(EULER_ASKS))
     while True:
         g = random_plane_graph(rng, extra=0.6)
-        if len(g.names) == 6 and rng.random() < 0.6:
+        if len(g.names) == 6 and rng.random() < 0.8:
             continue  # a 3×2 grid admits few different figures: most draws go to the larger grids
         degree = {v: sum(v in e for e in g.edges) for v in g.names}
         odd = [v for v in g.names if degree[v] % 2]
         if 2 <= len(odd) <= 8 and (len(odd) <= 6 or ask != "strokes"):
             break
     strokes = len(odd) // 2
-    answer = euler_answer(ask, len(odd))
+    answer = euler_answer(ask, len(odd), len(g.names))
     construction = Construction("ring the vertices of odd degree", marks=[VertexRings(odd)])
     scene = graph_scene(g, None, construction)
     one = "one stroke" if strokes == 1 else f"{strokes} strokes"
@@ -202,6 +204,8 @@ def euler_strokes(rng: random.Random) -> Draft:
                     f"ends, so at least {len(odd)}/2 = {strokes} strokes are needed.",
                     f"The figure is connected, so pairing up the odd points works (Euler): it can be drawn in {one}."],
         "odd": [f"The ringed points {', '.join(odd)} are the ones with an odd number of lines: {len(odd)} of them."],
+        "even": [f"The ringed points {', '.join(odd)} are the ones with an odd number of lines: {len(odd)} of them, so "
+                 f"{len(g.names)} − {len(odd)} = {answer} points have an even number."],
         "closed": [f"The ringed points {', '.join(odd)} have odd degree: {len(odd)} of them. A closed stroke needs every "
                    "degree even, and an added line changes the parity of its two ends only.",
                    f"So at least {len(odd)}/2 = {answer} lines are needed, and joining the odd points in pairs "
@@ -216,7 +220,7 @@ def euler_strokes(rng: random.Random) -> Draft:
         scene=scene,
         question=parts("The figure is made of points joined by lines.",
                        [f"it has {len(g.names)} points joined by {len(g.edges)} lines"], EULER_ASKS[ask]),
-        answer=answer, target={"strokes": "minimum number of strokes", "odd": "number of odd points",
+        answer=answer, target={"strokes": "minimum number of strokes", "odd": "number of odd points", "even": "number of even points",
                                "closed": "lines to add for a closed stroke", "open": "lines to add for one stroke"}[ask],
         reasoning=[
             "Every time a stroke passes through a point it uses two of its lines; only the ends of a stroke "

@@ -107,11 +107,11 @@ def inscribed_angle(rng: random.Random) -> Draft:
     r, phi = 5, rng.randint(0, 359)
     while True:
         if two_angles:  # ∠CAB = α and ∠ABC = β: arcs BC = 2α, CA = 2β, AB = 2θ with θ = 180° − α − β
-            alpha, beta = rng.randint(20, 80), rng.randint(20, 80)
+            alpha, beta = rng.randint(18, 82), rng.randint(18, 82)
             theta = 180 - alpha - beta
             # an acute triangle (every angle < 90°) has O inside it: each central angle is the one the figure
             # shows at O, and each base angle of the isosceles triangles OAB, OBC, OCA is 90° less half of it
-            arcs_ok = 20 <= theta <= 80
+            arcs_ok = 18 <= theta <= 82
             c_at = phi + 2 * theta + 2 * alpha
         else:
             theta = rng.randint(25, 70)
@@ -131,12 +131,24 @@ def inscribed_angle(rng: random.Random) -> Draft:
     # With two angles given, any central angle or any base angle of the three isosceles triangles at O can be
     # asked: each is a different chain (which arc, which angle stands on it, halve or not).
     ask = rng.choice(list(TWO_ANGLE_ASKS)) if two_angles else rng.choice(["AOB", "ACB"])
-    radii = [Segment("O", "A"), Segment("O", "B")] + ([Segment("O", "C")] if "C" in ask.replace("ACB", "") else [])
+    # How the two angles are given: both at the triangle's vertices, or one as the central angle on the same
+    # arc (its radii drawn, its value at O), which the solver halves first. Never both: every radius would be
+    # drawn and nothing would be left to construct.
+    form = rng.choice(["inscribed", "central_a", "central_b"]) if two_angles else "inscribed"
+    if (form, ask) in (("central_a", "BOC"), ("central_b", "AOC")):
+        form = "inscribed"  # the ask would be the given itself
+    drawn = {"inscribed": [], "central_a": ["B", "C"], "central_b": ["A", "C"]}[form]
+    needed = ["A", "B"] + (["C"] if "C" in ask.replace("ACB", "") else [])
+    radii = [Segment("O", v) for v in needed if v not in drawn] or [Segment("O", v) for v in "ABC" if v not in drawn]
+    marks = {"inscribed": [AngleMark("C", "A", "B"), AngleMark("A", "B", "C")],
+             "central_a": [AngleMark("B", "O", "C"), AngleMark("A", "B", "C")],
+             "central_b": [AngleMark("C", "A", "B"), AngleMark("A", "O", "C")]}[form]
     scene = Scene(
         points=pts,
-        segments=[Segment("C", "A"), Segment("C", "B")] + ([Segment("A", "B")] if two_angles else []),
+        segments=[Segment("C", "A"), Segment("C", "B")] + ([Segment("A", "B")] if two_angles else [])
+        + [Segment("O", v) for v in drawn],
         circles=[CircleEl("O", "A")],
-        angle_marks=[AngleMark("A", "C", "B")] if not two_angles else [AngleMark("C", "A", "B"), AngleMark("A", "B", "C")],
+        angle_marks=[AngleMark("A", "C", "B")] if not two_angles else marks,
         labeled=["O", "A", "B", "C"],
         construction=Construction("draw the radii " + ", ".join(f"{s.a}{s.b}" for s in radii), radii),
     )
@@ -152,13 +164,21 @@ def inscribed_angle(rng: random.Random) -> Draft:
         steps.append(f"∠{central} = 2 · {half}° = {2 * half}°.")
         if base:  # the isosceles triangle on that chord (two radii): its base angle follows from the central angle
             target, answer = L("angle", tuple(ask)), sp.Integer(90 - half)
-            steps.append(f"O{ask[0]} = O{ask[2]}, so ∠{ask} = (180° − {2 * half}°)/2 = {90 - half}°.")
+            steps.append(f"O{ask[1]} = O{ask[2]}, so ∠{ask} = (180° − {2 * half}°)/2 = {90 - half}°.")
         else:
             target, answer = L("angle", tuple(ask)), sp.Integer(2 * half)
         what = f"the central angle ∠{ask}" if not base else f"∠{ask}"
-        givens = [angle("CAB", alpha), angle("ABC", beta)]
-        question = parts("Triangle ABC is inscribed in circle O.", [f"∠CAB = {alpha}°", f"∠ABC = {beta}°"], what,
-                         unit="in degrees")
+        if form == "central_a":
+            givens, stated = [angle("BOC", 2 * alpha), angle("ABC", beta)], [f"the central angle ∠BOC = {2 * alpha}°",
+                                                                            f"∠ABC = {beta}°"]
+            steps.insert(0, f"∠CAB stands on arc BC with the central angle ∠BOC, so ∠CAB = {2 * alpha}°/2 = {alpha}°.")
+        elif form == "central_b":
+            givens, stated = [angle("CAB", alpha), angle("AOC", 2 * beta)], [f"∠CAB = {alpha}°",
+                                                                            f"the central angle ∠AOC = {2 * beta}°"]
+            steps.insert(0, f"∠ABC stands on arc CA with the central angle ∠AOC, so ∠ABC = {2 * beta}°/2 = {beta}°.")
+        else:
+            givens, stated = [angle("CAB", alpha), angle("ABC", beta)], [f"∠CAB = {alpha}°", f"∠ABC = {beta}°"]
+        question = parts("Triangle ABC is inscribed in circle O.", stated, what, unit="in degrees")
     elif ask == "AOB":
         question = parts(ON_CIRCLE, [f"∠ACB = {theta}°"], "the central angle ∠AOB", unit="in degrees")
         givens, target, answer = [angle("ACB", theta)], L("angle", tuple("AOB")), sp.Integer(2 * theta)
@@ -177,7 +197,7 @@ def inscribed_angle(rng: random.Random) -> Draft:
         reasoning=["A central angle stands on the same arc as an inscribed angle; it appears once the radii are drawn."],
         conclusion=steps,
         difficulty=Difficulty(hops=1 + two_angles + (two_angles and ask not in ("AOB", "BOC", "AOC")), constructions=2),
-        params={"theta": theta, "phi": phi, "ask": ask, "C": c_at},
+        params={"theta": theta, "phi": phi, "ask": ask, "C": c_at, "form": form},
     )
 
 
