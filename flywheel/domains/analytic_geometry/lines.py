@@ -14,8 +14,8 @@ from flywheel.domains.analytic_geometry.plot import (
     leaks,
     num,
     plane,
+    point_fact,
     point_givens,
-    point_text,
     rise_run,
 )
 from flywheel.domains.registry import register_generator
@@ -72,7 +72,7 @@ def line_axes_triangle(rng: random.Random) -> Draft:
         title="A line through two points and the triangle it cuts off the coordinate axes",
         scene=scene,
         question=parts(["The line l passes through A and B.", "It meets the x-axis at P and the y-axis at Q."],
-                       [point_text("A", a), point_text("B", b)], "the area of triangle OPQ",
+                       [point_fact("A", a), point_fact("B", b)], "the area of triangle OPQ",
                        premises="O is the origin."),
         answer=area,
         target=Measure("area", ("O", "P", "Q")),

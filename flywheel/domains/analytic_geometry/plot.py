@@ -59,6 +59,12 @@ def point_text(name: str, p: Point) -> str:
     return f"{name}({num(p[0])}, {num(p[1])})"
 
 
+def point_fact(name: str, p: Point) -> str:
+    """A point stated as a clause of its own: "P is the point (1, 2)" reads in any frame ("Given that P is
+    the point (1, 2) and …"), where a bare "P(1, 2)" does not."""
+    return f"{name} is the point ({num(p[0])}, {num(p[1])})"
+
+
 def point_givens(name: str, p: Point) -> list[Given]:
     """The question states the point's coordinates; the verifier re-reads them from the scene and the text."""
     return [Given(Measure("x", (name,)), sp.sympify(p[0])), Given(Measure("y", (name,)), sp.sympify(p[1]))]

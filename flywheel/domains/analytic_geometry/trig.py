@@ -12,8 +12,8 @@ from flywheel.domains.analytic_geometry.claims import Sinusoid
 from flywheel.domains.analytic_geometry.plot import (
     leaks,
     num,
+    point_fact,
     point_givens,
-    point_text,
     surd,
     window,
 )
@@ -84,7 +84,7 @@ def sine_reading(rng: random.Random) -> Draft:
     where = ([f"P on the y-axis is a {extreme} point of the graph.",
               "Z is the first point where the graph meets the positive x-axis."] if cosine
              else ["The graph passes through the origin O.", f"P is its {extreme} point nearest to the y-axis."])
-    points = [point_text("P", peak)] + ([point_text("Z", zero)] if cosine else [])
+    points = [point_fact("P", peak)] + ([point_fact("Z", zero)] if cosine else [])
     givens = point_givens("P", peak) + (point_givens("Z", zero) if cosine else []) + [Given(Measure("x", ("Q",)), x0)]
     return Draft(
         title=f"The graph of y = A {name}(ωx) with a turning point and a zero marked",
