@@ -103,15 +103,17 @@ ON_CIRCLE = "Points A, B and C lie on circle O."
 @register_generator("plane.inscribed_angle", DOMAIN)
 def inscribed_angle(rng: random.Random) -> Draft:
     """One angle on arc AB (central or inscribed) gives the other; or two angles of triangle ABC give ∠AOB."""
-    two_angles = rng.random() < 0.9  # one angle admits ~50 problems, two angles thousands
+    two_angles = rng.random() < 0.97  # one angle admits ~90 problems, two angles ~13,000
     r, phi = 5, rng.randint(0, 359)
     while True:
         if two_angles:  # ∠CAB = α and ∠ABC = β: arcs BC = 2α, CA = 2β, AB = 2θ with θ = 180° − α − β
-            alpha, beta = rng.randint(18, 82), rng.randint(18, 82)
+            alpha, beta = rng.choice(TRIANGLE_ANGLES), rng.choice(TRIANGLE_ANGLES)
             theta = 180 - alpha - beta
-            # an acute triangle (every angle < 90°) has O inside it: each central angle is the one the figure
-            # shows at O, and each base angle of the isosceles triangles OAB, OBC, OCA is 90° less half of it
-            arcs_ok = 18 <= theta <= 82
+            # An acute triangle has O inside it. One obtuse angle puts O outside, beyond the side opposite it:
+            # the angle at O on that side is then 360° less twice the inscribed angle, and the base angles of
+            # the isosceles triangle on it are the inscribed angle less 90°. Angles within 15° of 90° are left
+            # out: a base angle would be a sliver.
+            arcs_ok = theta in TRIANGLE_ANGLES
             c_at = phi + 2 * theta + 2 * alpha
         else:
             theta = rng.randint(25, 70)
@@ -135,8 +137,11 @@ def inscribed_angle(rng: random.Random) -> Draft:
     # arc (its radii drawn, its value at O), which the solver halves first. Never both: every radius would be
     # drawn and nothing would be left to construct.
     form = rng.choice(["inscribed", "central_a", "central_b"]) if two_angles else "inscribed"
-    if (form, ask) in (("central_a", "BOC"), ("central_b", "AOC")):
-        form = "inscribed"  # the ask would be the given itself
+    if two_angles and ((form, ask) in (("central_a", "BOC"), ("central_b", "AOC")) or
+                       (form == "central_a" and alpha > 90) or (form == "central_b" and beta > 90)):
+        # the ask would be the given itself; or a central angle given on an obtuse inscribed angle, whose
+        # value alone (360° − 2x, the angle at O under 180°) the solver could not tell from 2x without the figure
+        form = "inscribed"
     drawn = {"inscribed": [], "central_a": ["B", "C"], "central_b": ["A", "C"]}[form]
     needed = ["A", "B"] + (["C"] if "C" in ask.replace("ACB", "") else [])
     radii = [Segment("O", v) for v in needed if v not in drawn] or [Segment("O", v) for v in "ABC" if v not in drawn]
@@ -158,15 +163,22 @@ def inscribed_angle(rng: random.Random) -> Draft:
         half = {"AB": theta, "BC": alpha, "CA": beta}[arc]  # the inscribed angle on that arc
         opposite = {"AB": "∠ACB", "BC": "∠CAB", "CA": "∠ABC"}[arc]
         steps = [f"{opposite} and ∠{central} stand on the same arc {arc}, so by the inscribed angle theorem "
-                 f"∠{central} = 2·{opposite}."]
+                 f"∠{central} = 2·{opposite}." if half < 90 else
+                 f"{opposite} stands on the arc {arc} that does not contain {opposite[2]}, which measures twice it."]
         if arc == "AB":
             steps.insert(0, f"The angles of triangle ABC add up to 180°, so ∠ACB = 180° − {alpha}° − {beta}° = {theta}°.")
-        steps.append(f"∠{central} = 2 · {half}° = {2 * half}°.")
-        if base:  # the isosceles triangle on that chord (two radii): its base angle follows from the central angle
-            target, answer = L("angle", tuple(ask)), sp.Integer(90 - half)
-            steps.append(f"O{ask[1]} = O{ask[2]}, so ∠{ask} = (180° − {2 * half}°)/2 = {90 - half}°.")
+        at_o = 2 * half if half < 90 else 360 - 2 * half  # the angle the figure shows at O (under 180°)
+        if half < 90:
+            steps.append(f"∠{central} = 2 · {half}° = {2 * half}°.")
         else:
-            target, answer = L("angle", tuple(ask)), sp.Integer(2 * half)
+            steps.append(f"{opposite} = {half}° is obtuse, so O lies beyond {arc} from {opposite[2]}: the arc {arc} "
+                         f"under {opposite} measures 2 · {half}° = {2 * half}° > 180°, and ∠{central} = 360° − {2 * half}° "
+                         f"= {at_o}°.")
+        if base:  # the isosceles triangle on that chord (two radii): its base angle follows from the central angle
+            target, answer = L("angle", tuple(ask)), sp.Integer(90 - at_o // 2)
+            steps.append(f"O{ask[1]} = O{ask[2]}, so ∠{ask} = (180° − {at_o}°)/2 = {90 - at_o // 2}°.")
+        else:
+            target, answer = L("angle", tuple(ask)), sp.Integer(at_o)
         what = f"the central angle ∠{ask}" if not base else f"∠{ask}"
         if form == "central_a":
             givens, stated = [angle("BOC", 2 * alpha), angle("ABC", beta)], [f"the central angle ∠BOC = {2 * alpha}°",
@@ -200,6 +212,9 @@ def inscribed_angle(rng: random.Random) -> Draft:
         params={"theta": theta, "phi": phi, "ask": ask, "C": c_at, "form": form},
     )
 
+
+# The triangle's angles: acute, or obtuse, each at least 15° away from 90° (a base angle at O would be a sliver).
+TRIANGLE_ANGLES = list(range(18, 76)) + list(range(105, 126))
 
 # The asks of the two-angle problem: angle → (the arc it stands on, the central angle on it, a base angle?).
 TWO_ANGLE_ASKS = {
