@@ -145,19 +145,20 @@ def _log_curve(name: str, b: int, h, k, y0: int, y1: int, c: int = 1) -> Curve:
 def log_reflection(rng: random.Random) -> Draft:
     """P on y = log_b(x − h) + k; its mirror image Q in y = x lies on the inverse y = b^(x − k) + h: PQ or area OPQ."""
     # PQ, the area of OPQ, P's distance PM to y = x, the area of the right triangle OPM, or O's distance OM to PQ
-    ask = rng.choice(["length", "area", "distance", "area_opm", "om"])
+    ask = rng.choice(["length", "area", "distance", "area_opm", "om", "perimeter"])
     c = rng.choice([1, 1, -1])  # y = −log_b(x − h) + k: the falling graph, whose inverse falls too
     # P is given by its x-coordinate (evaluate the logarithm) or by its y-coordinate (solve for x: a power)
     given = rng.choice("xy")
     while True:
-        b, h, k = rng.choice([2, 2, 3, 3, 4, 5]), rng.randint(-5, 5), rng.randint(-5, 5)
-        m = rng.choice({2: [-2, -1, 1, 2, 3], 3: [-1, 1, 2], 4: [-1, 1], 5: [-1, 1]}[b])
+        b, h, k = rng.choice([2, 2, 3, 3, 4, 5]), rng.randint(-6, 6), rng.randint(-6, 6)
+        m = rng.choice({2: [-3, -2, -1, 1, 2, 3], 3: [-2, -1, 1, 2], 4: [-1, 1], 5: [-1, 1]}[b])
         xp, yp = h + sp.Integer(b) ** m, sp.Integer(c * m + k)
-        if abs(xp - yp) < 2 or max(abs(xp), abs(yp)) > 8 or 0 in (xp, yp) or xp == -yp:
+        if abs(xp - yp) < 2 or max(abs(xp), abs(yp)) > 9 or 0 in (xp, yp) or xp == -yp:
             continue
         p, q = (xp, yp), (yp, xp)
         answer = {"area": abs(xp**2 - yp**2) / 2, "area_opm": abs(xp**2 - yp**2) / 4, "length": sp.sqrt(2) * abs(xp - yp),
-                  "distance": sp.sqrt(2) * abs(xp - yp) / 2, "om": sp.sqrt(2) * abs(xp + yp) / 2}[ask]
+                  "distance": sp.sqrt(2) * abs(xp - yp) / 2, "om": sp.sqrt(2) * abs(xp + yp) / 2,
+                  "perimeter": 2 * sp.sqrt(xp**2 + yp**2) + sp.sqrt(2) * abs(xp - yp)}[ask]
         if ask == "om" and abs(xp + yp) < 2:
             continue  # PQ passes close to O: OM too short to draw and read
         x0, x1, y0, y1 = window([p, q, (h + 1, k - 2), (k - 2, h + 1)], pad=1.5, min_ratio=0.95)
@@ -168,21 +169,27 @@ def log_reflection(rng: random.Random) -> Draft:
         if not leaks(answer, axes) and max(x1 - x0, y1 - y0) <= 15:
             break
     segs = [Segment("P", "Q")] + {"area": [Segment("O", "P"), Segment("O", "Q")],
-                                  "area_opm": [Segment("O", "P"), Segment("O", "M")], "om": [Segment("O", "M")]}.get(ask, [])
+                                  "area_opm": [Segment("O", "P"), Segment("O", "M")], "om": [Segment("O", "M")],
+                                  "perimeter": [Segment("O", "P"), Segment("O", "Q")]}.get(ask, [])
     scene = Scene(
         points={"P": p, "Q": q, "M": midpoint(p, q), "O": (sp.Integer(0), sp.Integer(0))},
         labeled=["P"],
         construction=Construction(
             "reflect P in the line y = x: draw PQ perpendicular to y = x, meeting it at M"
-            + {"area": ", and join OP, OQ", "area_opm": ", and join OP, OM", "om": ", and join OM"}.get(ask, ""),
+            + {"area": ", and join OP, OQ", "area_opm": ", and join OP, OM", "om": ", and join OM",
+               "perimeter": ", and join OP, OQ"}.get(ask, ""),
             segments=segs, points=["Q", "M"], right_marks=[RightMark("P", "M", "O")],
         ),
         coordinate_plane=axes,
     )
     eq = log_text(b, h, k, c)
     ask_text = {"area": "the area of triangle OPQ", "length": "the length PQ", "distance": "the distance from P to the line y = x",
-                "area_opm": "the area of triangle OPM", "om": "the distance from the origin O to the line PQ"}[ask]
-    if ask == "om":
+                "area_opm": "the area of the right triangle OPM", "om": "the distance from the origin O to the line PQ", "perimeter": "the perimeter of triangle OPQ"}[ask]
+    if ask == "perimeter":
+        last = (f"OQ = OP = √({base(xp)}² + {base(yp)}²) = {surd(sp.sqrt(xp**2 + yp**2))} (a reflection keeps distances "
+                f"to O on y = x) and PQ = √2·|{num(xp)} − {base(yp)}| = {surd(sp.sqrt(2) * abs(xp - yp))}: the perimeter is "
+                f"2·{surd(sp.sqrt(xp**2 + yp**2))} + {surd(sp.sqrt(2) * abs(xp - yp))}.")
+    elif ask == "om":
         last = (f"PQ is perpendicular to y = x, so OM is the distance from O to PQ; M = (({num(xp)} + {num(yp)})/2, "
                 f"({num(xp)} + {num(yp)})/2), so OM = √2·|{num(xp)} + {base(yp)}|/2 = {surd(answer)}.")
     elif ask == "area_opm":
@@ -202,11 +209,11 @@ def log_reflection(rng: random.Random) -> Draft:
                        [f"the first graph is {eq}", f"P has {given}-coordinate {num(xp if given == 'x' else yp)}"], ask_text,
                        premises={"area": "O is the origin.",
                                  "area_opm": "O is the origin, and M is where PQ meets the line y = x.",
-                                 "om": "M is where PQ meets the line y = x."}.get(ask, ())),
+                                 "om": "M is where PQ meets the line y = x.", "perimeter": "O is the origin."}.get(ask, ())),
         answer=answer,
         target={"area": Measure("area", ("O", "P", "Q")), "length": Measure("length", ("P", "Q")),
                 "distance": Measure("length", ("P", "M")), "area_opm": Measure("area", ("O", "P", "M")),
-                "om": Measure("length", ("O", "M"))}[ask],
+                "om": Measure("length", ("O", "M")), "perimeter": Measure("perimeter", ("O", "P", "Q"))}[ask],
         givens=[Given(Measure(given, ("P",)), xp if given == "x" else yp)],
         reasoning=[
             "The graphs of a function and its inverse are mirror images in y = x, so reflecting P swaps its "
