@@ -106,9 +106,14 @@ def _cap(s: str) -> str:
 _LEADING = {"The", "A", "An", "In", "On", "At", "Its", "It", "What", "How", "Which", "By", "From", "Reading", "Use"}
 
 
+_POINT_VERBS = {"is", "lies", "has", "and", "=", "moves", "are", "was"}
+
+
 def _low(s: str) -> str:
     """Lower the first word of a clause when it is a plain word ("The value …"), never a name (AB, Amy)."""
-    head = s.split(" ", 1)[0]
+    head, *rest = s.split(" ", 2)
+    if head == "A" and rest and rest[0] in _POINT_VERBS:
+        return s  # the point A ("A is the point (1, 2)"), not the article
     return s[0].lower() + s[1:] if head in _LEADING else s
 
 
