@@ -76,9 +76,9 @@ def near_dups_among_accepted(cat: Catalog, r: int) -> float:
     rows = q.accepted_hashes_in_round(cat, r)
     dup = 0
     for *row, params in rows:
-        ok, _ = idx.check(*row, recipe_digest(params))
+        ok, _ = idx.check(*row, recipe_digest(params), params)
         dup += not ok
-        idx.add(*row, recipe_digest(params))
+        idx.add(*row, recipe_digest(params), params)
     return dup / len(rows) if rows else 0.0
 
 
@@ -91,8 +91,8 @@ def appended_copies(cat: Catalog, r: int) -> tuple[int, int]:
     rows = q.accepted_hashes_in_round(cat, r)
     copies = 0
     for key, ph, ans, kind, question, generator, params in rows:
-        copies += idx.extends_accepted(question, ans, kind)
-        idx.add(key, ph, ans, kind, question, generator, recipe_digest(params))
+        copies += idx.extends_accepted(question, ans, kind, generator, params)
+        idx.add(key, ph, ans, kind, question, generator, recipe_digest(params), params)
     return copies, len(rows)
 
 

@@ -106,9 +106,14 @@ def _cap(s: str) -> str:
 _LEADING = {"The", "A", "An", "In", "On", "At", "Its", "It", "What", "How", "Which", "By", "From", "Reading", "Use"}
 
 
+_POINT_VERBS = {"is", "lies", "has", "and", "=", "moves", "are", "was"}
+
+
 def _low(s: str) -> str:
     """Lower the first word of a clause when it is a plain word ("The value …"), never a name (AB, Amy)."""
-    head = s.split(" ", 1)[0]
+    head, *rest = s.split(" ", 2)
+    if head == "A" and rest and rest[0] in _POINT_VERBS:
+        return s  # the point A ("A is the point (1, 2)"), not the article
     return s[0].lower() + s[1:] if head in _LEADING else s
 
 
@@ -170,13 +175,13 @@ def _f3(s: _Say) -> str:  # conditional
 def _f4(s: _Say) -> str:  # the ask first, the data after
     if s.lead or s.givens:
         return _sent(s.order(), s.lead, s.data())
-    return f"{s.order()} Answer from the figure." if s.asked else f"Find {s.ask} from the figure."
+    return f"{s.order()} Answer from the figure."  # never "Find ∠CDE, in degrees from the figure."
 
 
 def _f5(s: _Say) -> str:  # the data as a list
     if s.givens:
         return _sent(s.lead, f"Known: {'; '.join(_low(g) for g in s.givens)}.", s.order())
-    return _sent(s.lead, f"Use the figure to answer: {s.ask}" if s.asked else f"Use the figure to work out {s.ask}.")
+    return _sent(s.lead, _sent("Look at the figure.", s.ask) if s.asked else f"Use the figure to work out {s.ask}.")
 
 
 def _f6(s: _Say) -> str:  # the ask, then its condition
@@ -187,7 +192,7 @@ def _f6(s: _Say) -> str:  # the ask, then its condition
         return _sent(s.lead, f"Find {s.ask}, {cond}.")
     if s.asked:
         return _sent(s.lead, s.ask, "Use only what the figure shows.")
-    return _sent(s.lead, f"Find {s.ask} using only what the figure shows.")
+    return _sent(s.lead, f"Using only what the figure shows, find {s.ask}.")
 
 
 FRAMES = (_f0, _f1, _f2, _f3, _f4, _f5, _f6)

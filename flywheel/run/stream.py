@@ -287,7 +287,7 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
     if res.early:  # the keys the worker knew were all accepted before this task: the same verdict
         passed, reason = False, res.early
     elif s.phash:
-        passed, reason = dups.check(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe)
+        passed, reason = dups.check(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe, s.params)
     else:
         passed, reason = False, "no image to hash"
     stats.timings.update({k: stats.timings.get(k, 0.0) + v for k, v in res.timings.items()})
@@ -297,7 +297,7 @@ def absorb(res: Result, dups: DuplicateIndex, stats: RunStats, writer: BatchWrit
         stats.verifier_pass[v.verifier] += v.passed
     s.accepted = accepts(verdicts)
     if s.accepted:
-        dups.add(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe)
+        dups.add(s.question_key, s.phash, s.answer, kind, s.question, s.generator, recipe, s.params)
         stats.accepted += 1
     writer.add(res, verdicts)
     return s.accepted

@@ -77,6 +77,21 @@ def sentence_keys(question: str) -> frozenset[str]:
     return frozenset(question_key(s) for s in _SENTENCE_END.split(question.strip()) if s.strip())
 
 
+def recipe_atoms(generator: str, params: dict | str | None) -> frozenset[str]:
+    """A sample's recipe as a set: its generator, each parameter of its problem, and each evolution op
+    without the op's own seed. A child that keeps an accepted sample's whole problem and only adds ops
+    (a distractor, a surface variant) contains that sample's atoms, whichever sentence frame, wording or
+    version of the text it ships: the frame-proof form of "an accepted question with sentences added"."""
+    if isinstance(params, str):
+        params = json.loads(params or "{}")
+    if not generator or not params:
+        return frozenset()
+    ops = params.get("ops") or []
+    return frozenset({f"r:generator={generator}"}
+                     | {f"r:{k}={json.dumps(v, sort_keys=True)}" for k, v in params.items() if k != "ops"}
+                     | {f"r:op={json.dumps(list(op[:-1]))}" for op in ops})
+
+
 def _dct_matrix(n: int = 32) -> np.ndarray:
     """Unnormalised DCT-II as a matrix: the transform scipy.fftpack.dct applies, as one matmul."""
     k, i = np.arange(n)[:, None], np.arange(n)[None, :]
@@ -205,6 +220,18 @@ class _Slots:
             vals, slot = vals[~take], (slot[~take] + np.uint64(1)) & mask
 
 
+def _extension_sets(question: str, kind: str, generator: str = "",
+                    params: dict | str | None = None) -> list[list[int]]:
+    """An interaction sample's two sets as sorted 64-bit keys: its sentences (found again in the same frame)
+    and its recipe atoms (in any frame). Sentence keys are hex digests and atoms are hashed, so a set is only
+    ever inside one of its own kind. Perception and instruction questions are set phrases by design: none."""
+    if not _interaction(kind):
+        return []
+    sets = [sorted(int(k, 16) for k in sentence_keys(question)) if question else [],
+            sorted(_digest(a) for a in recipe_atoms(generator, params))]
+    return [x for x in sets if x]
+
+
 class DuplicateIndex:
     """Index of accepted samples in numpy arrays: no Python object per sample, so ~100 bytes a sample
     (`flywheel bench dedup`), and each rule a few O(1) table probes.
@@ -248,16 +275,16 @@ class DuplicateIndex:
         rows = iter(rows)
         while part := list(itertools.islice(rows, 65536)):
             self._add_rows([(key, ph, answer, kind, *(
-                (rest[0], rest[1], recipe_digest(rest[2])) if rest else ("", "", "")))
+                (rest[0], rest[1], recipe_digest(rest[2]), rest[2]) if rest else ("", "", "", None)))
                 for key, ph, answer, kind, *rest in part])
 
     def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
-            generator: str = "", recipe: str = "") -> None:
+            generator: str = "", recipe: str = "", params: dict | str | None = None) -> None:
         """One accepted sample, as a run adds them: plain Python writes into the arrays (a few µs), unless
         a table must grow (then `_add_rows` places every row again)."""
-        sents = sorted(int(s, 16) for s in sentence_keys(question)) if question and _interaction(kind) else []
-        if not (all(s.fits(1) for s in (self._q_slots, *self._chunk_slots)) and self._set_slots.fits(1)):
-            self._add_rows([(key, phash, answer, kind, question, generator, recipe)])
+        sets = _extension_sets(question, kind, generator, params)
+        if not (all(s.fits(1) for s in (self._q_slots, *self._chunk_slots)) and self._set_slots.fits(len(sets))):
+            self._add_rows([(key, phash, answer, kind, question, generator, recipe, params)])
             return
         row, q, h, a = self._q.n, _digest(key), int(phash, 16), _digest(f"{kind}\0{answer}")
         for col, value in ((self._q, q), (self._ph, h), (self._ans, a), (self._rec, _digest(recipe)),
@@ -266,7 +293,7 @@ class DuplicateIndex:
         self._q_slots.put(_mix(_Q_SALT, q), row)
         for slots, (off, width), salt in zip(self._chunk_slots, _CHUNKS, _SALT, strict=False):
             slots.put(_mix(a ^ salt, (h >> off) & ((1 << width) - 1)), row)
-        if sents:
+        for sents in sets:
             self._set_slots.put(_mix(a ^ _S_SALT, sents[0]), self._set_ans.n)
             self._set_ans.append(a)
             self._set_start.append(self._pool.n)
@@ -274,7 +301,7 @@ class DuplicateIndex:
             for s in sents:
                 self._pool.append(s)
 
-    def _add_rows(self, rows: list[tuple[str, str, str, str, str, str, str]]) -> None:
+    def _add_rows(self, rows: list[tuple[str, str, str, str, str, str, str, dict | str | None]]) -> None:
         first, n = self._q.n, len(rows)
         gens = self._generators
         self._q.extend(np.fromiter((_digest(r[0]) for r in rows), np.uint64, n))
@@ -282,9 +309,7 @@ class DuplicateIndex:
         self._ans.extend(np.fromiter((_digest(f"{r[3]}\0{r[2]}") for r in rows), np.uint64, n))
         self._gen.extend(np.fromiter((gens.setdefault(r[5], len(gens)) for r in rows), np.uint32, n))
         self._rec.extend(np.fromiter((_digest(r[6]) for r in rows), np.uint64, n))
-        sets = [(row, sorted(int(s, 16) for s in sentence_keys(r[4])))
-                for row, r in enumerate(rows, first) if r[4] and _interaction(r[3])]
-        sets = [(row, s) for row, s in sets if s]
+        sets = [(row, s) for row, r in enumerate(rows, first) for s in _extension_sets(r[4], r[3], r[5], r[7])]
         first_set = self._set_ans.n
         if sets:
             lens = np.fromiter((len(s) for _, s in sets), np.uint32, len(sets))
@@ -317,30 +342,31 @@ class DuplicateIndex:
         self._set_slots.place(_mix_np(self._set_ans.values[lo:hi] ^ np.uint64(_S_SALT), smallest),
                               np.arange(lo, hi, dtype=np.uint64))
 
-    def extends_accepted(self, question: str, answer: str, kind: str = "interaction") -> bool:
-        """Whether the question is an accepted question of the same version with sentences added, with the
-        same answer. Interaction samples only: perception and instruction questions are set phrases by design."""
-        if not _interaction(kind) or not question:
-            return False
-        sents = {int(s, 16) for s in sentence_keys(question)}
+    def extends_accepted(self, question: str, answer: str, kind: str = "interaction", generator: str = "",
+                         params: dict | str | None = None) -> bool:
+        """Whether the sample is an accepted one of the same version with something added and the same answer:
+        its question with sentences added (same frame), or its whole recipe with ops added (any frame).
+        Interaction samples only: perception and instruction questions are set phrases by design."""
         a = _digest(f"{kind}\0{answer}")
         set_ans, start, length, pool = (c.at for c in (self._set_ans, self._set_start, self._set_len, self._pool))
-        for s in sents:  # a set contained in this one has its smallest key among these
-            for i in self._set_slots.rows(_mix(a ^ _S_SALT, s)):
-                at, n = start[i], length[i]
-                if set_ans[i] == a and pool[at] == s and n < len(sents) and all(
-                        pool[j] in sents for j in range(at + 1, at + n)):
-                    return True
+        for probe in _extension_sets(question, kind, generator, params):
+            sents = set(probe)
+            for s in probe:  # a set contained in this one has its smallest key among these
+                for i in self._set_slots.rows(_mix(a ^ _S_SALT, s)):
+                    at, n = start[i], length[i]
+                    if set_ans[i] == a and pool[at] == s and n < len(sents) and all(
+                            pool[j] in sents for j in range(at + 1, at + n)):
+                        return True
         return False
 
     def check(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
-              generator: str = "", recipe: str = "") -> tuple[bool, str]:
+              generator: str = "", recipe: str = "", params: dict | str | None = None) -> tuple[bool, str]:
         """(passed, reason). `generator` and `recipe` (a digest of its parameters) tell apart look-alike
         figures of one generator drawn from different parameters."""
         q = _digest(key)
         if any(self._q.at[i] == q for i in self._q_slots.rows(_mix(_Q_SALT, q))):
             return False, "near-duplicate: an accepted sample asks the same question"
-        if self.extends_accepted(question, answer, kind):
+        if self.extends_accepted(question, answer, kind, generator, params):
             return False, "near-duplicate: an accepted question with sentences added, and the same answer"
         h, a = int(phash, 16), _digest(f"{kind}\0{answer}")
         gen = self._generators.get(generator, -1) if generator else -1  # -1: no sample is told apart by recipe

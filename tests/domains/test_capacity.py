@@ -30,3 +30,15 @@ def test_every_generator_makes_many_distinct_problems():
     small = {name: (c.distinct, round(c.estimate)) for name, c in found.items() if c.estimate < FLOOR}
     assert not small, f"generators that repeat their problems (distinct of {DRAWS}, estimated capacity): {small}"
     assert statistics.median(c.estimate for c in found.values()) >= MEDIAN_FLOOR
+
+
+# Generators whose parameter spaces were widened from under 2,000 problems (issue 13): each repeats so rarely
+# among 400 draws that it can make well over 5,000 distinct problems (≥ 10,000 measured over 1,000–1,500 draws).
+WIDENED = ["analytic.exponential_reading", "analytic.log_reflection", "analytic.sine_reading", "plane.inscribed_angle",
+           "discrete.euler_strokes"]
+
+
+@pytest.mark.parametrize("name", WIDENED)
+def test_widened_generators_rarely_repeat_a_problem(name):
+    c = capacity(get_generator(name), 400)
+    assert c.estimate >= 5_000, (c.distinct, round(c.estimate))

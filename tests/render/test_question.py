@@ -57,3 +57,10 @@ def test_parse_versions():
     assert parse_versions("vision_only, text_lite,vision_only") == ["vision_only", "text_lite"]
     with pytest.raises(FlywheelError, match="unknown version"):
         parse_versions("text_dominant,vision_heavy")
+
+
+def test_a_point_named_a_keeps_its_capital_in_every_frame():
+    q = parts("The line l passes through A and B.", ["A is the point (1, 2)", "B is the point (3, 5)"], "the length AB")
+    texts = {compose(q, "text_dominant", seed).text for seed in range(40)}
+    assert not any(" a is the point" in t for t in texts)
+    assert any("given that A is the point (1, 2)" in t or "If A is the point (1, 2)" in t for t in texts)

@@ -1,7 +1,9 @@
+
 """Near-duplicates: question keys keep signs and powers but not names or spacing, the index finds every
 near figure with the same answer, kinds do not collide, figures tell instructions apart, and the fast
 perceptual hash is imagehash's."""
 
+import json
 import random
 
 from flywheel.run.build import figure_key
@@ -118,6 +120,29 @@ def test_an_accepted_question_with_sentences_added_and_the_same_answer_is_a_dupl
     assert idx.check(question_key(renumbered), "0f0f0f0f0f0f0f0f", "5", "interaction", renumbered)[0]
     # perception and instruction questions are set phrases: only interaction questions are compared so
     assert idx.check(question_key(appended), "0f0f0f0f0f0f0f0f", "5", "perception", appended)[0]
+
+
+def test_an_accepted_recipe_with_ops_added_and_the_same_answer_is_a_duplicate_in_any_frame():
+    """The frame-proof form of the rule: the child keeps the parent's whole problem (its parameters) and only
+    adds an evolution op, while its text is composed in another sentence frame the sentence rule cannot match."""
+    idx = DuplicateIndex()
+    parent = "In rectangle ABCD, AB = 3 and BC = 4. Find the length of the diagonal AC."
+    params = {"w": 3, "h": 4, "ask": "diagonal"}
+    idx.add(question_key(parent), "c3a5b1e0f0f0f0f0", "5", "interaction", parent, "plane.rect", "r1", params)
+    child = "Find PR, given that PQ = 3, QR = 4 and E lies on PQ with PE = 1, in rectangle PQRS."
+    grown = {**params, "ops": [["distract", 12345]]}
+    ok, reason = idx.check(question_key(child), "0f0f0f0f0f0f0f0f", "5", "interaction", child, "plane.rect", "r2", grown)
+    assert not ok and "sentences added" in reason
+    # the catalog's JSON of the same recipe, a grown recipe with another op seed: the same copy
+    assert not idx.check(question_key(child), "0f0f0f0f0f0f0f0f", "5", "interaction", child, "plane.rect", "r2",
+                         json.dumps({**params, "ops": [["distract", 99]]}))[0]
+    # a distractor on fresh numbers, another answer, another version or another generator: a new problem
+    fresh = {"w": 6, "h": 8, "ask": "diagonal", "ops": [["distract", 12345]]}
+    assert idx.check(question_key(child), "0f0f0f0f0f0f0f0f", "10", "interaction", child, "plane.rect", "r3", fresh)[0]
+    assert idx.check(question_key(child), "0f0f0f0f0f0f0f0f", "6", "interaction", child, "plane.rect", "r2", grown)[0]
+    assert idx.check(question_key(child), "0f0f0f0f0f0f0f0f", "5", "interaction:vision_only", child, "plane.rect", "r2",
+                     grown)[0]
+    assert idx.check(question_key(child), "0f0f0f0f0f0f0f0f", "5", "interaction", child, "plane.other", "r2", grown)[0]
 
 
 def test_look_alike_figures_of_one_generator_from_different_recipes_are_different_problems():

@@ -8,7 +8,7 @@ import sympy as sp
 
 from flywheel.core.records import Difficulty
 from flywheel.domains.analytic_geometry import DOMAIN
-from flywheel.domains.analytic_geometry.plot import leaks, num, point_givens, point_text, window
+from flywheel.domains.analytic_geometry.plot import leaks, num, point_fact, point_givens, window
 from flywheel.domains.registry import register_generator
 from flywheel.render.draft import Draft, parts
 from flywheel.render.scene.coords import CoordinatePlane, FocalPair, OnCurve, ellipse
@@ -63,7 +63,7 @@ def ellipse_focal_radius(rng: random.Random) -> Draft:
         scene=scene,
         question=parts([f"An ellipse has foci {F1} and {F2} on the {axis}-axis, with {F1} on the {side}.",
                         "The point P lies on the ellipse."],
-                       [f"the ellipse is x²/{sx * sx} + y²/{sy * sy} = 1", f"the point is {point_text('P', pt)}"],
+                       [f"the ellipse is x²/{sx * sx} + y²/{sy * sy} = 1", point_fact("P", pt)],
                        f"the length P{F1}"),
         answer=answer,
         target=Measure("length", ("P", F1)),

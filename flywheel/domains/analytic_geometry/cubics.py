@@ -13,8 +13,8 @@ from flywheel.domains.analytic_geometry.plot import (
     leaks,
     num,
     plane,
+    point_fact,
     point_givens,
-    point_text,
     poly_text,
     surd,
 )
@@ -82,7 +82,7 @@ def cubic_tangent(rng: random.Random) -> Draft:
         title="The tangent to a cubic at a point and where it meets the curve again",
         scene=scene,
         question=parts("The tangent to a cubic curve at the point P meets the curve again at Q.",
-                       [f"the curve is {graph_text(f)}", f"the point is {point_text('P', p)}"],
+                       [f"the curve is {graph_text(f)}", point_fact("P", p)],
                        "the area of triangle OPQ" if ask_area else "the length PQ",
                        premises="O is the origin." if ask_area else ()),
         answer=answer,

@@ -59,6 +59,12 @@ def point_text(name: str, p: Point) -> str:
     return f"{name}({num(p[0])}, {num(p[1])})"
 
 
+def point_fact(name: str, p: Point) -> str:
+    """A point stated as a clause of its own: "P is the point (1, 2)" reads in any frame ("Given that P is
+    the point (1, 2) and …"), where a bare "P(1, 2)" does not."""
+    return f"{name} is the point ({num(p[0])}, {num(p[1])})"
+
+
 def point_givens(name: str, p: Point) -> list[Given]:
     """The question states the point's coordinates; the verifier re-reads them from the scene and the text."""
     return [Given(Measure("x", (name,)), sp.sympify(p[0])), Given(Measure("y", (name,)), sp.sympify(p[1]))]
@@ -128,14 +134,14 @@ def exp_text(a, b, h, d) -> str:
     """y = a·b^(x − h) + d as a textbook prints it: y = 3·2ˣ⁻¹ + 1, y = (1/2)ˣ − 2."""
     power = "x" if h == 0 else f"x{'-' if h > 0 else '+'}{abs(int(h))}"
     base = num(b) if sp.Rational(b).q == 1 else f"({num(b)})"
-    lead = "" if a == 1 else f"{num(a)}·"
+    lead = "" if a == 1 else MINUS if a == -1 else f"{num(a)}·"
     return f"y = {lead}{base}{power.translate(_SUPERSCRIPTS)}{shift_text(d)}"
 
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def log_text(b: int, h, k) -> str:
-    """y = log_b(x − h) + k as printed: y = log₂(x − 1) + 2, y = log₃ x."""
+def log_text(b: int, h, k, c: int = 1) -> str:
+    """y = c·log_b(x − h) + k (c = ±1) as printed: y = log₂(x − 1) + 2, y = log₃ x, y = −log₂(x + 3)."""
     arg = " x" if h == 0 else f"(x {MINUS if h > 0 else '+'} {num(abs(h))})"
-    return f"y = log{str(b).translate(_SUBSCRIPTS)}{arg}{shift_text(k)}"
+    return f"y = {MINUS if c < 0 else ''}log{str(b).translate(_SUBSCRIPTS)}{arg}{shift_text(k)}"

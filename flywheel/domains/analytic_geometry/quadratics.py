@@ -47,7 +47,10 @@ def _factored_at(a: sp.Expr, p, q, x) -> str:
 @register_generator("analytic.parabola_vertex_triangle", DOMAIN)
 def parabola_vertex_triangle(rng: random.Random) -> Draft:
     """y = a(x − p)(x − q): roots A, B and vertex V on the axis of symmetry; area ABV = ½·AB·|k|, VA² = (AB/2)² + k²."""
-    asks_side = rng.random() < 0.5
+    # What is asked (in words a duplicate key keeps apart), and the form the equation is given in: expanded
+    # (factor it for A and B) or factored (A and B are read off; the vertex is computed).
+    ask = rng.choice(list(VERTEX_ASKS))
+    form = rng.choice(["expanded", "factored"])
     while True:
         a = rng.choice(LEADING + WIDE + [sp.Rational(s, 4) for s in (1, -1, 3, -3)])
         p = sp.Rational(rng.randint(-16, 14), 2)  # roots on the half-integers
@@ -59,19 +62,21 @@ def parabola_vertex_triangle(rng: random.Random) -> Draft:
             continue
         if any(c.q > 2 for c in sp.Poly(f, X).coeffs()):
             continue  # integer or half-integer coefficients: the equation reads like a textbook's
-        area = sp.sqrt(d * d / 4 + k * k) if asks_side else d * abs(k) / 2
-        pts = {"A": P(p, 0), "B": P(q, 0), "V": (h, k), "M": (h, sp.Integer(0))}
+        va = sp.sqrt(d * d / 4 + k * k)
+        area = {"side": va, "area": d * abs(k) / 2, "perimeter": d + 2 * va, "origin": sp.sqrt(h * h + k * k),
+                "height": abs(k)}[ask]
+        pts = {"A": P(p, 0), "B": P(q, 0), "V": (h, k), "M": (h, sp.Integer(0)), "O": P(0, 0)}
         claims = [OnCurve("A", "f"), OnCurve("B", "f"), OnCurve("V", "f"), Extremum("V", "f"),
                   OnCurve("A", "x-axis"), OnCurve("B", "x-axis"), OnCurve("M", "x-axis")]
         axes = plane(list(pts.values()), {"f": (f, True)}, claims)
-        if not leaks(area, axes):
+        if not leaks(area, axes) and not leaks(abs(k), axes):
             break
     scene = Scene(
         points=pts,
         labeled=["A", "B", "V"],
         construction=Construction(
             "draw the axis of symmetry from V down to M on AB, and the sides VA and VB",
-            segments=[Segment("V", "M"), Segment("V", "A"), Segment("V", "B")],
+            segments=[Segment("V", "M"), Segment("V", "A"), Segment("V", "B")] + ([Segment("O", "V")] if ask == "origin" else []),
             points=["M"],
             right_marks=[RightMark("A", "M", "V")],
         ),
@@ -80,25 +85,47 @@ def parabola_vertex_triangle(rng: random.Random) -> Draft:
     return Draft(
         title="A parabola, its x-intercepts and its vertex",
         scene=scene,
-        question=parts("A parabola meets the x-axis at A and B, and V is its vertex.", [f"the parabola is {graph_text(f)}"],
-                       "the length VA" if asks_side else "the area of triangle ABV"),
+        question=parts("A parabola meets the x-axis at A and B, and V is its vertex.",
+                       [f"the parabola is {_equation(form, f, a, p, q)}"], VERTEX_ASKS[ask][0],
+                       premises="O is the origin." if ask == "origin" else ()),
         answer=area,
-        target=Measure("length", ("V", "A")) if asks_side else Measure("area", ("A", "B", "V")),
+        target=VERTEX_ASKS[ask][1],
         givens=[],
         reasoning=[
             "The vertex lies on the axis of symmetry, which meets AB at its midpoint M at a right angle.",
-            "VA is the hypotenuse of the right triangle AMV." if asks_side else "VM is the height of triangle ABV on AB.",
+            "VA is the hypotenuse of the right triangle AMV." if ask in ("side", "perimeter")
+            else "VM is the height of triangle ABV on AB." if ask in ("area", "height") else "OV joins the origin to the vertex.",
         ],
         conclusion=[
-            f"Factoring, y = {_factored(a, p, q)}, so A = ({num(p)}, 0), B = ({num(q)}, 0) and AB = {num(d)}.",
-            f"The axis of symmetry is x = {num(h)}, where y = {_factored_at(a, p, q, h)} = {num(k)}, "
-            f"so V = ({num(h)}, {num(k)}) and the height VM = {num(abs(k))}.",
-            f"In the right triangle AMV, AM = {num(d / 2)}, so VA = √(AM² + VM²) = {surd(area)}." if asks_side
-            else f"Area of ABV = ½·AB·VM = ½·{num(d)}·{num(abs(k))} = {num(area)}.",
+            f"{'Factoring' if form == 'expanded' else 'In factored form'}, y = {_factored(a, p, q)}, so "
+            f"A = ({num(p)}, 0), B = ({num(q)}, 0) and AB = {num(q)} − ({num(p)}) = {num(d)}.",
+            f"The axis of symmetry is halfway between them, x = ({num(p)} + {num(q)})/2 = {num(h)}, where "
+            f"y = {_factored_at(a, p, q, h)} = {num(k)}, so V = ({num(h)}, {num(k)}) and the height VM = {num(abs(k))}.",
+            {"side": lambda: f"In the right triangle AMV, AM = {num(d / 2)}, so VA = √(AM² + VM²) = {surd(area)}.",
+             "area": lambda: f"Area of ABV = ½·AB·VM = ½·{num(d)}·{num(abs(k))} = {num(area)}.",
+             "perimeter": lambda: f"In the right triangle AMV, AM = {num(d / 2)}, so VA = VB = √(AM² + VM²) = "
+                                  f"{surd(va)}; the perimeter is {num(d)} + 2·{surd(va)}.",
+             "origin": lambda: f"OV = √({base(h)}² + {base(k)}²) = {surd(area)}.",
+             "height": lambda: f"The distance from V to the x-axis is |{num(k)}| = {num(area)}."}[ask](),
         ],
         difficulty=Difficulty(hops=3, constructions=1),
-        params={"a": str(a), "p": str(p), "q": str(q)},
+        params={"a": str(a), "p": str(p), "q": str(q), "ask": ask, "form": form},
     )
+
+
+# The asks of the vertex-triangle problem: words, then the measure.
+VERTEX_ASKS = {"side": ("the length VA", Measure("length", ("V", "A"))),
+               "area": ("the area of triangle ABV", Measure("area", ("A", "B", "V"))),
+               "perimeter": ("the perimeter of triangle ABV", Measure("perimeter", ("A", "B", "V"))),
+               "origin": ("the distance from the origin O to the vertex V", Measure("length", ("O", "V"))),
+               "height": ("the distance from the vertex V to the x-axis", Measure("length", ("V", "M")))}
+
+
+def _equation(form: str, f, a, p, q) -> str:
+    """The parabola as the question states it: expanded or factored."""
+    if form == "factored":
+        return "y = " + _factored(a, p, q)
+    return graph_text(f)
 
 
 @register_generator("analytic.area_parabola_line", DOMAIN)

@@ -14,8 +14,8 @@ from flywheel.domains.analytic_geometry.plot import (
     leaks,
     num,
     plane,
+    point_fact,
     point_givens,
-    point_text,
     surd,
 )
 from flywheel.domains.registry import register_generator
@@ -65,7 +65,7 @@ def tangent_length(rng: random.Random) -> Draft:
         title="The tangent to a parabola at a point and where it meets the x-axis",
         scene=scene,
         question=parts("The tangent to a parabola at the point P meets the x-axis at T.",
-                       [f"the parabola is {graph_text(f)}", f"the point is {point_text('P', pt)}"], "the length PT"),
+                       [f"the parabola is {graph_text(f)}", point_fact("P", pt)], "the length PT"),
         answer=length,
         target=Measure("length", ("P", "T")),
         givens=point_givens("P", pt),

@@ -195,7 +195,7 @@ def measure_analytic(scene: Scene, m: Measure) -> float:
 
 
 def _stated_point(question: str, name: str) -> tuple[float, float] | None:
-    m = re.search(rf"(?<![A-Za-z]){re.escape(name)}\({NUMBER}, {NUMBER}\)", question)
+    m = re.search(rf"(?<![A-Za-z]){re.escape(name)}(?: is the point )?\({NUMBER}, {NUMBER}\)", question)
     if not m:
         return None
     return tuple(float(sp.Rational(v.replace("−", "-"))) for v in m.groups())

@@ -163,36 +163,71 @@ def spanning_tree(rng: random.Random) -> Draft:
     )
 
 
+# What is asked about the figure's odd points: how many strokes draw it, how many odd points it has, or how
+# many lines must be added (each joining two of its points) to draw it in one stroke, closed or open.
+EULER_ASKS = {
+    "strokes": "the smallest number of strokes needed to draw it without lifting the pen between points of a "
+               "stroke and without drawing any line twice",
+    "odd": "the number of points at which an odd number of lines meet",
+    "even": "the number of points at which an even number of lines meet",
+    "closed": "the smallest number of lines that must be added, each joining two of its points, so that the whole "
+              "figure can be drawn in one stroke that ends where it began, without drawing any line twice",
+    "open": "the smallest number of lines that must be added, each joining two of its points, so that the whole "
+            "figure can be drawn in one stroke without drawing any line twice",
+}
+
+
+def euler_answer(ask: str, odd: int, points: int) -> int:
+    """The answer to an ask from the number of odd points of a connected figure of `points` points (Euler)."""
+    return {"strokes": max(1, odd // 2), "odd": odd, "even": points - odd, "closed": odd // 2,
+            "open": max(0, odd // 2 - 1)}[ask]
+
+
 @register_generator("discrete.euler_strokes", DOMAIN)
 def euler_strokes(rng: random.Random) -> Draft:
+    ask = rng.choice(list(EULER_ASKS))
     while True:
         g = random_plane_graph(rng, extra=0.6)
+        if len(g.names) == 6 and rng.random() < 0.8:
+            continue  # a 3×2 grid admits few different figures: most draws go to the larger grids
         degree = {v: sum(v in e for e in g.edges) for v in g.names}
         odd = [v for v in g.names if degree[v] % 2]
-        if 2 <= len(odd) <= 6:
+        if 2 <= len(odd) <= 8 and (len(odd) <= 6 or ask != "strokes"):
             break
     strokes = len(odd) // 2
+    answer = euler_answer(ask, len(odd), len(g.names))
     construction = Construction("ring the vertices of odd degree", marks=[VertexRings(odd)])
     scene = graph_scene(g, None, construction)
     one = "one stroke" if strokes == 1 else f"{strokes} strokes"
+    last = {
+        "strokes": [f"The ringed points {', '.join(odd)} have odd degree: {len(odd)} of them, and each stroke has two "
+                    f"ends, so at least {len(odd)}/2 = {strokes} strokes are needed.",
+                    f"The figure is connected, so pairing up the odd points works (Euler): it can be drawn in {one}."],
+        "odd": [f"The ringed points {', '.join(odd)} are the ones with an odd number of lines: {len(odd)} of them."],
+        "even": [f"The ringed points {', '.join(odd)} are the ones with an odd number of lines: {len(odd)} of them, so "
+                 f"{len(g.names)} − {len(odd)} = {answer} points have an even number."],
+        "closed": [f"The ringed points {', '.join(odd)} have odd degree: {len(odd)} of them. A closed stroke needs every "
+                   "degree even, and an added line changes the parity of its two ends only.",
+                   f"So at least {len(odd)}/2 = {answer} lines are needed, and joining the odd points in pairs "
+                   f"with {answer} lines makes every degree even: the connected figure is then one closed stroke (Euler)."],
+        "open": [f"The ringed points {', '.join(odd)} have odd degree: {len(odd)} of them. One open stroke may leave two "
+                 "odd points (its ends); an added line changes the parity of its two ends only.",
+                 f"So at least ({len(odd)} − 2)/2 = {answer} lines are needed, and joining all but two odd points in "
+                 f"pairs makes a figure with two odd points: one stroke from one to the other (Euler)."],
+    }[ask]
     return discrete_draft(
         title="Figure made of points and lines",
         scene=scene,
         question=parts("The figure is made of points joined by lines.",
-                       [f"it has {len(g.names)} points joined by {len(g.edges)} lines"],
-                       "the smallest number of strokes needed to draw it without lifting the pen between points of a "
-                       "stroke and without drawing any line twice"),
-        answer=strokes, target="minimum number of strokes",
+                       [f"it has {len(g.names)} points joined by {len(g.edges)} lines"], EULER_ASKS[ask]),
+        answer=answer, target={"strokes": "minimum number of strokes", "odd": "number of odd points", "even": "number of even points",
+                               "closed": "lines to add for a closed stroke", "open": "lines to add for one stroke"}[ask],
         reasoning=[
             "Every time a stroke passes through a point it uses two of its lines; only the ends of a stroke "
             "use one. So each point with an odd number of lines is an end of some stroke.",
             "Count the lines at every point: " + ", ".join(f"{v}: {degree[v]}" for v in g.names) + ".",
         ],
-        conclusion=[
-            f"The ringed points {', '.join(odd)} have odd degree: {len(odd)} of them, and each stroke has two ends, "
-            f"so at least {len(odd)}/2 = {strokes} strokes are needed.",
-            f"The figure is connected, so pairing up the odd points works (Euler): it can be drawn in {one}.",
-        ],
-        difficulty=Difficulty(hops=2, constructions=1),
-        params={"problem": "euler_strokes", "edges": [[a, b] for a, b in g.edges]},
+        conclusion=last,
+        difficulty=Difficulty(hops=2 + (ask in ("closed", "open")), constructions=1),
+        params={"problem": "euler_strokes", "edges": [[a, b] for a, b in g.edges], "ask": ask},
     )

@@ -164,7 +164,10 @@ def _strokes(ctx: VerifyContext) -> int:
     trails = _trail_cover([(e.a, e.b) for e in g.edges], odd)
     if len(trails) != max(1, len(odd) // 2):  # parity: each odd vertex ends a stroke, so never fewer
         raise Mismatch(f"found a drawing in {len(trails)} strokes but parity allows {max(1, len(odd) // 2)}")
-    return len(trails)
+    # The other asks follow from the odd points: an added line flips the parity of its two ends only.
+    ask = ctx.rendered.draft.params.get("ask", "strokes")
+    return {"strokes": len(trails), "odd": len(odd), "even": len(g.vertices) - len(odd), "closed": len(odd) // 2,
+            "open": max(0, len(odd) // 2 - 1)}[ask]
 
 
 def _trail_cover(edges: list[tuple[str, str]], odd: list[str]) -> list[list[str]]:

@@ -103,13 +103,17 @@ ON_CIRCLE = "Points A, B and C lie on circle O."
 @register_generator("plane.inscribed_angle", DOMAIN)
 def inscribed_angle(rng: random.Random) -> Draft:
     """One angle on arc AB (central or inscribed) gives the other; or two angles of triangle ABC give ∠AOB."""
-    two_angles = rng.random() < 0.9  # one angle admits ~50 problems, two angles thousands
+    two_angles = rng.random() < 0.97  # one angle admits ~90 problems, two angles ~13,000
     r, phi = 5, rng.randint(0, 359)
     while True:
         if two_angles:  # ∠CAB = α and ∠ABC = β: arcs BC = 2α, CA = 2β, AB = 2θ with θ = 180° − α − β
-            alpha, beta = rng.randint(25, 72), rng.randint(25, 72)
+            alpha, beta = rng.choice(TRIANGLE_ANGLES), rng.choice(TRIANGLE_ANGLES)
             theta = 180 - alpha - beta
-            arcs_ok = 25 <= theta <= 72  # ∠ACB acute: ∠AOB is then the angle the figure shows at O
+            # An acute triangle has O inside it. One obtuse angle puts O outside, beyond the side opposite it:
+            # the angle at O on that side is then 360° less twice the inscribed angle, and the base angles of
+            # the isosceles triangle on it are the inscribed angle less 90°. Angles within 15° of 90° are left
+            # out: a base angle would be a sliver.
+            arcs_ok = theta in TRIANGLE_ANGLES
             c_at = phi + 2 * theta + 2 * alpha
         else:
             theta = rng.randint(25, 70)
@@ -126,28 +130,68 @@ def inscribed_angle(rng: random.Random) -> Draft:
             break
     pts = {"O": P(0, 0), "A": polar(P(0, 0), r, phi), "B": polar(P(0, 0), r, phi + 2 * theta),
            "C": polar(P(0, 0), r, c_at)}
+    # With two angles given, any central angle or any base angle of the three isosceles triangles at O can be
+    # asked: each is a different chain (which arc, which angle stands on it, halve or not).
+    ask = rng.choice(list(TWO_ANGLE_ASKS)) if two_angles else rng.choice(["AOB", "ACB"])
+    # How the two angles are given: both at the triangle's vertices, or one as the central angle on the same
+    # arc (its radii drawn, its value at O), which the solver halves first. Never both: every radius would be
+    # drawn and nothing would be left to construct.
+    form = rng.choice(["inscribed", "central_a", "central_b"]) if two_angles else "inscribed"
+    if two_angles and ((form, ask) in (("central_a", "BOC"), ("central_b", "AOC")) or
+                       (form == "central_a" and alpha > 90) or (form == "central_b" and beta > 90)):
+        # the ask would be the given itself; or a central angle given on an obtuse inscribed angle, whose
+        # value alone (360° − 2x, the angle at O under 180°) the solver could not tell from 2x without the figure
+        form = "inscribed"
+    drawn = {"inscribed": [], "central_a": ["B", "C"], "central_b": ["A", "C"]}[form]
+    needed = ["A", "B"] + (["C"] if "C" in ask.replace("ACB", "") else [])
+    radii = [Segment("O", v) for v in needed if v not in drawn] or [Segment("O", v) for v in "ABC" if v not in drawn]
+    marks = {"inscribed": [AngleMark("C", "A", "B"), AngleMark("A", "B", "C")],
+             "central_a": [AngleMark("B", "O", "C"), AngleMark("A", "B", "C")],
+             "central_b": [AngleMark("C", "A", "B"), AngleMark("A", "O", "C")]}[form]
     scene = Scene(
         points=pts,
-        segments=[Segment("C", "A"), Segment("C", "B")] + ([Segment("A", "B")] if two_angles else []),
+        segments=[Segment("C", "A"), Segment("C", "B")] + ([Segment("A", "B")] if two_angles else [])
+        + [Segment("O", v) for v in drawn],
         circles=[CircleEl("O", "A")],
-        angle_marks=[AngleMark("A", "C", "B")] if not two_angles else [AngleMark("C", "A", "B"), AngleMark("A", "B", "C")],
+        angle_marks=[AngleMark("A", "C", "B")] if not two_angles else marks,
         labeled=["O", "A", "B", "C"],
-        construction=Construction("draw the radii OA and OB", [Segment("O", "A"), Segment("O", "B")]),
+        construction=Construction("draw the radii " + ", ".join(f"{s.a}{s.b}" for s in radii), radii),
     )
-    forward = rng.random() < 0.5  # ask for the central angle, or give it and ask for the inscribed one
     steps = ["∠ACB and ∠AOB stand on the same arc AB, so by the inscribed angle theorem ∠AOB = 2·∠ACB:"]
     if two_angles:
-        steps = [f"The angles of triangle ABC add up to 180°, so ∠ACB = 180° − {alpha}° − {beta}° = {theta}°.", *steps,
-                 f"∠AOB = 2 · {theta}° = {2 * theta}°."]
-        givens = [angle("CAB", alpha), angle("ABC", beta)]
-        if forward:
-            target, answer, what = L("angle", tuple("AOB")), sp.Integer(2 * theta), "the central angle ∠AOB"
-        else:  # triangle AOB is isosceles (OA = OB): its base angle follows from the central angle
-            target, answer, what = L("angle", tuple("OAB")), sp.Integer(90 - theta), "∠OAB"
-            steps.append(f"OA = OB, so ∠OAB = (180° − {2 * theta}°)/2 = {90 - theta}°.")
-        question = parts("Triangle ABC is inscribed in circle O.", [f"∠CAB = {alpha}°", f"∠ABC = {beta}°"], what,
-                         unit="in degrees")
-    elif forward:
+        arc, central, base = TWO_ANGLE_ASKS[ask]
+        half = {"AB": theta, "BC": alpha, "CA": beta}[arc]  # the inscribed angle on that arc
+        opposite = {"AB": "∠ACB", "BC": "∠CAB", "CA": "∠ABC"}[arc]
+        steps = [f"{opposite} and ∠{central} stand on the same arc {arc}, so by the inscribed angle theorem "
+                 f"∠{central} = 2·{opposite}." if half < 90 else
+                 f"{opposite} stands on the arc {arc} that does not contain {opposite[2]}, which measures twice it."]
+        if arc == "AB":
+            steps.insert(0, f"The angles of triangle ABC add up to 180°, so ∠ACB = 180° − {alpha}° − {beta}° = {theta}°.")
+        at_o = 2 * half if half < 90 else 360 - 2 * half  # the angle the figure shows at O (under 180°)
+        if half < 90:
+            steps.append(f"∠{central} = 2 · {half}° = {2 * half}°.")
+        else:
+            steps.append(f"{opposite} = {half}° is obtuse, so O lies beyond {arc} from {opposite[2]}: the arc {arc} "
+                         f"under {opposite} measures 2 · {half}° = {2 * half}° > 180°, and ∠{central} = 360° − {2 * half}° "
+                         f"= {at_o}°.")
+        if base:  # the isosceles triangle on that chord (two radii): its base angle follows from the central angle
+            target, answer = L("angle", tuple(ask)), sp.Integer(90 - at_o // 2)
+            steps.append(f"O{ask[1]} = O{ask[2]}, so ∠{ask} = (180° − {at_o}°)/2 = {90 - at_o // 2}°.")
+        else:
+            target, answer = L("angle", tuple(ask)), sp.Integer(at_o)
+        what = f"the central angle ∠{ask}" if not base else f"∠{ask}"
+        if form == "central_a":
+            givens, stated = [angle("BOC", 2 * alpha), angle("ABC", beta)], [f"the central angle ∠BOC = {2 * alpha}°",
+                                                                            f"∠ABC = {beta}°"]
+            steps.insert(0, f"∠CAB stands on arc BC with the central angle ∠BOC, so ∠CAB = {2 * alpha}°/2 = {alpha}°.")
+        elif form == "central_b":
+            givens, stated = [angle("CAB", alpha), angle("AOC", 2 * beta)], [f"∠CAB = {alpha}°",
+                                                                            f"the central angle ∠AOC = {2 * beta}°"]
+            steps.insert(0, f"∠ABC stands on arc CA with the central angle ∠AOC, so ∠ABC = {2 * beta}°/2 = {beta}°.")
+        else:
+            givens, stated = [angle("CAB", alpha), angle("ABC", beta)], [f"∠CAB = {alpha}°", f"∠ABC = {beta}°"]
+        question = parts("Triangle ABC is inscribed in circle O.", stated, what, unit="in degrees")
+    elif ask == "AOB":
         question = parts(ON_CIRCLE, [f"∠ACB = {theta}°"], "the central angle ∠AOB", unit="in degrees")
         givens, target, answer = [angle("ACB", theta)], L("angle", tuple("AOB")), sp.Integer(2 * theta)
         steps.append(f"∠AOB = 2 · {theta}° = {2 * theta}°.")
@@ -162,11 +206,21 @@ def inscribed_angle(rng: random.Random) -> Draft:
         answer=answer,
         target=target,
         givens=givens,
-        reasoning=["∠AOB is the central angle on arc AB; it appears once the radii to A and B are drawn."],
+        reasoning=["A central angle stands on the same arc as an inscribed angle; it appears once the radii are drawn."],
         conclusion=steps,
-        difficulty=Difficulty(hops=1 + two_angles, constructions=2),
-        params={"theta": theta, "phi": phi, "forward": forward, "C": c_at},
+        difficulty=Difficulty(hops=1 + two_angles + (two_angles and ask not in ("AOB", "BOC", "AOC")), constructions=2),
+        params={"theta": theta, "phi": phi, "ask": ask, "C": c_at, "form": form},
     )
+
+
+# The triangle's angles: acute, or obtuse, each at least 15° away from 90° (a base angle at O would be a sliver).
+TRIANGLE_ANGLES = list(range(18, 76)) + list(range(105, 126))
+
+# The asks of the two-angle problem: angle → (the arc it stands on, the central angle on it, a base angle?).
+TWO_ANGLE_ASKS = {
+    "AOB": ("AB", "AOB", False), "BOC": ("BC", "BOC", False), "AOC": ("CA", "AOC", False),
+    "OAB": ("AB", "AOB", True), "OBC": ("BC", "BOC", True), "OCA": ("CA", "AOC", True), "OAC": ("CA", "AOC", True),
+}
 
 
 @register_generator("plane.tangent_radius", DOMAIN)

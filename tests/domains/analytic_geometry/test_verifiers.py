@@ -73,7 +73,7 @@ def test_answer_verifier_rejects_givens_that_do_not_match_the_figure():
     r = rendered("analytic.tangent_length", 2)
     q = r.draft.question
     x0 = r.draft.scene.points["P"][0]
-    moved = re.sub(r"P\((−?\d+)", lambda m: f"P({int(x0) + 1}".replace("-", "−"), q)
+    moved = re.sub(r"(P(?: is the point )?\()(−?\d+)", lambda m: f"{m.group(1)}{int(x0) + 1}".replace("-", "−"), q)
     assert moved != q
     check = _check(with_draft(r, question=moved))
     assert not check.passed and "x-coordinate of P" in check.reason
