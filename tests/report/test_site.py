@@ -7,8 +7,12 @@ import json
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
+from PIL import Image
 
+from flywheel.catalog import Catalog
+from flywheel.report import assets
 from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
 
 
@@ -62,6 +66,20 @@ def test_report_has_a_page_per_sample_and_the_catalog_counts(report_catalog, tmp
     assert {x["k"] for x in data_records(site, "samples-plane_geometry.js")} == {"perception"}
     perception = {i for (i,) in catalog_rows(report_catalog, "SELECT id FROM samples WHERE kind = 'perception'")}
     assert {p.stem for p in (site / "s").glob("*.html")} == perception  # no page left of the wider build
+
+
+@pytest.mark.parametrize("use_cv2", [True, False], ids=["opencv", "pillow"])
+def test_thumbnail_is_the_figure_at_half_size(report_catalog, tmp_path, use_cv2):
+    """Either codec (OpenCV with the [report] extra, else Pillow) makes the same half-size box reduction."""
+    if use_cv2 and assets.cv2 is None:
+        pytest.skip("OpenCV is the [report] extra: pip install -e '.[report]'")
+    with Catalog(report_catalog, read_only=True) as cat:
+        src = cat.images.path(cat.query("SELECT image FROM samples ORDER BY id LIMIT 1")[1][0][0])
+    assets.thumb(src, tmp_path / "t.jpg", use_cv2=use_cv2)
+    with Image.open(src) as im, Image.open(tmp_path / "t.jpg") as small:
+        assert small.format == "JPEG" and small.mode == "RGB" and small.size == (im.width // 2, im.height // 2)
+        expected = np.asarray(im.convert("RGB").reduce(2), dtype=int)
+        assert np.abs(np.asarray(small, dtype=int) - expected).mean() < 2  # JPEG noise only
 
 
 def test_version_facet_shows_each_samples_version(report_catalog, tmp_path):
