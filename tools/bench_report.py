@@ -108,35 +108,41 @@ def timed(*args: str) -> dict:
             "load_before": round(load0, 2), "load_after": round(os.getloadavg()[0], 2)}
 
 
-def console_problems(site: Path, pages: list[str], shots: Path | None = None) -> dict[str, list[str]]:
+def console_problems(site: Path, pages: list[str], shots: Path | None = None, browser=None) -> dict[str, list[str]]:
     """Open each page of the site (a path under it, with an optional #hash) in headless Chromium;
     return, by page, its console errors, uncaught exceptions, failed requests and broken images.
 
     Each page is scrolled to the bottom first, so lazily loaded thumbnails load (and can fail).
-    With `shots`, a screenshot of each page's top is saved there as <page>.png."""
-    from playwright.sync_api import sync_playwright
+    With `shots`, a screenshot of each page's top is saved there as <page>.png. `browser`: a
+    Playwright browser already launched (one thread runs one sync Playwright at a time)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as p:
+            launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            try:
+                return console_problems(site, pages, shots, launched)
+            finally:
+                launched.close()
     found: dict[str, list[str]] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        for name in pages:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            problems: list[str] = []
-            page.on("console", lambda m, out=problems: out.append(f"console: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e, out=problems: out.append(f"exception: {e}"))
-            page.on("requestfailed", lambda r, out=problems: out.append(f"request failed: {r.url} ({r.failure})"))
-            page.goto((site / name.split("#")[0]).as_uri() + ("#" + name.split("#", 1)[1] if "#" in name else ""))
-            page.wait_for_load_state("load")
-            if shots:
-                shots.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=shots / (name.replace("/", "_").split("#")[0].removesuffix(".html") + ".png"))
-            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-            page.wait_for_load_state("networkidle")
-            broken = page.evaluate("[...document.images].filter(i => i.complete && i.naturalWidth === 0).map(i => i.src)")
-            problems += [f"broken image: {src}" for src in broken]
-            found[name] = problems
-            page.close()
-        browser.close()
+    for name in pages:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        problems: list[str] = []
+        page.on("console", lambda m, out=problems: out.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e, out=problems: out.append(f"exception: {e}"))
+        page.on("requestfailed", lambda r, out=problems: out.append(f"request failed: {r.url} ({r.failure})"))
+        path, _, anchor = name.partition("#")
+        page.goto((site / path).as_uri() + (f"#{anchor}" if anchor else ""))
+        page.wait_for_load_state("load")
+        if shots:
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=shots / (path.replace("/", "_").removesuffix(".html") + ".png"))
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_load_state("networkidle")
+        broken = page.evaluate("[...document.images].filter(i => i.complete && i.naturalWidth === 0).map(i => i.src)")
+        problems += [f"broken image: {src}" for src in broken]
+        found[name] = problems
+        page.close()
     return found
 
 
