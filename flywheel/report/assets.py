@@ -17,7 +17,7 @@ from PIL import Image
 
 from flywheel.catalog.images import ImageStore
 
-try:  # the [report] extra: OpenCV decodes a PNG and encodes a JPEG in ~60% of Pillow's CPU time
+try:  # the [report] extra: OpenCV decodes a PNG and encodes a JPEG in ~70% of Pillow's CPU time
     import cv2
 except ImportError:  # Pillow makes the same thumbnails (same box reduction, same libjpeg-turbo encoder)
     cv2 = None
