@@ -39,7 +39,7 @@ $(CHROMIUM):
 	 else echo "not root and no sudo: run 'apt-get install chromium chromium-driver' as root, or the browser tests skip"; fi
 
 $(VENV)/.installed-browser: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev,browser,ray]"
+	$(BIN)/pip install -q -e ".[dev,browser,ray,report]"
 	touch $@
 
 test: $(VENV)/.installed-train $(VENV)/.installed-browser | $(CHROMIUM)

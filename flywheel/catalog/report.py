@@ -26,6 +26,19 @@ def check_where(cat: Catalog, where: str | None) -> None:
     cat.query(f"SELECT * FROM {_scope(where)} LIMIT 0")
 
 
+def catalog_state(cat: Catalog) -> str:
+    """A key that changes when the rows the evolution history reads change (samples added or
+    rewritten, verdicts, lineage, knowledge, runs and the rounds' stored stats): a rebuild of an
+    unchanged catalog reuses the history it computed."""
+    return "/".join(str(v) for v in cat.con.execute(
+        """SELECT (SELECT count(*) FROM samples), (SELECT CAST(max(created_at) AS VARCHAR) FROM samples),
+                  (SELECT CAST(sum(hash(id || CAST(accepted AS VARCHAR) || coalesce(question, ''))) AS VARCHAR)
+                   FROM samples),
+                  (SELECT count(*) FROM verdicts), (SELECT count(*) FROM lineage), (SELECT count(*) FROM knowledge),
+                  (SELECT CAST(sum(hash(id || coalesce(status, '') || coalesce(CAST(stats AS VARCHAR), '')))
+                          AS VARCHAR) FROM runs)""").fetchone())
+
+
 def present_facets(cat: Catalog) -> list[str]:
     """The OPTIONAL_FACETS columns the catalog's `samples` table has."""
     have = {r[0] for r in cat.con.execute(

@@ -11,10 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
-
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+from tools.bench_report import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.browser
 if not CHROMIUM.exists():
@@ -27,7 +24,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield b
         b.close()
 
@@ -138,13 +135,18 @@ def test_pages_show_the_catalog_and_review_reaches_the_export(report_catalog, tm
     assert page.errors == []
 
 
-def test_every_page_opens_without_console_errors(report_catalog, tmp_path, page):
+def test_every_page_opens_without_console_errors(report_catalog, tmp_path, browser):
+    """The benchmark's console check (tools/bench_report.py --check-console) on every view and five
+    sample pages; then it must catch a site whose thumbnails are gone."""
+    from tools.bench_report import console_problems
+
     site = tmp_path / "site"
     assert flywheel_cli("report", "-c", str(report_catalog), "--out", str(site)).returncode == 0
     pages = ["index.html", "galleries.html", "rejected.html", *[p.name for p in site.glob("gallery-*.html")]]
     pages += [f"s/{p.name}" for p in sorted((site / "s").glob("*.html"))[:5]]
-    for name in pages:
-        page.goto((site / name).as_uri())
-        page.wait_for_load_state("load")
-    assert page.errors == []
+    assert console_problems(site, pages, browser=browser) == {p: [] for p in pages}
+    shutil.rmtree(site / "thumb")
+    problems = console_problems(site, ["gallery-plane_geometry.html"], browser=browser)["gallery-plane_geometry.html"]
+    failed = [p for p in problems if p.startswith("request failed")]
+    assert failed and all("/thumb/" in p and "ERR_FILE_NOT_FOUND" in p for p in failed)
     shutil.rmtree(site)

@@ -7,8 +7,13 @@ import json
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
+from PIL import Image
 
+from flywheel.catalog import Catalog
+from flywheel.catalog import report as report_queries
+from flywheel.report import assets
 from tests.conftest import catalog_rows, clone_catalog, flywheel_cli
 
 
@@ -55,13 +60,51 @@ def test_report_has_a_page_per_sample_and_the_catalog_counts(report_catalog, tmp
     assert "evolution/evolution.png" in overview and (site / "evolution" / "evolution.png").is_file()
     assert "version" in overview.split("Counts by domain")[1].split("</thead>")[0]  # the MathVerse version facet
 
-    # a rebuild into the same directory makes no thumbnail again; --where narrows the report
+    # a rebuild into the same directory makes no thumbnail again and reuses the unchanged catalog's
+    # evolution history; --where narrows the report
+    drawn = (site / "evolution" / "evolution.png").stat().st_mtime_ns
     r = flywheel_cli("report", "-c", str(report_catalog), "--out", str(site), "--where", "kind = 'perception'")
     assert r.returncode == 0, r.stderr
     assert "0 new thumbnails" in r.stdout
+    assert (site / "evolution" / "evolution.png").stat().st_mtime_ns == drawn
     assert {x["k"] for x in data_records(site, "samples-plane_geometry.js")} == {"perception"}
     perception = {i for (i,) in catalog_rows(report_catalog, "SELECT id FROM samples WHERE kind = 'perception'")}
     assert {p.stem for p in (site / "s").glob("*.html")} == perception  # no page left of the wider build
+
+
+@pytest.mark.parametrize("use_cv2", [True, False], ids=["opencv", "pillow"])
+def test_thumbnail_is_the_figure_at_half_size(report_catalog, tmp_path, use_cv2):
+    """Either codec (OpenCV with the [report] extra, else Pillow) makes the same half-size box reduction."""
+    if use_cv2 and assets.cv2 is None:
+        pytest.skip("OpenCV is the [report] extra: pip install -e '.[report]'")
+    with Catalog(report_catalog, read_only=True) as cat:
+        src = cat.images.path(cat.query("SELECT image FROM samples ORDER BY id LIMIT 1")[1][0][0])
+    assets.thumb(src, tmp_path / "t.jpg", use_cv2=use_cv2)
+    with Image.open(src) as im, Image.open(tmp_path / "t.jpg") as small:
+        assert small.format == "JPEG" and small.mode == "RGB" and small.size == (im.width // 2, im.height // 2)
+        expected = np.asarray(im.convert("RGB").reduce(2), dtype=int)
+        assert np.abs(np.asarray(small, dtype=int) - expected).mean() < 2  # JPEG noise only
+
+
+def test_catalog_state_changes_with_what_the_history_reads(report_catalog, tmp_path):
+    """The key under which a report keeps the evolution history: a changed sample, verdict or run is a new key."""
+    db = clone_catalog(report_catalog, tmp_path / "cat")
+    state = lambda: catalog_rows_state(db)  # noqa: E731
+    keys = [state()]
+    for sql in ["UPDATE samples SET accepted = NOT accepted WHERE id = (SELECT min(id) FROM samples)",
+                "UPDATE samples SET question = question || '?' WHERE id = (SELECT max(id) FROM samples)",
+                "DELETE FROM verdicts WHERE sample_id = (SELECT min(id) FROM samples)",
+                "UPDATE runs SET stats = '{}' WHERE id = (SELECT max(id) FROM runs)"]:
+        with duckdb.connect(str(db)) as con:
+            con.execute(sql)
+        keys.append(state())
+    assert len(set(keys)) == len(keys)
+    assert state() == keys[-1]  # and only a change is
+
+
+def catalog_rows_state(db: Path) -> str:
+    with Catalog(db, read_only=True) as cat:
+        return report_queries.catalog_state(cat)
 
 
 def test_version_facet_shows_each_samples_version(report_catalog, tmp_path):

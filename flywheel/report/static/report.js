@@ -121,7 +121,8 @@
   }
   function distinct(data, key) {
     var seen = {};
-    data.forEach(function (r) { if (r[key] !== null && r[key] !== undefined) seen[r[key]] = true; });
+    // "" (a sample without a version) is no choice: it would match the unset filter and show selected
+    data.forEach(function (r) { if (r[key] !== null && r[key] !== undefined && r[key] !== "") seen[r[key]] = true; });
     return Object.keys(seen).sort(function (a, b) { return isNaN(a - b) ? (a < b ? -1 : a > b ? 1 : 0) : a - b; });
   }
   function select(name, label, values, s, labels) {
