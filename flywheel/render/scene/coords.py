@@ -468,10 +468,16 @@ def area_between_exact(scene, upper: str, lower: str, a: str, b: str) -> sp.Expr
     return sp.Abs(sp.integrate(gap, (T, xa, xb)))
 
 
+NAME_CLEAR_PX = 24.0  # a curve's name keeps this far from every named point (a point's letter sits ≤ ~18 px off)
+
+
 def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
-                      regions: list[np.ndarray]) -> list[PlaneText]:
+                      regions: list[np.ndarray], named: list[tuple[float, float]] = (),
+                      own: list[pixels.Rect] = ()) -> list[PlaneText]:
     """With more than one curve, each is named beside itself near one end (as "l", "f", "g" in print).
-    Pieces of one function (f1, f2, f3 of a piecewise graph) are one curve and stay unnamed."""
+    Pieces of one function (f1, f2, f3 of a piecewise graph) are one curve and stay unnamed. A name is
+    never nearer a named point than that point's own letter (`named`, `own`), nor within NAME_CLEAR_PX
+    of it: "f" beside B reads as the point's name, to a reader and to the perception check alike."""
     names = list(dict.fromkeys(c.name for c in plane.curves))
     if len({n.rstrip("0123456789") for n in names}) < 2:
         return []
@@ -494,6 +500,9 @@ def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
     out: list[PlaneText] = []
     for name, spots in cands:
         for cx, cy in spots:
+            box = text.box(name, font, cx, cy)
+            if _nearer_than_own(box, list(named), list(own)) or any(_rect_gap(p, box) < NAME_CLEAR_PX for p in named):
+                continue
             if _clear(text.box(name, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
                 out.append(PlaneText(name, cx, cy, False))
                 break
