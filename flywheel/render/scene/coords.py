@@ -500,10 +500,10 @@ def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
     out: list[PlaneText] = []
     for name, spots in cands:
         for cx, cy in spots:
-            box = text.box(name, font, cx, cy)
+            box = text.ink_box(name, font, cx, cy)  # its ink: an italic f's hooks must clear the curves too
             if _nearer_than_own(box, list(named), list(own)) or any(_rect_gap(p, box) < NAME_CLEAR_PX for p in named):
                 continue
-            if _clear(text.box(name, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
+            if _clear(text.ink_box(name, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
                 out.append(PlaneText(name, cx, cy, False))
                 break
     return out
