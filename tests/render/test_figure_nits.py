@@ -53,3 +53,27 @@ def test_curves_are_named_when_there_is_more_than_one():
     single = rendered("analytic.tangent_length", 0)  # one curve (and a tangent the tool draws): no name needed
     assert len(single.draft.scene.coordinate_plane.curves) == 1
     assert {t.text for t in single.layout.plane_texts if not t.tick} <= {"x", "y", "O"}
+
+
+def test_a_curve_name_never_reads_as_a_points_letter_nor_touches_a_curve():
+    """"f" beside B reads as B's name (the perception check rejected such figures), and an italic f's
+    hooks overhang its advance box: names are kept NAME_CLEAR_PX from every named point, by their ink."""
+    from flywheel.render.scene import text
+    from flywheel.render.scene.coords import AXIS_FONT, NAME_CLEAR_PX, _rect_gap, plane_strokes_px
+    from flywheel.render.scene.pixels import rect_hits_segments
+
+    font = text.Font("DejaVu Serif", "italic", float(AXIS_FONT))
+    # Seeds whose figures had a curve name beside an intersection point or across the parabola.
+    for generator, seed in (("analytic.area_parabola_line", 20261211), ("analytic.area_parabola_line", 20261212),
+                            ("analytic.area_parabola_line", 304870805306774984), ("analytic.circle_chord", 20261216)):
+        r = rendered(generator, seed)
+        scene, lay = r.draft.scene, r.layout
+        named = [lay.to_px(*scene.floats()[n]) for n in scene.labeled]
+        curves = {c.name for c in scene.coordinate_plane.curves}
+        names = [t for t in lay.plane_texts if t.text in curves]
+        assert names, (generator, seed)
+        strokes = plane_strokes_px(scene.coordinate_plane, lay)
+        for t in names:
+            box = text.ink_box(t.text, font, t.cx, t.cy)
+            assert min(_rect_gap(p, box) for p in named) >= NAME_CLEAR_PX, (generator, seed, t.text)
+            assert not rect_hits_segments(box, strokes), (generator, seed, t.text)
