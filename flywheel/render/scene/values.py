@@ -47,7 +47,8 @@ class ValueLabel:
 
     @property
     def box(self) -> pixels.Rect:
-        return text.box(self.text, text.VALUE_FONT, self.cx, self.cy)
+        w, h = text.drawn_size(self.text, text.VALUE_FONT)  # as drawn: the ink of "39°" reaches above its extent
+        return (self.cx - w / 2 - 1, self.cy - h / 2 - 1, self.cx + w / 2 + 1, self.cy + h / 2 + 1)
 
     def distance_to_element(self) -> float:
         """Gap (px) between the label's box and its element."""
@@ -98,12 +99,12 @@ def place_values(scene: Scene, lay, givens, question: str, segs: np.ndarray, tak
     centre = np.mean(list(px.values()), axis=0) if px else np.array([lay.size / 2, lay.size / 2])
     out: list[ValueLabel] = []
     for measure, label, near, spots, reach in _wanted(scene, px, givens, question):
-        w, h, _ = text.extent(label, text.VALUE_FONT)
+        w, h = text.drawn_size(label, text.VALUE_FONT)  # the box drawn, not the glyphs' extent: the clearance holds
         cands, pref = spots(w, h)
         k, cost = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
         if cost >= 50:  # nothing clear beside its element: the value names its quantity, in any clear spot
             label, reach = _named(measure, label), math.inf
-            w, h, _ = text.extent(label, text.VALUE_FONT)
+            w, h = text.drawn_size(label, text.VALUE_FONT)
             cands, pref = _fallback(near, lay.size, w, h)
             k, _ = _cheapest(cands, pref, w, h, segs, taken, lay.size, centre)
         v = ValueLabel(measure, label, float(cands[k, 0]), float(cands[k, 1]), near, reach)
