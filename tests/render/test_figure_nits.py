@@ -77,3 +77,16 @@ def test_a_curve_name_never_reads_as_a_points_letter_nor_touches_a_curve():
             box = text.ink_box(t.text, font, t.cx, t.cy)
             assert min(_rect_gap(p, box) for p in named) >= NAME_CLEAR_PX, (generator, seed, t.text)
             assert not rect_hits_segments(box, strokes), (generator, seed, t.text)
+
+
+def test_a_value_is_placed_by_the_box_it_is_drawn_in():
+    """"39°" has no descender: matplotlib centres it in a box as deep as "lp", so its ink sits 1.5 px
+    above its own extent. Placed by the extent, it touched line CD and failed its read-back."""
+    from flywheel.render.scene import text
+    from tests.conftest import failures, verdicts
+
+    r = rendered("plane.parallel_transversal", 20261210)
+    v = verdicts(r)
+    assert v["image.labels"].passed and v["image"].passed, failures(v)
+    ink_h = text.ink("39°", text.VALUE_FONT).shape[0]
+    assert text.drawn_size("39°", text.VALUE_FONT)[1] >= ink_h + 3  # the drawn box holds the ink with room
