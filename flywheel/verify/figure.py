@@ -12,7 +12,8 @@ an optional `filled_regions(layout)` hook.
 Everything is numpy over whole masks (PIL rasterises the expected corridors; each stroke's
 coverage is one fancy-indexed lookup into a dilated ink mask): ~2 ms a figure.
 Failure codes: render (nothing to read), missing (a stroke the scene has is not inked), moved (a
-point's dot or ink is not at its pixel), stray (ink where the scene draws nothing).
+point's dot or ink is not at its pixel), stray (ink where the scene draws nothing, or a straight
+black line in a chart's text margins, where black text is otherwise allowed).
 """
 
 from __future__ import annotations
