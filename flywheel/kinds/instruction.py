@@ -34,6 +34,7 @@ TOLERANCE_PX = 3  # drawn pixels this close to the truth count as on it (anti-al
 NEW_NAMES = "MNPQHKEFGRST"
 MIN_NEW_SEGMENT_PX = 30.0
 MIN_POINT_GAP_PX = 18.0
+TEXT_MARGIN_PX = 1.0  # a laid-out text box grown by this much covers the rendered text's extent
 # Structurally different wordings around one instruction (`text` as a sentence, `task` as a clause):
 # the order of task and medium, a request, a numbered step; drawn from the task's rng.
 FRAMES = (
@@ -171,10 +172,14 @@ def _well_posed(scene: Scene, lay) -> bool:
             return False
         if any(pixels.rects_overlap(box, t.box, pad=-1.0) for t in [*lay.plane_texts, *lay.values]):
             return False  # nor on a tick label, an axis name or a given's value
-    # The new strokes must stay off the texts already in the figure: labels, ticks, axis names, values.
-    new = np.asarray([px[s.a] + px[s.b] for s in scene.construction.segments], dtype=float).reshape(-1, 4)
+    # The new strokes (its segments, its right-angle mark, its element strokes) must stay off the texts
+    # already in the figure: labels, ticks, axis names, values. Every stroke counts, as in the image
+    # verifier: a foot's right-angle mark across a value ("32" beside P) is as unreadable as a line.
+    # The laid-out boxes are estimates: a rendered value's box is up to ~1.5 px taller, so they are
+    # grown by TEXT_MARGIN_PX here rather than shrunk as the image verifier shrinks the rendered ones.
     texts = [label_box(*lay.labels[o], o) for o in shown] + [t.box for t in [*lay.plane_texts, *lay.values]]
-    return not any(pixels.rect_hits_segments(_shrunk(box), new) for box in texts)
+    m = TEXT_MARGIN_PX
+    return not any(pixels.rect_hits_segments((b[0] - m, b[1] - m, b[2] + m, b[3] + m), strokes) for b in texts)
 
 
 def _shrunk(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

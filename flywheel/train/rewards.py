@@ -56,9 +56,9 @@ def _well_formed(text: str) -> bool:
 
 
 def tool_reward(completions: list, figure: list | None = None, environments: list | None = None, **_) -> list[float]:
-    """1.0 when the completion's code ran in the hardened sandbox under the contract and changed the
-    figure. During rollouts the environment already ran it (read its record); otherwise the code
-    blocks are run here on the sample's `figure`."""
+    """1.0 when the completion's code ran in the hardened sandbox under the contract and made an edit
+    the registered tool verifier accepts (`environment.run_tool`). During rollouts the environment
+    already ran it (read its record); otherwise the code blocks are run here on the sample's `figure`."""
     if environments is not None:
         return [float(getattr(env, "edits", 0) > 0) for env in environments]
     figures = _per_sample(figure, len(completions)) if figure is not None else [None] * len(completions)
@@ -73,7 +73,7 @@ def _runs_and_edits(codes: list[str], figure) -> float:
         return 0.0
     for code in codes:
         result = run_tool(code, png)
-        if result.changed:
+        if result.accepted:
             return 1.0
         png = result.image_png or png
     return 0.0

@@ -12,7 +12,8 @@ an optional `filled_regions(layout)` hook.
 Everything is numpy over whole masks (PIL rasterises the expected corridors; each stroke's
 coverage is one fancy-indexed lookup into a dilated ink mask): ~2 ms a figure.
 Failure codes: render (nothing to read), missing (a stroke the scene has is not inked), moved (a
-point's dot or ink is not at its pixel), stray (ink where the scene draws nothing).
+point's dot or ink is not at its pixel), stray (ink where the scene draws nothing, or a straight
+black line in a chart's text margins, where black text is otherwise allowed).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ REACH_PX = 2  # a stroke sample is inked when ink lies within this many pixels o
 STEP_PX = 2.0  # spacing of the samples along a stroke
 MIN_COVER = 0.9  # share of a solid stroke's samples that must be inked
 MIN_COVER_DASHED = 0.55  # a dashed stroke is ink for ~70% of its length
+RULE_PX = 30  # a straight black run this long is a line, never a glyph (a bold title's bars are ≤ ~12 px)
 MAX_STRAY_PX = 40  # ink pixels allowed outside every expected corridor (anti-aliasing; clean figures leave ≤ 32)
 DOT_R = 2  # the dot of a labelled point (3.5 pt marker, ~5 px across) fills this disc
 MIN_DOT_INK = 0.6  # share of that disc that must be ink
@@ -177,9 +179,10 @@ def ink_points(scene) -> list[str]:
     return sorted(n for n in names if n in scene.points)
 
 
-def allowed_masks(ctx: VerifyContext, shape: tuple[int, int], parts: list[Part]) -> tuple[np.ndarray, np.ndarray]:
-    """Where the figure may put ink (its stroke corridors, dots, texts and filled regions), and where
-    it may put black ink (the same without the colour fills: a black line across a bar is stray)."""
+def allowed_masks(ctx: VerifyContext, shape: tuple[int, int], parts: list[Part]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the figure may put ink (its stroke corridors, dots, texts and filled regions), where it
+    may put black ink (the same without the colour fills: a black line across a bar is stray), and
+    where it may put a long straight black line (the same without a chart's text margins)."""
     scene, lay = ctx.rendered.draft.scene, ctx.rendered.layout
     img = Image.new("L", (shape[1], shape[0]), 0)
     d = ImageDraw.Draw(img)
@@ -195,12 +198,13 @@ def allowed_masks(ctx: VerifyContext, shape: tuple[int, int], parts: list[Part])
             d.ellipse((x - r, y - r, x + r, y + r), fill=255)
     for b in ctx.render.labels:
         d.rectangle((b.x0 - 2, b.y0 - 2, b.x1 + 2, b.y1 + 2), fill=255)
+    plain = np.asarray(img) > 0  # before the text margins: where a long straight black line may be
     for poly in _regions(scene, "text_regions", lay):
         d.polygon(poly, fill=255)
     black = np.asarray(img) > 0
     for poly in _regions(scene, "filled_regions", lay):
         d.polygon(poly, fill=255, outline=255, width=2 * NEAR_PX + 1)
-    return np.asarray(img) > 0, black
+    return np.asarray(img) > 0, black, plain
 
 
 def _regions(scene, hook: str, lay) -> list[list[tuple[float, float]]]:
@@ -219,13 +223,32 @@ def black_mask(rgb: np.ndarray) -> np.ndarray:
     return (rgb[..., 0] < BLACK_LEVEL) & (rgb[..., 1] < BLACK_LEVEL) & (rgb[..., 2] < BLACK_LEVEL)
 
 
-def _stray(rgb: np.ndarray, ink: np.ndarray, allowed: np.ndarray, allowed_black: np.ndarray) -> str | None:
-    stray = (ink & ~allowed) | (black_mask(rgb) & ~allowed_black)
+def _stray(rgb: np.ndarray, ink: np.ndarray, allowed: np.ndarray, allowed_black: np.ndarray,
+           allowed_rule: np.ndarray) -> str | None:
+    black = black_mask(rgb)
+    stray = (ink & ~allowed) | (black & ~allowed_black)
     n = int(stray.sum())
-    if n <= MAX_STRAY_PX:
-        return None
-    ys, xs = np.nonzero(stray)
-    return f"{n} ink pixels lie where the scene draws nothing (around ({int(np.median(xs))}, {int(np.median(ys))}))"
+    if n > MAX_STRAY_PX:
+        ys, xs = np.nonzero(stray)
+        return f"{n} ink pixels lie where the scene draws nothing (around ({int(np.median(xs))}, {int(np.median(ys))}))"
+    # A chart's text margins may hold black text anywhere, but no glyph is a straight black run of
+    # RULE_PX: such a run there is a line the scene does not draw (one along the plot's top edge).
+    at = _straight_run(black & ~allowed_rule, RULE_PX)
+    if at is not None:
+        return f"a straight black line of {RULE_PX}+ px lies where the scene draws nothing (at ({at[0]}, {at[1]}))"
+    return None
+
+
+def _straight_run(mask: np.ndarray, n: int) -> tuple[int, int] | None:
+    """(x, y) of the start of a horizontal or vertical run of ≥ n set pixels, else None: window sums
+    from one cumulative sum per axis."""
+    for m, flip in ((mask, False), (mask.T, True)):
+        c = np.pad(np.cumsum(m, axis=1, dtype=np.int32), ((0, 0), (1, 0)))
+        full = (c[:, n:] - c[:, :-n]) == n
+        if full.any():
+            r, k = (int(v[0]) for v in np.nonzero(full))
+            return (r, k) if flip else (k, r)
+    return None
 
 
 @register_verifier("figure", role="image")

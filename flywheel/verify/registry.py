@@ -17,7 +17,7 @@ role and a failing Check's `code`, never the verifier's name or the wording of i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +32,7 @@ ROLES = ("answer", "text", "image", "tool", "duplicate", "kind", "modality", "tr
 REQUIRED_ROLES = ("answer", "image")  # every domain needs both for its interaction samples
 
 
-SOURCES = ("generated", "llm", "import")  # where a sample came from: what its context can hold
+SOURCES = ("generated", "llm", "import", "rollout")  # where a sample came from: what its context can hold
 
 
 @dataclass(frozen=True)
@@ -133,12 +133,14 @@ def verifier_names() -> list[str]:
     return VERIFIERS.names()
 
 
-def run_verifiers(ctx: VerifyContext) -> list[Verdict]:
+def run_verifiers(ctx: VerifyContext, roles: Iterable[str] | None = None) -> list[Verdict]:
     """Run every registered verifier that applies to the sample's domain and kind, for every source;
-    one that raises fails the sample, one that needs a scene the sample lacks records `not_checkable`."""
+    one that raises fails the sample, one that needs a scene the sample lacks records `not_checkable`.
+    `roles` keeps only verifiers of those roles (a training rollout judges its tool calls alone)."""
     out = []
+    wanted = None if roles is None else frozenset(roles)
     for name, spec in VERIFIERS.items():
-        if spec.fn is None or not spec.applies(ctx.domain, ctx.kind):
+        if spec.fn is None or not spec.applies(ctx.domain, ctx.kind) or (wanted is not None and spec.role not in wanted):
             continue
         if spec.needs_scene and ctx.rendered is None:
             out.append(Verdict(ctx.sample_id, name, False, 0.0,

@@ -55,6 +55,22 @@ def test_the_figure_verifier_rejects_another_problems_figure_and_says_where():
     assert "px" in check.reason or "pixel" in check.reason or "%" in check.reason
 
 
+def test_a_black_line_in_a_charts_text_margin_is_stray():
+    """A chart may set black text anywhere in its margins, but no glyph is a straight 30 px run: the
+    bench's extra line along the top edge of a bar chart (stats.bar_mean, third seed) got through."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from flywheel.bench.defects import BENCH_SEED, with_figure
+
+    case = next(c for c in cases(3, ["interaction"], ["stats.bar_mean"]) if c.seed == BENCH_SEED + 2)
+    assert verify_figure(case.ctx).passed
+    img = Image.fromarray(case.ctx.render.rgb.copy())
+    ImageDraw.Draw(img).line([(199.3125, 60.0), (72.0, 60.0)], fill=(0, 0, 0), width=2)  # the 70 gridline, in black
+    check = verify_figure(with_figure(case, np.asarray(img)))
+    assert not check.passed and check.code == "stray" and "straight black line" in check.reason, check
+
+
 def test_text_defect_classes_plug_in_by_registration():
     """Other modules (the question and trace defects) register their classes the same way."""
     from flywheel.bench.defects import register_defect

@@ -90,3 +90,18 @@ def test_a_graph_with_one_labelled_point_gets_a_perpendicular_to_an_axis():
 
 def _changed(ctx):
     return overlay_mask(ctx.render.png, ctx.tool.png)
+
+
+def test_the_new_construction_keeps_its_right_angle_mark_off_the_figures_values():
+    """The foot of a perpendicular from A to CD landed under the value "32" of CP: its segment missed
+    the value's box but its right-angle mark crossed it, and the image check rejected the sample."""
+    from flywheel.verify.registry import run_verifiers
+
+    seed = 20261213
+    spec_domain = "plane_geometry"
+    r = rendered("plane.power_of_point", seed)
+    variant = make(r, random.Random(seed))
+    ctx, _ = execute("t", variant.rendered, None, spec_domain)
+    ctx.kind, ctx.points = "instruction", dict(variant.points)
+    bad = {v.verifier: v.reason for v in run_verifiers(ctx) if not v.passed}
+    assert not bad, bad

@@ -149,3 +149,40 @@ def test_a_bare_length_labels_a_segment_with_no_named_point_inside(generator):
             inside = [n for n in scene.labeled + scene.construction.points if n not in (a, b)
                       and math.dist(px[a], px[n]) + math.dist(px[n], px[b]) < math.dist(px[a], px[b]) + 0.01]
             assert not inside, (seed, v.text, a + b, inside)
+
+
+def test_a_curve_name_never_reads_as_a_points_letter_nor_touches_a_curve():
+    """"f" beside B reads as B's name (the perception check rejected such figures), and an italic f's
+    hooks overhang its advance box: names are kept NAME_CLEAR_PX from every named point, by their ink."""
+    from flywheel.render.scene import text
+    from flywheel.render.scene.coords import AXIS_FONT, NAME_CLEAR_PX, _rect_gap, plane_strokes_px
+    from flywheel.render.scene.pixels import rect_hits_segments
+
+    font = text.Font("DejaVu Serif", "italic", float(AXIS_FONT))
+    # Seeds whose figures had a curve name beside an intersection point or across the parabola.
+    for generator, seed in (("analytic.area_parabola_line", 20261211), ("analytic.area_parabola_line", 20261212),
+                            ("analytic.area_parabola_line", 304870805306774984), ("analytic.circle_chord", 20261216)):
+        r = rendered(generator, seed)
+        scene, lay = r.draft.scene, r.layout
+        named = [lay.to_px(*scene.floats()[n]) for n in scene.labeled]
+        curves = {c.name for c in scene.coordinate_plane.curves}
+        names = [t for t in lay.plane_texts if t.text in curves or t.text.split(":")[0] in curves]  # "f" or "f: y = …"
+        assert names, (generator, seed)
+        strokes = plane_strokes_px(scene.coordinate_plane, lay)
+        for t in names:
+            box = text.ink_box(t.text, font, t.cx, t.cy)
+            assert min(_rect_gap(p, box) for p in named) >= NAME_CLEAR_PX, (generator, seed, t.text)
+            assert not rect_hits_segments(box, strokes), (generator, seed, t.text)
+
+
+def test_a_value_is_placed_by_the_box_it_is_drawn_in():
+    """"39°" has no descender: matplotlib centres it in a box as deep as "lp", so its ink sits 1.5 px
+    above its own extent. Placed by the extent, it touched line CD and failed its read-back."""
+    from flywheel.render.scene import text
+    from tests.conftest import failures, verdicts
+
+    r = rendered("plane.parallel_transversal", 20261210)
+    v = verdicts(r)
+    assert v["image.labels"].passed and v["image"].passed, failures(v)
+    ink_h = text.ink("39°", text.VALUE_FONT).shape[0]
+    assert text.drawn_size("39°", text.VALUE_FONT)[1] >= ink_h + 3  # the drawn box holds the ink with room

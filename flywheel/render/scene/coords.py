@@ -479,19 +479,25 @@ def area_between_exact(scene, upper: str, lower: str, a: str, b: str) -> sp.Expr
     return sp.Abs(sp.integrate(gap, (T, xa, xb)))
 
 
+NAME_CLEAR_PX = 24.0  # a curve's name keeps this far from every named point (a point's letter sits ≤ ~18 px off)
+
+
 def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
-                      regions: list[np.ndarray]) -> list[PlaneText]:
+                      regions: list[np.ndarray], named: list[tuple[float, float]] = (),
+                      own: list[pixels.Rect] = ()) -> list[PlaneText]:
     """Each curve's equation (`label`) beside it, and with more than one curve each named ("l", "f", "g"
     in print; "l: 3x + 4y = 12" with its equation). Pieces of one function (f1, f2, f3 of a piecewise
     graph) are one curve and are not named. A name alone is dropped where nothing is clear; an equation
-    is a given, so it takes the clear spot nearest its curve."""
+    is a given, so it takes the clear spot nearest its curve. No text is nearer a named point than that
+    point's own letter (`named`, `own`), nor within NAME_CLEAR_PX of it: "f" beside B reads as the
+    point's name, to a reader and to the perception check alike."""
     names = list(dict.fromkeys(c.name for c in plane.curves))
-    named = len({n.rstrip("0123456789") for n in names}) >= 2
+    several = len({n.rstrip("0123456789") for n in names}) >= 2
     font = text.Font("DejaVu Serif", "italic", float(AXIS_FONT))
     out: list[PlaneText] = []
     for c in plane.curves:
         pieces = [p for p in plane.pieces(c) if len(p) > 1]
-        content = f"{c.name}: {c.label}" if c.label and named else (c.label or (c.name if named else ""))
+        content = f"{c.name}: {c.label}" if c.label and several else (c.label or (c.name if several else ""))
         if not pieces or not content:
             continue
         w, h, _ = text.extent(content, font)
@@ -509,7 +515,10 @@ def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
                     for gy in np.arange(h / 2 + 6, layout.size - h / 2 - 6, 10.0)]
             spots += sorted(grid, key=lambda g: float(np.min(np.hypot(px[:, 0] - g[0], px[:, 1] - g[1]))))
         for cx, cy in spots:
-            if _clear(text.box(content, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
+            box = text.ink_box(content, font, cx, cy)  # its ink: an italic f's hooks must clear the curves too
+            if _nearer_than_own(box, list(named), list(own)) or any(_rect_gap(p, box) < NAME_CLEAR_PX for p in named):
+                continue
+            if _clear(text.ink_box(content, font, cx, cy, pad=GAP_PX), strokes, taken + [t.box for t in out], regions, layout.size):
                 out.append(PlaneText(content, float(cx), float(cy), False))
                 break
     return out

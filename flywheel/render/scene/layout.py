@@ -132,7 +132,8 @@ def place_labels(scene: Scene, layout: Layout, givens=(), question: str = "") ->
         placed.append(label_box(*best, name))
     if plane is not None:  # curve names, then a regular scale: the values find room around them more easily
         regions = [coords.hatch_polygon_px(plane, h, layout) for h in scene.construction.hatches]
-        named_curves = coords.place_curve_names(plane, layout, segs, placed + dots, regions)
+        named_curves = coords.place_curve_names(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],
+                                                [label_box(*layout.labels[n], n) for n in names])
         layout.plane_texts += named_curves
         placed += [t.box for t in named_curves]
         ticks = coords.place_tick_labels(plane, layout, segs, placed + dots, regions, [pts[n] for n in names],

@@ -56,6 +56,24 @@ def box(text: str, font: Font, cx: float, cy: float, pad: float = 1.0) -> pixels
     return (cx - w / 2 - pad, cy - h / 2 - pad, cx + w / 2 + pad, cy + h / 2 + pad)
 
 
+def drawn_size(text: str, font: Font) -> tuple[float, float]:
+    """(width, height) of the box matplotlib centres on (cx, cy) with `va='center'`: its lines are at
+    least as tall and as deep as "lp", so a text without descenders ("39°") sits in the upper part
+    of a box ~4 px taller than its own extent, and its ink reaches 1.5 px above that extent."""
+    w, h, d = extent(text, font)
+    _, lh, ld = extent("lp", font)
+    return w, max(h - d, lh - ld) + max(d, ld)
+
+
+def ink_box(text: str, font: Font, cx: float, cy: float, pad: float = 1.0) -> pixels.Rect:
+    """`box` grown to the glyphs' ink where it reaches beyond the advance width: an italic "f" is
+    ~6 px wide by its advance but inks ~10 px (its hooks overhang both sides)."""
+    x0, y0, x1, y1 = box(text, font, cx, cy, pad)
+    ih, iw = ink(text, font).shape
+    gx, gy = max(0.0, (iw - (x1 - x0 - 2 * pad)) / 2), max(0.0, (ih - (y1 - y0 - 2 * pad)) / 2)
+    return (x0 - gx, y0 - gy, x1 + gx, y1 + gy)
+
+
 @functools.lru_cache(maxsize=8192)
 def ink(text: str, font: Font, fx: float = 0.0, fy: float = 0.0, rotation: int = 0) -> np.ndarray:
     """Coverage (0..1, rows down) of `text` drawn alone with its box's lower-left corner at the

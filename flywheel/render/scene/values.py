@@ -51,7 +51,8 @@ class ValueLabel:
 
     @property
     def box(self) -> pixels.Rect:
-        return text.box(self.text, text.VALUE_FONT, self.cx, self.cy)
+        w, h = text.drawn_size(self.text, text.VALUE_FONT)  # as drawn: the ink of "39°" reaches above its extent
+        return (self.cx - w / 2 - 1, self.cy - h / 2 - 1, self.cx + w / 2 + 1, self.cy + h / 2 + 1)
 
     def distance_to_element(self) -> float:
         """Gap (px) between the label's box and its element."""
@@ -103,12 +104,12 @@ def place_values(scene: Scene, lay, givens, question: str, segs: np.ndarray, tak
     out: list[ValueLabel] = []
     others = list(taken)  # letters, dots, tick labels; `taken` grows by the values placed here
     for measure, label, near, spots, reach in _wanted(scene, px, givens, question):
-        w, h, _ = text.extent(label, text.VALUE_FONT)
+        w, h = text.drawn_size(label, text.VALUE_FONT)  # the box drawn, not the glyphs' extent: the clearance holds
         cands, pref = spots(w, h)
         k, cost = _cheapest(cands, pref, w, h, segs, others, [v.box for v in out], lay.size, centre)
         if cost >= 50:  # nothing clear beside its element: the value names its quantity, in any clear spot
             label, reach = _named(measure, label), math.inf
-            w, h, _ = text.extent(label, text.VALUE_FONT)
+            w, h = text.drawn_size(label, text.VALUE_FONT)
             cands, pref = _fallback(near, lay.size, w, h)
             k, _ = _cheapest(cands, pref, w, h, segs, others, [v.box for v in out], lay.size, centre)
         v = ValueLabel(measure, label, float(cands[k, 0]), float(cands[k, 1]), near, reach)
