@@ -134,7 +134,9 @@ def console_problems(site: Path, pages: list[str], shots: Path | None = None, br
         path, _, anchor = name.partition("#")
         page.goto((site / path).as_uri() + (f"#{anchor}" if anchor else ""))
         page.wait_for_load_state("load")
-        if shots:
+        if shots:  # once the images in view have loaded: a screenshot of half-decoded thumbnails says nothing
+            page.wait_for_function("[...document.images].filter(i => i.getBoundingClientRect().top < innerHeight)"
+                                   ".every(i => i.complete)", timeout=30_000)
             shots.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=shots / (path.replace("/", "_").removesuffix(".html") + ".png"))
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
