@@ -10,8 +10,9 @@ points; the analytic verifiers re-check them numerically.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -482,6 +483,19 @@ def area_between_exact(scene, upper: str, lower: str, a: str, b: str) -> sp.Expr
 NAME_CLEAR_PX = 24.0  # a curve's name keeps this far from every named point (a point's letter sits ≤ ~18 px off)
 
 
+def _grid_by_distance(px: np.ndarray, w: float, h: float, size: int) -> Iterator[tuple[float, float]]:
+    """Every clear-able spot of a 10 px grid for a w × h text, nearest the curve `px` first (where an
+    equation goes when no spot beside its curve is clear): made only when asked, distances all at once."""
+    gx, gy = np.meshgrid(np.arange(w / 2 + 6, size - w / 2 - 6, 10.0), np.arange(h / 2 + 6, size - h / 2 - 6, 10.0),
+                         indexing="ij")
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    if not len(grid):
+        return
+    d = np.min(np.hypot(grid[:, None, 0] - px[None, :, 0], grid[:, None, 1] - px[None, :, 1]), axis=1)
+    for i in np.argsort(d, kind="stable"):
+        yield float(grid[i, 0]), float(grid[i, 1])
+
+
 def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarray, taken: list[pixels.Rect],
                       regions: list[np.ndarray], named: list[tuple[float, float]] = (),
                       own: list[pixels.Rect] = ()) -> list[PlaneText]:
@@ -510,11 +524,7 @@ def place_curve_names(plane: CoordinatePlane, layout: Layout, strokes: np.ndarra
             nx, ny = -(y1 - y0) / d, (x1 - x0) / d
             half = abs(nx) * w / 2 + abs(ny) * h / 2  # the box's half-extent across the curve
             spots += [(x0 + s * (half + r) * nx, y0 + s * (half + r) * ny) for r in (6, 12, 20) for s in (1, -1)]
-        if c.label:  # then anywhere clear, nearest the curve first
-            grid = [(gx, gy) for gx in np.arange(w / 2 + 6, layout.size - w / 2 - 6, 10.0)
-                    for gy in np.arange(h / 2 + 6, layout.size - h / 2 - 6, 10.0)]
-            spots += sorted(grid, key=lambda g: float(np.min(np.hypot(px[:, 0] - g[0], px[:, 1] - g[1]))))
-        for cx, cy in spots:
+        for cx, cy in itertools.chain(spots, _grid_by_distance(px, w, h, layout.size) if c.label else ()):
             box = text.ink_box(content, font, cx, cy)  # its ink: an italic f's hooks must clear the curves too
             if _nearer_than_own(box, list(named), list(own)) or any(_rect_gap(p, box) < NAME_CLEAR_PX for p in named):
                 continue

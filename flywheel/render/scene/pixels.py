@@ -31,6 +31,13 @@ def rects_hit_segments(rects: np.ndarray, segs: np.ndarray) -> np.ndarray:
     ~100 candidate boxes per label, so one call per label instead of one per candidate).
     """
     rects = np.atleast_2d(np.asarray(rects, dtype=float))
+    if len(segs) and len(rects):
+        # Only segments whose bounding box meets the rects' common one can touch any rect: candidates
+        # crowd around one anchor, so this drops most of a figure's strokes before the R × M broadcast.
+        lo, hi = rects[:, :2].min(axis=0), rects[:, 2:].max(axis=0)
+        sx0, sx1 = np.minimum(segs[:, 0], segs[:, 2]), np.maximum(segs[:, 0], segs[:, 2])
+        sy0, sy1 = np.minimum(segs[:, 1], segs[:, 3]), np.maximum(segs[:, 1], segs[:, 3])
+        segs = segs[(sx1 >= lo[0]) & (sx0 <= hi[0]) & (sy1 >= lo[1]) & (sy0 <= hi[1])]
     if len(segs) == 0:
         return np.zeros(len(rects), dtype=bool)
     x0, y0, x1, y1 = (rects[:, i : i + 1] for i in range(4))
