@@ -76,7 +76,9 @@ def sample_page(card: dict, page: dict, chain: list[dict], children: list[dict],
     figs = [("figure", card["image"]), ("edited figure (after the tool code)", card["edited_image"]),
             ("ground-truth overlay", card["overlay"])]
     figures = "".join(f'<figure><a href="../{image_href(d)}"><img src="../{image_href(d)}" alt="{escape(cap)}"></a>'
-                      f"<figcaption>{escape(cap)}</figcaption></figure>" for cap, d in figs if d)
+                      f"<figcaption>{escape(cap)}</figcaption></figure>" for cap, d in figs if d) or (
+        "<p class=sub>No figure stored: a rejected sample keeps its PNGs only when its run was given "
+        "--keep-rejected-images.</p>")
     verdicts = list(zip(card["verifiers"] or [], card["passed"] or [], page["scores"] or [], page["codes"] or [],
                         card["reasons"] or [], strict=False))
     vrows = "".join(

@@ -91,6 +91,9 @@ def _walk(obj, facts: Facts, depth: int, seen: set[int], sizes: bool = True) -> 
             facts.blocks.add((w, h))
             facts.numbers |= {sp.Integer(w), sp.Integer(h)}
             facts.counts |= {w, h, w * h}
+    degrees = getattr(obj, "degrees", None)
+    if callable(degrees):  # a graph's vertex degrees: counted on the figure, line by line
+        facts.counts |= set(degrees())
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
             if f.name in SKIP_FIELDS:

@@ -139,3 +139,12 @@ def test_a_stated_line_is_checked_with_a_tolerance_that_does_not_grow_with_the_c
     drawn = np.column_stack([xs, 1000 * xs + 1])  # points of y = 1000x + 1, far from the origin
     assert near_curve(y - 1000 * x - 1, drawn)
     assert not near_curve(y - 1000 * x - 2, drawn)  # off by 1/1000 in x: far outside 1e-6
+
+
+def test_vertex_degrees_counted_on_the_figure_are_known_to_the_trace_check():
+    """"Count the lines at every point: … B: 5 …" reads each degree off the graph. This clean sample of
+    `synthesize --seed 1 --domains discrete` was rejected ('5' uses 5, which is neither given, shown nor
+    derived): no other count of its figure is 5."""
+    r = rendered("discrete.euler_strokes", 529268994076221542)
+    assert "B: 5" in r.cot, r.cot
+    assert _problems(r, "discrete") == (None, None), r.cot

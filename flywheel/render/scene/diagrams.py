@@ -74,6 +74,10 @@ class GraphDiagram(Element):
         f = scene.floats()
         return {v: layout.to_px(*f[v]) for v in self.vertices}
 
+    def degrees(self) -> list[int]:
+        """How many lines meet at each vertex: counts a reader takes off the figure ("B: 5" in a trace)."""
+        return [sum(v in (e.a, e.b) for e in self.edges) for v in self.vertices]
+
     def edge_strokes(self, scene: Scene, layout: Layout) -> list[tuple[float, float, float, float]]:
         px = self.px(scene, layout)
         return [clipped(px[e.a], px[e.b], VERTEX_R_PX) for e in self.edges]

@@ -157,7 +157,7 @@
   }
   function thumb(sha, alt) {
     return sha ? '<img loading="lazy" src="' + ROOT + "thumb/" + sha.slice(0, 2) + "/" + sha + '.jpg" alt="' + alt + '">'
-               : '<div class="noimg">no edited figure</div>';
+               : '<div class="noimg">no ' + alt + ' stored</div>';  // a reject's PNGs are kept only with --keep-rejected-images
   }
   function verdictLine(r) {
     var h = r.a ? '<span class="ok">✓ ' + r.p + "/" + r.t + " verifiers</span>"
