@@ -220,6 +220,14 @@ class _Slots:
             vals, slot = vals[~take], (slot[~take] + np.uint64(1)) & mask
 
 
+def _recipe_row(question: str, generator: str, params: dict | str | None) -> tuple[str, str, str, dict | None]:
+    """A catalog row's (question, generator, recipe digest, params), its JSON params decoded once for both
+    the digest and the recipe atoms."""
+    if isinstance(params, str):
+        params = json.loads(params or "{}")
+    return question, generator, recipe_digest(params), params
+
+
 def _extension_sets(question: str, kind: str, generator: str = "",
                     params: dict | str | None = None) -> list[list[int]]:
     """An interaction sample's two sets as sorted 64-bit keys: its sentences (found again in the same frame)
@@ -274,9 +282,8 @@ class DuplicateIndex:
         params]) as a run loads them, in slices, so the rows never exist as Python objects all at once."""
         rows = iter(rows)
         while part := list(itertools.islice(rows, 65536)):
-            self._add_rows([(key, ph, answer, kind, *(
-                (rest[0], rest[1], recipe_digest(rest[2]), rest[2]) if rest else ("", "", "", None)))
-                for key, ph, answer, kind, *rest in part])
+            self._add_rows([(key, ph, answer, kind, *(_recipe_row(*rest) if rest else ("", "", "", None)))
+                            for key, ph, answer, kind, *rest in part])
 
     def add(self, key: str, phash: str, answer: str, kind: str = "interaction", question: str = "",
             generator: str = "", recipe: str = "", params: dict | str | None = None) -> None:
